@@ -1,0 +1,3 @@
+"""storyexport: one story in Markdown, every form its readers need."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,82 @@
+"""The builder contract and the registry: one builder per output format, named as its CLI target."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+from ..cache import Cache
+from ..errors import BuildError
+from ..model import Story
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for."""
+
+    languages: tuple[str, ...] = ()  # empty: every language of the story
+    tts: str = "auto"
+    offline: bool = False
+    strict: bool = False
+    jobs: int = 2
+
+
+@dataclass
+class BuildContext:
+    """Where a builder writes and what it may use; one per story."""
+
+    folder: Path  # output/<slug>/
+    cache: Cache
+    options: Options
+    progress: Callable[[str, int, int], None] = lambda task, done, total: None
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("storyexport"))
+
+    def languages(self, story: Story) -> tuple[str, ...]:
+        wanted = self.options.languages
+        return tuple(lang for lang in story.languages if not wanted or lang in wanted)
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file a builder wrote, with what the manifest should say about it."""
+
+    path: Path
+    lang: str | None = None
+    details: Mapping[str, str] = field(default_factory=dict)
+
+
+class Builder(Protocol):
+    name: ClassVar[str]  # also the command-line target
+    description: ClassVar[str]
+
+    def build(self, story: Story, ctx: BuildContext) -> list[Output]: ...
+
+
+class NotYetBuilt:
+    """A format the product promises but this version does not build yet."""
+
+    def __init__(self, name: str, description: str):
+        self.name, self.description = name, description
+
+    def build(self, story: Story, ctx: BuildContext) -> list[Output]:
+        raise BuildError(f"the {self.name} format is not built yet in this version of storyexport")
+
+
+def registry() -> dict[str, Builder]:
+    """Every format by name, in the order `all` builds them (audio first: the others use its timings)."""
+    return {
+        "audio": NotYetBuilt("audio", "MP3 and Opus narration with WebVTT captions, per language"),
+        "html": NotYetBuilt("html", "accessible web page per language, with images and narration player"),
+        "epub": NotYetBuilt("epub", "EPUB 3 per language with synchronized read-aloud"),
+        "pdf": NotYetBuilt("pdf", "print PDF (bleed, crop marks, PDF/X-4) and tagged PDF/UA-1 per language"),
+    }
+
+
+def get_builder(name: str) -> Builder:
+    builders = registry()
+    if name not in builders:
+        raise KeyError(f"unknown format {name!r}; the formats are {', '.join(builders)}")
+    return builders[name]

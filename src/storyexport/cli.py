@@ -1,0 +1,201 @@
+"""The command line: the only place that prints and exits."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.table import Table
+
+from . import __version__
+from .builders import Options, registry
+from .errors import ExitCode, SourceError, StoryExportError, display_path
+from .pipeline import RunResult, build, load_stories
+
+console = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+EPILOG = """\b
+Examples:
+  storyexport all                       every format of every story in source/
+  storyexport all source/serving-hope --lang es --offline
+  storyexport check source/             validate the sources only
+Outputs go to output/<slug>/. Exit status: 0 built, 1 a format failed,
+2 bad usage or bad source (nothing written), 130 interrupted.
+The source format: docs/source-format.md"""
+
+
+def _setup_logging(verbose: bool, quiet: bool) -> None:
+    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.INFO
+    handler = RichHandler(console=console, show_time=False, show_path=False, markup=False)
+    logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
+
+
+def _print_problems(problems, quiet: bool) -> None:
+    for problem in problems:
+        if problem.is_error or not quiet:
+            style = "red" if problem.is_error else "yellow"
+            console.print(str(problem), style=style, markup=False)
+
+
+def _guarded(command: Callable[..., int]) -> Callable[..., None]:
+    """Run a command; turn our errors, interrupts and bugs into a message and an exit status."""
+    @functools.wraps(command)
+    def wrapper(*args, traceback: bool = False, quiet: bool = False, verbose: bool = False, **kwargs):
+        _setup_logging(verbose, quiet)
+        try:
+            status = command(*args, quiet=quiet, **kwargs)
+        except KeyboardInterrupt:
+            console.print("interrupted; outputs already written are intact, nothing half-written is left")
+            status = ExitCode.INTERRUPTED
+        except SourceError as exc:
+            _print_problems(exc.problems, quiet=False)
+            console.print(f"{exc}; nothing was written", style="bold red")
+            status = exc.exit_code
+        except StoryExportError as exc:
+            if traceback:
+                console.print_exception()
+            console.print(f"{exc.category}: {exc}", style="bold red", markup=False)
+            status = exc.exit_code
+        except Exception as exc:  # a bug: say so, briefly, unless asked for the traceback
+            if traceback:
+                console.print_exception()
+            console.print(f"internal error: {type(exc).__name__}: {exc}\n"
+                          "This is a bug in storyexport; re-run with --traceback and report it.",
+                          style="bold red", markup=False)
+            status = ExitCode.BUILD_FAILED
+        sys.exit(int(status))
+    return wrapper
+
+
+def _common(function: Callable) -> Callable:
+    """Options every command takes."""
+    for decorator in reversed([
+        click.argument("sources", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--strict", is_flag=True, help="Treat warnings (e.g. alt text over 250 characters) as errors."),
+        click.option("-q", "--quiet", is_flag=True, help="Print only errors."),
+        click.option("-v", "--verbose", is_flag=True, help="Print every step."),
+        click.option("--traceback", is_flag=True, help="On an error, print the Python traceback."),
+    ]):
+        function = decorator(function)
+    return function
+
+
+def _build_options(function: Callable) -> Callable:
+    """Options of the commands that write outputs."""
+    for decorator in reversed([
+        click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("output"),
+                     show_default=True, help="Folder for the outputs; each story gets <output>/<slug>/."),
+        click.option("--lang", "languages", metavar="LANGS",
+                     help="Only these languages, comma-separated (default: every language of the story)."),
+        click.option("--tts", type=click.Choice(["auto", "gtts", "piper", "kokoro", "espeak"]), default="auto",
+                     show_default=True, help="Narration engine. auto: gTTS when Google answers within 3 s, "
+                     "else Piper (English), Kokoro (Spanish) or eSpeak NG."),
+        click.option("--offline", is_flag=True, help="Never use the network (no gTTS)."),
+        click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
+                     show_default="number of cores", help="Independent work run in parallel."),
+    ]):
+        function = decorator(function)
+    return function
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             epilog=EPILOG)
+@click.version_option(__version__, "--version", prog_name="storyexport")
+def cli() -> None:
+    """Turn a story (Markdown, photos, translation) into EPUB 3 with read-aloud, accessible
+    HTML, print and tagged PDF, and narration.
+
+    Each story is source/<slug>/story.md with its photos beside it. SOURCE is a story file or
+    a folder of stories (default: source/).
+    """
+
+
+def _run_build(targets: list[str], sources: tuple[Path, ...], output: Path, languages: str | None,
+               tts: str, offline: bool, jobs: int, strict: bool, quiet: bool) -> int:
+    options = Options(tuple(l.strip() for l in (languages or "").split(",") if l.strip()),
+                      tts, offline, strict, jobs)
+    result = build(list(sources), targets, output, options)
+    _print_problems(result.warnings, quiet)
+    if not quiet:
+        _print_summary(result)
+    return ExitCode.BUILD_FAILED if result.failed else ExitCode.OK
+
+
+def _print_summary(result: RunResult) -> None:
+    table = Table(title="storyexport", show_edge=False)
+    for column in ("story", "format", "file", "size", "status"):
+        table.add_column(column, justify="right" if column == "size" else "left")
+    for outcome in result.results:
+        if outcome.error:
+            table.add_row(outcome.story, outcome.format, "", "", f"[red]failed: {outcome.error}[/red]")
+        for output in outcome.outputs:
+            size = output.path.stat().st_size if output.path.exists() else 0
+            table.add_row(outcome.story, outcome.format, display_path(output.path), _size(size), "[green]ok[/green]")
+    console.print(table)
+
+
+def _size(size: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return ""
+
+
+@cli.command("all", epilog=EPILOG)
+@_common
+@_build_options
+@_guarded
+def all_command(sources, **options) -> int:
+    """Build every format of every story: audio, HTML, EPUB, PDF, manifest."""
+    return _run_build(list(registry()), sources, **options)
+
+
+def _format_command(name: str, description: str) -> None:
+    @cli.command(name, help=f"Build only the {description}.", epilog=EPILOG)
+    @_common
+    @_build_options
+    @_guarded
+    def command(sources, **options) -> int:
+        return _run_build([name], sources, **options)
+
+
+for _name, _builder in registry().items():
+    _format_command(_name, _builder.description)
+
+
+@cli.command("check", epilog=EPILOG)
+@_common
+@_guarded
+def check_command(sources, strict: bool, quiet: bool) -> int:
+    """Validate the sources only; print each problem as path:line: message.
+
+    Exit 2 when a story has an error (or, with --strict, a warning); nothing is written.
+    """
+    stories, warnings = load_stories(list(sources))
+    _print_problems(warnings, quiet)
+    if not quiet:
+        for story in stories:
+            figures = len(story.articles[0].figures())
+            out.print(f"{display_path(story.source)}: ok ({', '.join(story.languages)}; "
+                      f"{figures} figure{'s' * (figures != 1)}; {len(warnings)} warning{'s' * (len(warnings) != 1)})",
+                      markup=False)
+    return ExitCode.BAD_INPUT if strict and warnings else ExitCode.OK
+
+
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
+    cli(prog_name="storyexport")

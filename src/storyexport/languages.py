@@ -1,0 +1,30 @@
+"""Language tags (BCP 47): validity and the names readers see in a language switch."""
+
+from __future__ import annotations
+
+import re
+
+import langcodes
+
+BCP47_SHAPE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+def language_problem(tag: str) -> str | None:
+    """Why `tag` is not a usable BCP 47 language tag, or None when it is."""
+    if "_" in tag and BCP47_SHAPE.match(tag.replace("_", "-")):
+        return f"language tag {tag!r} uses '_': write it with a hyphen, {tag.replace('_', '-')!r}"
+    if not BCP47_SHAPE.match(tag) or not langcodes.tag_is_valid(tag) or tag.lower() == "und":
+        return (f"unknown language tag {tag!r}: use a BCP 47 tag such as en, es, es-419, pt-BR "
+                f"(quote it if YAML reads it as something else)")
+    return None
+
+
+def primary_subtag(tag: str) -> str:
+    """The language without region or script: es-419 -> es."""
+    return tag.split("-")[0].lower()
+
+
+def autonym(tag: str) -> str:
+    """The language's name in itself, capitalised, for a language switch: es -> Español."""
+    name = langcodes.Language.get(tag).autonym()
+    return name[:1].upper() + name[1:]

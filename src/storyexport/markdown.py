@@ -1,0 +1,99 @@
+"""The Markdown dialect: CommonMark plus Pandoc's attributes, spans, footnotes and fenced divs."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+from mdit_py_plugins.attrs.parse import ParseError
+from mdit_py_plugins.attrs.parse import parse as parse_attr_text
+from mdit_py_plugins.footnote import footnote_plugin
+
+DIV_OPEN = re.compile(r"^(:{3,})[ \t]*(\{[^{}]*\}|[^\s:{}]+)[ \t]*:*[ \t]*$")
+DIV_CLOSE = re.compile(r"^:{3,}[ \t]*$")
+CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+@lru_cache(maxsize=1)
+def markdown() -> MarkdownIt:
+    """The parser; raw HTML is off, so any tag in the source stays text and is escaped."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.use(footnote_plugin, move_to_end=False, inline=True)
+    md.use(attrs_plugin, spans=True).use(attrs_block_plugin)
+    md.block.ruler.before("fence", "fenced_div", fenced_div,
+                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    return md
+
+
+def parse_attrs(text: str) -> dict[str, str] | None:
+    """`{#id .cls key=value}` or a bare class name, as a dict; None when it does not parse."""
+    text = text.strip()
+    if not text.startswith("{"):
+        return {"class": text}
+    try:
+        return parse_attr_text(text)[1]
+    except ParseError:
+        return None
+
+
+def _line(state: StateBlock, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line]: state.eMarks[line]]
+
+
+def find_div_end(lines: list[str], start: int) -> int | None:
+    """The index of the bare ::: that closes the div opened at lines[start] (Pandoc nesting)."""
+    depth, code_fence = 0, None
+    for index in range(start, len(lines)):
+        text = lines[index]
+        fence = CODE_FENCE.match(text)
+        if code_fence:
+            if fence and fence[1][0] == code_fence[0] and len(fence[1]) >= len(code_fence):
+                code_fence = None
+            continue
+        if fence:
+            code_fence = fence[1]
+        elif DIV_OPEN.match(text):
+            depth += 1
+        elif DIV_CLOSE.match(text):
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+def fenced_div(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Block rule for `::: {attrs}` ... `:::`; a stray closing fence becomes a `fenced_div_stray`."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    first = _line(state, start)
+    if DIV_CLOSE.match(first):
+        if not silent:
+            token = state.push("fenced_div_stray", "", 0)
+            token.map = [start, start + 1]
+        state.line = start + 1
+        return True
+    opening = DIV_OPEN.match(first)
+    if not opening:
+        return False
+    if silent:
+        return True
+    last = start
+    while last + 1 < end and (state.isEmpty(last + 1) or state.sCount[last + 1] >= state.blkIndent):
+        last += 1
+    lines = [_line(state, n) for n in range(start, last + 1)]
+    close = find_div_end(lines, 0)
+    inner_end = start + close if close is not None else last + 1
+    token = state.push("fenced_div_open", "div", 1)
+    token.info = opening[2]
+    token.map = [start, inner_end + (close is not None)]
+    token.meta = {"closed": close is not None}
+    old_parent, old_max = state.parentType, state.lineMax
+    state.parentType, state.lineMax = "fenced_div", inner_end
+    state.md.block.tokenize(state, start + 1, inner_end)
+    state.parentType, state.lineMax = old_parent, old_max
+    state.push("fenced_div_close", "div", -1)
+    state.line = inner_end + (close is not None)
+    return True

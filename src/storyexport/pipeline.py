@@ -1,0 +1,91 @@
+"""Parse every story once, then run the asked-for builders; one failing format spares the others."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .builders import BuildContext, Options, Output, get_builder
+from .cache import Cache
+from .discover import find_stories
+from .errors import BuildError, Problem, SourceError, UsageError
+from .manifest import write_manifest
+from .model import Story
+from .output import remove_stale_temps
+from .parse import parse
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FormatResult:
+    story: str
+    format: str
+    outputs: list[Output] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class RunResult:
+    warnings: list[Problem] = field(default_factory=list)
+    results: list[FormatResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(r.error for r in self.results)
+
+
+def load_stories(sources: list[Path]) -> tuple[list[Story], list[Problem]]:
+    """Parse every story; all problems of all stories are raised together, nothing is built."""
+    stories, warnings, errors = [], [], []
+    for path in find_stories(sources):
+        try:
+            story, problems = parse(path)
+        except SourceError as exc:
+            errors += exc.problems
+            continue
+        stories.append(story)
+        warnings += problems
+    if errors:
+        raise SourceError(errors + warnings)
+    slugs = [s.slug for s in stories]
+    if duplicates := sorted({s for s in slugs if slugs.count(s) > 1}):
+        raise UsageError(f"two stories share the output folder name {duplicates[0]!r}; rename one folder")
+    return stories, warnings
+
+
+def check_languages(stories: list[Story], options: Options) -> None:
+    for lang in options.languages:
+        if not any(lang in story.languages for story in stories):
+            known = sorted({lang for story in stories for lang in story.languages})
+            raise UsageError(f"--lang {lang}: no story has that language (they have {', '.join(known)})")
+
+
+def build(sources: list[Path], targets: list[str], output: Path, options: Options,
+          progress: Callable[[str, int, int], None] | None = None) -> RunResult:
+    stories, warnings = load_stories(sources)
+    check_languages(stories, options)
+    if options.strict and warnings:
+        raise SourceError(warnings)
+    result = RunResult(warnings)
+    for story in stories:
+        folder = output / story.slug
+        remove_stale_temps(folder)
+        ctx = BuildContext(folder, Cache(output / ".cache"), options)
+        if progress:
+            ctx.progress = progress
+        details = {}
+        for target in targets:
+            outcome = FormatResult(story.slug, target)
+            try:
+                outcome.outputs = get_builder(target).build(story, ctx)
+            except BuildError as exc:
+                outcome.error = str(exc)
+                log.error("%s: %s", story.slug, exc)
+            result.results.append(outcome)
+            details.update({o.path.relative_to(folder).as_posix(): dict(o.details) for o in outcome.outputs})
+        if folder.is_dir():
+            write_manifest(folder, story, details)
+    return result
