@@ -21,6 +21,7 @@ from .model import (Block, CodeBlock, Division, Figure, Footnote, Heading, Inlin
 
 FIGURE_ATTRS = ("id", "class", "credit", "caption", "src", "alt")
 TRAILING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
+RESERVED_ID = re.compile(r"^(s\d+|fn-\d+|fnref-\d+|notes-title)$")
 
 
 class PhotoChecker:
@@ -237,6 +238,8 @@ class SectionConverter:
                      for number, label in enumerate((lb for lb in self.note_order if lb in bodies), start=1))
 
     def _unique_id(self, base: str) -> str:
+        if RESERVED_ID.match(base):  # ids the renders give sentences and notes
+            base = f"h-{base}"
         candidate, n = base, 1
         while candidate in self.heading_ids:
             n += 1
