@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from typing import Any
 from pathlib import Path
 
 from . import __version__
@@ -38,7 +39,7 @@ def read_manifest(folder: Path) -> dict:
         return {}
 
 
-def write_manifest(folder: Path, story: Story, details: Mapping[str, Mapping[str, str]]) -> Path:
+def write_manifest(folder: Path, story: Story, details: Mapping[str, Mapping[str, Any]]) -> Path:
     """Describe every file now in `folder`; `details` (engine, voice, ...) by relative path.
 
     Details of files this run did not rebuild are kept from the previous manifest when the

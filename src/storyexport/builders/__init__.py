@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from ..cache import Cache
 from ..errors import BuildError
@@ -45,7 +45,7 @@ class Output:
 
     path: Path
     lang: str | None = None
-    details: Mapping[str, str] = field(default_factory=dict)
+    details: Mapping[str, Any] = field(default_factory=dict)  # JSON values for manifest and report
 
 
 class Builder(Protocol):
