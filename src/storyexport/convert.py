@@ -21,7 +21,7 @@ from .model import (Block, CodeBlock, Division, Figure, Footnote, Heading, Inlin
 
 FIGURE_ATTRS = ("id", "class", "credit", "caption", "src", "alt")
 TRAILING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
-RESERVED_ID = re.compile(r"^(s\d+|fn-\d+|fnref-\d+|notes-title)$")
+RESERVED_ID = re.compile(r"^(s\d+|fn-\d+|fnref-\d+(-\d+)?|notes-title|main|narration-title)$")
 
 
 class PhotoChecker:

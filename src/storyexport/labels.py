@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .languages import primary_subtag
 
 LABELS: dict[str, dict[str, str]] = {
@@ -12,6 +14,9 @@ LABELS: dict[str, dict[str, str]] = {
         "listen": "Listen to this story", "download": "Download", "language": "Language",
         "read_in": "Read this story in", "figures": "Photos", "cover": "Cover",
         "published": "Published", "caption_track": "Captions",
+        "download_narration": "Download the narration", "synthetic_voice": "Computer-generated voice",
+        "decimal_mark": ".",
+        "months": "January February March April May June July August September October November December",
     },
     "es": {
         "by": "Por", "photo": "Foto", "photo_description": "Descripción de la foto",
@@ -20,6 +25,9 @@ LABELS: dict[str, dict[str, str]] = {
         "listen": "Escuchar esta historia", "download": "Descargar", "language": "Idioma",
         "read_in": "Leer esta historia en", "figures": "Fotos", "cover": "Portada",
         "published": "Publicado", "caption_track": "Subtítulos",
+        "download_narration": "Descargar la narración", "synthetic_voice": "Voz generada por computadora",
+        "decimal_mark": ",",
+        "months": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
     },
 }
 
@@ -41,3 +49,16 @@ def byline(authors: tuple[str, ...], lang: str) -> str:
 def credit_line(credit: str, lang: str) -> str:
     """"Photo: IOM/Gema Cortes"."""
     return f"{label(lang, 'photo')}: {credit}" if credit else ""
+
+
+def long_date(date: dt.date, lang: str) -> str:
+    """"20 June 2023" / "20 de junio de 2023"."""
+    month = label(lang, "months").split()[date.month - 1]
+    if primary_subtag(lang) == "es":
+        return f"{date.day} de {month} de {date.year}"
+    return f"{date.day} {month} {date.year}"
+
+
+def decimal(value: float, lang: str, places: int = 1) -> str:
+    """A number with the language's decimal mark: 1.2 / 1,2."""
+    return f"{value:.{places}f}".replace(".", label(lang, "decimal_mark"))

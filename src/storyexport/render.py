@@ -7,6 +7,7 @@ asked), so the EPUB can use it as is. Every sentence of the narration plan becom
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
@@ -19,11 +20,23 @@ from .model import (Article, Block, CodeBlock, Division, Figure, Footnote, Headi
 from .narration import NarrationPlan, Sentence
 
 
+def long_description_id(figure: Figure) -> str | None:
+    """The id of the element holding a figure's long description (its image's aria-describedby)."""
+    return f"{figure.id}-description" if figure.long_description else None
+
+
+def img_attributes(figure: Figure, img_id: str | None) -> Markup:
+    """The `alt`, `id` and `aria-describedby` every format's <img> for a figure carries."""
+    described_by = long_description_id(figure)
+    return Markup('alt="{}"{}{}').format(
+        figure.alt, Markup(' id="{}"').format(img_id) if img_id else "",
+        Markup(' aria-describedby="{}"').format(described_by) if described_by else "")
+
+
 def plain_img(figure: Figure, img_id: str | None, target: "RenderTarget") -> Markup:
     """An <img> pointing at the photo's source path (formats that copy images override this)."""
-    return Markup('<img src="{}" alt="{}" width="{}" height="{}"{} />').format(
-        figure.photo.src, figure.alt, figure.photo.width, figure.photo.height,
-        Markup(' id="{}"').format(img_id) if img_id else "")
+    return Markup('<img src="{}" width="{}" height="{}" {} />').format(
+        figure.photo.src, figure.photo.width, figure.photo.height, img_attributes(figure, img_id))
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,7 @@ class _Renderer:
     def __init__(self, article: Article, plan: NarrationPlan | None, target: RenderTarget):
         self.article, self.plan, self.target = article, plan, target
         self.notes = {note.label: note for note in article.footnotes}
+        self.calls: Counter[str] = Counter()  # a note called twice gets a second, distinct call id
 
     # -- blocks ---------------------------------------------------------------------------------
 
@@ -108,12 +122,16 @@ class _Renderer:
         figcaption = (Markup("\n<figcaption>{}{}{}</figcaption>").format(caption, " " if caption and credit else "", credit)
                       if caption or credit else Markup(""))
         details = Markup("")
-        if figure.long_description:
-            details = Markup('\n<details class="long-description" id="{0}-description">'
-                             "<summary>{1}</summary>\n{2}\n</details>").format(
-                figure.id, label(self.article.lang, "long_description"),
+        if description_id := long_description_id(figure):
+            # the image's aria-describedby names the inner div: referenced hidden content is still
+            # read, so the description reaches screen readers while the disclosure is closed
+            details = Markup('\n<details class="long-description"><summary>{1}</summary>\n'
+                             '<div class="long-description-text" id="{0}">\n{2}\n</div>\n</details>').format(
+                description_id, label(self.article.lang, "long_description"),
                 self.blocks(figure.long_description, (*path, 0), "description"))
-        classes = ' class="decorative"' if figure.decorative else ""
+        classes = ""
+        if figure.decorative:  # a decorative image alone is not a figure to assistive technology
+            classes = ' class="decorative"' if figcaption else ' class="decorative" role="none"'
         return Markup('<figure id="{}"{}>\n{}{}{}\n</figure>').format(
             figure.id, Markup(classes), img, details, figcaption)
 
@@ -127,11 +145,13 @@ class _Renderer:
         name = f"{label(self.article.lang, 'note')} {n}"
         if self.target.notes == "inline":
             return Markup('<span class="footnote">{}</span>').format(self.note_inline(note))
+        self.calls[label_text] += 1
+        call_id = f"fnref-{n}" if self.calls[label_text] == 1 else f"fnref-{n}-{self.calls[label_text]}"
         if self.target.notes == "epub":
-            return Markup('<a class="noteref" id="fnref-{0}" href="#fn-{0}" epub:type="noteref" '
-                          'role="doc-noteref">{0}</a>').format(n)
-        return Markup('<sup><a class="noteref" id="fnref-{0}" href="#fn-{0}" role="doc-noteref" '
-                      'aria-label="{1}">{0}</a></sup>').format(n, name)
+            return Markup('<a class="noteref" id="{1}" href="#fn-{0}" epub:type="noteref" '
+                          'role="doc-noteref">{0}</a>').format(n, call_id)
+        return Markup('<sup><a class="noteref" id="{2}" href="#fn-{0}" role="doc-noteref" '
+                      'aria-label="{1}">{0}</a></sup>').format(n, name, call_id)
 
     def note_inline(self, note: Footnote) -> Markup:
         """A footnote's paragraphs as inline markup (a PDF footnote floats from the call)."""
