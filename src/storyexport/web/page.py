@@ -47,25 +47,31 @@ def _environment() -> jinja2.Environment:
                               keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
 
 
+def page_facts(story: Story, lang: str, pictures: Pictures, narration: Narration | None) -> PageFacts:
+    """What one language's page is: where it lives, its siblings, its cover and narration."""
+    article = story.article(lang)
+    cover_figure = next((f for f in article.figures() if story.cover and f.photo.src == story.cover.src), None)
+    return PageFacts(
+        story, article, PageVersion(lang, page_path(story, lang)),
+        tuple(PageVersion(other, page_path(story, other)) for other in story.languages if other != lang),
+        root="" if lang == story.lang else "../",
+        cover=pictures.of(story.cover).largest if story.cover else None,
+        cover_alt=cover_figure.alt if cover_figure else "", narration=narration)
+
+
 def render_page(story: Story, lang: str, plan: NarrationPlan, pictures: Pictures,
                 narration: Narration | None) -> str:
     """The complete HTML of one language's page, linking to every other language's page."""
-    article = story.article(lang)
-    root = "" if lang == story.lang else "../"
-    rendered = render_article(story, article, plan, RenderTarget(name="html", image=pictures.at(root)))
-    cover_figure = next((f for f in article.figures() if story.cover and f.photo.src == story.cover.src), None)
-    facts = PageFacts(story, article, PageVersion(lang, page_path(story, lang)),
-                      tuple(PageVersion(other, page_path(story, other)) for other in story.languages if other != lang),
-                      root, pictures.of(story.cover).largest if story.cover else None,
-                      cover_figure.alt if cover_figure else "", narration)
-    template = _environment().get_template("page.html.j2")
-    return template.render(
+    facts = page_facts(story, lang, pictures, narration)
+    root = facts.root
+    rendered = render_article(story, facts.article, plan, RenderTarget(name="html", image=pictures.at(root)))
+    links = [LanguageLink(v.lang, root + v.path, autonym(v.lang)) for v in facts.others]
+    alternates = [LanguageLink(v.lang, facts.page_address(v), autonym(v.lang)) for v in (facts.version, *facts.others)]
+    return _environment().get_template("page.html.j2").render(
         lang=lang, dir="rtl" if primary_subtag(lang) in RIGHT_TO_LEFT else "ltr", story=story,
-        article=article, rendered=rendered, facts=facts, root=root, generator=f"storyexport {__version__}",
+        article=facts.article, rendered=rendered, facts=facts, generator=f"storyexport {__version__}",
         labels={key: label(lang, key) for key in LABELS["en"]},
-        date=long_date(story.date, lang) if story.date else "",
-        alternates=[LanguageLink(v.lang, facts.page_address(v), autonym(v.lang)) for v in (facts.version, *facts.others)],
-        others=[LanguageLink(v.lang, root + v.path, autonym(v.lang)) for v in facts.others],
+        date=long_date(story.date, lang) if story.date else "", others=links, alternates=alternates,
         json_ld=json_ld(facts), open_graph=open_graph(facts), narration=narration,
         assets=f"{root}{ASSETS_FOLDER}/", audio=f"{root}{AUDIO_FOLDER}/", stylesheet=STYLESHEET, script=SCRIPT,
         file_size=lambda size: file_size(size, lang), clock_time=clock_time)
