@@ -71,7 +71,7 @@ def server(site: Path) -> Iterator[str]:
     httpd.server_close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     with playwright_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
@@ -317,16 +317,19 @@ def test_narration_player_captions_and_highlighting(visit, site):
     assert mp3.read_bytes() == (site / "narrated" / "narrated.en.mp3").read_bytes()
     link = page.get_by_role("link", name=re.compile("^MP3"))
     assert link.inner_text() == f"MP3, {round(mp3.stat().st_size / 1000)} KB"
-    begin, end = page.evaluate("JSON.parse(document.querySelector('audio').dataset.sentences)[2].slice(1)")
-    page.evaluate("""async (time) => {
+    times = dict((i, (b, e)) for i, b, e in page.evaluate("JSON.parse(document.querySelector('audio').dataset.sentences)"))
+    page.evaluate("""async () => {
         const audio = document.querySelector('audio');
         audio.preload = 'auto'; audio.load();
-        await new Promise(r => audio.addEventListener('loadedmetadata', r, {once: true}));
-        audio.currentTime = time;
-        await new Promise(r => audio.addEventListener('seeked', r, {once: true}));
-    }""", (begin + end) / 2)
-    playwright_api.expect(page.locator("#s3")).to_have_class(re.compile(r"\bspeaking\b"))
-    assert page.locator(".speaking").count() == 1
+        await new Promise(r => audio.addEventListener('loadedmetadata', r, {once: true})); }""")
+    alt_id = page.locator("figure img").get_attribute("id")
+    for sentence, highlighted in (("s3", "#s3"), (alt_id, "figure#kite")):
+        page.evaluate("""async (time) => {
+            const audio = document.querySelector('audio');
+            audio.currentTime = time;
+            await new Promise(r => audio.addEventListener('seeked', r, {once: true})); }""", sum(times[sentence]) / 2)
+        playwright_api.expect(page.locator(highlighted)).to_have_class(re.compile(r"\bspeaking\b"))
+        assert page.locator(".speaking").count() == 1
 
 
 def test_hostile_story_yields_no_executable_markup(visit):
