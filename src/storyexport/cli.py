@@ -43,7 +43,7 @@ def _print_problems(problems, quiet: bool) -> None:
     for problem in problems:
         if problem.is_error or not quiet:
             style = "red" if problem.is_error else "yellow"
-            console.print(str(problem), style=style, markup=False)
+            console.print(str(problem), style=style, markup=False, soft_wrap=True)
 
 
 def _guarded(command: Callable[..., int]) -> Callable[..., None]:
@@ -63,7 +63,7 @@ def _guarded(command: Callable[..., int]) -> Callable[..., None]:
         except StoryExportError as exc:
             if traceback:
                 console.print_exception()
-            console.print(f"{exc.category}: {exc}", style="bold red", markup=False)
+            console.print(f"{exc.category}: {exc}", style="bold red", markup=False, soft_wrap=True)
             status = exc.exit_code
         except Exception as exc:  # a bug: say so, briefly, unless asked for the traceback
             if traceback:
@@ -186,9 +186,10 @@ def check_command(sources, strict: bool, quiet: bool) -> int:
     if not quiet:
         for story in stories:
             figures = len(story.articles[0].figures())
+            count = sum(p.path == story.source for p in warnings)
             out.print(f"{display_path(story.source)}: ok ({', '.join(story.languages)}; "
-                      f"{figures} figure{'s' * (figures != 1)}; {len(warnings)} warning{'s' * (len(warnings) != 1)})",
-                      markup=False)
+                      f"{figures} figure{'s' * (figures != 1)}; {count} warning{'s' * (count != 1)})",
+                      markup=False, soft_wrap=True)
     return ExitCode.BAD_INPUT if strict and warnings else ExitCode.OK
 
 
