@@ -122,3 +122,13 @@ def test_warnings_pass_unless_strict():
     strict = run_cli("check", "--strict", FIXTURES / "alt-warnings")
     assert strict.exit_code == 2
     assert problem_lines(strict.output) == expected
+
+
+def test_a_five_megabyte_paragraph_is_refused_quickly(story_copy):
+    story = story_copy("minimal")
+    story.write_text(story.read_text().replace("One paragraph of text.", "word and more words. " * 250_000))
+    result = run_cli("check", story)
+    assert result.exit_code == 2
+    assert problem_lines(result.output) == [
+        (6, "paragraph of 5,249,999 characters: a paragraph may have at most 20,000 (about 3,000 words); "
+            "split it with blank lines")]
