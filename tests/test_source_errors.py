@@ -130,5 +130,5 @@ def test_a_five_megabyte_paragraph_is_refused_quickly(story_copy):
     result = run_cli("check", story)
     assert result.exit_code == 2
     assert problem_lines(result.output) == [
-        (6, "paragraph of 5,249,999 characters: a paragraph may have at most 20,000 (about 3,000 words); "
+        (6, "paragraph of 5,250,015 characters: a paragraph may have at most 20,000 (about 3,000 words); "
             "split it with blank lines")]
