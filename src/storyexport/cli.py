@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -13,6 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import __version__
@@ -123,11 +125,29 @@ def _run_build(targets: list[str], sources: tuple[Path, ...], output: Path, lang
                tts: str, offline: bool, jobs: int, strict: bool, quiet: bool) -> int:
     options = Options(tuple(l.strip() for l in (languages or "").split(",") if l.strip()),
                       tts, offline, strict, jobs)
-    result = build(list(sources), targets, output, options)
+    with _progress_bar(quiet) as progress:
+        result = build(list(sources), targets, output, options, progress)
     _print_problems(result.warnings, quiet)
     if not quiet:
         _print_summary(result)
     return ExitCode.BUILD_FAILED if result.failed else ExitCode.OK
+
+
+@contextlib.contextmanager
+def _progress_bar(quiet: bool):
+    """A progress callback drawing one rich bar per task (e.g. "narration en"); none when quiet."""
+    if quiet:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(task: str, done: int, total: int) -> None:
+            if task not in tasks:
+                tasks[task] = bar.add_task(task, total=total)
+            bar.update(tasks[task], completed=done, total=total)
+        yield progress
 
 
 def _print_summary(result: RunResult) -> None:
