@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .languages import primary_subtag
 
 LABELS: dict[str, dict[str, str]] = {
@@ -23,6 +25,13 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+MONTHS: dict[str, tuple[str, ...]] = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+           "octubre", "noviembre", "diciembre"),
+}
+
 
 def label(lang: str, key: str) -> str:
     """A label in `lang`, or in English when storyexport does not speak that language yet."""
@@ -41,3 +50,10 @@ def byline(authors: tuple[str, ...], lang: str) -> str:
 def credit_line(credit: str, lang: str) -> str:
     """"Photo: IOM/Gema Cortes"."""
     return f"{label(lang, 'photo')}: {credit}" if credit else ""
+
+
+def date_text(date: dt.date, lang: str) -> str:
+    """"20 June 2023" / "20 de junio de 2023" (English words for languages not known yet)."""
+    code = primary_subtag(lang) if primary_subtag(lang) in MONTHS else "en"
+    month = MONTHS[code][date.month - 1]
+    return f"{date.day} de {month} de {date.year}" if code == "es" else f"{date.day} {month} {date.year}"

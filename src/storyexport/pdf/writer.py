@@ -1,0 +1,74 @@
+"""One PDF of one language: the print edition (PDF/X-4, CMYK, bleed) or the accessible one (PDF/UA-1, tagged)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from weasyprint import HTML
+
+from ..cache import Cache
+from ..errors import BuildError
+from ..model import Story
+from ..render import RenderTarget, render_article
+from ..renditions import BUNDLED_CMYK_PROFILE
+from .document import html_document, stylesheet
+from .fetcher import SafeFetcher
+from .finishing import finisher
+from .geometry import PageGeometry, print_geometry, screen_geometry
+from .images import DocumentImages
+from .preflight import preflight
+from .tagging import language_tagging
+
+
+@dataclass(frozen=True)
+class Edition:
+    name: str
+    suffix: str  # of the file name: <slug>.<lang><suffix>
+    variant: str  # WeasyPrint's pdf_variant
+
+
+PRINT = Edition("print", ".print.pdf", "pdf/x-4")
+ACCESSIBLE = Edition("accessible", ".pdf", "pdf/ua-1")
+
+
+@dataclass(frozen=True)
+class MadePdf:
+    data: bytes
+    details: dict[str, Any]  # for the manifest and the report
+
+
+def make_pdf(story: Story, lang: str, edition: Edition, cache: Cache) -> MadePdf:
+    printing = edition is PRINT
+    if printing and not BUNDLED_CMYK_PROFILE.is_file():
+        raise BuildError("the print colour profile assets/icc/default_cmyk.icc is missing from this "
+                         "storyexport installation; reinstall storyexport")
+    geometry = print_geometry(story.print) if printing else screen_geometry(story.print)
+    fetcher = SafeFetcher(story.folder)
+    images = DocumentImages(geometry, cache, fetcher, BUNDLED_CMYK_PROFILE if printing else None)
+    cover = images.cover(story.cover) if story.cover else None
+    target = RenderTarget(name="pdf", notes="inline", image=images.figure)
+    rendered = render_article(story, story.article(lang), None, target)
+    css = stylesheet(geometry, cover, BUNDLED_CMYK_PROFILE.as_uri() if printing else None)
+    html = html_document(story, rendered, css, cover)
+    options = {"pdf_variant": edition.variant}
+    document = HTML(string=html, base_url=story.folder.as_uri() + "/", url_fetcher=fetcher).render(**options)
+    with language_tagging() as languages:
+        data = document.write_pdf(finisher=finisher(f"{story.identifier}#{lang}{edition.suffix}", geometry),
+                                  **options)
+    details: dict[str, Any] = {"variant": edition.variant, "pages": len(document.pages),
+                               **_page_details(geometry)}
+    if printing:
+        details["output_intent"] = "Artifex CMYK SWOP Profile (Ghostscript default_cmyk.icc)"
+        details["preflight"] = preflight(document, images.placed)
+    else:
+        details["language_tagging"] = languages.summary()
+        details["languages_tagged"] = dict(sorted(languages.languages.items()))
+    if fetcher.refused:
+        details["refused"] = sorted(set(fetcher.refused))
+    return MadePdf(data, details)
+
+
+def _page_details(geometry: PageGeometry) -> dict[str, Any]:
+    return {"trim_mm": [geometry.trim.width, geometry.trim.height], "bleed_mm": geometry.bleed,
+            "crop_marks": geometry.marks}
