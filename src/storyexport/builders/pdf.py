@@ -28,7 +28,7 @@ class PdfBuilder:
         for done, (lang, edition) in enumerate(jobs):
             ctx.progress("pdf", done, len(jobs))
             made = make_pdf(story, lang, edition, ctx.cache)
-            path = write_bytes(ctx.folder / f"{story.slug}.{lang}{edition.suffix}", made.data)
+            path = write_bytes(ctx.folder / edition.file_name(story, lang), made.data)
             log.info("wrote %s (%d pages)", path.name, made.details["pages"])
             outputs.append(Output(path, lang, made.details))
         ctx.progress("pdf", len(jobs), len(jobs))

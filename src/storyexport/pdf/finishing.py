@@ -1,10 +1,11 @@
-"""Last touches on the PDF objects before WeasyPrint writes them: a stable XMP id and real crop marks.
+"""Last touches on the PDF objects before WeasyPrint writes them: stable XMP id, artifacts, real crop marks.
 
 - PDF/X metadata gets `xmpMM:DocumentID xmp.did:<random uuid4>` from WeasyPrint, which would make
   every build differ; we derive it from the story's identifier instead.
 - WeasyPrint draws crop marks inside the bleed, where a bleeding photo covers them and the
   guillotine cuts them off, in RGB. Printers expect them outside the bleed, in the slug: we widen
   the MediaBox and draw them there in 100 % black (TrimBox and BleedBox stay as they are).
+- Running heads and page numbers become pagination artifacts (see tagging.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import uuid
 from collections.abc import Callable
 
 from .geometry import MM_PER_INCH, PageGeometry
+from .tagging import StructureFixes, mark_pagination_artifacts
 
 PT_PER_MM = 72 / MM_PER_INCH
 MARK_LENGTH = 5.0  # mm
@@ -22,10 +24,11 @@ MARK_LINE_WIDTH = 0.25  # pt
 DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
 
 
-def finisher(document_key: str, geometry: PageGeometry) -> Callable:
+def finisher(document_key: str, geometry: PageGeometry, fixes: StructureFixes) -> Callable:
     """A WeasyPrint `finisher(document, pdf)`; `document_key` names this PDF of this story."""
     def finish(document, pdf) -> None:
         _stable_document_id(pdf, document_key)
+        mark_pagination_artifacts(pdf, fixes)
         if geometry.marks:
             _crop_marks(pdf, geometry)
     return finish

@@ -36,7 +36,8 @@ def _drawn_images(page_box) -> Iterator[tuple[str, tuple[int, int], float, float
                     yield element.get("data-image"), (layer.image.width, layer.image.height), *layer.size
 
 
-def preflight(document, placed: dict[str, PlacedImage], minimum: int = MINIMUM_PPI) -> list[dict[str, Any]]:
+def preflight(document, placed: dict[str, PlacedImage], pdf_name: str,
+              minimum: int = MINIMUM_PPI) -> list[dict[str, Any]]:
     """One finding per image drawn, in page order; images under `minimum` ppi are logged."""
     findings = []
     for number, page in enumerate(document.pages, 1):
@@ -51,6 +52,7 @@ def preflight(document, placed: dict[str, PlacedImage], minimum: int = MINIMUM_P
                              "pixels": [px_w, px_h], "placed_mm": size_mm})
             if status == "warn":
                 needed = math.ceil(width / CSS_PX_PER_INCH * minimum)
-                log.warning("%s prints at %d ppi on page %d (%g × %g mm); print needs %d ppi: use a photo "
-                            "at least %d pixels wide", image.photo.src, ppi, number, *size_mm, minimum, needed)
+                log.warning("%s: %s prints at %d ppi on page %d (%g × %g mm); print needs %d ppi: use a "
+                            "photo at least %d pixels wide", pdf_name, image.photo.src, ppi, number, *size_mm,
+                            minimum, needed)
     return findings

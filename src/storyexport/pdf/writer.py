@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from weasyprint import HTML
@@ -18,7 +19,7 @@ from .finishing import finisher
 from .geometry import PageGeometry, print_geometry, screen_geometry
 from .images import DocumentImages
 from .preflight import preflight
-from .tagging import language_tagging
+from .tagging import structure_fixes
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Edition:
     name: str
     suffix: str  # of the file name: <slug>.<lang><suffix>
     variant: str  # WeasyPrint's pdf_variant
+
+    def file_name(self, story: Story, lang: str) -> str:
+        return f"{story.slug}.{lang}{self.suffix}"
 
 
 PRINT = Edition("print", ".print.pdf", "pdf/x-4")
@@ -40,35 +44,43 @@ class MadePdf:
 
 def make_pdf(story: Story, lang: str, edition: Edition, cache: Cache) -> MadePdf:
     printing = edition is PRINT
-    if printing and not BUNDLED_CMYK_PROFILE.is_file():
-        raise BuildError("the print colour profile assets/icc/default_cmyk.icc is missing from this "
-                         "storyexport installation; reinstall storyexport")
+    profile = _print_profile() if printing else None
     geometry = print_geometry(story.print) if printing else screen_geometry(story.print)
     fetcher = SafeFetcher(story.folder)
-    images = DocumentImages(geometry, cache, fetcher, BUNDLED_CMYK_PROFILE if printing else None)
-    cover = images.cover(story.cover) if story.cover else None
-    target = RenderTarget(name="pdf", notes="inline", image=images.figure)
-    rendered = render_article(story, story.article(lang), None, target)
-    css = stylesheet(geometry, cover, BUNDLED_CMYK_PROFILE.as_uri() if printing else None)
-    html = html_document(story, rendered, css, cover)
-    options = {"pdf_variant": edition.variant}
-    document = HTML(string=html, base_url=story.folder.as_uri() + "/", url_fetcher=fetcher).render(**options)
-    with language_tagging() as languages:
-        data = document.write_pdf(finisher=finisher(f"{story.identifier}#{lang}{edition.suffix}", geometry),
-                                  **options)
+    images = DocumentImages(geometry, cache, fetcher, profile)
+    document = _lay_out(story, lang, edition, geometry, images, fetcher)
+    name = edition.file_name(story, lang)
+    with structure_fixes() as fixes:
+        data = document.write_pdf(finisher=finisher(f"{story.identifier}#{name}", geometry, fixes),
+                                  pdf_variant=edition.variant)
     details: dict[str, Any] = {"variant": edition.variant, "pages": len(document.pages),
-                               **_page_details(geometry)}
+                               "trim_mm": [geometry.trim.width, geometry.trim.height],
+                               "bleed_mm": geometry.bleed, "crop_marks": geometry.marks}
     if printing:
         details["output_intent"] = "Artifex CMYK SWOP Profile (Ghostscript default_cmyk.icc)"
-        details["preflight"] = preflight(document, images.placed)
+        details["preflight"] = preflight(document, images.placed, name)
     else:
-        details["language_tagging"] = languages.summary()
-        details["languages_tagged"] = dict(sorted(languages.languages.items()))
+        details["language_tagging"] = fixes.language_summary()
+        details["languages_tagged"] = dict(sorted(fixes.languages.items()))
     if fetcher.refused:
         details["refused"] = sorted(set(fetcher.refused))
     return MadePdf(data, details)
 
 
-def _page_details(geometry: PageGeometry) -> dict[str, Any]:
-    return {"trim_mm": [geometry.trim.width, geometry.trim.height], "bleed_mm": geometry.bleed,
-            "crop_marks": geometry.marks}
+def _print_profile() -> Path:
+    if not BUNDLED_CMYK_PROFILE.is_file():
+        raise BuildError("the print colour profile assets/icc/default_cmyk.icc is missing from this "
+                         "storyexport installation; reinstall storyexport")
+    return BUNDLED_CMYK_PROFILE
+
+
+def _lay_out(story: Story, lang: str, edition: Edition, geometry: PageGeometry, images: DocumentImages,
+             fetcher: SafeFetcher):
+    """The shared render in our document and stylesheet, laid out in pages by WeasyPrint."""
+    cover = images.cover(story.cover) if story.cover else None
+    target = RenderTarget(name="pdf", notes="inline", image=images.figure)
+    rendered = render_article(story, story.article(lang), None, target)
+    css = stylesheet(geometry, cover, images.cmyk.as_uri() if images.cmyk else None)
+    html = html_document(story, rendered, css, cover)
+    return HTML(string=html, base_url=story.folder.as_uri() + "/", url_fetcher=fetcher).render(
+        pdf_variant=edition.variant)
