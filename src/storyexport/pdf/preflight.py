@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .geometry import MM_PER_INCH
-from .images import PlacedImage
+
+if TYPE_CHECKING:
+    from .images import PlacedImage
 
 log = logging.getLogger(__name__)
 MINIMUM_PPI = 300
@@ -36,9 +38,8 @@ def _drawn_images(page_box) -> Iterator[tuple[str, tuple[int, int], float, float
                     yield element.get("data-image"), (layer.image.width, layer.image.height), *layer.size
 
 
-def preflight(document, placed: dict[str, PlacedImage], pdf_name: str,
-              minimum: int = MINIMUM_PPI) -> list[dict[str, Any]]:
-    """One finding per image drawn, in page order; images under `minimum` ppi are logged."""
+def preflight(document, placed: dict[str, PlacedImage], minimum: int = MINIMUM_PPI) -> list[dict[str, Any]]:
+    """One finding per image drawn, in page order: its ppi at the size it is drawn, ok or warn."""
     findings = []
     for number, page in enumerate(document.pages, 1):
         for url, (px_w, px_h), width, height in _drawn_images(page._page_box):
@@ -46,13 +47,18 @@ def preflight(document, placed: dict[str, PlacedImage], pdf_name: str,
             if image is None:
                 continue
             ppi = math.floor(min(px_w / (width / CSS_PX_PER_INCH), px_h / (height / CSS_PX_PER_INCH)))
-            size_mm = [round(width / CSS_PX_PER_INCH * MM_PER_INCH, 1), round(height / CSS_PX_PER_INCH * MM_PER_INCH, 1)]
-            status = "ok" if ppi >= minimum else "warn"
-            findings.append({"image": image.photo.src, "page": number, "ppi": ppi, "status": status,
-                             "pixels": [px_w, px_h], "placed_mm": size_mm})
-            if status == "warn":
-                needed = math.ceil(width / CSS_PX_PER_INCH * minimum)
-                log.warning("%s: %s prints at %d ppi on page %d (%g × %g mm); print needs %d ppi: use a "
-                            "photo at least %d pixels wide", pdf_name, image.photo.src, ppi, number, *size_mm,
-                            minimum, needed)
+            findings.append({"image": image.photo.src, "page": number, "ppi": ppi,
+                             "status": "ok" if ppi >= minimum else "warn", "pixels": [px_w, px_h],
+                             "placed_mm": [round(width / CSS_PX_PER_INCH * MM_PER_INCH, 1),
+                                           round(height / CSS_PX_PER_INCH * MM_PER_INCH, 1)]})
     return findings
+
+
+def warn_low_resolution(findings: list[dict[str, Any]], pdf_name: str, minimum: int = MINIMUM_PPI) -> None:
+    """A console warning per image under `minimum` ppi, with the size of photo that would do."""
+    for finding in findings:
+        if finding["status"] == "warn":
+            needed = math.ceil(finding["placed_mm"][0] / MM_PER_INCH * minimum)
+            log.warning("%s: %s prints at %d ppi on page %d (%g × %g mm); print needs %d ppi: use a photo "
+                        "at least %d pixels wide", pdf_name, finding["image"], finding["ppi"], finding["page"],
+                        *finding["placed_mm"], minimum, needed)

@@ -14,26 +14,13 @@ from ..model import Story
 from ..render import RenderTarget, render_article
 from ..renditions import BUNDLED_CMYK_PROFILE
 from .document import html_document, stylesheet
+from .editions import PRINT, Edition
 from .fetcher import SafeFetcher
 from .finishing import finisher
 from .geometry import PageGeometry, print_geometry, screen_geometry
 from .images import DocumentImages
 from .preflight import preflight
 from .tagging import structure_fixes
-
-
-@dataclass(frozen=True)
-class Edition:
-    name: str
-    suffix: str  # of the file name: <slug>.<lang><suffix>
-    variant: str  # WeasyPrint's pdf_variant
-
-    def file_name(self, story: Story, lang: str) -> str:
-        return f"{story.slug}.{lang}{self.suffix}"
-
-
-PRINT = Edition("print", ".print.pdf", "pdf/x-4")
-ACCESSIBLE = Edition("accessible", ".pdf", "pdf/ua-1")
 
 
 @dataclass(frozen=True)
@@ -58,7 +45,7 @@ def make_pdf(story: Story, lang: str, edition: Edition, cache: Cache) -> MadePdf
                                "bleed_mm": geometry.bleed, "crop_marks": geometry.marks}
     if printing:
         details["output_intent"] = "Artifex CMYK SWOP Profile (Ghostscript default_cmyk.icc)"
-        details["preflight"] = preflight(document, images.placed, name)
+        details["preflight"] = preflight(document, images.placed)
     else:
         details["language_tagging"] = fixes.language_summary()
         details["languages_tagged"] = dict(sorted(fixes.languages.items()))
