@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from .engine import URLFetcher, URLFetcherResponse
 
 log = logging.getLogger(__name__)
 RENDITION_SCHEME = "rendition"

@@ -2,6 +2,7 @@
 
 - PDF/X metadata gets `xmpMM:DocumentID xmp.did:<random uuid4>` from WeasyPrint, which would make
   every build differ; we derive it from the story's identifier instead.
+- WeasyPrint stops the BleedBox 10 pt beyond the trim; a 5 mm bleed needs all of it.
 - WeasyPrint draws crop marks inside the bleed, where a bleeding photo covers them and the
   guillotine cuts them off, in RGB. Printers expect them outside the bleed, in the slug: we widen
   the MediaBox and draw them there in 100 % black (TrimBox and BleedBox stay as they are).
@@ -29,6 +30,7 @@ def finisher(document_key: str, geometry: PageGeometry, fixes: StructureFixes) -
     def finish(document, pdf) -> None:
         _stable_document_id(pdf, document_key)
         mark_pagination_artifacts(pdf, fixes)
+        _full_bleed_box(pdf, geometry)
         if geometry.marks:
             _crop_marks(pdf, geometry)
     return finish
@@ -43,14 +45,27 @@ def _stable_document_id(pdf, document_key: str) -> None:
                        for part in metadata.stream]
 
 
+def _pages(pdf) -> list:
+    return [pdf.objects[number] for number in pdf.pages["Kids"][::3]]
+
+
+def _full_bleed_box(pdf, geometry: PageGeometry) -> None:
+    """WeasyPrint stops the BleedBox at 10 pt (3.5 mm) whatever the bleed; it is the whole bleed."""
+    import pydyf
+
+    bleed = geometry.bleed * PT_PER_MM
+    for page in _pages(pdf):
+        x0, y0, x1, y1 = (float(value) for value in page["TrimBox"])
+        page["BleedBox"] = pydyf.Array([x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed])
+
+
 def _crop_marks(pdf, geometry: PageGeometry) -> None:
     import pydyf
 
     offset = max(geometry.bleed, MARK_MIN_OFFSET) * PT_PER_MM
     length = MARK_LENGTH * PT_PER_MM
     slug = offset + length + PT_PER_MM
-    for number in pdf.pages["Kids"][::3]:
-        page = pdf.objects[number]
+    for page in _pages(pdf):
         x0, y0, x1, y1 = (float(value) for value in page["TrimBox"])
         page["MediaBox"] = pydyf.Array([x0 - slug, y0 - slug, x1 + slug, y1 + slug])
         save, marks = pydyf.Stream([b"q"]), pydyf.Stream([b"Q"] + _marks(x0, y0, x1, y1, offset, length),

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from weasyprint import HTML
-
 from ..cache import Cache
 from ..errors import BuildError
 from ..model import Story
@@ -15,6 +13,7 @@ from ..render import RenderTarget, render_article
 from ..renditions import BUNDLED_CMYK_PROFILE
 from .document import html_document, stylesheet
 from .editions import PRINT, Edition
+from .engine import HTML
 from .fetcher import SafeFetcher
 from .finishing import finisher
 from .geometry import PageGeometry, print_geometry, screen_geometry
