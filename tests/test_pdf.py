@@ -103,6 +103,7 @@ def test_print_pdf_is_pdf_x4_with_an_embedded_cmyk_output_intent(built):
         assert xmp.get("pdfx:GTS_PDFXVersion") == "PDF/X-4"
     images = [image for page in pdf.pages for image in page.get_images().values()]
     assert images and all(image.ColorSpace == "/DeviceCMYK" for image in images)
+    assert not any(image.get("/Interpolate", False) for image in images)
 
 
 def test_print_photos_are_at_300_ppi_and_the_preflight_says_so(built):
