@@ -110,7 +110,8 @@ def test_print_photos_are_at_300_ppi_and_the_preflight_says_so(built):
     findings = built["outputs"]["serving-hope.en.print.pdf"].details["preflight"]
     assert [f["image"] for f in findings] == ["photos/xray.jpg", "photos/xray.jpg", "photos/doctor.jpg"]
     assert all(f["status"] == "ok" and 300 <= f["ppi"] < 310 for f in findings)
-    assert findings[0]["page"] == 1 and findings[0]["placed_mm"][0] == pytest.approx(154, abs=0.1)  # the cover bleeds
+    cover = findings[0]  # bleeds: the trim's 148 mm and 3 mm each side
+    assert cover["page"] == 1 and cover["placed_mm"][0] == pytest.approx(154, abs=0.1)
     listing = subprocess.run(["pdfimages", "-list", str(pdf_path(built, "serving-hope.en.print.pdf"))],
                              capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert [min(int(row.split()[12]), int(row.split()[13])) >= 300 for row in listing] == [True] * 3
@@ -183,7 +184,8 @@ def test_every_font_is_embedded_as_a_subset(built):
         fonts = {font.objgen: font for page in pdf.pages for font in page.Resources.Font.values()}
         assert fonts
         for font in fonts.values():
-            descriptor = font.DescendantFonts[0].FontDescriptor if "/DescendantFonts" in font else font.FontDescriptor
+            described = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            descriptor = described.FontDescriptor
             assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font.BaseFont
             assert re.match(r"^/[A-Z]{6}\+Noto-(Serif|Sans)", str(font.BaseFont))
 
@@ -210,7 +212,8 @@ def test_words_are_hyphenated_by_their_language(built):
     for name in ("serving-hope.en.print.pdf", "serving-hope.es.print.pdf"):
         path = pdf_path(built, name)
         text = "".join(page_text(path, n) for n in range(2, 5))
-        broken = re.findall(r"([a-záéíóúñ]+)\u2010\s*\n\s*([a-záéíóúñ]+)", text)  # WeasyPrint hyphenates with U+2010
+        # WeasyPrint hyphenates with U+2010; a word broken across lines is a word of the source
+        broken = re.findall(r"([a-záéíóúñ]+)\u2010\s*\n\s*([a-záéíóúñ]+)", text)
         source = SAMPLE.read_text("utf-8")
         assert [a + b for a, b in broken if (a + b) in source], name
 

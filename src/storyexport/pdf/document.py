@@ -1,4 +1,4 @@
-"""The HTML document WeasyPrint lays out: the shared render in a cover, the article and a colophon, with our stylesheet."""
+"""The HTML document WeasyPrint lays out: a cover, the shared render of the article, a colophon; its CSS."""
 
 from __future__ import annotations
 
@@ -41,8 +41,8 @@ class FontFace:
 
 @lru_cache(maxsize=1)
 def _templates() -> Environment:
-    return Environment(loader=PackageLoader("storyexport", "templates/pdf"), autoescape=select_autoescape(["html.j2"]),
-                       undefined=StrictUndefined, trim_blocks=True, keep_trailing_newline=True)
+    return Environment(loader=PackageLoader("storyexport", "templates/pdf"), undefined=StrictUndefined,
+                       autoescape=select_autoescape(["html.j2"]), trim_blocks=True, keep_trailing_newline=True)
 
 
 def font_faces() -> list[FontFace]:

@@ -26,12 +26,10 @@ EXTRA_PIXELS = 2  # so rounding the height never drops the resolution below the 
 
 @dataclass(frozen=True)
 class PlacedImage:
-    """A rendition and the size the layout is meant to give it."""
+    """A rendition in the document: the URL its fetcher serves it at, and the photo it comes from."""
 
     url: str
     photo: Photo
-    pixels: tuple[int, int]
-    size: Size
 
 
 class DocumentImages:
@@ -48,7 +46,7 @@ class DocumentImages:
                           quality=90 if self.cmyk else 82, cmyk=self.cmyk)
         url = f"{RENDITION_SCHEME}:{photo.sha256[:16]}-{image.width}{image.extension}"
         self.fetcher.add(url, image.data, image.media_type)
-        placed = PlacedImage(url, photo, (image.width, image.height), size)
+        placed = PlacedImage(url, photo)
         self.placed[url] = placed
         return placed
 

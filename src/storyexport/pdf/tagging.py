@@ -43,10 +43,10 @@ class StructureFixes:
 
 def _own_language(box) -> str | None:
     """The `lang` a box's element declares itself (not html/body: the catalog /Lang has those)."""
+    from weasyprint.formatting_structure import boxes
+
     element = getattr(box, "element", None)
-    if element is None or getattr(box, "element_tag", None) in ("html", "body"):
-        return None
-    if type(box).__name__ in ("PageBox", "MarginBox"):
+    if element is None or isinstance(box, (boxes.PageBox, boxes.MarginBox)) or box.element_tag in ("html", "body"):
         return None
     return element.get("lang") or None
 
@@ -56,6 +56,7 @@ def structure_fixes() -> Iterator[StructureFixes]:
     """While active, WeasyPrint's structure tree gets /Lang where the language changes, and
     the marked content of margin boxes is recorded (see `mark_pagination_artifacts`)."""
     import pydyf
+    from weasyprint.formatting_structure import boxes
     from weasyprint.pdf import tags
 
     original = getattr(tags, "_build_box_tree", None)
@@ -65,7 +66,7 @@ def structure_fixes() -> Iterator[StructureFixes]:
     fixes = StructureFixes(supported=True)
 
     def build_box_tree(box, parent, pdf, page_number, nums, annotations, tag_map):
-        if type(box).__name__ == "MarginBox":
+        if isinstance(box, boxes.MarginBox):
             fixes.artifacts.setdefault(page_number, set()).update(
                 tag_map[child]["mcid"] for child in box.descendants(placeholders=True) if child in tag_map)
         lang = _own_language(box)
@@ -83,11 +84,10 @@ def structure_fixes() -> Iterator[StructureFixes]:
             tags._build_box_tree = original
 
 
-def mark_pagination_artifacts(pdf, fixes: StructureFixes) -> int:
+def mark_pagination_artifacts(pdf, fixes: StructureFixes) -> None:
     """Rewrite `/Span <</MCID n>> BDC` of margin boxes as `/Artifact <</Type /Pagination>> BDC`."""
     import pydyf
 
-    changed = 0
     for index, number in enumerate(pdf.pages["Kids"][::3]):
         mcids = fixes.artifacts.get(index)
         if not mcids:
@@ -97,9 +97,7 @@ def mark_pagination_artifacts(pdf, fixes: StructureFixes) -> int:
             if isinstance(item, pydyf.Dictionary) and item.get("MCID") in mcids and position > 0:
                 items[position - 1] = "/Artifact"
                 items[position] = pydyf.Dictionary({"Type": "/Pagination"})
-                changed += 1
         _forget_in_parent_tree(pdf, index, mcids)
-    return changed
 
 
 def _object(pdf, reference: bytes):
