@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -261,3 +263,17 @@ def test_an_unchanged_story_is_not_rendered_again(built, monkeypatch):
     result = build([SAMPLE], ["pdf"], built["output"], Options())
     details = {o.path.name: o.details for r in result.results for o in r.outputs}
     assert details["serving-hope.en.print.pdf"] == built["outputs"]["serving-hope.en.print.pdf"].details
+
+
+def test_the_fonts_come_from_the_package_not_the_machine(tmp_path):
+    """With fontconfig seeing no font at all, the PDF is the same, byte for byte."""
+    story = FIXTURES / "pdf-features" / "story.md"
+    (tmp_path / "fonts.conf").write_text(f'<?xml version="1.0"?>\n<fontconfig><cachedir>{tmp_path / "fc"}'
+                                         "</cachedir></fontconfig>\n", "utf-8")
+    environment = {**os.environ, "FONTCONFIG_FILE": str(tmp_path / "fonts.conf")}
+    subprocess.run([sys.executable, "-m", "storyexport", "pdf", str(story), "--lang", "en", "-q",
+                    "-o", str(tmp_path / "bare")], env=environment, check=True, capture_output=True)
+    build([story], ["pdf"], tmp_path / "usual", Options(languages=("en",)))
+    for name in ("pdf-features.en.pdf", "pdf-features.en.print.pdf"):
+        bare = (tmp_path / "bare" / "pdf-features" / name).read_bytes()
+        assert bare == (tmp_path / "usual" / "pdf-features" / name).read_bytes(), name

@@ -23,7 +23,9 @@ FONT_FACES = (  # family, file, weight, style: the bundled Noto fonts (assets/fo
     ("Noto Serif", "NotoSerif-Bold.ttf", 700, "normal"),
     ("Noto Serif", "NotoSerif-BoldItalic.ttf", 700, "italic"),
     ("Noto Sans", "NotoSans-Regular.ttf", 400, "normal"),
+    ("Noto Sans", "NotoSans-Italic.ttf", 400, "italic"),
     ("Noto Sans", "NotoSans-Bold.ttf", 700, "normal"),
+    ("Noto Sans", "NotoSans-BoldItalic.ttf", 700, "italic"),
 )
 PRINT_COLOURS = {"text": "device-cmyk(0 0 0 1)", "muted": "device-cmyk(0 0 0 0.78)",
                  "accent": "device-cmyk(1 0.62 0 0.38)", "rule": "device-cmyk(0 0 0 0.5)"}
