@@ -26,6 +26,11 @@ def plain_img(figure: Figure, img_id: str | None, target: "RenderTarget") -> Mar
         Markup(' id="{}"').format(img_id) if img_id else "")
 
 
+def long_description_id(figure: Figure) -> str:
+    """The id of a figure's long description, for links and aria-details pointing at it."""
+    return f"{figure.id}-description"
+
+
 @dataclass(frozen=True)
 class RenderTarget:
     """What differs between the formats that share the render."""
@@ -109,9 +114,9 @@ class _Renderer:
                       if caption or credit else Markup(""))
         details = Markup("")
         if figure.long_description:
-            details = Markup('\n<details class="long-description" id="{0}-description">'
+            details = Markup('\n<details class="long-description" id="{0}">'
                              "<summary>{1}</summary>\n{2}\n</details>").format(
-                figure.id, label(self.article.lang, "long_description"),
+                long_description_id(figure), label(self.article.lang, "long_description"),
                 self.blocks(figure.long_description, (*path, 0), "description"))
         classes = ' class="decorative"' if figure.decorative else ""
         return Markup('<figure id="{}"{}>\n{}{}{}\n</figure>').format(

@@ -22,6 +22,7 @@ class Options:
     offline: bool = False
     strict: bool = False
     jobs: int = 2
+    narration: bool = True  # False: text-only EPUBs (no audio, no media overlays)
 
 
 @dataclass
@@ -67,10 +68,12 @@ class NotYetBuilt:
 
 def registry() -> dict[str, Builder]:
     """Every format by name, in the order `all` builds them (audio first: the others use its timings)."""
+    from .epub import EpubBuilder  # each builder module imports this one
+
     return {
         "audio": NotYetBuilt("audio", "MP3 and Opus narration with WebVTT captions, per language"),
         "html": NotYetBuilt("html", "accessible web page per language, with images and narration player"),
-        "epub": NotYetBuilt("epub", "EPUB 3 per language with synchronized read-aloud"),
+        "epub": EpubBuilder(),
         "pdf": NotYetBuilt("pdf", "print PDF (bleed, crop marks, PDF/X-4) and tagged PDF/UA-1 per language"),
     }
 
