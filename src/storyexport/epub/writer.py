@@ -3,17 +3,15 @@
 ebooklib 0.20 stamps zip entries with the wall clock, writes a generator meta, builds a nav
 whose page-list picks up every element with an epub:type, and swallows write errors. This
 writer fixes the entry dates and attributes, serves the navigation document we made, adds
-xml:lang to the package, and turns any failure (or an error ebooklib only logs) into BuildError.
+xml:lang to the package, and turns any failure (or a value ebooklib only logs and drops) into BuildError.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
-import logging
 import zipfile
-from collections.abc import Iterator
+from collections import Counter
 
 from ebooklib import epub
 from lxml import etree
@@ -62,26 +60,17 @@ class ReproducibleWriter(epub.EpubWriter):
         super()._write_opf_file(root)
 
 
-class _LoggedErrors(logging.Handler):
-    """Collects what ebooklib reports with logging.error instead of raising (e.g. dropped metadata)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if "ebooklib" in record.pathname:
-            self.messages.append(record.getMessage())
-
-
-@contextlib.contextmanager
-def _ebooklib_errors() -> Iterator[_LoggedErrors]:
-    handler = _LoggedErrors()
-    logging.getLogger().addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logging.getLogger().removeHandler(handler)
+def _check_metadata(book: epub.EpubBook, data: bytes, name: str) -> None:
+    """Every metadata value we gave must be in the written OPF: ebooklib logs and drops a value it
+    cannot write (e.g. one with a character XML forbids) instead of failing."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        opf = etree.fromstring(archive.read(f"{book.FOLDER_NAME}/content.opf"))
+    written = Counter(el.text or "" for el in opf.find("{http://www.idpf.org/2007/opf}metadata")
+                      if el.get("property") != "dcterms:modified")
+    wanted = Counter(value or "" for names in book.metadata.values() for values in names.values()
+                     for value, _ in values)
+    if missing := wanted - written:
+        raise BuildError(f"could not write {name}: its metadata lost {', '.join(map(repr, missing))}")
 
 
 def epub_bytes(book: epub.EpubBook, modified: dt.datetime, zip_time: tuple[int, int, int, int, int, int],
@@ -90,11 +79,10 @@ def epub_bytes(book: epub.EpubBook, modified: dt.datetime, zip_time: tuple[int, 
     book.metadata.get(epub.NAMESPACES["OPF"], {}).pop("generator", None)  # names ebooklib's version
     writer = ReproducibleWriter(book, modified, zip_time)
     try:
-        with _ebooklib_errors() as errors:
-            writer.process()
-            writer.write()
+        writer.process()
+        writer.write()
     except (OSError, ValueError, zipfile.LargeZipFile, etree.LxmlError, epub.EpubException) as exc:
         raise BuildError(f"could not write {name}: {exc}") from exc
-    if errors.messages:
-        raise BuildError(f"could not write {name}: {'; '.join(errors.messages)}")
-    return writer.buffer.getvalue()
+    data = writer.buffer.getvalue()
+    _check_metadata(book, data, name)
+    return data
