@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from epub_support import EVERY_CONSTRUCT, NS, SAMPLE, XML_LANG, Book, built
@@ -182,3 +184,17 @@ def test_no_list_of_illustrations_without_photos(tmp_path):
     assert "loi" not in book.read("nav.xhtml").decode() and "cover" not in book.items()
     assert book.meta("schema:accessMode") == ["textual"]
     assert "alternativeText" not in book.meta("schema:accessibilityFeature")
+
+
+def test_image_names_are_plain_ascii_and_unique(tmp_path):
+    from storyexport.cache import Cache
+    from storyexport.epub.images import book_images
+    from storyexport.images import inspect_photo
+
+    market = EVERY_CONSTRUCT.parent / "photos" / "market.jpg"
+    for name in ("Niña en la plaza.jpg", "otra/Niña en la plaza.jpg"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        shutil.copy(market, tmp_path / name)
+    photos = [inspect_photo(tmp_path, "Niña en la plaza.jpg"), inspect_photo(tmp_path, "otra/Niña en la plaza.jpg")]
+    images = book_images(photos, Cache(tmp_path / "cache"))
+    assert [image.href for image in images.values()] == ["images/nina-en-la-plaza.jpg", "images/nina-en-la-plaza-2.jpg"]

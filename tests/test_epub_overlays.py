@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import replace
+from itertools import pairwise
 
 import pytest
 
@@ -67,7 +68,7 @@ def test_clips_lie_within_the_audio_and_tile_it(books):
         assert audio == {f"../audio/{books.story.slug}.{lang}.mp3"}
         length = decoded_ms(book.read(audio.pop()[3:]))
         assert all(0 <= begin < end <= length for *_, begin, end in clips)
-        assert all(a[3] == b[2] for a, b in zip(clips, clips[1:]))  # no gaps, no overlaps
+        assert all(a[3] == b[2] for a, b in pairwise(clips))  # no gaps, no overlaps
         timings = books.timings[lang]
         assert [begin for *_, begin, _ in clips] == [t.begin * 1000 // timings.sample_rate for t in timings.sentences]
 

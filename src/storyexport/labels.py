@@ -24,9 +24,8 @@ LABELS: dict[str, dict[str, str]] = {
         "a11y_languages": "The language of the text is marked, including the words and passages in {languages}, "
                           "so that text-to-speech reads them correctly.",
         "a11y_display": "Fonts, text size, colours and spacing can be changed; no information depends on colour.",
-        "a11y_narration": "A narration in synthesized speech ({narrator}, {duration}) reads the title, the text, "
-                          "the notes and every photo's text description aloud, highlighting each sentence "
-                          "as it is read.",
+        "a11y_narration": "A narration in synthesized speech ({narrator}, {duration}) reads the story aloud, "
+                          "including each photo's alternative text, and highlights each sentence as it is read.",
         "a11y_no_narration": "This edition has no narration; reading systems with text-to-speech can read it aloud.",
         "a11y_hazards": "It has no flashing, motion or sound hazards.",
         "a11y_conformance": "{publisher} declares that it meets EPUB Accessibility 1.1 at WCAG 2.2 Level AA.",
@@ -51,9 +50,8 @@ LABELS: dict[str, dict[str, str]] = {
                           "para que la síntesis de voz los lea correctamente.",
         "a11y_display": "Se pueden cambiar la letra, el tamaño del texto, los colores y el espaciado; "
                         "ninguna información depende del color.",
-        "a11y_narration": "Una narración con voz sintetizada ({narrator}, {duration}) lee en voz alta el título, "
-                          "el texto, las notas y la descripción en texto de cada foto, resaltando cada frase "
-                          "mientras se lee.",
+        "a11y_narration": "Una narración con voz sintetizada ({narrator}, {duration}) lee la historia en voz "
+                          "alta, incluido el texto alternativo de cada foto, y resalta cada frase mientras se lee.",
         "a11y_no_narration": "Esta edición no tiene narración; los sistemas de lectura con síntesis de voz pueden "
                              "leerla en voz alta.",
         "a11y_hazards": "No tiene riesgos de destellos, movimiento ni sonido.",

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class RecordedNarration:
     timings: NarrationTimings
-    audio_name: str  # the MP3's file name, also used inside the EPUB
+    audio_name: str  # the MP3's file name in the output folder
     audio: bytes
 
     @property

@@ -22,9 +22,9 @@ from .metadata import access_modes, book_identifier, dublin_core, media_properti
 from .nav import COVER, NAV, STORY, TocEntry, nav_document, toc_entries
 from .overlays import Overlay, media_overlay, sentence_clips
 from .writer import epub_bytes
+from .xml import XML_LANG
 
 OVERLAY_ID, OVERLAY_FILE = "overlay-story", "overlays/story.smil"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 class _Document(epub.EpubHtml):
@@ -40,25 +40,27 @@ def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | N
     images = book_images([*([story.cover] if story.cover else []), *(f.photo for f in article.figures())], cache)
     target = RenderTarget(name="epub", notes="epub", xml_lang=True, image=image_markup(images))
     story_xhtml = story_document(story, render_article(story, article, plan, target), article.title)
-    overlay = _overlay(article, plan, recorded, story_xhtml) if recorded else None
+    audio_href = f"audio/{story.slug}.{plan.lang}.mp3"
+    overlay = _overlay(article, plan, recorded, story_xhtml, audio_href) if recorded else None
     narration = Narration(recorded.narrator, overlay.duration_ms) if recorded and overlay else None
-    facts = book_facts(story, article, narration)
     book = epub.EpubBook()
-    _describe(book, story, article, facts)
+    _describe(book, story, article, book_facts(story, article, narration))
     _add_documents(book, story, article, images, story_xhtml)
+    _add_images(book, story, images)
     if recorded and overlay:
-        _add_narration(book, recorded, overlay)
+        _add_narration(book, recorded, overlay, audio_href)
     name = f"{story.slug}.{article.lang}.epub"
     return epub_bytes(book, build_time(story), zip_time(story), name)
 
 
-def _overlay(article: Article, plan: NarrationPlan, recorded: RecordedNarration, story_xhtml: bytes) -> Overlay:
+def _overlay(article: Article, plan: NarrationPlan, recorded: RecordedNarration, story_xhtml: bytes,
+             audio_href: str) -> Overlay:
     ids = set(etree.fromstring(story_xhtml).xpath("//@id"))
     if missing := [s.id for s in plan.sentences if s.id not in ids]:
         raise BuildError(f"narrated sentences {', '.join(missing[:5])} are not in the {article.lang} text; "
                          "this is a bug in storyexport, re-run with --traceback and report it")
     clips = sentence_clips(plan, recorded.timings)
-    return media_overlay(article, clips, f"../{STORY}", f"../audio/{recorded.audio_name}")
+    return media_overlay(article, clips, f"../{STORY}", f"../{audio_href}")
 
 
 def _describe(book: epub.EpubBook, story: Story, article: Article, facts: BookFacts) -> None:
@@ -92,6 +94,12 @@ def _add_documents(book: epub.EpubBook, story: Story, article: Article, images: 
     text = book.add_item(_Document(uid="story", file_name=STORY, title=article.title))
     text.content = story_xhtml
     spine.append(text)
+    book.spine = spine
+    book.toc = [_ncx_link(entry, f"toc-{n}") for n, entry in enumerate(toc_entries(article), start=1)]
+
+
+def _add_images(book: epub.EpubBook, story: Story, images: dict[str, BookImage]) -> None:
+    """Every image once; the cover's (which a figure may share) marked as the cover image."""
     for number, image in enumerate(images.values(), start=1):
         is_cover = story.cover is not None and image is images[story.cover.src]
         kind = epub.EpubCover if is_cover else epub.EpubImage
@@ -99,12 +107,11 @@ def _add_documents(book: epub.EpubBook, story: Story, article: Article, images: 
         item.media_type, item.content = image.media_type, image.data
         book.add_item(item)
     if story.cover:
-        book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-    book.spine = spine
-    book.toc = [_ncx_link(entry, f"toc-{n}") for n, entry in enumerate(toc_entries(article), start=1)]
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # for EPUB 2 readers
 
 
-def _ncx_link(entry: TocEntry, uid: str):
+def _ncx_link(entry: TocEntry, uid: str) -> epub.Link | tuple[epub.Link, list]:
+    """The EPUB 2 table of contents (toc.ncx) entry for one navigation entry and its children."""
     link = epub.Link(entry.href, entry.title, uid)
     if not entry.children:
         return link
@@ -117,10 +124,10 @@ def _cover_alt(story: Story, article: Article) -> str:
     return shown[0].alt if shown else f"{label(article.lang, 'cover')}: {article.title}"
 
 
-def _add_narration(book: epub.EpubBook, recorded: RecordedNarration, overlay: Overlay) -> None:
+def _add_narration(book: epub.EpubBook, recorded: RecordedNarration, overlay: Overlay, audio_href: str) -> None:
     book.get_item_with_id("story").media_overlay = OVERLAY_ID
     book.add_item(epub.EpubSMIL(uid=OVERLAY_ID, file_name=OVERLAY_FILE, content=overlay.smil))
-    book.add_item(epub.EpubItem(uid="narration", file_name=f"audio/{recorded.audio_name}",
+    book.add_item(epub.EpubItem(uid="narration", file_name=audio_href,
                                 media_type="audio/mpeg", content=recorded.audio))
     for prop, value, refines in media_properties(recorded.narrator, {OVERLAY_ID: overlay.duration_ms}):
         book.add_metadata(None, "meta", value, {"property": prop, **({"refines": refines} if refines else {})})

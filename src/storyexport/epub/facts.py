@@ -18,7 +18,6 @@ class Narration:
 @dataclass(frozen=True)
 class BookFacts:
     lang: str
-    title: str
     publisher: str
     photos: int  # figures with alternative text
     decorative: int
@@ -36,7 +35,7 @@ class BookFacts:
 def book_facts(story: Story, article: Article, narration: Narration | None) -> BookFacts:
     figures = article.figures()
     return BookFacts(
-        lang=article.lang, title=article.title, publisher=story.publisher or ", ".join(story.authors),
+        lang=article.lang, publisher=story.publisher or ", ".join(story.authors),
         photos=sum(not f.decorative for f in figures), decorative=sum(f.decorative for f in figures),
         long_descriptions=sum(bool(f.long_description) for f in figures if not f.decorative),
         footnotes=len(article.footnotes), cover=story.cover is not None,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
 from ..cache import Cache
+from ..convert import slugify
 from ..model import Figure, Photo
 from ..render import RenderTarget, long_description_id
 from ..renditions import has_alpha, rendition
@@ -26,7 +28,7 @@ class BookImage:
 
 
 def book_images(photos: list[Photo], cache: Cache) -> dict[str, BookImage]:
-    """A rendition of each photo by its source path, named after the photo (names kept unique)."""
+    """A rendition of each photo by its source path, named after the photo (ASCII names, kept unique)."""
     images: dict[str, BookImage] = {}
     used: set[str] = set()
     for photo in photos:
@@ -34,7 +36,7 @@ def book_images(photos: list[Photo], cache: Cache) -> dict[str, BookImage]:
             continue
         clean = rendition(photo, cache, width=EREADER_WIDTH, quality=JPEG_QUALITY,
                           image_format="PNG" if has_alpha(photo) else "JPEG")
-        stem, n = PurePosixPath(photo.src).stem, 1
+        stem, n = slugify(PurePosixPath(photo.src).stem), 1
         name = f"images/{stem}{clean.extension}"
         while name in used:
             n += 1
@@ -44,7 +46,7 @@ def book_images(photos: list[Photo], cache: Cache) -> dict[str, BookImage]:
     return images
 
 
-def image_markup(images: dict[str, BookImage]):
+def image_markup(images: dict[str, BookImage]) -> Callable[[Figure, str | None, RenderTarget], Markup]:
     """The render's image callback: the rendition, its size, and the long description it points to."""
     def image(figure: Figure, img_id: str | None, target: RenderTarget) -> Markup:
         picture = images[figure.photo.src]

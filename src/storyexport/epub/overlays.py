@@ -10,7 +10,7 @@ begin and the per-document durations sum to the book's total.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, pairwise
 
 from markupsafe import Markup
 
@@ -56,7 +56,7 @@ def sentence_clips(plan: NarrationPlan, timings: NarrationTimings) -> tuple[Clip
         raise BuildError(f"the {timings.lang} narration timings list no sentences; rebuild the audio")
     starts = [t.begin for t in spoken] + [timings.samples]
     if starts[0] < 0 or spoken[-1].end > timings.samples or any(
-            later <= earlier for earlier, later in zip(starts, starts[1:])):
+            later <= earlier for earlier, later in pairwise(starts)):
         raise BuildError(f"the {timings.lang} narration timings are out of order or run past the audio; "
                          "rebuild the audio (storyexport audio)")
     ms = [sample * 1000 // timings.sample_rate for sample in starts]  # floored: never past the audio

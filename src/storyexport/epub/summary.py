@@ -23,7 +23,9 @@ def language_names(tags: tuple[str, ...], lang: str) -> str:
 
 
 def accessibility_summary(facts: BookFacts) -> str:
-    say = lambda key, **values: label(facts.lang, key).format(**values)  # noqa: E731
+    def say(key: str, **values: object) -> str:
+        return label(facts.lang, key).format(**values)
+
     sentences = [say("a11y_structure")]
     if facts.photos:
         sentences.append(say("a11y_photos", count=facts.photos) if facts.photos > 1 else say("a11y_photo"))

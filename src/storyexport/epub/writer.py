@@ -17,6 +17,7 @@ from ebooklib import epub
 from lxml import etree
 
 from ..errors import BuildError
+from .xml import XML_LANG
 
 UNIX = 3  # ZipInfo.create_system: the same on every platform
 FILE_MODE = 0o644 << 16
@@ -39,8 +40,7 @@ class _FixedZip(zipfile.ZipFile):
 class ReproducibleWriter(epub.EpubWriter):
     def __init__(self, book: epub.EpubBook, modified: dt.datetime, zip_time: tuple[int, int, int, int, int, int]):
         self.buffer = io.BytesIO()
-        super().__init__(self.buffer, book, {"mtime": modified.astimezone(dt.timezone.utc), "epub2_guide": False,
-                                             "epub3_landmark": False, "epub3_pages": False, "compresslevel": 9})
+        super().__init__(self.buffer, book, {"mtime": modified.astimezone(dt.timezone.utc), "compresslevel": 9})
         self.zip_time = zip_time
 
     def write(self) -> None:
@@ -56,7 +56,7 @@ class ReproducibleWriter(epub.EpubWriter):
         return item.content  # made by epub.nav, not ebooklib's (its page-list lists every epub:type)
 
     def _write_opf_file(self, root) -> None:
-        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+        root.set(XML_LANG, self.book.language)
         super()._write_opf_file(root)
 
 

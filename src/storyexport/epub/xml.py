@@ -8,6 +8,7 @@ from lxml import etree
 
 from ..errors import BuildError
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
