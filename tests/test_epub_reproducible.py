@@ -89,3 +89,18 @@ def test_no_narration_flag_builds_text_only_books(sample, tmp_path):
     result = CliRunner().invoke(cli, ["epub", str(SAMPLE), "-o", str(output), "-q", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "narration" in Book(output / "serving-hope" / "serving-hope.en.epub").items()
+
+
+def test_an_unchanged_book_is_not_rebuilt(sample, tmp_path):
+    folder = tmp_path / "serving-hope"
+    shutil.copytree(sample.folder, folder)
+    cache = Cache(tmp_path / "cache")
+
+    def run(narration: bool):
+        options = Options(languages=("en",), narration=narration)
+        return EpubBuilder().build(sample.story, BuildContext(folder, cache, options))[0].path
+
+    first = run(True).stat().st_mtime_ns
+    assert run(True).stat().st_mtime_ns == first and cache.stats["hit:freshness"] == 1
+    run(False)  # a different book: rebuilt
+    assert "narration" not in Book(folder / "serving-hope.en.epub").items()

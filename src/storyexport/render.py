@@ -63,6 +63,7 @@ class _Renderer:
     def __init__(self, article: Article, plan: NarrationPlan | None, target: RenderTarget):
         self.article, self.plan, self.target = article, plan, target
         self.notes = {note.label: note for note in article.footnotes}
+        self.calls: dict[int, int] = {}  # footnote number -> calls rendered so far
 
     # -- blocks ---------------------------------------------------------------------------------
 
@@ -132,11 +133,17 @@ class _Renderer:
         name = f"{label(self.article.lang, 'note')} {n}"
         if self.target.notes == "inline":
             return Markup('<span class="footnote">{}</span>').format(self.note_inline(note))
+        ref_id = self.note_ref_id(n)
         if self.target.notes == "epub":
-            return Markup('<a class="noteref" id="fnref-{0}" href="#fn-{0}" epub:type="noteref" '
-                          'role="doc-noteref">{0}</a>').format(n)
-        return Markup('<sup><a class="noteref" id="fnref-{0}" href="#fn-{0}" role="doc-noteref" '
-                      'aria-label="{1}">{0}</a></sup>').format(n, name)
+            return Markup('<a class="noteref" id="{1}" href="#fn-{0}" epub:type="noteref" '
+                          'role="doc-noteref">{0}</a>').format(n, ref_id)
+        return Markup('<sup><a class="noteref" id="{2}" href="#fn-{0}" role="doc-noteref" '
+                      'aria-label="{1}">{0}</a></sup>').format(n, name, ref_id)
+
+    def note_ref_id(self, number: int) -> str:
+        """fnref-N for a note's first call (its back link's target), fnref-N-2, -3... for later ones."""
+        self.calls[number] = self.calls.get(number, 0) + 1
+        return f"fnref-{number}" if self.calls[number] == 1 else f"fnref-{number}-{self.calls[number]}"
 
     def note_inline(self, note: Footnote) -> Markup:
         """A footnote's paragraphs as inline markup (a PDF footnote floats from the call)."""
