@@ -102,6 +102,8 @@ def _build_options(function: Callable) -> Callable:
                      show_default=True, help="Narration engine. auto: gTTS when Google answers within 3 s, "
                      "else Piper (English), Kokoro (Spanish) or eSpeak NG."),
         click.option("--offline", is_flag=True, help="Never use the network (no gTTS)."),
+        click.option("--no-narration", "narration", is_flag=True, flag_value=False, default=True,
+                     help="Text-only EPUBs: no audio inside, the smallest download."),
         click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
                      show_default="number of cores", help="Independent work run in parallel."),
     ]):
@@ -122,9 +124,9 @@ def cli() -> None:
 
 
 def _run_build(targets: list[str], sources: tuple[Path, ...], output: Path, languages: str | None,
-               tts: str, offline: bool, jobs: int, strict: bool, quiet: bool) -> int:
+               tts: str, offline: bool, jobs: int, strict: bool, quiet: bool, narration: bool = True) -> int:
     options = Options(tuple(l.strip() for l in (languages or "").split(",") if l.strip()),
-                      tts, offline, strict, jobs)
+                      tts, offline, strict, jobs, narration)
     with _progress_bar(quiet) as progress:
         result = build(list(sources), targets, output, options, progress)
     _print_problems(result.warnings, quiet)

@@ -22,6 +22,7 @@ class Options:
     offline: bool = False
     strict: bool = False
     jobs: int = 2
+    narration: bool = True  # False: text-only EPUBs (no audio, no media overlays)
 
 
 @dataclass
@@ -67,12 +68,13 @@ class NotYetBuilt:
 
 def registry() -> dict[str, Builder]:
     """Every format by name, in the order `all` builds them (audio first: the others use its timings)."""
-    from .pdf import PdfBuilder  # here: the builder modules import this one
+    from .epub import EpubBuilder  # here, not at the top: each builder module imports this one
+    from .pdf import PdfBuilder
 
     return {
         "audio": NotYetBuilt("audio", "MP3 and Opus narration with WebVTT captions, per language"),
         "html": NotYetBuilt("html", "accessible web page per language, with images and narration player"),
-        "epub": NotYetBuilt("epub", "EPUB 3 per language with synchronized read-aloud"),
+        "epub": EpubBuilder(),
         "pdf": PdfBuilder(),
     }
 
