@@ -28,6 +28,7 @@ PAGES = {  # name: path under the output root
     "sample-en": "serving-hope/html/index.html", "sample-es": "serving-hope/html/es/index.html",
     "constructs-en": "all-constructs/html/index.html", "constructs-es": "all-constructs/html/es/index.html",
     "narrated-en": "narrated/html/index.html", "narrated-es": "narrated/html/es/index.html",
+    "every-construct-en": "every-construct/html/index.html", "every-construct-es": "every-construct/html/es/index.html",
 }
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
@@ -35,8 +36,8 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium i
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    """The output root: the sample, the every-construct story, the narrated story (with a real
-    eSpeak NG narration) and the hostile story, each built by the html builder."""
+    """The output root: the sample, the two every-construct stories, the narrated story (with a
+    real eSpeak NG narration) and the hostile story, each built by the html builder."""
     missing = [tool for tool in ("espeak-ng", "ffmpeg") if not shutil.which(tool)]
     if missing:
         pytest.fail(f"the narration test needs {' and '.join(missing)}: apt-get install espeak-ng ffmpeg")
@@ -45,8 +46,8 @@ def site(tmp_path_factory) -> Path:
     narrated = load(STORIES / "narrated" / "story.md")
     for lang in narrated.languages:
         make_narration(narrated, lang, root / narrated.slug)
-    for source in (SAMPLE, STORIES / "all-constructs" / "story.md", STORIES / "narrated" / "story.md",
-                   STORIES / "hostile" / "story.md"):
+    for source in (SAMPLE, *(STORIES / case / "story.md" for case in
+                             ("all-constructs", "every-construct", "narrated", "hostile"))):
         build_html(load(source), root, cache)
     return root
 
@@ -293,7 +294,7 @@ def test_print_stylesheet(visit):
     page.emulate_media(media="print", color_scheme="dark")
     for hidden in (".skip-link", ".language-switch"):
         assert page.locator(hidden).evaluate("e => getComputedStyle(e).display") == "none"
-    assert page.locator("#kite-description").is_visible()  # long descriptions print, though closed
+    assert page.locator("#kite-description-text").is_visible()  # long descriptions print, though closed
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")

@@ -151,10 +151,10 @@ def test_hostile_source_yields_no_executable_markup(tmp_path):
     assert data["headline"] == story.title  # kept whole, yet unable to close its <script>
 
 
-def test_images_from_data_urls_and_links_to_files_are_refused_with_their_lines():
+def test_script_and_data_urls_and_links_to_files_are_refused_with_their_lines():
     with pytest.raises(SourceError) as caught:
         parse(STORIES / "hostile-refused" / "story.md")
-    assert sorted(p.line for p in caught.value.problems) == [8, 10]
+    assert sorted(p.line for p in caught.value.problems) == [8, 10, 12, 12, 13, 13, 15]
 
 
 def test_the_shared_render_stays_well_formed_xhtml_for_the_epub():
@@ -167,5 +167,6 @@ def test_the_shared_render_stays_well_formed_xhtml_for_the_epub():
     namespace = "{http://www.w3.org/1999/xhtml}"
     ids = [e.get("id") for e in root.iter() if e.get("id")]
     assert len(ids) == len(set(ids))
-    kite = next(e for e in root.iter(f"{namespace}img") if "kite" in e.get("src", ""))
-    assert root.find(f".//*[@id='{kite.get('aria-describedby')}']") is not None
+    details = root.find(f".//{namespace}figure[@id='kite']/{namespace}details")
+    assert details.get("id") == "kite-description"
+    assert details.find(f"{namespace}div").get("id") == "kite-description-text"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -13,6 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import __version__
@@ -43,7 +45,7 @@ def _print_problems(problems, quiet: bool) -> None:
     for problem in problems:
         if problem.is_error or not quiet:
             style = "red" if problem.is_error else "yellow"
-            console.print(str(problem), style=style, markup=False)
+            console.print(str(problem), style=style, markup=False, soft_wrap=True)
 
 
 def _guarded(command: Callable[..., int]) -> Callable[..., None]:
@@ -63,7 +65,7 @@ def _guarded(command: Callable[..., int]) -> Callable[..., None]:
         except StoryExportError as exc:
             if traceback:
                 console.print_exception()
-            console.print(f"{exc.category}: {exc}", style="bold red", markup=False)
+            console.print(f"{exc.category}: {exc}", style="bold red", markup=False, soft_wrap=True)
             status = exc.exit_code
         except Exception as exc:  # a bug: say so, briefly, unless asked for the traceback
             if traceback:
@@ -100,6 +102,8 @@ def _build_options(function: Callable) -> Callable:
                      show_default=True, help="Narration engine. auto: gTTS when Google answers within 3 s, "
                      "else Piper (English), Kokoro (Spanish) or eSpeak NG."),
         click.option("--offline", is_flag=True, help="Never use the network (no gTTS)."),
+        click.option("--no-narration", "narration", is_flag=True, flag_value=False, default=True,
+                     help="Text-only EPUBs: no audio inside, the smallest download."),
         click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
                      show_default="number of cores", help="Independent work run in parallel."),
     ]):
@@ -120,14 +124,32 @@ def cli() -> None:
 
 
 def _run_build(targets: list[str], sources: tuple[Path, ...], output: Path, languages: str | None,
-               tts: str, offline: bool, jobs: int, strict: bool, quiet: bool) -> int:
+               tts: str, offline: bool, jobs: int, strict: bool, quiet: bool, narration: bool = True) -> int:
     options = Options(tuple(l.strip() for l in (languages or "").split(",") if l.strip()),
-                      tts, offline, strict, jobs)
-    result = build(list(sources), targets, output, options)
+                      tts, offline, strict, jobs, narration)
+    with _progress_bar(quiet) as progress:
+        result = build(list(sources), targets, output, options, progress)
     _print_problems(result.warnings, quiet)
     if not quiet:
         _print_summary(result)
     return ExitCode.BUILD_FAILED if result.failed else ExitCode.OK
+
+
+@contextlib.contextmanager
+def _progress_bar(quiet: bool):
+    """A progress callback drawing one rich bar per task (e.g. "narration en"); none when quiet."""
+    if quiet:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(task: str, done: int, total: int) -> None:
+            if task not in tasks:
+                tasks[task] = bar.add_task(task, total=total)
+            bar.update(tasks[task], completed=done, total=total)
+        yield progress
 
 
 def _print_summary(result: RunResult) -> None:
@@ -186,9 +208,10 @@ def check_command(sources, strict: bool, quiet: bool) -> int:
     if not quiet:
         for story in stories:
             figures = len(story.articles[0].figures())
+            count = sum(p.path == story.source for p in warnings)
             out.print(f"{display_path(story.source)}: ok ({', '.join(story.languages)}; "
-                      f"{figures} figure{'s' * (figures != 1)}; {len(warnings)} warning{'s' * (len(warnings) != 1)})",
-                      markup=False)
+                      f"{figures} figure{'s' * (figures != 1)}; {count} warning{'s' * (count != 1)})",
+                      markup=False, soft_wrap=True)
     return ExitCode.BAD_INPUT if strict and warnings else ExitCode.OK
 
 

@@ -21,6 +21,7 @@ from .model import (Block, CodeBlock, Division, Figure, Footnote, Heading, Inlin
 
 FIGURE_ATTRS = ("id", "class", "credit", "caption", "src", "alt")
 TRAILING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
+MAX_BLOCK_CHARS = 20_000  # about 3,000 words: sentence splitting and narration stay fast
 RESERVED_ID = re.compile(r"^(s\d+|fn-\d+|fnref-\d+(-\d+)?|notes-title|main|narration-title)$")
 
 
@@ -102,6 +103,8 @@ class SectionConverter:
         if kind == "blockquote":
             return Quote(self.blocks(node.children), line)
         if kind in ("fence", "code_block"):
+            if len(node.content) > MAX_BLOCK_CHARS:
+                self.error(line, f"code block of {len(node.content):,} characters: the limit is {MAX_BLOCK_CHARS:,}")
             return CodeBlock(node.content.rstrip("\n"), line)
         if kind == "hr":
             return ThematicBreak(line)
@@ -119,7 +122,11 @@ class SectionConverter:
         content = [c for c in inline.children if not (c.type in ("text", "softbreak") and not c.content.strip())]
         if len(content) == 1 and content[0].type == "image":
             return self._figure(content[0], line)
-        return Paragraph(self.inline(inline, line), line)
+        paragraph = Paragraph(self.inline(inline, line), line)
+        if (size := len(plain_text(paragraph.content))) > MAX_BLOCK_CHARS:
+            self.error(line, f"paragraph of {size:,} characters: a paragraph may have at most "
+                       f"{MAX_BLOCK_CHARS:,} (about 3,000 words); split it with blank lines")
+        return paragraph
 
     def _heading(self, node: SyntaxTreeNode, line: int) -> Heading:
         attrs = dict(node.attrs)

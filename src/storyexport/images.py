@@ -73,7 +73,9 @@ def _decode(src: str, data: bytes) -> tuple[int, int, str]:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise PhotoProblem(f"image {src!r} declares more than {MAX_PIXELS // 10**6} megapixels; "
                                "refused (resize it)") from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        except UnidentifiedImageError:
+            raise PhotoProblem(f"image {src!r} is not an image file (use JPEG, PNG or WebP)") from None
+        except (OSError, SyntaxError, ValueError) as exc:
             raise PhotoProblem(f"image {src!r} is not a readable image ({_reason(exc)})") from None
         with image:
             width, height = image.size

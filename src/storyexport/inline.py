@@ -83,8 +83,12 @@ class InlineReader:
     def _href(self, href: str) -> str | None:
         if LINK_SCHEMES.match(href):
             return href
-        self.report(self.line, f"link target {href!r} is not a web address: links must start with "
-                    "https://, http://, mailto:, tel: or # (another story file is not published with this one)")
+        allowed = "links must start with https://, http://, mailto:, tel: or #"
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", href):
+            self.report(self.line, f"link target {href!r} is not allowed: {allowed}")
+        else:
+            self.report(self.line, f"link target {href!r} is not a web address: {allowed} (other files "
+                        "are not published with the story)")
         return None
 
 

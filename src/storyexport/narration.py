@@ -156,8 +156,8 @@ def narration_plan(story: Story, lang: str) -> NarrationPlan:
 
 def _read_body(article: Article, writer: _PlanWriter, has_headings: bool) -> None:
     notes = {note.label: note for note in article.footnotes}
-    called: list[str] = []  # notes called in this section, read at its end
-    read: set[str] = set()  # a note called again later is not read twice: its words have one id
+    called: list[str] = []
+    read: set[str] = set()  # a note called again in a later section is not read (nor anchored) twice
     paragraphs_in_chapter = 0
     for path, block in block_paths(article.blocks):
         if isinstance(block, Heading):

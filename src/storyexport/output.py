@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -12,6 +14,8 @@ from pathlib import Path
 from .errors import OutputError
 
 TEMP_PREFIX = ".storyexport-"
+LOCK_NAME = ".lock"
+log = logging.getLogger(__name__)
 
 
 def _umask_mode() -> int:
@@ -68,3 +72,23 @@ def _why(target: Path, exc: OSError) -> str:
                errno.EDQUOT: "the disk quota is exceeded"}
     reason = reasons.get(exc.errno, exc.strerror or str(exc))
     return f"cannot write {target.name} in {target.parent}: {reason}"
+
+
+@contextlib.contextmanager
+def output_lock(folder: Path) -> Iterator[None]:
+    """Hold the output folder for this run; a second run on the same folder waits its turn."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / LOCK_NAME, "a+")
+    except OSError as exc:
+        raise OutputError(_why(folder / LOCK_NAME, exc)) from exc
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.warning("another storyexport run is writing to %s; waiting for it to finish", folder)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

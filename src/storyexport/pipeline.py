@@ -13,7 +13,7 @@ from .discover import find_stories
 from .errors import BuildError, Problem, SourceError, UsageError
 from .manifest import write_manifest
 from .model import Story
-from .output import remove_stale_temps
+from .output import output_lock, remove_stale_temps
 from .parse import parse
 
 log = logging.getLogger(__name__)
@@ -70,22 +70,29 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
     if options.strict and warnings:
         raise SourceError(warnings)
     result = RunResult(warnings)
-    for story in stories:
-        folder = output / story.slug
-        remove_stale_temps(folder)
-        ctx = BuildContext(folder, Cache(output / ".cache"), options)
-        if progress:
-            ctx.progress = progress
-        details = {}
-        for target in targets:
-            outcome = FormatResult(story.slug, target)
-            try:
-                outcome.outputs = get_builder(target).build(story, ctx)
-            except BuildError as exc:
-                outcome.error = str(exc)
-                log.error("%s: %s", story.slug, exc)
-            result.results.append(outcome)
-            details.update({o.path.relative_to(folder).as_posix(): dict(o.details) for o in outcome.outputs})
-        if folder.is_dir():
-            write_manifest(folder, story, details)
+    with output_lock(output):
+        for story in stories:
+            result.results += _build_story(story, targets, output, options, progress)
     return result
+
+
+def _build_story(story: Story, targets: list[str], output: Path, options: Options,
+                 progress: Callable[[str, int, int], None] | None) -> list[FormatResult]:
+    folder = output / story.slug
+    remove_stale_temps(folder)
+    ctx = BuildContext(folder, Cache(output / ".cache"), options)
+    if progress:
+        ctx.progress = progress
+    results, details = [], {}
+    for target in targets:
+        outcome = FormatResult(story.slug, target)
+        try:
+            outcome.outputs = get_builder(target).build(story, ctx)
+        except BuildError as exc:
+            outcome.error = str(exc)
+            log.error("%s: %s", story.slug, exc)
+        results.append(outcome)
+        details.update({o.path.relative_to(folder).as_posix(): dict(o.details) for o in outcome.outputs})
+    if folder.is_dir():
+        write_manifest(folder, story, details)
+    return results

@@ -7,7 +7,6 @@ asked), so the EPUB can use it as is. Every sentence of the narration plan becom
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
@@ -20,23 +19,22 @@ from .model import (Article, Block, CodeBlock, Division, Figure, Footnote, Headi
 from .narration import NarrationPlan, Sentence
 
 
-def long_description_id(figure: Figure) -> str | None:
-    """The id of the element holding a figure's long description (its image's aria-describedby)."""
-    return f"{figure.id}-description" if figure.long_description else None
-
-
-def img_attributes(figure: Figure, img_id: str | None) -> Markup:
-    """The `alt`, `id` and `aria-describedby` every format's <img> for a figure carries."""
-    described_by = long_description_id(figure)
-    return Markup('alt="{}"{}{}').format(
-        figure.alt, Markup(' id="{}"').format(img_id) if img_id else "",
-        Markup(' aria-describedby="{}"').format(described_by) if described_by else "")
-
-
 def plain_img(figure: Figure, img_id: str | None, target: "RenderTarget") -> Markup:
     """An <img> pointing at the photo's source path (formats that copy images override this)."""
-    return Markup('<img src="{}" width="{}" height="{}" {} />').format(
-        figure.photo.src, figure.photo.width, figure.photo.height, img_attributes(figure, img_id))
+    return Markup('<img src="{}" alt="{}" width="{}" height="{}"{} />').format(
+        figure.photo.src, figure.alt, figure.photo.width, figure.photo.height,
+        Markup(' id="{}"').format(img_id) if img_id else "")
+
+
+def long_description_id(figure: Figure) -> str:
+    """The id of a figure's long description, for links and aria-details pointing at it."""
+    return f"{figure.id}-description"
+
+
+def long_description_text_id(figure: Figure) -> str:
+    """The id of the long description's text alone (without its summary), for aria-describedby:
+    referenced hidden content is still read, so it reaches screen readers while closed."""
+    return f"{figure.id}-description-text"
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ class _Renderer:
     def __init__(self, article: Article, plan: NarrationPlan | None, target: RenderTarget):
         self.article, self.plan, self.target = article, plan, target
         self.notes = {note.label: note for note in article.footnotes}
-        self.calls: Counter[str] = Counter()  # a note called twice gets a second, distinct call id
+        self.calls: dict[int, int] = {}  # footnote number -> calls rendered so far
 
     # -- blocks ---------------------------------------------------------------------------------
 
@@ -122,13 +120,12 @@ class _Renderer:
         figcaption = (Markup("\n<figcaption>{}{}{}</figcaption>").format(caption, " " if caption and credit else "", credit)
                       if caption or credit else Markup(""))
         details = Markup("")
-        if description_id := long_description_id(figure):
-            # the image's aria-describedby names the inner div: referenced hidden content is still
-            # read, so the description reaches screen readers while the disclosure is closed
-            details = Markup('\n<details class="long-description"><summary>{1}</summary>\n'
-                             '<div class="long-description-text" id="{0}">\n{2}\n</div>\n</details>').format(
-                description_id, label(self.article.lang, "long_description"),
-                self.blocks(figure.long_description, (*path, 0), "description"))
+        if figure.long_description:
+            details = Markup('\n<details class="long-description" id="{0}">'
+                             '<summary>{1}</summary>\n<div class="long-description-text" id="{2}">\n{3}\n'
+                             "</div>\n</details>").format(
+                long_description_id(figure), label(self.article.lang, "long_description"),
+                long_description_text_id(figure), self.blocks(figure.long_description, (*path, 0), "description"))
         classes = ""
         if figure.decorative:  # a decorative image alone is not a figure to assistive technology
             classes = ' class="decorative"' if figcaption else ' class="decorative" role="none"'
@@ -145,13 +142,17 @@ class _Renderer:
         name = f"{label(self.article.lang, 'note')} {n}"
         if self.target.notes == "inline":
             return Markup('<span class="footnote">{}</span>').format(self.note_inline(note))
-        self.calls[label_text] += 1
-        call_id = f"fnref-{n}" if self.calls[label_text] == 1 else f"fnref-{n}-{self.calls[label_text]}"
+        ref_id = self.note_ref_id(n)
         if self.target.notes == "epub":
             return Markup('<a class="noteref" id="{1}" href="#fn-{0}" epub:type="noteref" '
-                          'role="doc-noteref">{0}</a>').format(n, call_id)
+                          'role="doc-noteref">{0}</a>').format(n, ref_id)
         return Markup('<sup><a class="noteref" id="{2}" href="#fn-{0}" role="doc-noteref" '
-                      'aria-label="{1}">{0}</a></sup>').format(n, name, call_id)
+                      'aria-label="{1}">{0}</a></sup>').format(n, name, ref_id)
+
+    def note_ref_id(self, number: int) -> str:
+        """fnref-N for a note's first call (its back link's target), fnref-N-2, -3... for later ones."""
+        self.calls[number] = self.calls.get(number, 0) + 1
+        return f"fnref-{number}" if self.calls[number] == 1 else f"fnref-{number}-{self.calls[number]}"
 
     def note_inline(self, note: Footnote) -> Markup:
         """A footnote's paragraphs as inline markup (a PDF footnote floats from the call)."""

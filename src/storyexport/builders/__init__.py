@@ -22,6 +22,7 @@ class Options:
     offline: bool = False
     strict: bool = False
     jobs: int = 2
+    narration: bool = True  # False: text-only EPUBs (no audio, no media overlays)
 
 
 @dataclass
@@ -67,13 +68,15 @@ class NotYetBuilt:
 
 def registry() -> dict[str, Builder]:
     """Every format by name, in the order `all` builds them (audio first: the others use its timings)."""
+    from .epub import EpubBuilder  # here, not at the top: each builder module imports this one
     from .html import HtmlBuilder
+    from .pdf import PdfBuilder
 
     return {
         "audio": NotYetBuilt("audio", "MP3 and Opus narration with WebVTT captions, per language"),
         "html": HtmlBuilder(),
-        "epub": NotYetBuilt("epub", "EPUB 3 per language with synchronized read-aloud"),
-        "pdf": NotYetBuilt("pdf", "print PDF (bleed, crop marks, PDF/X-4) and tagged PDF/UA-1 per language"),
+        "epub": EpubBuilder(),
+        "pdf": PdfBuilder(),
     }
 
 

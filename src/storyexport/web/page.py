@@ -9,7 +9,7 @@ from importlib import resources
 import jinja2
 
 from .. import __version__
-from ..labels import LABELS, label, long_date
+from ..labels import LABELS, date_text, label
 from ..languages import autonym, primary_subtag
 from ..model import Story
 from ..narration import NarrationPlan
@@ -71,7 +71,7 @@ def render_page(story: Story, lang: str, plan: NarrationPlan, pictures: Pictures
         lang=lang, dir="rtl" if primary_subtag(lang) in RIGHT_TO_LEFT else "ltr", story=story,
         article=facts.article, rendered=rendered, facts=facts, generator=f"storyexport {__version__}",
         labels={key: label(lang, key) for key in LABELS["en"]},
-        date=long_date(story.date, lang) if story.date else "", others=links, alternates=alternates,
+        date=date_text(story.date, lang) if story.date else "", others=links, alternates=alternates,
         json_ld=json_ld(facts), open_graph=open_graph(facts), narration=narration,
         assets=f"{root}{ASSETS_FOLDER}/", audio=f"{root}{AUDIO_FOLDER}/", stylesheet=STYLESHEET, script=SCRIPT,
         file_size=lambda size: file_size(size, lang), clock_time=clock_time)

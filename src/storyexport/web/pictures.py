@@ -14,7 +14,7 @@ from markupsafe import Markup
 from ..cache import Cache
 from ..convert import slugify
 from ..model import Figure, Photo
-from ..render import RenderTarget, img_attributes
+from ..render import RenderTarget, long_description_id, long_description_text_id
 from ..renditions import Rendition, has_alpha, rendition
 
 WIDTHS = (480, 800, 1200)
@@ -63,6 +63,14 @@ def picture_set(photo: Photo, cache: Cache) -> PictureSet:
         return tuple(WebImage(f"{stem}-{r.width}{r.extension}", r) for r in made)
 
     return PictureSet(copies(MODERN_FORMAT, MODERN_QUALITY), copies(fallback_format, FALLBACK_QUALITY))
+
+
+def img_attributes(figure: Figure, img_id: str | None) -> Markup:
+    """alt, the sentence id, and the long description: announced as details, read as description."""
+    described = Markup(' aria-details="{}" aria-describedby="{}"').format(
+        long_description_id(figure), long_description_text_id(figure)) if figure.long_description else ""
+    return Markup('alt="{}"{}{}').format(figure.alt, Markup(' id="{}"').format(img_id) if img_id else "",
+                                         described)
 
 
 class Pictures:

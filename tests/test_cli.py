@@ -1,0 +1,85 @@
+"""The command line: help, version, exit statuses, and the installed console script."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURES, ROOT, run_cli
+from storyexport import __version__
+from storyexport.builders import registry
+
+COMMANDS = ("all", "html", "epub", "pdf", "audio", "check")
+
+
+def test_help_lists_every_command():
+    result = run_cli("--help")
+    assert result.exit_code == 0
+    for command in COMMANDS:
+        assert f"\n  {command} " in result.output
+    assert "Exit status" in result.output
+
+
+def test_every_command_has_help_naming_its_options():
+    for command in COMMANDS:
+        result = run_cli(command, "--help")
+        assert result.exit_code == 0, command
+        assert "[SOURCES]..." in result.output and "--strict" in result.output
+    assert "--offline" in run_cli("all", "--help").output
+    assert "--tts [auto|gtts|piper|kokoro|espeak]" in run_cli("all", "--help").output
+
+
+def test_version():
+    result = run_cli("--version")
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_check_the_sample_from_the_project_folder(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = run_cli("check")  # SOURCE defaults to source/
+    assert result.exit_code == 0, result.output
+    assert "source/serving-hope/story.md: ok (en, es; 2 figures; 0 warnings)" in result.output
+
+
+def test_missing_source_is_a_usage_error(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check")
+    assert result.exit_code == 2
+    assert "usage error: source does not exist (run from the project folder, or name a story file or folder)" \
+        in result.output
+    assert run_cli("check", "nowhere/").exit_code == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_cli("check", empty)
+    assert result.exit_code == 2 and "no story in" in result.output
+
+
+def test_unknown_language_is_a_usage_error(tmp_path: Path):
+    result = run_cli("all", FIXTURES / "minimal", "--lang", "fr", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "--lang fr: no story has that language (they have en)" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_command_lists_the_commands():
+    result = run_cli("mobi")
+    assert result.exit_code == 2
+    assert "No such command 'mobi'" in result.output
+
+
+def test_console_script_runs_without_traceback_and_exits_2_on_bad_source():
+    script = Path(sys.executable).parent / "storyexport"
+    result = subprocess.run([str(script), "check", str(FIXTURES / "missing-alt")], capture_output=True, text=True,
+                            env={**os.environ, "COLUMNS": "80"})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    line = next(l for l in result.stderr.splitlines() if "story.md:8:" in l)
+    assert line.endswith("or mark it {.decorative} if it carries no information")  # one line, never wrapped
+
+
+def test_registry_names_are_the_cli_targets():
+    assert set(registry()) == {"audio", "html", "epub", "pdf"}
+    for name, builder in registry().items():
+        assert builder.name == name and builder.description

@@ -1,0 +1,69 @@
+"""The shared render: well-formed markup in every target, and each sentence's span holds its words."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import FIXTURES, SAMPLE
+from storyexport.narration import narration_plan
+from storyexport.parse import parse
+from storyexport.render import RenderTarget, render_article
+
+TARGETS = [RenderTarget("web", notes="endnotes"), RenderTarget("epub", notes="epub", xml_lang=True),
+           RenderTarget("print", notes="inline")]
+
+
+def as_xml(rendered) -> ET.Element:
+    body = f"{rendered.title}{rendered.byline}{rendered.body}{rendered.notes}"
+    return ET.fromstring(f'<div xmlns:epub="http://www.idpf.org/2007/ops">{body}</div>')
+
+
+def element_text(element: ET.Element) -> str:
+    """An element's words, leaving out footnote calls and footnote text floated into it."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.get("class") not in ("footnote", "noteref") and child.tag != "sup":
+            parts.append(element_text(child))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+@pytest.mark.parametrize("source", [SAMPLE, FIXTURES / "every-construct" / "story.md"], ids=["sample", "every"])
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
+def test_every_sentence_has_its_element_with_its_words(source, target):
+    story, _ = parse(source)
+    for article in story.articles:
+        plan = narration_plan(story, article.lang)
+        root = as_xml(render_article(story, article, plan, target))
+        by_id = {e.get("id"): e for e in root.iter() if e.get("id")}
+        for sentence in plan.sentences:
+            element = by_id[sentence.id]
+            if element.tag == "img":
+                assert element.get("alt") == sentence.text.split(": ", 1)[1]
+            else:
+                words = element_text(element)
+                assert sentence.text.endswith(words), (sentence.id, words)
+
+
+def test_notes_follow_the_target():
+    story, _ = parse(FIXTURES / "every-construct" / "story.md")
+    article = story.article("en")
+    web, epub, printed = (render_article(story, article, None, t) for t in TARGETS)
+    assert 'role="doc-endnotes"' in web.notes and 'href="#fnref-1"' in web.notes
+    assert 'epub:type="footnote"' in epub.notes and 'epub:type="noteref"' in epub.body
+    assert printed.notes == "" and '<span class="footnote">' in printed.body
+    assert 'xml:lang="es"' in epub.body and 'xml:lang' not in web.body
+
+
+def test_text_from_the_source_is_escaped(story_copy):
+    story_file = story_copy("minimal")
+    story_file.write_text(story_file.read_text().replace(
+        "One paragraph of text.", 'A <script>alert(1)</script> and <img src=x onerror="alert(2)"> here.'))
+    story, _ = parse(story_file)
+    html = str(render_article(story, story.articles[0], None, TARGETS[0]).body)
+    assert "<script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in html
+    assert not re.search(r"<[^>]+\sonerror=", html)
