@@ -50,7 +50,7 @@ def images_in_pdf(path: Path) -> list[tuple[str, bytes]]:
     found = []
     with pikepdf.open(path) as pdf:
         for number, page in enumerate(pdf.pages, 1):
-            for name, image in page.images.items():
+            for name, image in page.get_images().items():
                 if image.get("/Filter") == "/DCTDecode":
                     found.append((f"{path.name} page {number} {name}", image.read_raw_bytes()))
     return found
