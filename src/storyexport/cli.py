@@ -36,9 +36,11 @@ The source format: docs/source-format.md"""
 
 
 def _setup_logging(verbose: bool, quiet: bool) -> None:
-    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.INFO
+    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
     handler = RichHandler(console=console, show_time=False, show_path=False, markup=False)
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
+    for chatty in ("pikepdf", "fontTools", "weasyprint", "PIL"):  # their notes are not the user's business
+        logging.getLogger(chatty).setLevel(max(level, logging.WARNING))
 
 
 def _print_problems(problems, quiet: bool) -> None:

@@ -11,7 +11,8 @@ from .builders import BuildContext, Options, Output, get_builder
 from .cache import Cache
 from .discover import find_stories
 from .errors import BuildError, Problem, SourceError, UsageError
-from .manifest import write_manifest
+from .manifest import describe_files, write_manifest
+from .report.build import write_report
 from .model import Story
 from .output import output_lock, remove_stale_temps
 from .parse import parse
@@ -72,12 +73,12 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
     result = RunResult(warnings)
     with output_lock(output):
         for story in stories:
-            result.results += _build_story(story, targets, output, options, progress)
+            result.results += _build_story(story, targets, output, options, progress, warnings)
     return result
 
 
 def _build_story(story: Story, targets: list[str], output: Path, options: Options,
-                 progress: Callable[[str, int, int], None] | None) -> list[FormatResult]:
+                 progress: Callable[[str, int, int], None] | None, warnings: list[Problem]) -> list[FormatResult]:
     folder = output / story.slug
     remove_stale_temps(folder)
     ctx = BuildContext(folder, Cache(output / ".cache"), options)
@@ -94,5 +95,7 @@ def _build_story(story: Story, targets: list[str], output: Path, options: Option
         results.append(outcome)
         details.update({o.path.relative_to(folder).as_posix(): dict(o.details) for o in outcome.outputs})
     if folder.is_dir():
+        failures = [{"format": r.format, "error": r.error} for r in results if r.error]
+        write_report(story, folder, describe_files(folder, details), warnings, failures, ctx.cache)
         write_manifest(folder, story, details)
     return results
