@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -133,7 +134,7 @@ def _run_build(targets: list[str], sources: tuple[Path, ...], output: Path, lang
         result = build(list(sources), targets, output, options, progress)
     _print_problems(result.warnings, quiet)
     if not quiet:
-        _print_summary(result)
+        _print_summary(result, output)
     return ExitCode.BUILD_FAILED if result.failed else ExitCode.OK
 
 
@@ -154,17 +155,25 @@ def _progress_bar(quiet: bool):
         yield progress
 
 
-def _print_summary(result: RunResult) -> None:
-    table = Table(title="storyexport", show_edge=False)
-    for column in ("story", "format", "file", "size", "status"):
-        table.add_column(column, justify="right" if column == "size" else "left")
-    for outcome in result.results:
-        if outcome.error:
-            table.add_row(outcome.story, outcome.format, "", "", f"[red]failed: {outcome.error}[/red]")
-        for output in outcome.outputs:
-            size = output.path.stat().st_size if output.path.exists() else 0
-            table.add_row(outcome.story, outcome.format, display_path(output.path), _size(size), "[green]ok[/green]")
-    console.print(table)
+SUMMARY_SUFFIXES = (".html", ".epub", ".pdf", ".mp3", ".opus", ".vtt")  # not the images, styles, timings
+
+
+def _print_summary(result: RunResult, output: Path) -> None:
+    """One table per story: format, language, file, size, status."""
+    for story in dict.fromkeys(r.story for r in result.results):
+        table = Table(title=f"{display_path(output / story)}/", title_justify="left", show_edge=False)
+        for column in ("format", "lang", "file", "size", "status"):
+            table.add_column(column, justify="right" if column == "size" else "left",
+                             no_wrap=column in ("file", "size"), overflow="fold")
+        for outcome in (r for r in result.results if r.story == story):
+            if outcome.error:
+                table.add_row(outcome.format, "", "", "", f"[red]failed: {escape(outcome.error)}[/red]")
+            for built in outcome.outputs:
+                if built.path.suffix in SUMMARY_SUFFIXES:
+                    size = built.path.stat().st_size if built.path.exists() else 0
+                    table.add_row(outcome.format, built.lang or "", built.path.relative_to(output / story).as_posix(),
+                                  _size(size), "[green]ok[/green]")
+        console.print(table)
 
 
 def _size(size: int) -> str:

@@ -28,7 +28,7 @@ from .pdf_checks import check_print_pdf, check_tagged_pdf
 REPORT_JSON, REPORT_HTML = "report.json", "report.html"
 
 
-def kind_of(relative: str) -> tuple[str, str | None] | None:
+def kind_of(relative: str, primary_lang: str) -> tuple[str, str | None] | None:
     """(format, language) of a published file, or None for files the report does not judge alone."""
     name = relative.rsplit("/", 1)[-1]
     parts = name.split(".")
@@ -36,7 +36,7 @@ def kind_of(relative: str) -> tuple[str, str | None] | None:
     if relative.startswith("html/"):
         if name == "index.html":
             folders = relative.split("/")[1:-1]
-            return "html", folders[0] if folders else None
+            return "html", folders[0] if folders else primary_lang
         return None
     if name.endswith(".print.pdf"):
         return "print pdf", parts[-3]
@@ -72,7 +72,7 @@ def report_data(story: Story, folder: Path, entries: list[dict[str, Any]], probl
                 failures: list[dict[str, str]], cache: Cache) -> dict[str, Any]:
     outputs = []
     for entry in entries:
-        kind = kind_of(entry["path"])
+        kind = kind_of(entry["path"], story.lang)
         if kind is None:
             continue
         checks = _checks(kind[0], folder / entry["path"], entry, cache)
