@@ -52,12 +52,15 @@ class Output:
 class Builder(Protocol):
     name: ClassVar[str]  # also the command-line target
     description: ClassVar[str]
+    needs: ClassVar[tuple[str, ...]]  # formats to build first when they are asked for too
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]: ...
 
 
 class NotYetBuilt:
     """A format the product promises but this version does not build yet."""
+
+    needs: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, name: str, description: str):
         self.name, self.description = name, description

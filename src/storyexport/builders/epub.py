@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 class EpubBuilder:
     name = "epub"
     description = "EPUB 3 per language with synchronized read-aloud"
+    needs = ("audio",)  # media overlays use the narration timings
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
         from ..epub.audio import find_narration  # ebooklib and lxml load only when EPUBs are built

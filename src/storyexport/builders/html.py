@@ -22,6 +22,7 @@ HTML_FOLDER = "html"
 class HtmlBuilder:
     name: ClassVar[str] = "html"
     description: ClassVar[str] = "accessible web page per language, with images and narration player"
+    needs: ClassVar[tuple[str, ...]] = ("audio",)  # the player uses the narration timings
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
         from ..web.page import ASSETS_FOLDER, SCRIPT, STYLESHEET, asset, page_path, render_page

@@ -29,6 +29,7 @@ INSTALL_HINT = ("install it with `pip install weasyprint` and its Pango librarie
 class PdfBuilder:
     name: ClassVar[str] = "pdf"
     description: ClassVar[str] = "print PDF (bleed, crop marks, PDF/X-4) and tagged PDF/UA-1 per language"
+    needs: ClassVar[tuple[str, ...]] = ()
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
         freshness = Freshness(ctx.cache, ctx.folder)
