@@ -89,7 +89,7 @@ def _build_story(story: Story, targets: list[str], output: Path, options: Option
     details = {o.path.relative_to(folder).as_posix(): dict(o.details) for r in results for o in r.outputs}
     if folder.is_dir():
         failures = [{"format": r.format, "error": r.error} for r in results if r.error]
-        write_report(story, folder, describe_files(folder, details), warnings, failures, ctx.cache)
+        write_report(story, folder, describe_files(folder, details), warnings, failures, ctx.cache, options.jobs)
         write_manifest(folder, story, details)
     return results
 

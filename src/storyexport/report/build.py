@@ -6,6 +6,7 @@ import base64
 import io
 import json
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -68,20 +69,21 @@ def _source_checks(story: Story, problems: list[Problem]) -> list[dict[str, Any]
     return [vars(warned("source.lint", f"line {p.line}: {p.message}")) for p in mine]
 
 
+def _output(entry: dict[str, Any], kind: tuple[str, str | None], folder: Path, cache: Cache) -> dict[str, Any]:
+    checks = _checks(kind[0], folder / entry["path"], entry, cache)
+    if kind[0] == "html":
+        checks.append(check_images(images_in_folder(folder / "html")))
+    details = {k: entry[k] for k in ("engine", "voice", "language_tagging") if k in entry}
+    return {"file": entry["path"], "format": kind[0], "lang": kind[1], "bytes": entry["bytes"],
+            "sha256": entry["sha256"], "status": worst(checks), "details": details,
+            "checks": [vars(c) for c in checks]}
+
+
 def report_data(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],
-                failures: list[dict[str, str]], cache: Cache) -> dict[str, Any]:
-    outputs = []
-    for entry in entries:
-        kind = kind_of(entry["path"], story.lang)
-        if kind is None:
-            continue
-        checks = _checks(kind[0], folder / entry["path"], entry, cache)
-        if kind[0] == "html":
-            checks.append(check_images(images_in_folder(folder / "html")))
-        details = {k: entry[k] for k in ("engine", "voice", "language_tagging") if k in entry}
-        outputs.append({"file": entry["path"], "format": kind[0], "lang": kind[1], "bytes": entry["bytes"],
-                        "sha256": entry["sha256"], "status": worst(checks), "details": details,
-                        "checks": [vars(c) for c in checks]})
+                failures: list[dict[str, str]], cache: Cache, jobs: int = 2) -> dict[str, Any]:
+    judged = [(entry, kind) for entry in entries if (kind := kind_of(entry["path"], story.lang))]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # EPUBCheck runs in its own JVM
+        outputs = list(pool.map(lambda pair: _output(*pair, folder, cache), judged))
     source = _source_checks(story, problems)
     statuses = Counter(c["status"] for o in outputs for c in o["checks"]) + Counter(c["status"] for c in source)
     statuses.update({"fail": len(failures)})
@@ -121,8 +123,8 @@ def _first_page(path: Path, cache: Cache) -> str:
 
 
 def write_report(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],
-                 failures: list[dict[str, str]], cache: Cache) -> list[Path]:
-    data = report_data(story, folder, entries, problems, failures, cache)
+                 failures: list[dict[str, str]], cache: Cache, jobs: int = 2) -> list[Path]:
+    data = report_data(story, folder, entries, problems, failures, cache, jobs)
     environment = Environment(loader=PackageLoader("storyexport", "templates/report"),
                               autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True)
     html = environment.get_template("report.html.j2").render(report=data, thumbs=_thumbnails(story, folder, cache))
