@@ -66,9 +66,11 @@ class NotYetBuilt:
 
 
 def registry() -> dict[str, Builder]:
+    from .audio import AudioBuilder
+
     """Every format by name, in the order `all` builds them (audio first: the others use its timings)."""
     return {
-        "audio": NotYetBuilt("audio", "MP3 and Opus narration with WebVTT captions, per language"),
+        "audio": AudioBuilder(),
         "html": NotYetBuilt("html", "accessible web page per language, with images and narration player"),
         "epub": NotYetBuilt("epub", "EPUB 3 per language with synchronized read-aloud"),
         "pdf": NotYetBuilt("pdf", "print PDF (bleed, crop marks, PDF/X-4) and tagged PDF/UA-1 per language"),
