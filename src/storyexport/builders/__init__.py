@@ -66,9 +66,9 @@ class NotYetBuilt:
 
 
 def registry() -> dict[str, Builder]:
-    from .audio import AudioBuilder
-
     """Every format by name, in the order `all` builds them (audio first: the others use its timings)."""
+    from .audio import AudioBuilder  # here, not at the top: builders/audio.py imports this module
+
     return {
         "audio": AudioBuilder(),
         "html": NotYetBuilt("html", "accessible web page per language, with images and narration player"),
