@@ -70,6 +70,7 @@ def test_the_story_can_ask_for_another_accent():
 
 
 def test_429_then_success_is_retried_after_a_pause(caplog):
+    caplog.set_level(logging.WARNING)
     engine = GttsEngine()
     answers = iter([(429, {}, "slow down"), (503, {}, "busy"), (200, {}, google_answer())])
     with responses.RequestsMock() as mock:
