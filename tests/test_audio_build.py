@@ -120,7 +120,8 @@ def test_mp3_tags_name_the_story_publisher_language_engine_and_chapters(espeak_b
     assert str(tags["TPE1"]) == "International Organization for Migration"
     assert str(tags["TLAN"]) == language
     comment = tags.getall("COMM")[0].text[0]
-    assert comment.startswith(f"Synthetic narration: espeak, voice {'en-us' if lang == 'en' else 'es-419'} (eSpeak NG 1.52")
+    voice = 'en-us' if lang == 'en' else 'es-419'
+    assert comment.startswith(f"Synthetic narration: espeak, voice {voice} (eSpeak NG 1.52")
     cover = Image.open(io.BytesIO(tags.getall("APIC")[0].data))
     assert cover.format == "JPEG" and cover.width == 600 and not cover.getexif() and "comment" not in cover.info
     chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
