@@ -101,6 +101,30 @@ def test_mp3_and_opus_decode_to_the_timed_samples(builds: str, lang: str, reques
     assert np.abs(from_mp3[silence]).max() < 0.01
 
 
+def audio_bytes(path: Path) -> int:
+    """The bytes of a file's audio stream: without the ID3 tag (MP3) or the Ogg header pages (Opus)."""
+    from mutagen.id3 import ID3
+    from mutagen.ogg import OggPage
+
+    if path.suffix == ".mp3":
+        return path.stat().st_size - ID3(str(path)).size
+    with open(path, "rb") as stream:
+        pages = []
+        while stream.tell() < path.stat().st_size:
+            pages.append(OggPage(stream))
+    return sum(page.size for page in pages if page.position > 0)
+
+
+@pytest.mark.parametrize("builds", ["espeak_builds", "offline_builds"])
+def test_files_have_the_promised_bitrates(builds: str, request):
+    story, folder, _ = request.getfixturevalue(builds)[0]
+    for lang in story.languages:
+        paths = files(folder, story.slug, lang)
+        seconds = load_timings(paths["timings.json"]).duration
+        assert audio_bytes(paths["mp3"]) * 8 / seconds == pytest.approx(48_000, rel=0.02)
+        assert audio_bytes(paths["opus"]) * 8 / seconds == pytest.approx(24_000, rel=0.05)
+
+
 @pytest.mark.parametrize("builds", ["espeak_builds", "offline_builds"])
 def test_two_offline_runs_are_byte_identical(builds: str, request):
     (story, first, _), (_, second, _) = request.getfixturevalue(builds)

@@ -61,7 +61,7 @@ def test_auto_offline_prefers_piper_for_english_and_kokoro_for_spanish(caplog):
     assert (spanish.voice.engine, spanish.voice.name, spanish.voice.lang) == ("kokoro", "jm_kumo", "es-419")
     assert spanish.fallbacks == ("espeak",)
     lines = [r.getMessage() for r in caplog.records]
-    assert "narration es: kokoro, voice jm_kumo (auto: first choice)" in lines
+    assert "narration es: kokoro, voice jm_kumo (auto, --offline: first choice)" in lines
 
 
 def test_auto_falls_back_to_espeak_and_says_why(caplog):
@@ -69,7 +69,7 @@ def test_auto_falls_back_to_espeak_and_says_why(caplog):
     chosen = choose("es", "auto", NarrationChoice("es"), offline=True, skip=("kokoro",))
     assert chosen.voice.engine == "espeak" and chosen.voice.name == "es-419"
     assert caplog.records[-1].getMessage() == ("narration es: espeak, voice es-419 "
-                                               "(auto: kokoro: failed while narrating)")
+                                               "(auto, --offline: kokoro: failed while narrating)")
 
 
 def test_online_auto_tries_gtts_first_and_offline_never_does():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..clock import build_time
 from ..errors import BuildError, EngineUnavailable
@@ -13,6 +14,11 @@ from ..narration import NarrationPlan, narration_plan
 from ..output import write_bytes, write_text
 from ..timings import NarrationTimings, save_timings, timings_path
 from . import BuildContext, Output
+
+if TYPE_CHECKING:  # the engines and audio modules import numpy: only when narrating
+    from ..audio.synthesis import Narration
+    from ..audio.tags import AudioTags
+    from ..tts import Selection, Voice
 
 log = logging.getLogger(__name__)
 COVER_WIDTH = 600  # pixels: cover art in the tags stays small
@@ -48,8 +54,8 @@ class AudioBuilder:
         return [Output(paths["mp3"], lang, details), Output(paths["opus"], lang, details),
                 Output(paths["vtt"], lang, details), Output(paths["timings"], lang, details)]
 
-    def _write(self, story: Story, plan: NarrationPlan, selection, requested: str,
-               paths: dict[str, Path], ctx: BuildContext):
+    def _write(self, story: Story, plan: NarrationPlan, selection: Selection, requested: str,
+               paths: dict[str, Path], ctx: BuildContext) -> Selection:
         """Synthesize, encode, tag and write one language; returns the engine that spoke."""
         from ..audio import encode
         from ..audio.tags import tag_mp3, tag_opus
@@ -71,7 +77,8 @@ class AudioBuilder:
         return selection
 
 
-def _synthesize(plan: NarrationPlan, selection, requested: str, story: Story, ctx: BuildContext):
+def _synthesize(plan: NarrationPlan, selection: Selection, requested: str, story: Story,
+                ctx: BuildContext) -> tuple[Narration, Selection]:
     """The plan spoken by the chosen engine; under `auto`, by the next one if it fails mid-way."""
     from ..audio.synthesis import synthesize_plan
     from ..tts import EngineFailed, choose
@@ -94,7 +101,7 @@ def _synthesize(plan: NarrationPlan, selection, requested: str, story: Story, ct
                 raise BuildError(f"narration {plan.lang}: {unavailable}") from unavailable
 
 
-def _tags(story: Story, lang: str, voice, narration, ctx: BuildContext):
+def _tags(story: Story, lang: str, voice: Voice, narration: Narration, ctx: BuildContext) -> AudioTags:
     import langcodes
 
     from ..audio.tags import AudioTags
@@ -109,7 +116,7 @@ def _tags(story: Story, lang: str, voice, narration, ctx: BuildContext):
         chapters=narration.chapters, rate=narration.rate)
 
 
-def _digest(story: Story, plan: NarrationPlan, voice) -> str:
+def _digest(story: Story, plan: NarrationPlan, voice: Voice) -> str:
     """Everything one language's audio files are made from."""
     return inputs_digest("audio", plan, voice, story.title, story.publisher, story.rights,
                          story.cover.sha256 if story.cover else None, build_time(story).isoformat())

@@ -115,7 +115,7 @@ def choose(lang: str, requested: str, choice: NarrationChoice, offline: bool,
         reason = engine.unavailable_reason(lang)
         if reason is None:
             voice = engine.voice(lang, choice)
-            why = _why(requested, name, reasons)
+            why = _why(requested, offline, reasons)
             log.info("narration %s: %s, voice %s (%s)", lang, name, voice.name, why)
             return Selection(engine, voice, why, tuple(chain[position + 1:]))
         reasons.append(f"{name}: {reason}")
@@ -123,12 +123,11 @@ def choose(lang: str, requested: str, choice: NarrationChoice, offline: bool,
                             + f"\nTo fix: {INSTALL_HINT}.")
 
 
-def _why(requested: str, name: str, reasons: list[str]) -> str:
+def _why(requested: str, offline: bool, reasons: list[str]) -> str:
     if requested != "auto":
         return "requested"
-    if not reasons:
-        return "auto: first choice"
-    return "auto: " + "; ".join(reasons)
+    mode = "auto, --offline" if offline else "auto"
+    return f"{mode}: " + ("; ".join(reasons) if reasons else "first choice")
 
 
 def espeak_language(lang: str) -> str:
