@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # Piper and Kokoro); Ghostscript's free CMYK profile and Noto fonts for the PDFs.
 RUNTIME_DEBS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 espeak-ng libgs-common fonts-noto-core"
 # The test suite: axe-core runs in Debian's Chromium, EPUBCheck on Java, pdffonts from poppler.
-TEST_DEBS="chromium openjdk-17-jre-headless poppler-utils"
+TEST_DEBS="chromium openjdk-17-jre-headless poppler-utils ffmpeg"
 
 debs="$RUNTIME_DEBS"
 extra=""

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -36,9 +37,11 @@ The source format: docs/source-format.md"""
 
 
 def _setup_logging(verbose: bool, quiet: bool) -> None:
-    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.INFO
+    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
     handler = RichHandler(console=console, show_time=False, show_path=False, markup=False)
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
+    for chatty in ("pikepdf", "fontTools", "weasyprint", "PIL"):  # their notes are not the user's business
+        logging.getLogger(chatty).setLevel(max(level, logging.WARNING))
 
 
 def _print_problems(problems, quiet: bool) -> None:
@@ -102,6 +105,8 @@ def _build_options(function: Callable) -> Callable:
                      show_default=True, help="Narration engine. auto: gTTS when Google answers within 3 s, "
                      "else Piper (English), Kokoro (Spanish) or eSpeak NG."),
         click.option("--offline", is_flag=True, help="Never use the network (no gTTS)."),
+        click.option("--no-narration", "narration", is_flag=True, flag_value=False, default=True,
+                     help="Text-only EPUBs: no audio inside, the smallest download."),
         click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
                      show_default="number of cores", help="Independent work run in parallel."),
     ]):
@@ -122,14 +127,14 @@ def cli() -> None:
 
 
 def _run_build(targets: list[str], sources: tuple[Path, ...], output: Path, languages: str | None,
-               tts: str, offline: bool, jobs: int, strict: bool, quiet: bool) -> int:
+               tts: str, offline: bool, jobs: int, strict: bool, quiet: bool, narration: bool = True) -> int:
     options = Options(tuple(l.strip() for l in (languages or "").split(",") if l.strip()),
-                      tts, offline, strict, jobs)
+                      tts, offline, strict, jobs, narration)
     with _progress_bar(quiet) as progress:
         result = build(list(sources), targets, output, options, progress)
     _print_problems(result.warnings, quiet)
     if not quiet:
-        _print_summary(result)
+        _print_summary(result, output)
     return ExitCode.BUILD_FAILED if result.failed else ExitCode.OK
 
 
@@ -150,17 +155,25 @@ def _progress_bar(quiet: bool):
         yield progress
 
 
-def _print_summary(result: RunResult) -> None:
-    table = Table(title="storyexport", show_edge=False)
-    for column in ("story", "format", "file", "size", "status"):
-        table.add_column(column, justify="right" if column == "size" else "left")
-    for outcome in result.results:
-        if outcome.error:
-            table.add_row(outcome.story, outcome.format, "", "", f"[red]failed: {outcome.error}[/red]")
-        for output in outcome.outputs:
-            size = output.path.stat().st_size if output.path.exists() else 0
-            table.add_row(outcome.story, outcome.format, display_path(output.path), _size(size), "[green]ok[/green]")
-    console.print(table)
+SUMMARY_SUFFIXES = (".html", ".epub", ".pdf", ".mp3", ".opus", ".vtt")  # not the images, styles, timings
+
+
+def _print_summary(result: RunResult, output: Path) -> None:
+    """One table per story: format, language, file, size, status."""
+    for story in dict.fromkeys(r.story for r in result.results):
+        table = Table(title=f"{display_path(output / story)}/", title_justify="left", show_edge=False)
+        for column in ("format", "lang", "file", "size", "status"):
+            table.add_column(column, justify="right" if column == "size" else "left",
+                             no_wrap=column in ("file", "size"), overflow="fold")
+        for outcome in (r for r in result.results if r.story == story):
+            if outcome.error:
+                table.add_row(outcome.format, "", "", "", f"[red]failed: {escape(outcome.error)}[/red]")
+            for built in outcome.outputs:
+                if built.path.suffix in SUMMARY_SUFFIXES:
+                    size = built.path.stat().st_size if built.path.exists() else 0
+                    table.add_row(outcome.format, built.lang or "", built.path.relative_to(output / story).as_posix(),
+                                  _size(size), "[green]ok[/green]")
+        console.print(table)
 
 
 def _size(size: int) -> str:

@@ -22,7 +22,7 @@ from .model import (Block, CodeBlock, Division, Figure, Footnote, Heading, Inlin
 FIGURE_ATTRS = ("id", "class", "credit", "caption", "src", "alt")
 TRAILING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
 MAX_BLOCK_CHARS = 20_000  # about 3,000 words: sentence splitting and narration stay fast
-RESERVED_ID = re.compile(r"^(s\d+|fn-\d+|fnref-\d+|notes-title)$")
+RESERVED_ID = re.compile(r"^(s\d+|fn-\d+|fnref-\d+(-\d+)?|notes-title|main|narration-title)$")
 
 
 class PhotoChecker:

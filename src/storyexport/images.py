@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from .model import Photo
 
@@ -79,6 +79,8 @@ def _decode(src: str, data: bytes) -> tuple[int, int, str]:
             raise PhotoProblem(f"image {src!r} is not a readable image ({_reason(exc)})") from None
         with image:
             width, height = image.size
+            if _turned_sideways(image):  # renditions come out upright, so measure the upright photo
+                width, height = height, width
             if image.format not in FORMATS:
                 raise PhotoProblem(f"image {src!r} is {image.format}; use JPEG, PNG or WebP")
             if width * height > MAX_PIXELS or width < 1 or height < 1:
@@ -91,6 +93,14 @@ def _decode(src: str, data: bytes) -> tuple[int, int, str]:
             except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as exc:
                 raise PhotoProblem(f"image {src!r} is damaged ({_reason(exc)})") from None
             return width, height, image.format
+
+
+def _turned_sideways(image: Image.Image) -> bool:
+    """True when the EXIF orientation turns the stored pixels a quarter turn (values 5 to 8)."""
+    try:
+        return image.getexif().get(ExifTags.Base.Orientation) in (5, 6, 7, 8)
+    except (OSError, SyntaxError, ValueError):
+        return False
 
 
 def _reason(exc: BaseException) -> str:

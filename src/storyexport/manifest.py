@@ -39,11 +39,11 @@ def read_manifest(folder: Path) -> dict:
         return {}
 
 
-def write_manifest(folder: Path, story: Story, details: Mapping[str, Mapping[str, Any]]) -> Path:
-    """Describe every file now in `folder`; `details` (engine, voice, ...) by relative path.
+def describe_files(folder: Path, details: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Every file now in `folder` with its size, sha256 and details (engine, voice, preflight...).
 
-    Details of files this run did not rebuild are kept from the previous manifest when the
-    file is unchanged.
+    `details` come from this run's builders, by relative path; a file this run did not rebuild
+    keeps the details the previous manifest had for it, as long as it is unchanged.
     """
     previous = {entry["path"]: entry for entry in read_manifest(folder).get("files", [])
                 if isinstance(entry, dict) and "path" in entry}
@@ -55,6 +55,11 @@ def write_manifest(folder: Path, story: Story, details: Mapping[str, Mapping[str
         extra = details.get(relative) or (old if old.get("sha256") == entry["sha256"] else {})
         entry.update({k: v for k, v in extra.items() if k not in entry})
         entries.append(entry)
+    return entries
+
+
+def write_manifest(folder: Path, story: Story, details: Mapping[str, Mapping[str, Any]]) -> Path:
+    """manifest.json: every file of the story's output folder (see describe_files)."""
     manifest = {"story": story.slug, "title": story.title, "languages": list(story.languages),
-                "generator": f"storyexport {__version__}", "files": entries}
+                "generator": f"storyexport {__version__}", "files": describe_files(folder, details)}
     return write_text(folder / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")

@@ -157,10 +157,12 @@ def narration_plan(story: Story, lang: str) -> NarrationPlan:
 def _read_body(article: Article, writer: _PlanWriter, has_headings: bool) -> None:
     notes = {note.label: note for note in article.footnotes}
     called: list[str] = []
+    read: set[str] = set()  # a note called again in a later section is not read (nor anchored) twice
     paragraphs_in_chapter = 0
     for path, block in block_paths(article.blocks):
         if isinstance(block, Heading):
             _read_notes(writer, [notes[c] for c in called if c in notes])
+            read.update(called)
             called.clear()
             writer.pause("section")
             writer.chapter(plain_text(block.content))
@@ -177,7 +179,7 @@ def _read_body(article: Article, writer: _PlanWriter, has_headings: bool) -> Non
         writer.pause("paragraph")
         _read_block(block, path, writer)
         if isinstance(block, Paragraph):
-            called += [s.note for s in block.content if s.note and s.note not in called]
+            called += [s.note for s in block.content if s.note and s.note not in called and s.note not in read]
     _read_notes(writer, [notes[c] for c in called if c in notes])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from .builders import BuildContext, Options, Output, get_builder
 from .cache import Cache
 from .discover import find_stories
 from .errors import BuildError, Problem, SourceError, UsageError
-from .manifest import write_manifest
+from .manifest import describe_files, write_manifest
+from .report.build import write_report
 from .model import Story
 from .output import output_lock, remove_stale_temps
 from .parse import parse
@@ -72,27 +74,51 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
     result = RunResult(warnings)
     with output_lock(output):
         for story in stories:
-            result.results += _build_story(story, targets, output, options, progress)
+            result.results += _build_story(story, targets, output, options, progress, warnings)
     return result
 
 
 def _build_story(story: Story, targets: list[str], output: Path, options: Options,
-                 progress: Callable[[str, int, int], None] | None) -> list[FormatResult]:
+                 progress: Callable[[str, int, int], None] | None, warnings: list[Problem]) -> list[FormatResult]:
     folder = output / story.slug
     remove_stale_temps(folder)
     ctx = BuildContext(folder, Cache(output / ".cache"), options)
     if progress:
         ctx.progress = progress
-    results, details = [], {}
-    for target in targets:
-        outcome = FormatResult(story.slug, target)
-        try:
-            outcome.outputs = get_builder(target).build(story, ctx)
-        except BuildError as exc:
-            outcome.error = str(exc)
-            log.error("%s: %s", story.slug, exc)
-        results.append(outcome)
-        details.update({o.path.relative_to(folder).as_posix(): dict(o.details) for o in outcome.outputs})
+    results = _run_builders(story, targets, ctx)
+    details = {o.path.relative_to(folder).as_posix(): dict(o.details) for r in results for o in r.outputs}
     if folder.is_dir():
+        failures = [{"format": r.format, "error": r.error} for r in results if r.error]
+        write_report(story, folder, describe_files(folder, details), warnings, failures, ctx.cache, options.jobs)
         write_manifest(folder, story, details)
     return results
+
+
+def _run_one(story: Story, target: str, ctx: BuildContext) -> FormatResult:
+    outcome = FormatResult(story.slug, target)
+    try:
+        outcome.outputs = get_builder(target).build(story, ctx)
+    except BuildError as exc:
+        outcome.error = str(exc)
+        log.error("%s: %s", story.slug, exc)
+    return outcome
+
+
+def _run_builders(story: Story, targets: list[str], ctx: BuildContext) -> list[FormatResult]:
+    """Every target, each as soon as the targets it needs are done, up to --jobs at a time.
+
+    Threads, not processes: the heavy parts (encoders, image codecs, zlib, ONNX) release the GIL,
+    and a run with nothing to do starts no worker process at all.
+    """
+    needs = {t: [n for n in get_builder(t).needs if n in targets] for t in targets}
+    done: dict[str, FormatResult] = {}
+    with ThreadPoolExecutor(max_workers=max(1, ctx.options.jobs)) as pool:
+        running: dict[Future, str] = {}
+        while len(done) < len(targets):
+            for target in targets:
+                if target not in done and target not in running.values() and all(n in done for n in needs[target]):
+                    running[pool.submit(_run_one, story, target, ctx)] = target
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                done[running.pop(future)] = future.result()
+    return [done[t] for t in targets]

@@ -26,6 +26,17 @@ def plain_img(figure: Figure, img_id: str | None, target: "RenderTarget") -> Mar
         Markup(' id="{}"').format(img_id) if img_id else "")
 
 
+def long_description_id(figure: Figure) -> str:
+    """The id of a figure's long description, for links and aria-details pointing at it."""
+    return f"{figure.id}-description"
+
+
+def long_description_text_id(figure: Figure) -> str:
+    """The id of the long description's text alone (without its summary), for aria-describedby:
+    referenced hidden content is still read, so it reaches screen readers while closed."""
+    return f"{figure.id}-description-text"
+
+
 @dataclass(frozen=True)
 class RenderTarget:
     """What differs between the formats that share the render."""
@@ -58,6 +69,7 @@ class _Renderer:
     def __init__(self, article: Article, plan: NarrationPlan | None, target: RenderTarget):
         self.article, self.plan, self.target = article, plan, target
         self.notes = {note.label: note for note in article.footnotes}
+        self.calls: dict[int, int] = {}  # footnote number -> calls rendered so far
 
     # -- blocks ---------------------------------------------------------------------------------
 
@@ -109,11 +121,14 @@ class _Renderer:
                       if caption or credit else Markup(""))
         details = Markup("")
         if figure.long_description:
-            details = Markup('\n<details class="long-description" id="{0}-description">'
-                             "<summary>{1}</summary>\n{2}\n</details>").format(
-                figure.id, label(self.article.lang, "long_description"),
-                self.blocks(figure.long_description, (*path, 0), "description"))
-        classes = ' class="decorative"' if figure.decorative else ""
+            details = Markup('\n<details class="long-description" id="{0}">'
+                             '<summary>{1}</summary>\n<div class="long-description-text" id="{2}">\n{3}\n'
+                             "</div>\n</details>").format(
+                long_description_id(figure), label(self.article.lang, "long_description"),
+                long_description_text_id(figure), self.blocks(figure.long_description, (*path, 0), "description"))
+        classes = ""
+        if figure.decorative:  # a decorative image alone is not a figure to assistive technology
+            classes = ' class="decorative"' if figcaption else ' class="decorative" role="none"'
         return Markup('<figure id="{}"{}>\n{}{}{}\n</figure>').format(
             figure.id, Markup(classes), img, details, figcaption)
 
@@ -127,11 +142,17 @@ class _Renderer:
         name = f"{label(self.article.lang, 'note')} {n}"
         if self.target.notes == "inline":
             return Markup('<span class="footnote">{}</span>').format(self.note_inline(note))
+        ref_id = self.note_ref_id(n)
         if self.target.notes == "epub":
-            return Markup('<a class="noteref" id="fnref-{0}" href="#fn-{0}" epub:type="noteref" '
-                          'role="doc-noteref">{0}</a>').format(n)
-        return Markup('<sup><a class="noteref" id="fnref-{0}" href="#fn-{0}" role="doc-noteref" '
-                      'aria-label="{1}">{0}</a></sup>').format(n, name)
+            return Markup('<a class="noteref" id="{1}" href="#fn-{0}" epub:type="noteref" '
+                          'role="doc-noteref">{0}</a>').format(n, ref_id)
+        return Markup('<sup><a class="noteref" id="{2}" href="#fn-{0}" role="doc-noteref" '
+                      'aria-label="{1}">{0}</a></sup>').format(n, name, ref_id)
+
+    def note_ref_id(self, number: int) -> str:
+        """fnref-N for a note's first call (its back link's target), fnref-N-2, -3... for later ones."""
+        self.calls[number] = self.calls.get(number, 0) + 1
+        return f"fnref-{number}" if self.calls[number] == 1 else f"fnref-{number}-{self.calls[number]}"
 
     def note_inline(self, note: Footnote) -> Markup:
         """A footnote's paragraphs as inline markup (a PDF footnote floats from the call)."""

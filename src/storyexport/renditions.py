@@ -19,7 +19,9 @@ from .model import Photo
 
 log = logging.getLogger(__name__)
 RENDITION_VERSION = 1  # bump when the recipe changes, so cached renditions are remade
+BUNDLED_CMYK_PROFILE = Path(__file__).parent / "assets" / "icc" / "default_cmyk.icc"
 CMYK_PROFILE_CANDIDATES = (
+    BUNDLED_CMYK_PROFILE,
     Path("/usr/share/color/icc/ghostscript/default_cmyk.icc"),
     Path("/usr/share/ghostscript/iccprofiles/default_cmyk.icc"),
 )
@@ -40,7 +42,7 @@ MEDIA = {"JPEG": ("image/jpeg", ".jpg"), "WEBP": ("image/webp", ".webp"), "AVIF"
 
 
 def cmyk_profile() -> Path | None:
-    """The freely licensed CMYK profile (Ghostscript's, Debian package libgs-common), if installed."""
+    """The freely licensed CMYK profile: Ghostscript's, bundled in assets/icc (else Debian's libgs-common)."""
     return next((p for p in CMYK_PROFILE_CANDIDATES if p.is_file()), None)
 
 

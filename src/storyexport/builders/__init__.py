@@ -22,6 +22,7 @@ class Options:
     offline: bool = False
     strict: bool = False
     jobs: int = 2
+    narration: bool = True  # False: text-only EPUBs (no audio, no media overlays)
 
 
 @dataclass
@@ -51,12 +52,15 @@ class Output:
 class Builder(Protocol):
     name: ClassVar[str]  # also the command-line target
     description: ClassVar[str]
+    needs: ClassVar[tuple[str, ...]]  # formats to build first when they are asked for too
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]: ...
 
 
 class NotYetBuilt:
     """A format the product promises but this version does not build yet."""
+
+    needs: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, name: str, description: str):
         self.name, self.description = name, description
@@ -67,13 +71,16 @@ class NotYetBuilt:
 
 def registry() -> dict[str, Builder]:
     """Every format by name, in the order `all` builds them (audio first: the others use its timings)."""
-    from .audio import AudioBuilder  # here, not at the top: builders/audio.py imports this module
+    from .audio import AudioBuilder  # here, not at the top: each builder module imports this one
+    from .epub import EpubBuilder
+    from .html import HtmlBuilder
+    from .pdf import PdfBuilder
 
     return {
         "audio": AudioBuilder(),
-        "html": NotYetBuilt("html", "accessible web page per language, with images and narration player"),
-        "epub": NotYetBuilt("epub", "EPUB 3 per language with synchronized read-aloud"),
-        "pdf": NotYetBuilt("pdf", "print PDF (bleed, crop marks, PDF/X-4) and tagged PDF/UA-1 per language"),
+        "html": HtmlBuilder(),
+        "epub": EpubBuilder(),
+        "pdf": PdfBuilder(),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from ..clock import build_time
 from ..errors import BuildError, EngineUnavailable
@@ -27,6 +27,7 @@ COVER_WIDTH = 600  # pixels: cover art in the tags stays small
 class AudioBuilder:
     name = "audio"
     description = "MP3 and Opus narration with WebVTT captions, per language"
+    needs: ClassVar[tuple[str, ...]] = ()
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
         outputs: list[Output] = []

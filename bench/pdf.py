@@ -1,0 +1,34 @@
+"""Time the PDFs of a story: each edition and language, cold (new cache) and warm (renditions cached).
+
+    .venv/bin/python bench/pdf.py [source/serving-hope/story.md]
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from storyexport.cache import Cache
+from storyexport.parse import parse
+from storyexport.pdf.editions import EDITIONS
+from storyexport.pdf.writer import make_pdf
+
+
+def main(source: Path) -> None:
+    story, _ = parse(source)
+    with tempfile.TemporaryDirectory() as folder:
+        cache = Cache(Path(folder))
+        for run in ("cold", "warm"):
+            for lang in story.languages:
+                for edition in EDITIONS:
+                    start = time.perf_counter()
+                    made = make_pdf(story, lang, edition, cache)
+                    seconds = time.perf_counter() - start
+                    print(f"{run:4}  {edition.file_name(story, lang):32} {made.details['pages']:3} pages "
+                          f"{len(made.data) / 1024:8.1f} KiB  {seconds:5.2f} s")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "source/serving-hope/story.md"))

@@ -1,0 +1,81 @@
+"""The accessible web page per language: html/index.html (primary) and html/<lang>/index.html.
+
+The html/ folder is self-contained for upload: the pages, their stylesheet and script, the
+photos' web copies and, when the narration exists, its audio and captions.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..model import Story
+from ..narration import narration_plan
+from ..output import write_bytes
+from . import BuildContext, Output
+
+log = logging.getLogger(__name__)
+HTML_FOLDER = "html"
+
+
+class HtmlBuilder:
+    name: ClassVar[str] = "html"
+    description: ClassVar[str] = "accessible web page per language, with images and narration player"
+    needs: ClassVar[tuple[str, ...]] = ("audio",)  # the player uses the narration timings
+
+    def build(self, story: Story, ctx: BuildContext) -> list[Output]:
+        from ..web.page import ASSETS_FOLDER, SCRIPT, STYLESHEET, asset, page_path, render_page
+        from ..web.pictures import IMAGES_FOLDER, Pictures
+        from ..web.player import AUDIO_FOLDER, find_narration
+
+        folder = _Folder(ctx.folder / HTML_FOLDER)
+        pictures = Pictures(ctx.cache)
+        languages = ctx.languages(story)
+        narrated = False
+        for done, lang in enumerate(languages):
+            ctx.progress("html", done, len(languages))
+            plan = narration_plan(story, lang)
+            narration = find_narration(story, lang, plan, ctx.folder)
+            page = render_page(story, lang, plan, pictures, narration)
+            folder.write(page_path(story, lang), page.encode("utf-8"), lang, {"narration": narration is not None})
+            for name in narration.copies() if narration else ():
+                folder.write(f"{AUDIO_FOLDER}/{name}", (ctx.folder / name).read_bytes(), lang, {"copy_of": name})
+            narrated = narrated or narration is not None
+        for picture_set in pictures.sets.values():
+            for image in picture_set.files():
+                folder.write(f"{IMAGES_FOLDER}/{image.name}", image.rendition.data, None,
+                             {"width": image.rendition.width, "height": image.rendition.height,
+                              "media_type": image.rendition.media_type})
+        for name in (STYLESHEET, SCRIPT) if narrated else (STYLESHEET,):
+            folder.write(f"{ASSETS_FOLDER}/{name}", asset(name), None, {})
+        if set(languages) == set(story.languages):
+            folder.remove_others()
+        ctx.progress("html", len(languages), len(languages))
+        return folder.outputs
+
+
+class _Folder:
+    """The html/ folder: writes files atomically, skipping those already up to date."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.outputs: list[Output] = []
+
+    def write(self, relative: str, data: bytes, lang: str | None, details: dict[str, Any]) -> None:
+        path = self.root / relative
+        if any(o.path == path for o in self.outputs):
+            return
+        if not (path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data):
+            write_bytes(path, data)
+        self.outputs.append(Output(path, lang, details))
+
+    def remove_others(self) -> None:
+        """Delete what an earlier build left in html/ that this build no longer writes."""
+        kept = {o.path for o in self.outputs}
+        for path in sorted(self.root.rglob("*"), reverse=True):
+            if path.is_file() and path not in kept:
+                log.debug("removing %s, which the page no longer uses", path.relative_to(self.root))
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()

@@ -1,0 +1,132 @@
+"""Assemble report.json and report.html for a story from the files in its output folder."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .. import __version__
+from ..cache import Cache, cache_key
+from ..clock import build_time
+from ..errors import Problem
+from ..model import Story
+from ..output import write_text
+from ..renditions import rendition
+from .checks import Check, passed, run_cached, warned, worst
+from .epub_checks import check_epub
+from .html_checks import check_page
+from .image_checks import check_images, images_in_epub, images_in_folder, images_in_pdf
+from .media_checks import check_audio, check_captions
+from .pdf_checks import check_print_pdf, check_tagged_pdf
+
+REPORT_JSON, REPORT_HTML = "report.json", "report.html"
+
+
+def kind_of(relative: str, primary_lang: str) -> tuple[str, str | None] | None:
+    """(format, language) of a published file, or None for files the report does not judge alone."""
+    name = relative.rsplit("/", 1)[-1]
+    parts = name.split(".")
+    lang = parts[-2] if len(parts) >= 3 else None
+    if relative.startswith("html/"):
+        if name == "index.html":
+            folders = relative.split("/")[1:-1]
+            return "html", folders[0] if folders else primary_lang
+        return None
+    if name.endswith(".print.pdf"):
+        return "print pdf", parts[-3]
+    for suffix, kind in ((".pdf", "pdf"), (".epub", "epub"), (".mp3", "mp3"), (".opus", "opus"), (".vtt", "captions")):
+        if name.endswith(suffix):
+            return kind, lang
+    return None
+
+
+def _checks(kind: str, path: Path, entry: dict[str, Any], cache: Cache) -> list[Check]:
+    sha = entry["sha256"]
+    if kind == "epub":
+        return run_cached(cache, kind, path, sha, lambda p: check_epub(p) + [check_images(images_in_epub(p))])
+    if kind == "pdf":
+        return run_cached(cache, kind, path, sha, lambda p: check_tagged_pdf(p) + [check_images(images_in_pdf(p))])
+    if kind == "print pdf":
+        return run_cached(cache, kind, path, sha, lambda p: check_print_pdf(p, entry))
+    if kind in ("mp3", "opus"):
+        return run_cached(cache, kind, path, sha, check_audio)
+    if kind == "captions":
+        return run_cached(cache, kind, path, sha, check_captions)
+    return check_page(path)
+
+
+def _source_checks(story: Story, problems: list[Problem]) -> list[dict[str, Any]]:
+    mine = [p for p in problems if p.path == story.source]
+    if not mine:
+        return [vars(passed("source.lint", "no problems: alt text, figures, headings and languages check out"))]
+    return [vars(warned("source.lint", f"line {p.line}: {p.message}")) for p in mine]
+
+
+def _output(entry: dict[str, Any], kind: tuple[str, str | None], folder: Path, cache: Cache) -> dict[str, Any]:
+    checks = _checks(kind[0], folder / entry["path"], entry, cache)
+    if kind[0] == "html":
+        checks.append(check_images(images_in_folder(folder / "html")))
+    details = {k: entry[k] for k in ("engine", "voice", "language_tagging") if k in entry}
+    return {"file": entry["path"], "format": kind[0], "lang": kind[1], "bytes": entry["bytes"],
+            "sha256": entry["sha256"], "status": worst(checks), "details": details,
+            "checks": [vars(c) for c in checks]}
+
+
+def report_data(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],
+                failures: list[dict[str, str]], cache: Cache, jobs: int = 2) -> dict[str, Any]:
+    judged = [(entry, kind) for entry in entries if (kind := kind_of(entry["path"], story.lang))]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # EPUBCheck runs in its own JVM
+        outputs = list(pool.map(lambda pair: _output(*pair, folder, cache), judged))
+    source = _source_checks(story, problems)
+    statuses = Counter(c["status"] for o in outputs for c in o["checks"]) + Counter(c["status"] for c in source)
+    statuses.update({"fail": len(failures)})
+    return {"story": story.slug, "title": story.title, "languages": list(story.languages),
+            "generator": f"storyexport {__version__}", "built": build_time(story).isoformat(),
+            "summary": {s: statuses.get(s, 0) for s in ("pass", "warn", "fail", "skip")},
+            "source": {"file": f"{story.folder.name}/{story.source.name}", "checks": source},
+            "failures": failures, "outputs": outputs}
+
+
+def _thumbnails(story: Story, folder: Path, cache: Cache) -> dict[str, str]:
+    thumbs = {}
+    if story.cover:
+        cover = rendition(story.cover, cache, width=320, image_format="JPEG", quality=75)
+        thumbs["cover"] = "data:image/jpeg;base64," + base64.b64encode(cover.data).decode()
+    first_pdf = folder / f"{story.slug}.{story.lang}.pdf"
+    if first_pdf.is_file():
+        thumbs["pdf"] = _first_page(first_pdf, cache)
+    return thumbs
+
+
+def _first_page(path: Path, cache: Cache) -> str:
+    key = cache_key("first-page", path.read_bytes())
+    if hit := cache.get(key, kind="thumbnail"):
+        return hit[0].decode()
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    page = document[0]
+    image = page.render(scale=320 / page.get_width()).to_pil()
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, "PNG", optimize=True)
+    document.close()
+    uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    cache.put(key, uri.encode(), kind="thumbnail")
+    return uri
+
+
+def write_report(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],
+                 failures: list[dict[str, str]], cache: Cache, jobs: int = 2) -> list[Path]:
+    data = report_data(story, folder, entries, problems, failures, cache, jobs)
+    environment = Environment(loader=PackageLoader("storyexport", "templates/report"),
+                              autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True)
+    html = environment.get_template("report.html.j2").render(report=data, thumbs=_thumbnails(story, folder, cache))
+    return [write_text(folder / REPORT_JSON, json.dumps(data, indent=2, ensure_ascii=False) + "\n"),
+            write_text(folder / REPORT_HTML, html)]

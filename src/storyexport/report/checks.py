@@ -1,0 +1,64 @@
+"""The check record, and running a check once per file content (results are cached by sha256)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..cache import Cache, cache_key
+from ..freshness import code_digest
+
+log = logging.getLogger(__name__)
+STATUSES = ("pass", "warn", "fail", "skip")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str  # e.g. "epubcheck", "pdf.tagged"
+    status: str  # pass, warn, fail or skip (the tool that would check is not installed)
+    detail: str  # one sentence a publisher can act on
+
+
+def passed(name: str, detail: str) -> Check:
+    return Check(name, "pass", detail)
+
+
+def failed(name: str, detail: str) -> Check:
+    return Check(name, "fail", detail)
+
+
+def warned(name: str, detail: str) -> Check:
+    return Check(name, "warn", detail)
+
+
+def skipped(name: str, detail: str) -> Check:
+    return Check(name, "skip", detail)
+
+
+def worst(checks: list[Check]) -> str:
+    """The status a list of checks adds up to (skips do not count against it)."""
+    for status in ("fail", "warn", "pass"):
+        if any(c.status == status for c in checks):
+            return status
+    return "skip"
+
+
+Inspector = Callable[[Path], list[Check]]
+
+
+def run_cached(cache: Cache, kind: str, path: Path, sha256: str, inspect: Inspector) -> list[Check]:
+    """The checks of one file, from the cache when this content was already checked by this version."""
+    key = cache_key("checks", kind, sha256, code_digest())
+    if hit := cache.get(key, kind="checks"):
+        return [Check(**c) for c in json.loads(hit[0])]
+    try:
+        checks = inspect(path)
+    except Exception as exc:  # a checker's own failure is a finding, never a crash of the build
+        log.debug("checking %s failed", path.name, exc_info=True)
+        checks = [failed(f"{kind}.inspect", f"could not be inspected: {type(exc).__name__}: {exc}")]
+    if not any(c.name.endswith(".inspect") for c in checks):
+        cache.put(key, json.dumps([asdict(c) for c in checks]).encode(), kind="checks")
+    return checks

@@ -1,0 +1,61 @@
+"""Checks of the narration files: they decode, last as long as their timings say, captions fit."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..timings import load_timings
+from .checks import Check, failed, passed, warned
+
+CUE_TIMING = re.compile(r"^(\d+):(\d\d):(\d\d)\.(\d{3}) --> (\d+):(\d\d):(\d\d)\.(\d{3})")
+TOLERANCE_SECONDS = 0.1  # an encoder's padding at the end, at most
+
+
+def _decoded_seconds(path: Path) -> float:
+    import soundfile
+
+    info = soundfile.info(str(path))
+    return info.frames / info.samplerate
+
+
+def check_audio(path: Path) -> list[Check]:
+    """An MP3 or Opus file: it decodes, and matches the timings written beside it."""
+    name = f"audio.{path.suffix[1:]}"
+    try:
+        seconds = _decoded_seconds(path)
+    except Exception as exc:  # soundfile raises its own error types per codec
+        return [failed(name, f"does not decode: {exc}")]
+    checks = [passed(name, f"decodes: {seconds:.1f} s")]
+    timings = load_timings(path.with_name(path.name.rsplit(".", 1)[0] + ".timings.json"))
+    if timings is None:
+        return checks + [warned(f"{name}.timings", "no timings file beside the audio")]
+    difference = seconds - timings.duration
+    if abs(difference) > TOLERANCE_SECONDS:
+        checks.append(failed(f"{name}.timings", f"lasts {seconds:.3f} s but the timings say "
+                             f"{timings.duration:.3f} s: captions and read-aloud would drift"))
+    else:
+        checks.append(passed(f"{name}.timings", f"{len(timings.sentences)} sentences timed exactly "
+                             f"({timings.engine}, voice {timings.voice})"))
+    return checks
+
+
+def check_captions(path: Path) -> list[Check]:
+    """A WebVTT file: well formed, cues in order, none past the end of the narration."""
+    lines = path.read_text("utf-8").splitlines()
+    if not lines or not lines[0].startswith("WEBVTT"):
+        return [failed("captions", "not a WebVTT file (no WEBVTT header)")]
+    cues, previous_end = 0, 0.0
+    for line in lines:
+        if match := CUE_TIMING.match(line):
+            h1, m1, s1, ms1, h2, m2, s2, ms2 = map(int, match.groups())
+            start, end = h1 * 3600 + m1 * 60 + s1 + ms1 / 1000, h2 * 3600 + m2 * 60 + s2 + ms2 / 1000
+            if end <= start or start < previous_end - 0.0005:
+                return [failed("captions", f"cue {cues + 1} is out of order or empty")]
+            cues, previous_end = cues + 1, end
+    timings = load_timings(path.with_name(path.name.rsplit(".", 1)[0] + ".timings.json"))
+    if timings and previous_end > timings.duration + 0.0005:
+        return [failed("captions", f"the last cue ends at {previous_end:.3f} s, after the audio")]
+    if timings and cues != len(timings.sentences):
+        return [failed("captions", f"{cues} cues for {len(timings.sentences)} narrated sentences")]
+    return [passed("captions", f"{cues} cues, one per sentence, in order, within the audio")]

@@ -1,0 +1,101 @@
+"""Checks of the PDFs, read back with pikepdf: the tagged PDF's structure, the print PDF's boxes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .checks import Check, failed, passed, warned
+
+PT_PER_MM = 72 / 25.4
+
+
+def check_tagged_pdf(path: Path) -> list[Check]:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        checks = [_fonts(pdf)]
+        tagged = "/StructTreeRoot" in root and bool(root.get("/MarkInfo", {}).get("/Marked", False))
+        checks.append(passed("pdf.tagged", "tagged (structure tree, MarkInfo Marked)") if tagged
+                      else failed("pdf.tagged", "not tagged: screen readers get no structure"))
+        lang = str(root.get("/Lang", ""))
+        checks.append(passed("pdf.language", f"document language {lang}") if lang
+                      else failed("pdf.language", "no document language (/Lang)"))
+        shows_title = bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False))
+        checks.append(passed("pdf.title", "the title is shown instead of the file name") if shows_title
+                      else failed("pdf.title", "viewers will show the file name, not the title"))
+        figures = [e for e in _structure(root) if e.get("/S") == "/Figure"]
+        without_alt = [e for e in figures if "/Alt" not in e and "/ActualText" not in e]
+        checks.append(failed("pdf.figure-alt", f"{len(without_alt)} of {len(figures)} figures have no alt text")
+                      if without_alt else passed("pdf.figure-alt", f"all {len(figures)} figures have alt text"))
+        levels = [int(str(e.get("/S"))[2:]) for e in _structure(root) if str(e.get("/S", "")) in
+                  {f"/H{n}" for n in range(1, 7)}]
+        skips = [b for a, b in zip([0, *levels], levels) if b > a + 1]
+        checks.append(failed("pdf.headings", f"heading levels skip: {levels}") if skips
+                      else passed("pdf.headings", f"headings in order ({len(levels)})"))
+    return checks
+
+
+def check_print_pdf(path: Path, details: dict[str, Any]) -> list[Check]:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        checks = [_fonts(pdf), _boxes(pdf)]
+        intents = pdf.Root.get("/OutputIntents", [])
+        checks.append(passed("print.output-intent", str(details.get("output_intent", "CMYK output intent")))
+                      if len(intents) else failed("print.output-intent", "no PDF/X output intent"))
+    checks.append(_preflight(details.get("preflight", [])))
+    return checks
+
+
+def _structure(root) -> list:
+    """Every structure element of the tagged PDF, in document order."""
+    import pikepdf
+
+    found = []
+
+    def visit(node) -> None:
+        kids = node.get("/K")
+        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                found.append(kid)
+                visit(kid)
+    if "/StructTreeRoot" in root:
+        visit(root.StructTreeRoot)
+    return found
+
+
+def _fonts(pdf) -> Check:
+    missing = set()
+    for page in pdf.pages:
+        for font in (page.get("/Resources", {}).get("/Font", {}) or {}).values():
+            descriptor = font.get("/FontDescriptor") or next(
+                (d.get("/FontDescriptor") for d in font.get("/DescendantFonts", [])), None)
+            if str(font.get("/Subtype")) != "/Type3" and not (
+                    descriptor and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))):
+                missing.add(str(font.get("/BaseFont", "?")))
+    return failed("pdf.fonts-embedded", f"fonts not embedded: {', '.join(sorted(missing))}") if missing \
+        else passed("pdf.fonts-embedded", "every font is embedded")
+
+
+def _boxes(pdf) -> Check:
+    for number, page in enumerate(pdf.pages, 1):
+        if "/TrimBox" not in page or "/BleedBox" not in page:
+            return failed("print.boxes", f"page {number} has no TrimBox or BleedBox")
+        trim, bleed = [float(v) for v in page.TrimBox], [float(v) for v in page.BleedBox]
+        margin = min(trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3]) / PT_PER_MM
+        if margin < 2.99:
+            return failed("print.boxes", f"page {number} has {margin:.1f} mm of bleed; print needs 3 mm")
+    return passed("print.boxes", f"TrimBox and a BleedBox of at least 3 mm on all {len(pdf.pages)} pages")
+
+
+def _preflight(findings: list[dict[str, Any]]) -> Check:
+    low = [f for f in findings if f.get("status") == "warn"]
+    if low:
+        shown = "; ".join(f"{f['image']} at {f['ppi']} ppi on page {f['page']}" for f in low)
+        return warned("print.image-resolution", f"under 300 ppi: {shown}")
+    if not findings:
+        return passed("print.image-resolution", "no photos to print")
+    return passed("print.image-resolution", "every photo prints at 300 ppi or more (lowest "
+                  f"{min(f['ppi'] for f in findings)} ppi)")

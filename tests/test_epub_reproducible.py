@@ -1,0 +1,106 @@
+"""Reproducible bytes, the zip container's layout, failures as BuildError, and the --no-narration flag."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from ebooklib import epub
+
+from epub_support import SAMPLE, Book, built
+from storyexport.builders import BuildContext, Options
+from storyexport.builders.epub import EpubBuilder
+from storyexport.cache import Cache
+from storyexport.cli import cli
+from storyexport.epub.writer import epub_bytes
+from storyexport.errors import BuildError
+
+
+def build_en(story, folder, cache_folder, narration: bool = True):
+    ctx = BuildContext(folder, Cache(cache_folder), Options(languages=("en",), narration=narration))
+    return EpubBuilder().build(story, ctx)[0].path
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    return built(SAMPLE, tmp_path_factory)
+
+
+def test_two_builds_are_byte_identical(sample, tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    shutil.copytree(sample.folder, tmp_path / "again")
+    for path in (tmp_path / "again").glob("*.epub"):
+        path.unlink()
+    again = build_en(sample.story, tmp_path / "again", tmp_path / "fresh-cache")  # renditions made anew
+    assert again.read_bytes() == sample.narrated["en"].read_bytes()
+    text_again = build_en(sample.story, tmp_path / "text", tmp_path / "fresh-cache", narration=False)
+    assert text_again.read_bytes() == sample.text_only["en"].read_bytes()
+
+
+def test_container_layout(sample):
+    with zipfile.ZipFile(sample.narrated["en"]) as archive:
+        infos = archive.infolist()
+        assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
+        assert archive.read("mimetype") == b"application/epub+zip" and not infos[0].extra
+        assert [i.filename for i in infos[1:3]] == ["META-INF/container.xml", "EPUB/content.opf"]
+        assert {i.date_time for i in infos} == {(2023, 6, 20, 0, 0, 0)}  # the story's date
+        assert {(i.create_system, i.external_attr >> 16) for i in infos} == {(3, 0o644)}
+    opf = Book(sample.narrated["en"]).read("content.opf").decode()
+    assert "generator" not in opf and "Ebook-lib" not in opf
+    assert Book(sample.narrated["en"]).meta("dcterms:modified") == ["2023-06-20T00:00:00Z"]
+
+
+def test_source_date_epoch_sets_every_timestamp(sample, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
+    path = build_en(sample.story, tmp_path / "out", tmp_path / "cache", narration=False)
+    with zipfile.ZipFile(path) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+    assert Book(path).meta("dcterms:modified") == ["2023-11-14T22:13:20Z"]
+
+
+def test_an_unwritable_output_is_a_build_error(sample, tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the output folder should be")
+    with pytest.raises(BuildError, match="serving-hope.en.epub"):
+        build_en(sample.story, blocker, tmp_path / "cache", narration=False)
+
+
+def test_metadata_ebooklib_would_drop_is_a_build_error():
+    book = epub.EpubBook()
+    book.set_identifier("urn:uuid:00000000-0000-0000-0000-000000000000")
+    book.set_title("Title")
+    book.set_language("en")
+    book.add_metadata("DC", "rights", "a vertical tab \x0b XML cannot hold")
+    with pytest.raises(BuildError, match="x.epub: its metadata lost"):
+        epub_bytes(book, dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), (2024, 1, 1, 0, 0, 0), "x.epub")
+
+
+def test_no_narration_flag_builds_text_only_books(sample, tmp_path):
+    output = tmp_path / "output"
+    shutil.copytree(sample.folder, output / "serving-hope")  # the narration is there, and ignored
+    result = CliRunner().invoke(cli, ["epub", str(SAMPLE), "-o", str(output), "--no-narration", "-q"])
+    assert result.exit_code == 0, result.output
+    for lang in ("en", "es"):
+        book = Book(output / "serving-hope" / f"serving-hope.{lang}.epub")
+        assert "narration" not in book.items() and "auditory" not in book.meta("schema:accessMode")
+    result = CliRunner().invoke(cli, ["epub", str(SAMPLE), "-o", str(output), "-q", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "narration" in Book(output / "serving-hope" / "serving-hope.en.epub").items()
+
+
+def test_an_unchanged_book_is_not_rebuilt(sample, tmp_path):
+    folder = tmp_path / "serving-hope"
+    shutil.copytree(sample.folder, folder)
+    cache = Cache(tmp_path / "cache")
+
+    def run(narration: bool):
+        options = Options(languages=("en",), narration=narration)
+        return EpubBuilder().build(sample.story, BuildContext(folder, cache, options))[0].path
+
+    first = run(True).stat().st_mtime_ns
+    assert run(True).stat().st_mtime_ns == first and cache.stats["hit:freshness"] == 1
+    run(False)  # a different book: rebuilt
+    assert "narration" not in Book(folder / "serving-hope.en.epub").items()
