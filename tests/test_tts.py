@@ -10,6 +10,7 @@ import sys
 import numpy as np
 import pytest
 
+from conftest import ROOT
 from storyexport.errors import EngineUnavailable
 from storyexport.model import NarrationChoice
 from storyexport.tts import candidates, choose, get_engine, requested_engine
@@ -50,7 +51,7 @@ def test_a_fresh_process_says_a_sentence_with_the_same_bytes(name: str, lang: st
     code = ("import sys; from tests.test_tts import digest; "
             f"print(digest({name!r}, {lang!r}, sys.argv[1]))")
     fresh = subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True, check=True,
-                           cwd=str(__import__("conftest").ROOT))
+                           cwd=ROOT)
     assert fresh.stdout.strip() == digest(name, lang, text)
 
 
