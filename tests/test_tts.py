@@ -10,7 +10,6 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import ROOT
 from storyexport.errors import EngineUnavailable
 from storyexport.model import NarrationChoice
 from storyexport.tts import candidates, choose, get_engine, requested_engine
@@ -48,10 +47,12 @@ def test_engine_is_deterministic_whatever_was_said_before(name: str, lang: str):
 @pytest.mark.parametrize("name,lang", OFFLINE)
 def test_a_fresh_process_says_a_sentence_with_the_same_bytes(name: str, lang: str):
     text = SENTENCES[lang][0]
-    code = ("import sys; from tests.test_tts import digest; "
-            f"print(digest({name!r}, {lang!r}, sys.argv[1]))")
-    fresh = subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True, check=True,
-                           cwd=ROOT)
+    code = ("import sys, hashlib, numpy as np; from storyexport.tts import get_engine; "
+            "from storyexport.model import NarrationChoice; "
+            f"engine = get_engine({name!r}, offline=True); "
+            f"clip = engine.synthesize(sys.argv[1], engine.voice({lang!r}, NarrationChoice({lang!r}))); "
+            "print(hashlib.sha256(np.asarray(clip.samples, np.float32).tobytes()).hexdigest())")
+    fresh = subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True, check=True)
     assert fresh.stdout.strip() == digest(name, lang, text)
 
 
