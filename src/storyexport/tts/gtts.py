@@ -50,10 +50,12 @@ class GttsEngine:
         return self._probe(code, DEFAULT_TLD.get(code, "com"))
 
     def _probe(self, code: str, tld: str) -> str | None:
-        """Why Google cannot be used now (asked once per process), or None when it answered."""
+        """Why Google cannot be used now, or None when it answered: asked once per language and
+        accent, and not asked again once it failed (so a run waits at most one probe timeout)."""
         with self._probe_lock:
             if (code, tld) not in self._probes:
-                self._probes[(code, tld)] = self._ask(code, tld)
+                failure = next((reason for reason in self._probes.values() if reason), None)
+                self._probes[(code, tld)] = failure or self._ask(code, tld)
             return self._probes[(code, tld)]
 
     def _ask(self, code: str, tld: str) -> str | None:
