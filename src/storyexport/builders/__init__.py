@@ -71,12 +71,13 @@ class NotYetBuilt:
 
 def registry() -> dict[str, Builder]:
     """Every format by name, in the order `all` builds them (audio first: the others use its timings)."""
-    from .epub import EpubBuilder  # here, not at the top: each builder module imports this one
+    from .audio import AudioBuilder  # here, not at the top: each builder module imports this one
+    from .epub import EpubBuilder
     from .html import HtmlBuilder
     from .pdf import PdfBuilder
 
     return {
-        "audio": NotYetBuilt("audio", "MP3 and Opus narration with WebVTT captions, per language"),
+        "audio": AudioBuilder(),
         "html": HtmlBuilder(),
         "epub": EpubBuilder(),
         "pdf": PdfBuilder(),

@@ -1,0 +1,1 @@
+"""Narration audio: synthesis into timed PCM, encoding, tags and captions."""

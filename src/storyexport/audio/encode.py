@@ -1,0 +1,64 @@
+"""Encoding without ffmpeg: MP3 48 kbps mono (lameenc) and Opus 24 kbps mono (PyAV's libopus).
+
+Both come out byte-identical for the same PCM (LAME is deterministic; the Ogg muxer runs in
+bit-exact mode, which fixes the stream serial number) and both decode to exactly the PCM's
+length and start: the MP3 carries a LAME Info frame with its encoder delay and padding
+(lametag.py), the Opus stream its pre-skip and final granule position.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from .lametag import with_info_frame
+
+MP3_KBPS = 48
+OPUS_BPS = 24000
+
+
+def mp3(pcm: np.ndarray, rate: int) -> bytes:
+    """16-bit mono PCM as a constant-bitrate MP3 (MPEG-2 Layer III at 24 kHz)."""
+    import lameenc
+
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(MP3_KBPS)
+    encoder.set_in_sample_rate(rate)
+    encoder.set_channels(1)
+    encoder.set_quality(2)  # LAME -q 2: high quality
+    frames = bytes(encoder.encode(pcm.astype(np.int16).tobytes()) + encoder.flush())
+    return with_info_frame(frames, len(pcm))
+
+
+def opus(pcm: np.ndarray, rate: int) -> bytes:
+    """16-bit mono PCM as Ogg Opus at a constant 24 kbps, tuned for speech.
+
+    Constant, not variable: with VBR, libopus spends so little on the pauses that a story with
+    many short sentences averaged 20 kbps, below the bitrate the product promises.
+    """
+    import av
+
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="ogg", options={"fflags": "+bitexact"}) as container:
+        stream = container.add_stream("libopus", rate=rate, options={"application": "voip", "vbr": "off"})
+        stream.bit_rate, stream.layout = OPUS_BPS, "mono"
+        frame = av.AudioFrame.from_ndarray(pcm.astype(np.int16).reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate = rate
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+def decode(data: bytes) -> tuple[np.ndarray, int]:
+    """Any audio file's first stream as mono float32 samples, as FFmpeg (and so players) decode it."""
+    import av
+
+    with av.open(io.BytesIO(data)) as container:
+        stream = container.streams.audio[0]
+        rate = stream.codec_context.sample_rate
+        to_mono = av.AudioResampler(format="flt", layout="mono", rate=rate)
+        frames = [converted for frame in [*container.decode(stream), None]
+                  for converted in to_mono.resample(frame)]
+    samples = [frame.to_ndarray().reshape(-1) for frame in frames]
+    return (np.concatenate(samples) if samples else np.zeros(0, np.float32)), rate

@@ -1,0 +1,222 @@
+"""The audio builder end to end: the sample (eSpeak NG) and an excerpt of it (Piper, Kokoro), for real."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import logging
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import responses
+from PIL import Image
+
+from conftest import FIXTURES, SAMPLE, run_cli
+from storyexport.audio.encode import decode
+from storyexport.builders import BuildContext, Options
+from storyexport.builders.audio import AudioBuilder
+from storyexport.cache import Cache
+from storyexport.narration import narration_plan
+from storyexport.parse import parse
+from storyexport.timings import load_timings
+
+EXCERPT = FIXTURES / "narration-excerpt" / "story.md"
+KINDS = ("mp3", "opus", "vtt", "timings.json")
+
+
+def build_audio(source: Path, root: Path, cache: Cache | None = None, **options):
+    """Build one story's audio into root/<slug>/; returns the story, its folder and the cache used."""
+    story, _ = parse(source)
+    cache = cache or Cache(root / ".cache")
+    ctx = BuildContext(root / story.slug, cache, Options(**options))
+    AudioBuilder().build(story, ctx)
+    return story, root / story.slug, cache
+
+
+@pytest.fixture(scope="session")
+def espeak_builds(tmp_path_factory):
+    """The sample story in both languages with eSpeak NG, built twice from empty caches."""
+    return [build_audio(SAMPLE, tmp_path_factory.mktemp(f"espeak{n}"), tts="espeak") for n in (1, 2)]
+
+
+@pytest.fixture(scope="session")
+def offline_builds(tmp_path_factory):
+    """The excerpt with the default offline engines (Piper en, Kokoro es), built twice from empty caches."""
+    return [build_audio(EXCERPT, tmp_path_factory.mktemp(f"offline{n}"), offline=True) for n in (1, 2)]
+
+
+def files(folder: Path, slug: str, lang: str) -> dict[str, Path]:
+    return {kind: folder / f"{slug}.{lang}.{kind}" for kind in KINDS}
+
+
+def cues(vtt: str) -> list[tuple[str, float, float, str]]:
+    """(id, start, end, text) of every cue of a WebVTT file written one cue per sentence."""
+    found = re.findall(r"(s\d+)\n(\d\d):(\d\d):(\d\d)\.(\d\d\d) --> (\d\d):(\d\d):(\d\d)\.(\d\d\d)\n(.+)\n", vtt)
+    seconds = lambda h, m, s, ms: int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000  # noqa: E731
+    return [(c[0], seconds(*c[1:5]), seconds(*c[5:9]), html.unescape(c[9])) for c in found]
+
+
+@pytest.mark.parametrize("builds", ["espeak_builds", "offline_builds"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_narration_is_complete_exact_and_well_paced(builds: str, lang: str, request):
+    story, folder, _ = request.getfixturevalue(builds)[0]
+    plan = narration_plan(story, lang)
+    paths = files(folder, story.slug, lang)
+    timings = load_timings(paths["timings.json"])
+    assert timings is not None and timings.matches(plan) and timings.sample_rate == 24000
+    words = sum(len(s.text.split()) for s in plan.sentences)
+    assert 0.25 <= timings.duration / words <= 0.6
+    found = cues(paths["vtt"].read_text("utf-8"))
+    assert [(c[0], c[3]) for c in found] == [(s.id, s.text) for s in plan.sentences]
+    for (_, start, end, _), timing in zip(found, timings.sentences):
+        assert 0 <= start < end <= timings.duration
+        assert start == pytest.approx(timing.begin / 24000, abs=0.0006)
+        assert end == pytest.approx(timing.end / 24000, abs=0.0006)
+    assert [c.title for c in timings.chapters] == [s.chapter for s in plan.sentences if s.chapter]
+
+
+@pytest.mark.parametrize("builds", ["espeak_builds", "offline_builds"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_mp3_and_opus_decode_to_the_timed_samples(builds: str, lang: str, request):
+    import soundfile
+
+    story, folder, _ = request.getfixturevalue(builds)[0]
+    paths = files(folder, story.slug, lang)
+    timings = load_timings(paths["timings.json"])
+    from_mp3, rate = decode(paths["mp3"].read_bytes())  # FFmpeg
+    from_opus, opus_rate = decode(paths["opus"].read_bytes())
+    assert (rate, len(from_mp3)) == (24000, timings.samples)
+    assert (opus_rate, len(from_opus)) == (48000, 2 * timings.samples)
+    for path in (paths["mp3"], paths["opus"]):  # a second, independent decoder: mpg123 and libopus
+        assert soundfile.info(str(path)).frames in (timings.samples, 2 * timings.samples)
+    speech = timings.sentences[2]  # the same sentence sits at the same samples in both files
+    window = slice(speech.begin, speech.end)
+    mp3_part, opus_part = from_mp3[window], from_opus[::2][window]
+    assert np.corrcoef(mp3_part, opus_part)[0, 1] > 0.8
+    silence = slice(timings.sentences[1].end + 200, timings.sentences[2].begin - 200)
+    assert np.abs(from_mp3[silence]).max() < 0.01
+
+
+def audio_bytes(path: Path) -> int:
+    """The bytes of a file's audio stream: without the ID3 tag (MP3) or the Ogg header pages (Opus)."""
+    from mutagen.id3 import ID3
+    from mutagen.ogg import OggPage
+
+    if path.suffix == ".mp3":
+        return path.stat().st_size - ID3(str(path)).size
+    with open(path, "rb") as stream:
+        pages = []
+        while stream.tell() < path.stat().st_size:
+            pages.append(OggPage(stream))
+    return sum(page.size for page in pages if page.position > 0)
+
+
+@pytest.mark.parametrize("builds", ["espeak_builds", "offline_builds"])
+def test_files_have_the_promised_bitrates(builds: str, request):
+    story, folder, _ = request.getfixturevalue(builds)[0]
+    for lang in story.languages:
+        paths = files(folder, story.slug, lang)
+        seconds = load_timings(paths["timings.json"]).duration
+        assert audio_bytes(paths["mp3"]) * 8 / seconds == pytest.approx(48_000, rel=0.02)
+        assert audio_bytes(paths["opus"]) * 8 / seconds == pytest.approx(24_000, rel=0.05)
+
+
+@pytest.mark.parametrize("builds", ["espeak_builds", "offline_builds"])
+def test_two_offline_runs_are_byte_identical(builds: str, request):
+    (story, first, _), (_, second, _) = request.getfixturevalue(builds)
+    for lang in story.languages:
+        for kind, path in files(first, story.slug, lang).items():
+            assert path.read_bytes() == files(second, story.slug, lang)[kind].read_bytes(), path.name
+
+
+@pytest.mark.parametrize("lang,language", [("en", "eng"), ("es", "spa")])
+def test_mp3_tags_name_the_story_publisher_language_engine_and_chapters(espeak_builds, lang, language):
+    from mutagen.id3 import ID3
+
+    story, folder, _ = espeak_builds[0]
+    tags = ID3(str(files(folder, story.slug, lang)["mp3"]))
+    assert tags.version == (2, 3, 0)
+    assert str(tags["TIT2"]) == story.article(lang).title
+    assert str(tags["TPE1"]) == "International Organization for Migration"
+    assert str(tags["TLAN"]) == language
+    comment = tags.getall("COMM")[0].text[0]
+    voice = 'en-us' if lang == 'en' else 'es-419'
+    assert comment.startswith(f"Synthetic narration: espeak, voice {voice} (eSpeak NG 1.52")
+    cover = Image.open(io.BytesIO(tags.getall("APIC")[0].data))
+    assert cover.format == "JPEG" and cover.width == 600 and not cover.getexif() and "comment" not in cover.info
+    chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    timings = load_timings(files(folder, story.slug, lang)["timings.json"])
+    assert [str(c.sub_frames["TIT2"]) for c in chapters] == [c.title for c in timings.chapters]
+    assert [c.start_time for c in chapters] == [round(c.begin / 24) for c in timings.chapters]
+    toc = tags.getall("CTOC")[0]
+    assert toc.child_element_ids == [c.element_id for c in chapters]
+
+
+def test_opus_comments_carry_the_same_tags_and_chapters(espeak_builds):
+    from mutagen.oggopus import OggOpus
+
+    story, folder, _ = espeak_builds[0]
+    tags = OggOpus(str(files(folder, story.slug, "es")["opus"])).tags
+    assert tags["TITLE"] == [story.article("es").title] and tags["LANGUAGE"] == ["spa"]
+    assert tags["ARTIST"] == ["International Organization for Migration"]
+    timings = load_timings(files(folder, story.slug, "es")["timings.json"])
+    names = [tags[f"CHAPTER{n:03d}NAME"][0] for n in range(1, len(timings.chapters) + 1)]
+    starts = [tags[f"CHAPTER{n:03d}"][0] for n in range(1, len(timings.chapters) + 1)]
+    assert names == [c.title for c in timings.chapters] and starts == sorted(starts)
+    assert "METADATA_BLOCK_PICTURE" in tags
+
+
+def test_editing_one_sentence_synthesizes_exactly_that_sentence(offline_builds, tmp_path):
+    _, _, warm_cache = offline_builds[0]
+    source = tmp_path / "source" / "narration-excerpt"
+    shutil.copytree(EXCERPT.parent, source)
+    story_file = source / "story.md"
+    text = story_file.read_text("utf-8")
+    story_file.write_text(text.replace("no pudo revalidar su título de médico.", "no pudo revalidar su título."))
+    cache = Cache(Path(shutil.copytree(warm_cache.folder, tmp_path / "cache")))
+    story, folder, _ = build_audio(story_file, tmp_path / "out", cache=cache, offline=True)
+    assert cache.stats["miss:sentence"] == 1
+    assert cache.stats["hit:sentence"] == 2 * 9 - 1
+    timings = load_timings(files(folder, story.slug, "es")["timings.json"])
+    assert timings.sentences[5].text == "Al principio no pudo revalidar su título."
+
+
+def test_an_unchanged_story_is_not_narrated_again(offline_builds):
+    story, folder, cache = offline_builds[0]
+    before = {p: p.stat().st_mtime_ns for p in folder.iterdir()}
+    misses, hits = cache.stats["miss:sentence"], cache.stats["hit:sentence"]
+    build_audio(EXCERPT, folder.parent, cache=cache, offline=True)
+    assert (cache.stats["miss:sentence"], cache.stats["hit:sentence"]) == (misses, hits)
+    assert {p: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+
+
+def test_manifest_names_engine_and_voice_of_each_audio_file(offline_builds):
+    story, folder, _ = offline_builds[0]
+    result = run_cli("audio", str(EXCERPT), "--offline", "-q", "-o", str(folder.parent))
+    assert result.exit_code == 0, result.output
+    entries = {e["path"]: e for e in json.loads((folder / "manifest.json").read_text())["files"]}
+    assert entries[f"{story.slug}.en.mp3"]["engine"] == "piper"
+    assert entries[f"{story.slug}.en.mp3"]["voice"] == "en_US-joe-medium"
+    assert entries[f"{story.slug}.es.opus"]["engine"] == "kokoro"
+    assert entries[f"{story.slug}.es.opus"]["voice"] == "jm_kumo"
+
+
+def test_gtts_failing_mid_way_hands_the_language_to_the_offline_engine(tmp_path, monkeypatch, caplog):
+    from storyexport.tts.gtts import GttsEngine
+    from test_tts_gtts import ENDPOINT, google_answer
+
+    monkeypatch.setattr(GttsEngine, "backoff", 0.01)
+    caplog.set_level(logging.WARNING)
+    GttsEngine._probes.clear()
+    answers = iter([(200, {}, google_answer())])  # the probe succeeds, then Google fails
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.POST, ENDPOINT, callback=lambda request: next(answers, (500, {}, "")))
+        story, folder, _ = build_audio(EXCERPT, tmp_path, languages=("en",), tts="auto", offline=False)
+    GttsEngine._probes.clear()
+    assert load_timings(files(folder, story.slug, "en")["timings.json"]).engine == "piper"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(m.startswith("narration en: gtts failed (gTTS: 500") for m in warnings)

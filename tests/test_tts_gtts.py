@@ -1,0 +1,149 @@
+"""gTTS against local stand-ins of Google's endpoint: `responses` for answers, local sockets for silence."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import re
+import socket
+import time
+from urllib.parse import unquote
+
+import numpy as np
+import pytest
+import responses
+
+from storyexport.audio.encode import mp3
+from storyexport.model import NarrationChoice
+from storyexport.tts import choose
+from storyexport.tts.gtts import REQUEST_TIMEOUT, GttsEngine
+
+ENDPOINT = re.compile(r"https://translate\.google\.[a-z.]+/_/TranslateWebserverUi/data/batchexecute")
+TONE = mp3((np.sin(np.arange(24000) * 2 * np.pi * 220 / 24000) * 8000).astype(np.int16), 24000)
+
+
+def google_answer(audio: bytes = TONE) -> str:
+    """The body Google sends back: the MP3, base64, inside its RPC envelope."""
+    payload = base64.b64encode(audio).decode()
+    return ')]}\'\n\n123\n[["wrb.fr","jQ1olc","[\\"' + payload + '\\"]",null,null,null,"generic"]]\n'
+
+
+def spoken(request) -> list:
+    """[text, lang, speed, ...] that gTTS put in a request."""
+    return json.loads(json.loads(unquote(request.body[6:-1]))[0][0][1])
+
+
+@pytest.fixture(autouse=True)
+def fresh_engine(monkeypatch):
+    GttsEngine._probes.clear()
+    monkeypatch.setattr(GttsEngine, "backoff", 0.01)
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    yield
+    GttsEngine._probes.clear()
+
+
+def test_one_request_per_sentence_latin_american_spanish_and_a_timeout():
+    engine = GttsEngine()
+    voice = engine.voice("es", NarrationChoice("es"))
+    text = "Tener la oportunidad de ejercer como médico, dijo Jesús, es un milagro."
+    with responses.RequestsMock() as mock:
+        mock.add(responses.POST, ENDPOINT, body=google_answer())
+        clip = engine.synthesize(text, voice)
+        assert len(mock.calls) == 1
+        request = mock.calls[0].request
+    assert request.url.startswith("https://translate.google.com.mx/")
+    assert spoken(request)[:2] == [text, "es"]  # whole, commas and all
+    assert request.req_kwargs["timeout"] == REQUEST_TIMEOUT
+    assert clip.rate == 24000 and len(clip.samples) == 24000
+
+
+def test_the_story_can_ask_for_another_accent():
+    engine = GttsEngine()
+    voice = engine.voice("es", NarrationChoice("es", "gtts", tld="es"))
+    with responses.RequestsMock() as mock:
+        mock.add(responses.POST, ENDPOINT, body=google_answer())
+        engine.synthesize("Hola.", voice)
+        assert mock.calls[0].request.url.startswith("https://translate.google.es/")
+    assert voice.setting("tld") == "es"
+
+
+def test_429_then_success_is_retried_after_a_pause(caplog):
+    caplog.set_level(logging.WARNING)
+    engine = GttsEngine()
+    answers = iter([(429, {}, "slow down"), (503, {}, "busy"), (200, {}, google_answer())])
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.POST, ENDPOINT, callback=lambda request: next(answers))
+        clip = engine.synthesize("Hello.", engine.voice("en", NarrationChoice("en")))
+        assert len(mock.calls) == 3
+    assert len(clip.samples) == 24000
+    assert [r.getMessage()[:22] for r in caplog.records if r.levelno == logging.WARNING] == \
+        ["gTTS: 429 (Too Many Re", "gTTS: 503 (Service Una"]
+
+
+def test_a_lasting_error_gives_up_after_the_last_attempt():
+    from storyexport.tts import EngineFailed
+
+    engine = GttsEngine()
+    with responses.RequestsMock() as mock:
+        mock.add(responses.POST, ENDPOINT, status=500)
+        with pytest.raises(EngineFailed, match="500"):
+            engine.synthesize("Hello.", engine.voice("en", NarrationChoice("en")))
+        assert len(mock.calls) == 4
+
+
+@pytest.fixture
+def silent_proxy(monkeypatch):
+    """A local proxy that accepts connections and never answers (a black-holed network)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{server.getsockname()[1]}")
+        yield
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """A proxy address where nothing listens: every connection is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{port}")
+
+
+def test_auto_gives_up_on_a_silent_google_within_the_limit(silent_proxy, monkeypatch, caplog):
+    monkeypatch.setattr(GttsEngine, "probe_timeout", 1.0)
+    caplog.set_level(logging.INFO, logger="storyexport.tts")
+    started = time.monotonic()
+    chosen = choose("es", "auto", NarrationChoice("es"), offline=False)
+    english = choose("en", "auto", NarrationChoice("en"), offline=False)  # no second wait
+    assert time.monotonic() - started < 2.5
+    assert (chosen.voice.engine, english.voice.engine) == ("kokoro", "piper")
+    line = caplog.records[-2].getMessage()
+    assert line.startswith("narration es: kokoro, voice jm_kumo (auto: gtts: Google did not answer within 1 s (")
+
+
+def test_no_network_means_the_offline_engine_with_the_log_line(no_network, caplog):
+    caplog.set_level(logging.INFO, logger="storyexport.tts")
+    chosen = choose("en", "auto", NarrationChoice("en"), offline=False)
+    assert chosen.voice.engine == "piper"
+    assert re.fullmatch(r"narration en: piper, voice en_US-joe-medium \(auto: gtts: Google did not answer "
+                        r"within 3 s \(\w+Error\)\)", caplog.records[-1].getMessage())
+
+
+def test_google_answering_makes_auto_choose_gtts():
+    with responses.RequestsMock() as mock:
+        mock.add(responses.POST, ENDPOINT, body=google_answer())
+        chosen = choose("es", "auto", NarrationChoice("es"), offline=False)
+        probe_timeout = mock.calls[0].request.req_kwargs["timeout"]
+    assert chosen.voice.engine == "gtts" and chosen.voice.setting("tld") == "com.mx"
+    assert chosen.fallbacks == ("kokoro", "espeak") and sum(probe_timeout) == 3.0
+
+
+def test_offline_never_touches_the_network():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(responses.POST, ENDPOINT, body=google_answer())
+        assert GttsEngine(offline=True).unavailable_reason("en") == "--offline: the network is not used"
+        assert choose("en", "auto", NarrationChoice("en"), offline=True).voice.engine == "piper"
+        assert len(mock.calls) == 0
