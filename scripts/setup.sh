@@ -6,11 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: WeasyPrint's Pango; eSpeak NG (the narration floor, and the phonemizer of
-# Piper and Kokoro); Ghostscript's free CMYK profile and Noto fonts for the PDFs.
-RUNTIME_DEBS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 espeak-ng libgs-common fonts-noto-core"
-# The test suite: axe-core runs in Debian's Chromium, EPUBCheck on Java, pdffonts from poppler.
-TEST_DEBS="chromium openjdk-17-jre-headless poppler-utils ffmpeg"
+# Debian packages: WeasyPrint's Pango, and Java for EPUBCheck (the report validates each EPUB).
+# Everything else (eSpeak NG, the voices, fonts, the CMYK profile) comes with the Python packages.
+RUNTIME_DEBS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 openjdk-17-jre-headless"
+# The test suite: axe-core runs in Debian's Chromium; poppler (pdffonts, pdfimages) and ffmpeg
+# are independent readers of our PDFs and audio.
+TEST_DEBS="chromium poppler-utils ffmpeg"
 
 debs="$RUNTIME_DEBS"
 extra=""

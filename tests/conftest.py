@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,23 @@ from storyexport.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "stories"
 SAMPLE = ROOT / "source" / "serving-hope" / "story.md"
+
+
+_NARRATION_CACHE = Path(tempfile.mkdtemp(prefix="storyexport-test-narration-"))
+atexit.register(shutil.rmtree, _NARRATION_CACHE, True)
+
+
+def narrate(story, folder: Path, languages: tuple[str, ...] = ()):
+    """The real audio builder, with eSpeak NG (the fast offline engine), into `folder`.
+
+    One sentence cache for the whole session: a story narrated twice costs one synthesis.
+    """
+    from storyexport.builders import BuildContext, Options
+    from storyexport.builders.audio import AudioBuilder
+    from storyexport.cache import Cache
+
+    options = Options(languages=languages, tts="espeak", offline=True)
+    return AudioBuilder().build(story, BuildContext(folder, Cache(_NARRATION_CACHE), options))
 
 
 def run_cli(*args: str):

@@ -15,6 +15,9 @@ from .narration import NarrationPlan
 from .output import write_text
 
 
+ENGINE_NAMES = {"gtts": "Google Text-to-Speech", "piper": "Piper", "kokoro": "Kokoro-82M", "espeak": "eSpeak NG"}
+
+
 @dataclass(frozen=True)
 class SentenceTiming:
     id: str  # the narration plan's sentence id (and the element id in the renders)
@@ -40,6 +43,11 @@ class NarrationTimings:
     audio: tuple[str, ...]  # the audio files these timings describe, e.g. ("x.en.mp3", "x.en.opus")
     sentences: tuple[SentenceTiming, ...]
     chapters: tuple[ChapterTiming, ...]
+
+    @property
+    def engine_name(self) -> str:
+        """The engine as readers should see it: "eSpeak NG", not "espeak"."""
+        return ENGINE_NAMES.get(self.engine, self.engine)
 
     def seconds(self, samples: int) -> float:
         return samples / self.sample_rate

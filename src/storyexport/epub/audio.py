@@ -21,7 +21,7 @@ class RecordedNarration:
 
     @property
     def narrator(self) -> str:
-        return f"{self.timings.engine} {self.timings.voice}".strip()
+        return f"{self.timings.engine_name} {self.timings.voice}".strip()
 
 
 def find_narration(folder: Path, story: Story, plan: NarrationPlan) -> RecordedNarration | None:

@@ -66,7 +66,7 @@ def find_narration(story: Story, lang: str, plan: NarrationPlan, folder: Path) -
     cues = [[s.id, round(timings.seconds(s.begin), 3), round(timings.seconds(s.end), 3)]
             for s in timings.sentences]
     return Narration(lang, tuple(files), captions if (folder / captions).is_file() else None,
-                     timings.duration, timings.engine, json.dumps(cues, separators=(",", ":")))
+                     timings.duration, timings.engine_name, json.dumps(cues, separators=(",", ":")))
 
 
 def _audio_file(folder: Path, name: str) -> AudioFile | None:
