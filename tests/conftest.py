@@ -34,6 +34,19 @@ def narrate(story, folder: Path, languages: tuple[str, ...] = ()):
     return AudioBuilder().build(story, BuildContext(folder, Cache(_NARRATION_CACHE), options))
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, through Playwright (no browser download), once per session."""
+    from playwright.sync_api import sync_playwright
+
+    from browser_support import CHROMIUM, FLAGS
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
 def run_cli(*args: str):
     """Run `storyexport ARGS` in-process; returns click's Result (exit_code, output)."""
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)

@@ -14,15 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from browser_support import CHROMIUM, axe_violations
 from html_support import SAMPLE, STORIES, build_html, load, make_narration
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PAGE_BUDGET = 400 * 1000  # bytes the sample page may load at a 360 px viewport, audio aside
 PAGES = {  # name: path under the output root
     "sample-en": "serving-hope/html/index.html", "sample-es": "serving-hope/html/es/index.html",
@@ -67,14 +64,6 @@ def server(site: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 class Visit:
@@ -132,18 +121,7 @@ def visit(browser, server):
         v.close()
 
 
-AXE = axe_api.Axe()
 LOOKS = [("light", 320), ("light", 1280), ("dark", 320), ("dark", 1280)]
-
-
-def axe_violations(page) -> list[dict]:
-    """The WCAG 2.2 A/AA violations axe-core finds in the page as it is now displayed."""
-    if not page.evaluate("typeof axe !== 'undefined'"):
-        page.evaluate(AXE.axe_script)
-    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-    result = page.evaluate("options => axe.run(document, options)", options)
-    return [{"id": v["id"], "impact": v["impact"], "targets": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"]]
 
 
 @pytest.mark.parametrize("name", list(PAGES))

@@ -33,7 +33,7 @@ class Cache:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.stats: Counter[str] = Counter()  # "hit:<kind>" / "miss:<kind>" / "corrupt:<kind>"
+        self.stats: Counter[str] = Counter()  # "hit:<kind>", "miss:<kind>", "corrupt:<kind>", "put:<kind>"
 
     def _paths(self, key: str) -> tuple[Path, Path]:
         base = self.folder / key[:2] / key
@@ -58,6 +58,7 @@ class Cache:
         return data, record.get("info", {})
 
     def put(self, key: str, data: bytes, info: dict | None = None, kind: str = "blob") -> None:
+        self.stats[f"put:{kind}"] += 1
         blob_path, record_path = self._paths(key)
         write_bytes(blob_path, data)
         record = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "kind": kind,

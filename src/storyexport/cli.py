@@ -37,11 +37,11 @@ The source format: docs/source-format.md"""
 
 
 def _setup_logging(verbose: bool, quiet: bool) -> None:
-    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
+    """Warnings by default, errors only with -q; -v adds storyexport's own steps (not its libraries')."""
+    level = logging.ERROR if quiet else logging.WARNING
     handler = RichHandler(console=console, show_time=False, show_path=False, markup=False)
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
-    for chatty in ("pikepdf", "fontTools", "weasyprint", "PIL"):  # their notes are not the user's business
-        logging.getLogger(chatty).setLevel(max(level, logging.WARNING))
+    logging.getLogger("storyexport").setLevel(logging.DEBUG if verbose else level)
 
 
 def _print_problems(problems, quiet: bool) -> None:
@@ -167,7 +167,8 @@ def _print_summary(result: RunResult, output: Path) -> None:
                              no_wrap=column in ("file", "size"), overflow="fold")
         for outcome in (r for r in result.results if r.story == story):
             if outcome.error:
-                table.add_row(outcome.format, "", "", "", f"[red]failed: {escape(outcome.error)}[/red]")
+                first_line = outcome.error.splitlines()[0]
+                table.add_row(outcome.format, "", "", "", f"[red]failed (see above): {escape(first_line)}[/red]")
             for built in outcome.outputs:
                 if built.path.suffix in SUMMARY_SUFFIXES:
                     size = built.path.stat().st_size if built.path.exists() else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ class FormatResult:
 class RunResult:
     warnings: list[Problem] = field(default_factory=list)
     results: list[FormatResult] = field(default_factory=list)
+    cache_stats: Counter[str] = field(default_factory=Counter)  # what this run found and stored
 
     @property
     def failed(self) -> bool:
@@ -72,24 +74,27 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
     if options.strict and warnings:
         raise SourceError(warnings)
     result = RunResult(warnings)
+    cache = Cache(output / ".cache")
     with output_lock(output):
         for story in stories:
-            result.results += _build_story(story, targets, output, options, progress, warnings)
+            result.results += _build_story(story, targets, BuildContext(output / story.slug, cache, options),
+                                           progress, warnings)
+    result.cache_stats = cache.stats
     return result
 
 
-def _build_story(story: Story, targets: list[str], output: Path, options: Options,
+def _build_story(story: Story, targets: list[str], ctx: BuildContext,
                  progress: Callable[[str, int, int], None] | None, warnings: list[Problem]) -> list[FormatResult]:
-    folder = output / story.slug
+    folder = ctx.folder
     remove_stale_temps(folder)
-    ctx = BuildContext(folder, Cache(output / ".cache"), options)
     if progress:
         ctx.progress = progress
     results = _run_builders(story, targets, ctx)
     details = {o.path.relative_to(folder).as_posix(): dict(o.details) for r in results for o in r.outputs}
     if folder.is_dir():
         failures = [{"format": r.format, "error": r.error} for r in results if r.error]
-        write_report(story, folder, describe_files(folder, details), warnings, failures, ctx.cache, options.jobs)
+        write_report(story, folder, describe_files(folder, details), warnings, failures, ctx.cache,
+                     ctx.options.jobs)
         write_manifest(folder, story, details)
     return results
 

@@ -119,8 +119,10 @@ def choose(lang: str, requested: str, choice: NarrationChoice, offline: bool,
             log.info("narration %s: %s, voice %s (%s)", lang, name, voice.name, why)
             return Selection(engine, voice, why, tuple(chain[position + 1:]))
         reasons.append(f"{name}: {reason}")
+    hint = ("gTTS needs the network: drop --offline, or let --tts auto pick an offline engine"
+            if requested == "gtts" and offline else INSTALL_HINT)
     raise EngineUnavailable(f"no narration engine can speak {lang!r}:\n  " + "\n  ".join(reasons)
-                            + f"\nTo fix: {INSTALL_HINT}.")
+                            + f"\nTo fix: {hint}.")
 
 
 def _why(requested: str, offline: bool, reasons: list[str]) -> str:
