@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -32,6 +33,17 @@ def narrate(story, folder: Path, languages: tuple[str, ...] = ()):
 
     options = Options(languages=languages, tts="espeak", offline=True)
     return AudioBuilder().build(story, BuildContext(folder, Cache(_NARRATION_CACHE), options))
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging():
+    """The CLI configures logging for the process; undo it after each test that runs the CLI in-process."""
+    root, ours = logging.getLogger(), logging.getLogger("storyexport")
+    saved = (list(root.handlers), root.level, ours.level)
+    yield
+    root.handlers[:] = saved[0]
+    root.setLevel(saved[1])
+    ours.setLevel(saved[2])
 
 
 @pytest.fixture(scope="session")
