@@ -88,7 +88,7 @@ def _build_story(story: Story, targets: list[str], ctx: BuildContext,
     folder = ctx.folder
     remove_stale_temps(folder)
     if progress:
-        ctx.progress = progress
+        ctx.report_progress = progress
     results = _run_builders(story, targets, ctx)
     details = {o.path.relative_to(folder).as_posix(): dict(o.details) for r in results for o in r.outputs}
     if folder.is_dir():
@@ -117,8 +117,9 @@ def _run_builders(story: Story, targets: list[str], ctx: BuildContext) -> list[F
     """
     needs = {t: [n for n in get_builder(t).needs if n in targets] for t in targets}
     done: dict[str, FormatResult] = {}
-    with ThreadPoolExecutor(max_workers=max(1, ctx.options.jobs)) as pool:
-        running: dict[Future, str] = {}
+    running: dict[Future, str] = {}
+    pool = ThreadPoolExecutor(max_workers=max(1, ctx.options.jobs))
+    try:
         while len(done) < len(targets):
             for target in targets:
                 if target not in done and target not in running.values() and all(n in done for n in needs[target]):
@@ -126,4 +127,9 @@ def _run_builders(story: Story, targets: list[str], ctx: BuildContext) -> list[F
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 done[running.pop(future)] = future.result()
+    except BaseException:  # Ctrl-C or SIGTERM: builders stop at their next step; nothing half-written
+        ctx.cancelled.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return [done[t] for t in targets]

@@ -48,26 +48,37 @@ def sentence_key(sentence: Sentence, voice: Voice) -> str:
 
 def synthesize_plan(plan: NarrationPlan, engine: Engine, voice: Voice, cache: Cache, jobs: int,
                     progress: Callable[[str, int, int], None]) -> Narration:
-    """Every sentence of `plan` spoken by `voice`, from the cache when it was spoken before."""
-    clips: dict[str, np.ndarray] = {}
-    missing = []
+    """Every sentence of `plan` spoken by `voice`, from the cache when it was spoken before.
+
+    A sentence said twice (a repeated credit line) is synthesized once.
+    """
+    keys = {sentence.id: sentence_key(sentence, voice) for sentence in plan.sentences}
+    clips: dict[str, np.ndarray] = {}  # by cache key
+    missing: dict[str, Sentence] = {}
     for sentence in plan.sentences:
-        if hit := cache.get(sentence_key(sentence, voice), kind="sentence"):
-            clips[sentence.id] = np.frombuffer(hit[0], np.int16)
+        key = keys[sentence.id]
+        if key in clips or key in missing:
+            continue
+        if hit := cache.get(key, kind="sentence"):
+            clips[key] = np.frombuffer(hit[0], np.int16)
         else:
-            missing.append(sentence)
-    task, total = f"narration {plan.lang} ({voice.engine})", len(plan.sentences)
+            missing[key] = sentence
+    task, total = f"narration {plan.lang} ({voice.engine})", len(set(keys.values()))
     progress(task, len(clips), total)
     if missing:
         log.info("narration %s: synthesizing %d of %d sentences with %s", plan.lang, len(missing), total,
                  voice.engine)
     workers = max(1, jobs) if engine.parallel else 1
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tts") as pool:
-        for sentence, clip in zip(missing, pool.map(lambda s: _speak(s, engine, voice), missing)):
-            cache.put(sentence_key(sentence, voice), clip.tobytes(), {"id": sentence.id}, kind="sentence")
-            clips[sentence.id] = clip
-            progress(task, len(clips), total)
-    return assemble(plan, clips)
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tts")
+    try:
+        spoken = pool.map(lambda s: _speak(s, engine, voice), missing.values())
+        for (key, sentence), clip in zip(missing.items(), spoken):
+            cache.put(key, clip.tobytes(), {"id": sentence.id}, kind="sentence")
+            clips[key] = clip
+            progress(task, len(clips), total)  # raises KeyboardInterrupt when the run is interrupted
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # on an interrupt: the queued sentences are dropped
+    return assemble(plan, {sentence_id: clips[key] for sentence_id, key in keys.items()})
 
 
 def _speak(sentence: Sentence, engine: Engine, voice: Voice) -> np.ndarray:

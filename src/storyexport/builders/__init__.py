@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,8 +33,15 @@ class BuildContext:
     folder: Path  # output/<slug>/
     cache: Cache
     options: Options
-    progress: Callable[[str, int, int], None] = lambda task, done, total: None
+    report_progress: Callable[[str, int, int], None] = lambda task, done, total: None
+    cancelled: threading.Event = field(default_factory=threading.Event)
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("storyexport"))
+
+    def progress(self, task: str, done: int, total: int) -> None:
+        """Report progress; this is also where an interrupted run stops a builder (between steps)."""
+        if self.cancelled.is_set():
+            raise KeyboardInterrupt
+        self.report_progress(task, done, total)
 
     def languages(self, story: Story) -> tuple[str, ...]:
         wanted = self.options.languages
