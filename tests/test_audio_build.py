@@ -217,6 +217,12 @@ def test_gtts_failing_mid_way_hands_the_language_to_the_offline_engine(tmp_path,
         mock.add_callback(responses.POST, ENDPOINT, callback=lambda request: next(answers, (500, {}, "")))
         story, folder, _ = build_audio(EXCERPT, tmp_path, languages=("en",), tts="auto", offline=False)
     GttsEngine._probes.clear()
-    assert load_timings(files(folder, story.slug, "en")["timings.json"]).engine == "piper"
+    timings = load_timings(files(folder, story.slug, "en")["timings.json"])
+    assert timings.engine == "piper"
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any(m.startswith("narration en: gtts failed (gTTS: 500") for m in warnings)
+    # the manifest says so too: the builder's details for every audio file carry the note
+    outputs = AudioBuilder().build(story, BuildContext(folder, Cache(tmp_path / ".cache"),
+                                                       Options(languages=("en",), offline=True)))
+    assert all(o.details["warnings"] == list(timings.notes) for o in outputs)
+    assert timings.notes[0].startswith("gtts failed while narrating (gTTS: 500")

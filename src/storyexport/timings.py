@@ -43,6 +43,7 @@ class NarrationTimings:
     audio: tuple[str, ...]  # the audio files these timings describe, e.g. ("x.en.mp3", "x.en.opus")
     sentences: tuple[SentenceTiming, ...]
     chapters: tuple[ChapterTiming, ...]
+    notes: tuple[str, ...] = ()  # what went wrong on the way, e.g. an engine that failed mid-way
 
     @property
     def engine_name(self) -> str:
@@ -77,6 +78,6 @@ def load_timings(path: Path) -> NarrationTimings | None:
             lang=data["lang"], sample_rate=int(data["sample_rate"]), samples=int(data["samples"]),
             engine=data["engine"], voice=data["voice"], audio=tuple(data["audio"]),
             sentences=tuple(SentenceTiming(**s) for s in data["sentences"]),
-            chapters=tuple(ChapterTiming(**c) for c in data["chapters"]))
+            chapters=tuple(ChapterTiming(**c) for c in data["chapters"]), notes=tuple(data.get("notes", ())))
     except (OSError, ValueError, KeyError, TypeError):
         return None

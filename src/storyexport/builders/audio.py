@@ -12,7 +12,7 @@ from ..freshness import Freshness, inputs_digest
 from ..model import Story
 from ..narration import NarrationPlan, narration_plan
 from ..output import write_bytes, write_text
-from ..timings import NarrationTimings, save_timings, timings_path
+from ..timings import NarrationTimings, load_timings, save_timings, timings_path
 from . import BuildContext, Output
 
 if TYPE_CHECKING:  # the engines and audio modules import numpy: only when narrating
@@ -52,6 +52,8 @@ class AudioBuilder:
             freshness.record(f"audio.{lang}", _digest(story, plan, selection.voice), list(paths.values()))
         details = {"engine": selection.voice.engine, "voice": selection.voice.name,
                    "engine_version": selection.voice.version}
+        if (made := load_timings(paths["timings"])) and made.notes:
+            details["warnings"] = list(made.notes)
         return [Output(paths["mp3"], lang, details), Output(paths["opus"], lang, details),
                 Output(paths["vtt"], lang, details), Output(paths["timings"], lang, details)]
 
@@ -62,12 +64,12 @@ class AudioBuilder:
         from ..audio.tags import tag_mp3, tag_opus
         from ..audio.vtt import webvtt
 
-        narration, selection = _synthesize(plan, selection, requested, story, ctx)
+        narration, selection, notes = _synthesize(plan, selection, requested, story, ctx)
         voice = selection.voice
         timings = NarrationTimings(
             lang=plan.lang, sample_rate=narration.rate, samples=len(narration.pcm), engine=voice.engine,
             voice=voice.name, audio=(paths["mp3"].name, paths["opus"].name),
-            sentences=narration.sentences, chapters=narration.chapters)
+            sentences=narration.sentences, chapters=narration.chapters, notes=notes)
         tags = _tags(story, plan.lang, voice, narration, ctx)
         write_bytes(paths["mp3"], tag_mp3(encode.mp3(narration.pcm, narration.rate), tags))
         write_bytes(paths["opus"], tag_opus(encode.opus(narration.pcm, narration.rate), tags))
@@ -79,22 +81,25 @@ class AudioBuilder:
 
 
 def _synthesize(plan: NarrationPlan, selection: Selection, requested: str, story: Story,
-                ctx: BuildContext) -> tuple[Narration, Selection]:
-    """The plan spoken by the chosen engine; under `auto`, by the next one if it fails mid-way."""
+                ctx: BuildContext) -> tuple[Narration, Selection, tuple[str, ...]]:
+    """The plan spoken by the chosen engine; under `auto`, by the next one if it fails mid-way
+    (which is noted, for the manifest and the report)."""
     from ..audio.synthesis import synthesize_plan
     from ..tts import EngineFailed, choose
 
     failed: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
     while True:
         try:
             return synthesize_plan(plan, selection.engine, selection.voice, ctx.cache, ctx.options.jobs,
-                                   ctx.progress), selection
+                                   ctx.progress), selection, notes
         except EngineFailed as error:
             failed += (selection.voice.engine,)
             if requested != "auto" or not selection.fallbacks:
                 raise BuildError(f"narration {plan.lang}: {error}") from error
             log.warning("narration %s: %s failed (%s); narrating with the next engine", plan.lang,
                         selection.voice.engine, error)
+            notes += (f"{selection.voice.engine} failed while narrating ({error}); the next engine narrated",)
             try:
                 selection = choose(plan.lang, requested, story.narration_for(plan.lang),
                                    ctx.options.offline, skip=failed)

@@ -73,7 +73,7 @@ def _output(entry: dict[str, Any], kind: tuple[str, str | None], folder: Path, c
     checks = _checks(kind[0], folder / entry["path"], entry, cache)
     if kind[0] == "html":
         checks.append(check_images(images_in_folder(folder / "html")))
-    details = {k: entry[k] for k in ("engine", "voice", "language_tagging") if k in entry}
+    details = {k: entry[k] for k in ("engine", "voice", "language_tagging", "warnings") if k in entry}
     return {"file": entry["path"], "format": kind[0], "lang": kind[1], "bytes": entry["bytes"],
             "sha256": entry["sha256"], "status": worst(checks), "details": details,
             "checks": [vars(c) for c in checks]}

@@ -36,7 +36,8 @@ def check_audio(path: Path) -> list[Check]:
                              f"{timings.duration:.3f} s: captions and read-aloud would drift"))
     else:
         checks.append(passed(f"{name}.timings", f"{len(timings.sentences)} sentences timed exactly "
-                             f"({timings.engine}, voice {timings.voice})"))
+                             f"({timings.engine_name}, voice {timings.voice})"))
+    checks += [warned(f"{name}.engine", note) for note in timings.notes]
     return checks
 
 
