@@ -67,3 +67,12 @@ def test_text_from_the_source_is_escaped(story_copy):
     assert "<script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html
     assert not re.search(r"<[^>]+\sonerror=", html)
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
+def test_every_id_is_unique_even_when_a_note_is_called_twice(target):
+    story, _ = parse(FIXTURES / "every-construct" / "story.md")  # [^source] is called twice
+    for article in story.articles:
+        root = as_xml(render_article(story, article, narration_plan(story, article.lang), target))
+        ids = [e.get("id") for e in root.iter() if e.get("id")]
+        assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})

@@ -140,9 +140,11 @@ class _Renderer:
             return Markup("")
         n = note.number
         name = f"{label(self.article.lang, 'note')} {n}"
-        if self.target.notes == "inline":
-            return Markup('<span class="footnote">{}</span>').format(self.note_inline(note))
         ref_id = self.note_ref_id(n)
+        if self.target.notes == "inline":  # the text floats from its first call; later calls show the number
+            if ref_id != f"fnref-{n}":
+                return Markup('<sup class="footnote-again">{}</sup>').format(n)
+            return Markup('<span class="footnote">{}</span>').format(self.note_inline(note))
         if self.target.notes == "epub":
             return Markup('<a class="noteref" id="{1}" href="#fn-{0}" epub:type="noteref" '
                           'role="doc-noteref">{0}</a>').format(n, ref_id)
