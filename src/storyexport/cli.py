@@ -13,7 +13,6 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.logging import RichHandler
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -36,12 +35,25 @@ Outputs go to output/<slug>/. Exit status: 0 built, 1 a format failed,
 The source format: docs/source-format.md"""
 
 
+class _ConsoleHandler(logging.Handler):
+    """Log records as plain lines on stderr ("warning: ..."), never wrapped, so they can be grepped."""
+
+    STYLES = {logging.WARNING: ("warning: ", "yellow"), logging.ERROR: ("error: ", "red")}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        prefix, style = self.STYLES.get(min(record.levelno, logging.ERROR) if record.levelno >= logging.WARNING
+                                        else 0, ("", None))
+        console.print(prefix + self.format(record), style=style, markup=False, soft_wrap=True, highlight=False)
+
+
 def _setup_logging(verbose: bool, quiet: bool) -> None:
-    """Warnings by default, errors only with -q; -v adds storyexport's own steps (not its libraries')."""
-    level = logging.ERROR if quiet else logging.WARNING
-    handler = RichHandler(console=console, show_time=False, show_path=False, markup=False)
-    logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
-    logging.getLogger("storyexport").setLevel(logging.DEBUG if verbose else level)
+    """storyexport's notes (which engine narrates and why) and every warning; errors only with -q;
+    -v adds each step. Libraries' own notes stay out unless they are warnings."""
+    handler = _ConsoleHandler()
+    logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, handlers=[handler],
+                        format="%(message)s", force=True)
+    ours = logging.DEBUG if verbose else logging.ERROR if quiet else logging.INFO
+    logging.getLogger("storyexport").setLevel(ours)
 
 
 def _print_problems(problems, quiet: bool) -> None:

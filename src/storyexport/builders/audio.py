@@ -75,7 +75,7 @@ class AudioBuilder:
         write_bytes(paths["opus"], tag_opus(encode.opus(narration.pcm, narration.rate), tags))
         write_text(paths["vtt"], webvtt(timings))
         save_timings(paths["timings"], timings)
-        log.info("narration %s: %.1f s of audio, %d sentences, %d chapters", plan.lang, timings.duration,
+        log.debug("narration %s: %.1f s of audio, %d sentences, %d chapters", plan.lang, timings.duration,
                  len(timings.sentences), len(timings.chapters))
         return selection
 

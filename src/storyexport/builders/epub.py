@@ -39,7 +39,7 @@ class EpubBuilder:
                 except OutputError as exc:
                     raise BuildError(str(exc)) from exc
                 fresh.record(f"epub.{lang}", digest, [path])
-                log.info("%s: wrote %s (%s)", story.slug, path.name, "narrated" if recorded else "text only")
+                log.debug("%s: wrote %s (%s)", story.slug, path.name, "narrated" if recorded else "text only")
             outputs.append(Output(path, lang, {"narrated": recorded is not None,
                                                "narrator": recorded.narrator if recorded else None}))
         ctx.progress("epub", len(languages), len(languages))

@@ -76,5 +76,5 @@ def _make(story: Story, lang: str, edition: Edition, ctx: BuildContext) -> dict[
         raise BuildError(f"cannot load WeasyPrint ({exc}); {INSTALL_HINT}") from exc
     made = make_pdf(story, lang, edition, ctx.cache)
     path = write_bytes(ctx.folder / edition.file_name(story, lang), made.data)
-    log.info("wrote %s (%d pages)", path.name, made.details["pages"])
+    log.debug("wrote %s (%d pages)", path.name, made.details["pages"])
     return made.details
