@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from ..cache import Cache
-from ..errors import BuildError
 from ..model import Story
 
 
@@ -63,18 +62,6 @@ class Builder(Protocol):
     needs: ClassVar[tuple[str, ...]]  # formats to build first when they are asked for too
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]: ...
-
-
-class NotYetBuilt:
-    """A format the product promises but this version does not build yet."""
-
-    needs: ClassVar[tuple[str, ...]] = ()
-
-    def __init__(self, name: str, description: str):
-        self.name, self.description = name, description
-
-    def build(self, story: Story, ctx: BuildContext) -> list[Output]:
-        raise BuildError(f"the {self.name} format is not built yet in this version of storyexport")
 
 
 def registry() -> dict[str, Builder]:
