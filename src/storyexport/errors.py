@@ -66,7 +66,11 @@ class SourceError(StoryExportError):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=lambda p: (str(p.path), p.line))
         errors = sum(p.is_error for p in self.problems)
-        super().__init__(f"{errors} error{'s' * (errors != 1)} in the source")
+        if errors:
+            super().__init__(f"{errors} error{'s' * (errors != 1)} in the source")
+        else:  # only warnings: --strict made them stop the run
+            count = len(self.problems)
+            super().__init__(f"{count} warning{'s' * (count != 1)} in the source, and --strict is on")
 
 
 class BuildError(StoryExportError):

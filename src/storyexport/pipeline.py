@@ -14,10 +14,10 @@ from .cache import Cache
 from .discover import find_stories
 from .errors import BuildError, Problem, SourceError, UsageError
 from .manifest import describe_files, write_manifest
-from .report.build import write_report
 from .model import Story
 from .output import output_lock, remove_stale_temps
 from .parse import parse
+from .report.build import write_report
 
 log = logging.getLogger(__name__)
 
