@@ -45,13 +45,14 @@ def atomic_path(target: Path) -> Iterator[Path]:
         temp.unlink(missing_ok=True)
 
 
-def write_bytes(target: Path, data: bytes) -> Path:
-    """Write `data` to `target` atomically and durably."""
+def write_bytes(target: Path, data: bytes, durable: bool = True) -> Path:
+    """Write `data` to `target` atomically, and durably (fsync) unless it is only a cache entry."""
     with atomic_path(target) as temp:
         with open(temp, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
     return target
 
 

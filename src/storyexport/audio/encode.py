@@ -16,6 +16,7 @@ from .lametag import with_info_frame
 
 MP3_KBPS = 48
 OPUS_BPS = 24000
+CHUNK = 1 << 20  # samples handed to an encoder at a time (44 s at 24 kHz)
 
 
 def mp3(pcm: np.ndarray, rate: int) -> bytes:
@@ -27,8 +28,11 @@ def mp3(pcm: np.ndarray, rate: int) -> bytes:
     encoder.set_in_sample_rate(rate)
     encoder.set_channels(1)
     encoder.set_quality(2)  # LAME -q 2: high quality
-    frames = bytes(encoder.encode(pcm.astype(np.int16).tobytes()) + encoder.flush())
-    return with_info_frame(frames, len(pcm))
+    frames = bytearray()
+    for start in range(0, len(pcm), CHUNK):  # a piece at a time: an audiobook needs no copy of itself
+        frames += encoder.encode(pcm[start:start + CHUNK].astype(np.int16).tobytes())
+    frames += encoder.flush()
+    return with_info_frame(bytes(frames), len(pcm))
 
 
 def opus(pcm: np.ndarray, rate: int) -> bytes:
@@ -43,9 +47,13 @@ def opus(pcm: np.ndarray, rate: int) -> bytes:
     with av.open(buffer, "w", format="ogg", options={"fflags": "+bitexact"}) as container:
         stream = container.add_stream("libopus", rate=rate, options={"application": "voip", "vbr": "off"})
         stream.bit_rate, stream.layout = OPUS_BPS, "mono"
-        frame = av.AudioFrame.from_ndarray(pcm.astype(np.int16).reshape(1, -1), format="s16", layout="mono")
-        frame.sample_rate = rate
-        for packet in [*stream.encode(frame), *stream.encode(None)]:
+        for start in range(0, len(pcm), CHUNK):
+            piece = pcm[start:start + CHUNK].astype(np.int16).reshape(1, -1)
+            frame = av.AudioFrame.from_ndarray(piece, format="s16", layout="mono")
+            frame.sample_rate, frame.pts = rate, start
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
             container.mux(packet)
     return buffer.getvalue()
 

@@ -124,9 +124,13 @@ def assemble(plan: NarrationPlan, clips: dict[str, np.ndarray]) -> Narration:
     return Narration(pcm, RATE, tuple(sentences), chapters)
 
 
-def _normalized(pcm: np.ndarray) -> np.ndarray:
-    peak = int(np.abs(pcm.astype(np.int32)).max()) if pcm.size else 0
+def _normalized(pcm: np.ndarray, chunk: int = 1 << 20) -> np.ndarray:
+    """The narration scaled to peak at PEAK, a piece at a time (an audiobook needs no float copy)."""
+    pieces = range(0, len(pcm), chunk)
+    peak = max((int(np.abs(pcm[i:i + chunk].astype(np.int32)).max()) for i in pieces), default=0)
     if peak == 0:
         return pcm
     gain = PEAK * 32767 / peak
-    return np.clip(np.round(pcm.astype(np.float64) * gain), -32768, 32767).astype(np.int16)
+    for i in pieces:
+        pcm[i:i + chunk] = np.clip(np.round(pcm[i:i + chunk].astype(np.float64) * gain), -32768, 32767)
+    return pcm

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -71,8 +72,11 @@ class AudioBuilder:
             voice=voice.name, audio=(paths["mp3"].name, paths["opus"].name),
             sentences=narration.sentences, chapters=narration.chapters, notes=notes)
         tags = _tags(story, plan.lang, voice, narration, ctx)
-        write_bytes(paths["mp3"], tag_mp3(encode.mp3(narration.pcm, narration.rate), tags))
-        write_bytes(paths["opus"], tag_opus(encode.opus(narration.pcm, narration.rate), tags))
+        with ThreadPoolExecutor(max_workers=2) as pool:  # the two encoders run side by side
+            mp3 = pool.submit(encode.mp3, narration.pcm, narration.rate)
+            opus = pool.submit(encode.opus, narration.pcm, narration.rate)
+            write_bytes(paths["mp3"], tag_mp3(mp3.result(), tags))
+            write_bytes(paths["opus"], tag_opus(opus.result(), tags))
         write_text(paths["vtt"], webvtt(timings))
         save_timings(paths["timings"], timings)
         log.debug("narration %s: %.1f s of audio, %d sentences, %d chapters", plan.lang, timings.duration,
