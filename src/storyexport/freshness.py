@@ -54,9 +54,23 @@ class Freshness:
             return False
         return all(p.is_file() and sha256_file(p) == record["outputs"][self._name(p)] for p in outputs)
 
-    def record(self, unit: str, digest: str, outputs: list[Path]) -> None:
-        record = {"inputs": digest, "outputs": {self._name(p): sha256_file(p) for p in outputs}}
+    def record(self, unit: str, digest: str, outputs: list[Path], languages: dict[Path, str | None] | None = None,
+               ) -> None:
+        record = {"inputs": digest, "outputs": {self._name(p): sha256_file(p) for p in outputs},
+                  "languages": {self._name(p): lang for p, lang in (languages or {}).items()}}
         self.cache.put(self._key(unit), json.dumps(record, sort_keys=True).encode(), kind="freshness")
+
+    def replay(self, unit: str, digest: str) -> list[tuple[Path, str | None]] | None:
+        """The files (and their languages) a unit wrote from these same inputs, if all are still as
+        written; None when it must be built (for units whose file list is only known after building)."""
+        hit = self.cache.get(self._key(unit), kind="freshness")
+        if not hit:
+            return None
+        record = json.loads(hit[0])
+        paths = [self.folder / name for name in record.get("outputs", {})]
+        if record.get("inputs") != digest or not self.unchanged(unit, digest, paths):
+            return None
+        return [(p, record.get("languages", {}).get(self._name(p))) for p in paths]
 
     def _name(self, path: Path) -> str:
         return path.relative_to(self.folder).as_posix()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from collections.abc import Mapping
 from typing import Any
 from pathlib import Path
@@ -17,6 +18,13 @@ SKIPPED = (MANIFEST, ".cache", ".lock")
 
 
 def sha256_file(path: Path) -> str:
+    """The file's sha256, hashed once per run however often it is asked for (while unchanged)."""
+    status = path.stat()
+    return _sha256(path, status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+@lru_cache(maxsize=4096)
+def _sha256(path: Path, size: int, mtime_ns: int, inode: int) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):

@@ -140,6 +140,7 @@ class _PlanWriter:
         self.pending_chapter = " ".join(title.split())
 
 
+@lru_cache(maxsize=16)  # every builder asks for the same plans; a Story is immutable
 def narration_plan(story: Story, lang: str) -> NarrationPlan:
     """Every sentence read aloud in one language, in reading order."""
     article = story.article(lang)

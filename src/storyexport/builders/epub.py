@@ -21,8 +21,7 @@ class EpubBuilder:
     needs = ("audio",)  # media overlays use the narration timings
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
-        from ..epub.audio import find_narration  # ebooklib and lxml load only when EPUBs are built
-        from ..epub.book import make_epub
+        from ..epub.audio import find_narration
 
         outputs, fresh = [], Freshness(ctx.cache, ctx.folder)
         languages = ctx.languages(story)
@@ -34,6 +33,8 @@ class EpubBuilder:
             digest = inputs_digest("epub", story, lang, build_time(story).isoformat(),
                                    recorded.timings if recorded else None, recorded.audio if recorded else None)
             if not fresh.unchanged(f"epub.{lang}", digest, [path]):
+                from ..epub.book import make_epub  # ebooklib and lxml load only when a book is made
+
                 try:
                     write_bytes(path, make_epub(story, plan, recorded, ctx.cache))
                 except OutputError as exc:

