@@ -12,7 +12,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from . import lint
 from .errors import Problem
-from .images import PhotoProblem, inspect_photo
+from .images import PhotoChecker, PhotoProblem
 from .inline import InlineReader
 from .languages import language_problem
 from .markdown import parse_attrs
@@ -23,25 +23,6 @@ FIGURE_ATTRS = ("id", "class", "credit", "caption", "src", "alt")
 TRAILING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
 MAX_BLOCK_CHARS = 20_000  # about 3,000 words: sentence splitting and narration stay fast
 RESERVED_ID = re.compile(r"^(s\d+|fn-\d+|fnref-\d+(-\d+)?|notes-title|main|narration-title)$")
-
-
-class PhotoChecker:
-    """Checks each photo once per story, however many languages show it."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self._seen: dict[str, Photo | PhotoProblem] = {}
-
-    def photo(self, src: str) -> Photo:
-        if src not in self._seen:
-            try:
-                self._seen[src] = inspect_photo(self.folder, src)
-            except PhotoProblem as problem:
-                self._seen[src] = problem
-        result = self._seen[src]
-        if isinstance(result, PhotoProblem):
-            raise result
-        return result
 
 
 @dataclass

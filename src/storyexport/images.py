@@ -105,3 +105,22 @@ def _turned_sideways(image: Image.Image) -> bool:
 
 def _reason(exc: BaseException) -> str:
     return str(exc).split(" (")[0] or type(exc).__name__
+
+
+class PhotoChecker:
+    """Checks each photo once per story, however many languages show it."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._seen: dict[str, Photo | PhotoProblem] = {}
+
+    def photo(self, src: str) -> Photo:
+        if src not in self._seen:
+            try:
+                self._seen[src] = inspect_photo(self.folder, src)
+            except PhotoProblem as problem:
+                self._seen[src] = problem
+        result = self._seen[src]
+        if isinstance(result, PhotoProblem):
+            raise result
+        return result

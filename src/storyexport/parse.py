@@ -9,10 +9,10 @@ from pathlib import Path
 from markdown_it.tree import SyntaxTreeNode
 
 from . import lint
-from .convert import PhotoChecker, Section, SectionConverter, slugify
+from .convert import Section, SectionConverter, slugify
 from .errors import Problem, SourceError
 from .frontmatter import FrontMatter, parse_front_matter
-from .images import PhotoProblem
+from .images import PhotoChecker, PhotoProblem
 from .languages import language_problem
 from .markdown import markdown, parse_attrs
 from .model import Article, Photo, Story
