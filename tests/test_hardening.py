@@ -4,7 +4,6 @@ and read-only disks, hostile content in every format."""
 from __future__ import annotations
 
 import json
-import os
 import resource
 import shutil
 import signal
@@ -17,10 +16,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import FIXTURES, SAMPLE, narrate, run_cli
+from conftest import FIXTURES, SAMPLE, run_cli
 from storyexport.builders import Options
-from storyexport.cache import Cache
-from storyexport.parse import parse
 from storyexport.pipeline import build
 from test_source_errors import BAD_SOURCES, problem_lines
 
@@ -109,7 +106,6 @@ def test_two_runs_on_one_output_folder_take_turns(tmp_path):
 
 
 def test_a_damaged_cache_entry_is_detected_by_its_hash_and_rebuilt(tmp_path):
-    story, _ = parse(FIXTURES / "minimal" / "story.md")
     output = tmp_path / "output"
     build([FIXTURES / "minimal"], ["audio"], output, Options(tts="espeak", offline=True))
     mp3 = output / "minimal" / "minimal.en.mp3"

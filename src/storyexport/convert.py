@@ -17,7 +17,7 @@ from .inline import InlineReader
 from .languages import language_problem
 from .markdown import parse_attrs
 from .model import (Block, CodeBlock, Division, Figure, Footnote, Heading, Inline, ItemList, ListItem,
-                    Paragraph, Photo, Quote, ThematicBreak, plain_text)
+                    Paragraph, Quote, ThematicBreak, plain_text)
 
 FIGURE_ATTRS = ("id", "class", "credit", "caption", "src", "alt")
 TRAILING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
