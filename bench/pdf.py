@@ -10,10 +10,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from storyexport.cache import Cache
-from storyexport.parse import parse
-from storyexport.pdf.editions import EDITIONS
-from storyexport.pdf.writer import make_pdf
+from storyexport.formats.pdf.editions import EDITIONS
+from storyexport.formats.pdf.writer import make_pdf
+from storyexport.source.parse import parse
+from storyexport.store.cache import Cache
 
 
 def main(source: Path) -> None:

@@ -27,9 +27,9 @@ def narrate(story, folder: Path, languages: tuple[str, ...] = ()):
 
     One sentence cache for the whole session: a story narrated twice costs one synthesis.
     """
-    from storyexport.builders import BuildContext, Options
-    from storyexport.builders.audio import AudioBuilder
-    from storyexport.cache import Cache
+    from storyexport.formats import BuildContext, Options
+    from storyexport.formats.audio.builder import AudioBuilder
+    from storyexport.store.cache import Cache
 
     options = Options(languages=languages, tts="espeak", offline=True)
     return AudioBuilder().build(story, BuildContext(folder, Cache(_NARRATION_CACHE), options))
@@ -49,9 +49,8 @@ def _restore_logging():
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, through Playwright (no browser download), once per session."""
-    from playwright.sync_api import sync_playwright
-
     from browser_support import CHROMIUM, FLAGS
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)

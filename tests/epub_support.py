@@ -7,15 +7,16 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import conftest
 from lxml import etree
 
-import conftest
-from storyexport.builders import BuildContext, Options
-from storyexport.builders.epub import EpubBuilder
-from storyexport.cache import Cache
+from storyexport.formats import BuildContext, Options
+from storyexport.formats.epub.builder import EpubBuilder
 from storyexport.model import Story
-from storyexport.parse import parse
-from storyexport.timings import NarrationTimings, load_timings, timings_path
+from storyexport.source.parse import parse
+from storyexport.store.cache import Cache
+from storyexport.text.timings import NarrationTimings, load_timings, timings_path
+
 
 def narrate(story: Story, lang: str, folder: Path) -> NarrationTimings:
     """Write <slug>.<lang>.mp3 and its timings into `folder` with the real audio builder (eSpeak NG)."""

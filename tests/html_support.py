@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import conftest
-from storyexport.builders import BuildContext, Options
-from storyexport.builders.html import HtmlBuilder
-from storyexport.cache import Cache
+
+from storyexport.formats import BuildContext, Options
+from storyexport.formats.html.builder import HtmlBuilder
 from storyexport.model import Story
-from storyexport.parse import parse
-from storyexport.timings import NarrationTimings, load_timings, timings_path
+from storyexport.source.parse import parse
+from storyexport.store.cache import Cache
+from storyexport.text.timings import NarrationTimings, load_timings, timings_path
 
 TESTS = Path(__file__).parent
 STORIES = TESTS / "fixtures" / "stories"

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from browser_support import axe_violations
 from conftest import FIXTURES, run_cli
-from storyexport.builders import Options
+
+from storyexport.formats import Options
 from storyexport.pipeline import build
 
 TARGETS = ["audio", "html", "epub", "pdf"]

@@ -13,16 +13,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 import responses
+from conftest import FIXTURES, SAMPLE, run_cli
 from PIL import Image
 
-from conftest import FIXTURES, SAMPLE, run_cli
-from storyexport.audio.encode import decode
-from storyexport.builders import BuildContext, Options
-from storyexport.builders.audio import AudioBuilder
-from storyexport.cache import Cache
-from storyexport.narration import narration_plan
-from storyexport.parse import parse
-from storyexport.timings import load_timings
+from storyexport.formats import BuildContext, Options
+from storyexport.formats.audio.builder import AudioBuilder
+from storyexport.formats.audio.encode import decode
+from storyexport.source.parse import parse
+from storyexport.store.cache import Cache
+from storyexport.text.narration_plan import narration_plan
+from storyexport.text.timings import load_timings
 
 EXCERPT = FIXTURES / "narration-excerpt" / "story.md"
 KINDS = ("mp3", "opus", "vtt", "timings.json")
@@ -206,8 +206,9 @@ def test_manifest_names_engine_and_voice_of_each_audio_file(offline_builds):
 
 
 def test_gtts_failing_mid_way_hands_the_language_to_the_offline_engine(tmp_path, monkeypatch, caplog):
-    from storyexport.tts.gtts import GttsEngine
     from test_tts_gtts import ENDPOINT, google_answer
+
+    from storyexport.formats.audio.tts.gtts import GttsEngine
 
     monkeypatch.setattr(GttsEngine, "backoff", 0.01)
     caplog.set_level(logging.WARNING)

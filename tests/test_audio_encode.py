@@ -7,12 +7,12 @@ import io
 import numpy as np
 import pytest
 
-from storyexport.audio.encode import decode, mp3, opus
-from storyexport.audio.lametag import LAME_DELAY, FrameHeader, count_frames
-from storyexport.audio.synthesis import PAUSES, RATE, TAIL, assemble, trim
-from storyexport.audio.vtt import webvtt
-from storyexport.narration import Anchor, NarrationPlan, Sentence
-from storyexport.timings import NarrationTimings, SentenceTiming
+from storyexport.formats.audio.encode import decode, mp3, opus
+from storyexport.formats.audio.lametag import LAME_DELAY, FrameHeader, count_frames
+from storyexport.formats.audio.synthesis import PAUSES, RATE, TAIL, assemble, trim
+from storyexport.formats.audio.vtt import webvtt
+from storyexport.text.narration_plan import Anchor, NarrationPlan, Sentence
+from storyexport.text.timings import NarrationTimings, SentenceTiming
 
 
 def bursts(length: int, starts: tuple[int, ...]) -> np.ndarray:

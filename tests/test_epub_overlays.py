@@ -10,16 +10,16 @@ from dataclasses import replace
 from itertools import pairwise
 
 import pytest
-
 from epub_support import EVERY_CONSTRUCT, NS, SAMPLE, Book, built
-from storyexport.builders import BuildContext, Options
-from storyexport.builders.epub import EpubBuilder
-from storyexport.cache import Cache
-from storyexport.epub.overlays import clock, sentence_clips
+
 from storyexport.errors import BuildError
-from storyexport.labels import label
-from storyexport.narration import narration_plan
-from storyexport.timings import load_timings, timings_path
+from storyexport.formats import BuildContext, Options
+from storyexport.formats.epub.builder import EpubBuilder
+from storyexport.formats.epub.overlays import clock, sentence_clips
+from storyexport.store.cache import Cache
+from storyexport.text.labels import label
+from storyexport.text.narration_plan import narration_plan
+from storyexport.text.timings import load_timings, timings_path
 
 CLOCK = re.compile(r"^(\d+):(\d\d):(\d\d)\.(\d\d\d)$")
 

@@ -9,14 +9,14 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 from ebooklib import epub
-
 from epub_support import SAMPLE, Book, built
-from storyexport.builders import BuildContext, Options
-from storyexport.builders.epub import EpubBuilder
-from storyexport.cache import Cache
+
 from storyexport.cli import cli
-from storyexport.epub.writer import epub_bytes
 from storyexport.errors import BuildError
+from storyexport.formats import BuildContext, Options
+from storyexport.formats.epub.builder import EpubBuilder
+from storyexport.formats.epub.writer import epub_bytes
+from storyexport.store.cache import Cache
 
 
 def build_en(story, folder, cache_folder, narration: bool = True):

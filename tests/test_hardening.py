@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-
 from conftest import FIXTURES, SAMPLE, run_cli
-from storyexport.builders import Options
-from storyexport.pipeline import build
 from test_source_errors import BAD_SOURCES, problem_lines
+
+from storyexport.formats import Options
+from storyexport.pipeline import build
 
 STORYEXPORT = [sys.executable, "-m", "storyexport"]
 COMMANDS = ["check", "all", "html", "epub", "pdf", "audio"]

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from browser_support import CHROMIUM, axe_violations
 from html_support import SAMPLE, STORIES, build_html, load, make_narration
 

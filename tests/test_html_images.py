@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PIL import ExifTags, Image
-
 from html_support import STORIES, build_html, load
+from PIL import ExifTags, Image
 
 PHOTOS = STORIES / "all-constructs" / "photos"
 LEAKS = (b"SECRET", b"Exif\x00\x00", b"http://ns.adobe.com/xap", b"<x:xmpmeta", b"Model 9")

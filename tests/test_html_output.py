@@ -12,15 +12,20 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from html_support import SAMPLE, STORIES, build_html, load
-from storyexport.builders import Options, get_builder
+
 from storyexport.errors import SourceError
-from storyexport.narration import narration_plan
-from storyexport.parse import parse
+from storyexport.formats import Options, get_builder
 from storyexport.pipeline import build
-from storyexport.render import RenderTarget, render_article
-from storyexport.timings import NarrationTimings, SentenceTiming, save_timings, timings_path
+from storyexport.source.parse import parse
+from storyexport.text.narration_plan import narration_plan
+from storyexport.text.render import RenderTarget, render_article
+from storyexport.text.timings import (
+    NarrationTimings,
+    SentenceTiming,
+    save_timings,
+    timings_path,
+)
 
 
 class Tags(HTMLParser):

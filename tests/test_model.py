@@ -6,12 +6,23 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, SAMPLE, run_cli
+
 from storyexport.errors import SourceError
-from storyexport.model import (CodeBlock, Division, Figure, Heading, ItemList, Paragraph, Quote, Span,
-                               ThematicBreak, plain_text, walk_blocks)
-from storyexport.parse import parse
+from storyexport.model import (
+    CodeBlock,
+    Division,
+    Figure,
+    Heading,
+    ItemList,
+    Paragraph,
+    Quote,
+    Span,
+    ThematicBreak,
+    plain_text,
+    walk_blocks,
+)
+from storyexport.source.parse import parse
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, SAMPLE
-from storyexport.narration import narration_plan, sentence_ranges
-from storyexport.parse import parse
+
+from storyexport.source.parse import parse
+from storyexport.text.narration_plan import narration_plan, sentence_ranges
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storyexport.errors import StoryExportError
-from storyexport.parse import parse
+from storyexport.source.parse import parse
 
 FRONT = '---\ntitle: "T"\nlang: en\ntranslations: {es: {title: "T"}}\n---\n\n'
 MARKDOWN_BITS = st.sampled_from([

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-
 from conftest import FIXTURES, SAMPLE
-from storyexport.builders import Options
-from storyexport.cache import Cache
+
+from storyexport.formats import Options
 from storyexport.model import PrintSettings
-from storyexport.parse import parse
 from storyexport.pipeline import build
+from storyexport.source.parse import parse
+from storyexport.store.cache import Cache
 
 PT_PER_MM = 72 / 25.4
 A5 = (148 * PT_PER_MM, 210 * PT_PER_MM)
@@ -221,8 +221,8 @@ def test_words_are_hyphenated_by_their_language(built):
 
 
 def test_trim_size_and_marks_follow_the_front_matter(tmp_path):
-    from storyexport.pdf.editions import PRINT
-    from storyexport.pdf.writer import make_pdf
+    from storyexport.formats.pdf.editions import PRINT
+    from storyexport.formats.pdf.writer import make_pdf
 
     story, _ = parse(FIXTURES / "minimal" / "story.md")
     story = replace(story, print=PrintSettings(trim="6in 9in", bleed_mm=5, marks=False))
@@ -257,7 +257,7 @@ def test_two_builds_are_byte_identical(built, tmp_path):
 
 
 def test_an_unchanged_story_is_not_rendered_again(built, monkeypatch):
-    import storyexport.pdf.writer as writer
+    import storyexport.formats.pdf.writer as writer
 
     monkeypatch.setattr(writer, "make_pdf", lambda *args: pytest.fail("rendered again"))
     result = build([SAMPLE], ["pdf"], built["output"], Options())

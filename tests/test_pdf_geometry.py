@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from storyexport.formats.pdf.geometry import print_geometry, screen_geometry, trim_size
 from storyexport.model import Photo, PrintSettings
-from storyexport.pdf.geometry import print_geometry, screen_geometry, trim_size
 
 
 def photo(width: int, height: int) -> Photo:

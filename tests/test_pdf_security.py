@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from conftest import FIXTURES
 from PIL import Image
 
-from conftest import FIXTURES
-from storyexport.builders import Options
 from storyexport.errors import SourceError
-from storyexport.parse import parse
-from storyexport.pdf.fetcher import FetchRefused, SafeFetcher, assets_folder
+from storyexport.formats import Options
+from storyexport.formats.pdf.fetcher import FetchRefused, SafeFetcher, assets_folder
 from storyexport.pipeline import build
+from storyexport.source.parse import parse
 
 MARKER = b"SECRET-MARKER"
 SECRET_IMAGE_SIZE = (77, 55)

@@ -10,13 +10,13 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
-from storyexport.cache import Cache, cache_key
-from storyexport.clock import build_time, zip_time
-from storyexport.manifest import write_manifest
-from storyexport.output import TEMP_PREFIX, atomic_path, write_bytes
-from storyexport.parse import parse
+
+from storyexport.source.parse import parse
+from storyexport.store.cache import Cache, cache_key
+from storyexport.store.clock import build_time, zip_time
+from storyexport.store.manifest import write_manifest
+from storyexport.store.output import TEMP_PREFIX, atomic_path, write_bytes
 
 
 def test_atomic_write_replaces_the_file_whole(tmp_path: Path):

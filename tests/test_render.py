@@ -6,11 +6,11 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import FIXTURES, SAMPLE
-from storyexport.narration import narration_plan
-from storyexport.parse import parse
-from storyexport.render import RenderTarget, render_article
+
+from storyexport.source.parse import parse
+from storyexport.text.narration_plan import narration_plan
+from storyexport.text.render import RenderTarget, render_article
 
 TARGETS = [RenderTarget("web", notes="endnotes"), RenderTarget("epub", notes="epub", xml_lang=True),
            RenderTarget("print", notes="inline")]

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, run_cli
 
 LINK_RULE = "links must start with https://, http://, mailto:, tel: or #"

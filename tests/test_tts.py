@@ -11,8 +11,13 @@ import numpy as np
 import pytest
 
 from storyexport.errors import EngineUnavailable
+from storyexport.formats.audio.tts import (
+    candidates,
+    choose,
+    get_engine,
+    requested_engine,
+)
 from storyexport.model import NarrationChoice
-from storyexport.tts import candidates, choose, get_engine, requested_engine
 
 SENTENCES = {"en": ("Jesus arrived in Tacna in 2018.", "He could not validate his medical license."),
              "es": ("Jesús llegó a Tacna en 2018.", "No pudo revalidar su título de médico.")}
@@ -47,7 +52,7 @@ def test_engine_is_deterministic_whatever_was_said_before(name: str, lang: str):
 @pytest.mark.parametrize("name,lang", OFFLINE)
 def test_a_fresh_process_says_a_sentence_with_the_same_bytes(name: str, lang: str):
     text = SENTENCES[lang][0]
-    code = ("import sys, hashlib, numpy as np; from storyexport.tts import get_engine; "
+    code = ("import sys, hashlib, numpy as np; from storyexport.formats.audio.tts import get_engine; "
             "from storyexport.model import NarrationChoice; "
             f"engine = get_engine({name!r}, offline=True); "
             f"clip = engine.synthesize(sys.argv[1], engine.voice({lang!r}, NarrationChoice({lang!r}))); "
@@ -57,7 +62,7 @@ def test_a_fresh_process_says_a_sentence_with_the_same_bytes(name: str, lang: st
 
 
 def test_auto_offline_prefers_piper_for_english_and_kokoro_for_spanish(caplog):
-    caplog.set_level(logging.INFO, logger="storyexport.tts")
+    caplog.set_level(logging.INFO, logger="storyexport.formats.audio.tts")
     assert choose("en", "auto", NarrationChoice("en"), offline=True).voice.engine == "piper"
     spanish = choose("es", "auto", NarrationChoice("es"), offline=True)
     assert (spanish.voice.engine, spanish.voice.name, spanish.voice.lang) == ("kokoro", "jm_kumo", "es-419")
@@ -67,7 +72,7 @@ def test_auto_offline_prefers_piper_for_english_and_kokoro_for_spanish(caplog):
 
 
 def test_auto_falls_back_to_espeak_and_says_why(caplog):
-    caplog.set_level(logging.INFO, logger="storyexport.tts")
+    caplog.set_level(logging.INFO, logger="storyexport.formats.audio.tts")
     chosen = choose("es", "auto", NarrationChoice("es"), offline=True, skip=("kokoro",))
     assert chosen.voice.engine == "espeak" and chosen.voice.name == "es-419"
     assert caplog.records[-1].getMessage() == ("narration es: espeak, voice es-419 "

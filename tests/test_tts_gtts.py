@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 import responses
 
-from storyexport.audio.encode import mp3
+from storyexport.formats.audio.encode import mp3
+from storyexport.formats.audio.tts import choose
+from storyexport.formats.audio.tts.gtts import REQUEST_TIMEOUT, GttsEngine
 from storyexport.model import NarrationChoice
-from storyexport.tts import choose
-from storyexport.tts.gtts import REQUEST_TIMEOUT, GttsEngine
 
 ENDPOINT = re.compile(r"https://translate\.google\.[a-z.]+/_/TranslateWebserverUi/data/batchexecute")
 TONE = mp3((np.sin(np.arange(24000) * 2 * np.pi * 220 / 24000) * 8000).astype(np.int16), 24000)
@@ -83,7 +83,7 @@ def test_429_then_success_is_retried_after_a_pause(caplog):
 
 
 def test_a_lasting_error_gives_up_after_the_last_attempt():
-    from storyexport.tts import EngineFailed
+    from storyexport.formats.audio.tts import EngineFailed
 
     engine = GttsEngine()
     with responses.RequestsMock() as mock:
@@ -114,7 +114,7 @@ def no_network(monkeypatch):
 
 def test_auto_gives_up_on_a_silent_google_within_the_limit(silent_proxy, monkeypatch, caplog):
     monkeypatch.setattr(GttsEngine, "probe_timeout", 1.0)
-    caplog.set_level(logging.INFO, logger="storyexport.tts")
+    caplog.set_level(logging.INFO, logger="storyexport.formats.audio.tts")
     started = time.monotonic()
     chosen = choose("es", "auto", NarrationChoice("es"), offline=False)
     english = choose("en", "auto", NarrationChoice("en"), offline=False)  # no second wait
@@ -125,7 +125,7 @@ def test_auto_gives_up_on_a_silent_google_within_the_limit(silent_proxy, monkeyp
 
 
 def test_no_network_means_the_offline_engine_with_the_log_line(no_network, caplog):
-    caplog.set_level(logging.INFO, logger="storyexport.tts")
+    caplog.set_level(logging.INFO, logger="storyexport.formats.audio.tts")
     chosen = choose("en", "auto", NarrationChoice("en"), offline=False)
     assert chosen.voice.engine == "piper"
     assert re.fullmatch(r"narration en: piper, voice en_US-joe-medium \(auto: gtts: Google did not answer "

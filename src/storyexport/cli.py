@@ -14,12 +14,19 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from . import __version__
-from .builders import Options, registry
 from .errors import ExitCode, SourceError, StoryExportError, display_path
+from .formats import Options, registry
 from .pipeline import RunResult, build, load_stories
 
 console = Console(stderr=True, highlight=False)

@@ -9,15 +9,15 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .builders import BuildContext, Options, Output, get_builder
-from .cache import Cache
-from .discover import find_stories
 from .errors import BuildError, Problem, SourceError, UsageError
-from .manifest import describe_files, write_manifest
+from .formats import BuildContext, Options, Output, get_builder
 from .model import Story
-from .output import output_lock, remove_stale_temps
-from .parse import parse
 from .report.build import write_report
+from .source.discover import find_stories
+from .source.parse import parse
+from .store.cache import Cache
+from .store.manifest import describe_files, write_manifest
+from .store.output import output_lock, remove_stale_temps
 
 log = logging.getLogger(__name__)
 

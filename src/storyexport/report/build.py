@@ -13,12 +13,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
-from ..cache import Cache, cache_key
-from ..clock import build_time
 from ..errors import Problem
+from ..formats.renditions import rendition
 from ..model import Story
-from ..output import write_text
-from ..renditions import rendition
+from ..store.cache import Cache, cache_key
+from ..store.clock import build_time
+from ..store.output import write_text
 from .checks import Check, passed, run_cached, warned, worst
 from .epub_checks import check_epub
 from .html_checks import check_page

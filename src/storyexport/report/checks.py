@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..cache import Cache, cache_key
-from ..freshness import code_digest
+from ..store.cache import Cache, cache_key
+from ..store.freshness import code_digest
 
 log = logging.getLogger(__name__)
 STATUSES = ("pass", "warn", "fail", "skip")

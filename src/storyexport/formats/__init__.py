@@ -1,0 +1,88 @@
+"""The builder contract and the registry: one builder per output format, named as its CLI target."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from ..model import Story
+from ..store.cache import Cache
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for."""
+
+    languages: tuple[str, ...] = ()  # empty: every language of the story
+    tts: str = "auto"
+    offline: bool = False
+    strict: bool = False
+    jobs: int = 2
+    narration: bool = True  # False: text-only EPUBs (no audio, no media overlays)
+
+
+@dataclass
+class BuildContext:
+    """Where a builder writes and what it may use; one per story."""
+
+    folder: Path  # output/<slug>/
+    cache: Cache
+    options: Options
+    report_progress: Callable[[str, int, int], None] = lambda task, done, total: None
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("storyexport"))
+
+    def progress(self, task: str, done: int, total: int) -> None:
+        """Report progress; this is also where an interrupted run stops a builder (between steps)."""
+        if self.cancelled.is_set():
+            raise KeyboardInterrupt
+        self.report_progress(task, done, total)
+
+    def languages(self, story: Story) -> tuple[str, ...]:
+        wanted = self.options.languages
+        return tuple(lang for lang in story.languages if not wanted or lang in wanted)
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file a builder wrote, with what the manifest should say about it."""
+
+    path: Path
+    lang: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)  # JSON values for manifest and report
+
+
+class Builder(Protocol):
+    name: ClassVar[str]  # also the command-line target
+    description: ClassVar[str]
+    needs: ClassVar[tuple[str, ...]]  # formats to build first when they are asked for too
+
+    def build(self, story: Story, ctx: BuildContext) -> list[Output]: ...
+
+
+def registry() -> dict[str, Builder]:
+    """Every format by name, in the order `all` builds them (audio first: the others use its timings)."""
+    from .audio.builder import (
+        AudioBuilder,  # here, not at the top: each builder module imports this one
+    )
+    from .epub.builder import EpubBuilder
+    from .html.builder import HtmlBuilder
+    from .pdf.builder import PdfBuilder
+
+    return {
+        "audio": AudioBuilder(),
+        "html": HtmlBuilder(),
+        "epub": EpubBuilder(),
+        "pdf": PdfBuilder(),
+    }
+
+
+def get_builder(name: str) -> Builder:
+    builders = registry()
+    if name not in builders:
+        raise KeyError(f"unknown format {name!r}; the formats are {', '.join(builders)}")
+    return builders[name]

@@ -1,0 +1,137 @@
+"""The audio builder: <slug>.<lang>.mp3 / .opus / .vtt and the timings the EPUB and HTML use."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from ...errors import BuildError, EngineUnavailable
+from ...model import Story
+from ...store.clock import build_time
+from ...store.freshness import Freshness, inputs_digest
+from ...store.output import write_bytes, write_text
+from ...text.narration_plan import NarrationPlan, narration_plan
+from ...text.timings import NarrationTimings, load_timings, save_timings, timings_path
+from .. import BuildContext, Output
+
+if TYPE_CHECKING:  # the engines and audio modules import numpy: only when narrating
+    from .synthesis import Narration
+    from .tags import AudioTags
+    from .tts import Selection, Voice
+
+log = logging.getLogger(__name__)
+COVER_WIDTH = 600  # pixels: cover art in the tags stays small
+
+
+class AudioBuilder:
+    name = "audio"
+    description = "MP3 and Opus narration with WebVTT captions, per language"
+    needs: ClassVar[tuple[str, ...]] = ()
+
+    def build(self, story: Story, ctx: BuildContext) -> list[Output]:
+        outputs: list[Output] = []
+        for lang in ctx.languages(story):
+            outputs += self._narrate(story, lang, ctx)
+        return outputs
+
+    def _narrate(self, story: Story, lang: str, ctx: BuildContext) -> list[Output]:
+        from .tts import choose, requested_engine
+
+        plan = narration_plan(story, lang)
+        choice = story.narration_for(lang)
+        requested = requested_engine(ctx.options.tts, choice)
+        try:
+            selection = choose(lang, requested, choice, ctx.options.offline)
+        except EngineUnavailable as error:
+            raise BuildError(f"narration {lang}: {error}") from error
+        paths = _paths(ctx.folder, story.slug, lang)
+        freshness = Freshness(ctx.cache, ctx.folder)
+        if not freshness.unchanged(f"audio.{lang}", _digest(story, plan, selection.voice), list(paths.values())):
+            selection = self._write(story, plan, selection, requested, paths, ctx)
+            freshness.record(f"audio.{lang}", _digest(story, plan, selection.voice), list(paths.values()))
+        details = {"engine": selection.voice.engine, "voice": selection.voice.name,
+                   "engine_version": selection.voice.version}
+        if (made := load_timings(paths["timings"])) and made.notes:
+            details["warnings"] = list(made.notes)
+        return [Output(paths["mp3"], lang, details), Output(paths["opus"], lang, details),
+                Output(paths["vtt"], lang, details), Output(paths["timings"], lang, details)]
+
+    def _write(self, story: Story, plan: NarrationPlan, selection: Selection, requested: str,
+               paths: dict[str, Path], ctx: BuildContext) -> Selection:
+        """Synthesize, encode, tag and write one language; returns the engine that spoke."""
+        from . import encode
+        from .tags import tag_mp3, tag_opus
+        from .vtt import webvtt
+
+        narration, selection, notes = _synthesize(plan, selection, requested, story, ctx)
+        voice = selection.voice
+        timings = NarrationTimings(
+            lang=plan.lang, sample_rate=narration.rate, samples=len(narration.pcm), engine=voice.engine,
+            voice=voice.name, audio=(paths["mp3"].name, paths["opus"].name),
+            sentences=narration.sentences, chapters=narration.chapters, notes=notes)
+        tags = _tags(story, plan.lang, voice, narration, ctx)
+        with ThreadPoolExecutor(max_workers=2) as pool:  # the two encoders run side by side
+            mp3 = pool.submit(encode.mp3, narration.pcm, narration.rate)
+            opus = pool.submit(encode.opus, narration.pcm, narration.rate)
+            write_bytes(paths["mp3"], tag_mp3(mp3.result(), tags))
+            write_bytes(paths["opus"], tag_opus(opus.result(), tags))
+        write_text(paths["vtt"], webvtt(timings))
+        save_timings(paths["timings"], timings)
+        log.debug("narration %s: %.1f s of audio, %d sentences, %d chapters", plan.lang, timings.duration,
+                 len(timings.sentences), len(timings.chapters))
+        return selection
+
+
+def _synthesize(plan: NarrationPlan, selection: Selection, requested: str, story: Story,
+                ctx: BuildContext) -> tuple[Narration, Selection, tuple[str, ...]]:
+    """The plan spoken by the chosen engine; under `auto`, by the next one if it fails mid-way
+    (which is noted, for the manifest and the report)."""
+    from .synthesis import synthesize_plan
+    from .tts import EngineFailed, choose
+
+    failed: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    while True:
+        try:
+            return synthesize_plan(plan, selection.engine, selection.voice, ctx.cache, ctx.options.jobs,
+                                   ctx.progress), selection, notes
+        except EngineFailed as error:
+            failed += (selection.voice.engine,)
+            if requested != "auto" or not selection.fallbacks:
+                raise BuildError(f"narration {plan.lang}: {error}") from error
+            log.warning("narration %s: %s failed (%s); narrating with the next engine", plan.lang,
+                        selection.voice.engine, error)
+            notes += (f"{selection.voice.engine} failed while narrating ({error}); the next engine narrated",)
+            try:
+                selection = choose(plan.lang, requested, story.narration_for(plan.lang),
+                                   ctx.options.offline, skip=failed)
+            except EngineUnavailable as unavailable:
+                raise BuildError(f"narration {plan.lang}: {unavailable}") from unavailable
+
+
+def _tags(story: Story, lang: str, voice: Voice, narration: Narration, ctx: BuildContext) -> AudioTags:
+    import langcodes
+
+    from ..renditions import rendition
+    from .tags import AudioTags
+
+    cover = rendition(story.cover, ctx.cache, width=COVER_WIDTH, quality=80) if story.cover else None
+    return AudioTags(
+        title=story.article(lang).title, artist=story.publisher or ", ".join(story.authors),
+        language=langcodes.Language.get(lang).to_alpha3(), year=str(build_time(story).year),
+        rights=story.rights, comment=f"Synthetic narration: {voice.engine}, voice {voice.name} ({voice.version})",
+        cover_jpeg=cover.data if cover else None, cover_size=(cover.width, cover.height) if cover else (0, 0),
+        chapters=narration.chapters, rate=narration.rate)
+
+
+def _digest(story: Story, plan: NarrationPlan, voice: Voice) -> str:
+    """Everything one language's audio files are made from."""
+    return inputs_digest("audio", plan, voice, story.title, story.publisher, story.rights,
+                         story.cover.sha256 if story.cover else None, build_time(story).isoformat())
+
+
+def _paths(folder: Path, slug: str, lang: str) -> dict[str, Path]:
+    return {"mp3": folder / f"{slug}.{lang}.mp3", "opus": folder / f"{slug}.{lang}.opus",
+            "vtt": folder / f"{slug}.{lang}.vtt", "timings": timings_path(folder, slug, lang)}

@@ -1,0 +1,98 @@
+"""Tags of the narration files: ID3v2.3 for MP3 (with CHAP/CTOC chapters), Vorbis comments for Opus."""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+
+from ...text.timings import ChapterTiming
+from .vtt import timestamp
+
+
+@dataclass(frozen=True)
+class AudioTags:
+    title: str
+    artist: str  # the publisher
+    language: str  # ISO 639-2 (TLAN): eng, spa
+    year: str
+    rights: str
+    comment: str  # which engine and voice speak
+    cover_jpeg: bytes | None
+    cover_size: tuple[int, int]
+    chapters: tuple[ChapterTiming, ...]
+    rate: int
+
+
+def tag_mp3(mp3: bytes, tags: AudioTags) -> bytes:
+    """`mp3` with an ID3v2.3 tag in front: title, artist, language, cover, comment, chapters."""
+    from mutagen.id3 import (
+        APIC,
+        CHAP,
+        COMM,
+        CTOC,
+        ID3,
+        TCOP,
+        TIT2,
+        TLAN,
+        TPE1,
+        TYER,
+        CTOCFlags,
+    )
+
+    frames = ID3()
+    frames.add(TIT2(encoding=3, text=tags.title))
+    frames.add(TPE1(encoding=3, text=tags.artist))
+    frames.add(TLAN(encoding=3, text=tags.language))
+    frames.add(TYER(encoding=3, text=tags.year))
+    if tags.rights:
+        frames.add(TCOP(encoding=3, text=tags.rights))
+    frames.add(COMM(encoding=3, lang=tags.language, desc="", text=tags.comment))
+    if tags.cover_jpeg:
+        frames.add(APIC(encoding=3, mime="image/jpeg", type=3, desc="Cover", data=tags.cover_jpeg))
+    ids = [f"ch{number}" for number in range(1, len(tags.chapters) + 1)]
+    for element_id, chapter in zip(ids, tags.chapters):
+        frames.add(CHAP(element_id=element_id, start_time=_ms(chapter.begin, tags.rate),
+                        end_time=_ms(chapter.end, tags.rate),
+                        sub_frames=[TIT2(encoding=3, text=chapter.title)]))
+    frames.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+                    sub_frames=[TIT2(encoding=3, text=tags.title)]))
+    buffer = io.BytesIO(mp3)
+    frames.save(buffer, v2_version=3, padding=lambda info: 0)
+    return buffer.getvalue()
+
+
+def tag_opus(opus: bytes, tags: AudioTags) -> bytes:
+    """`opus` with Vorbis comments: the same fields, chapters as CHAPTERnnn / CHAPTERnnnNAME."""
+    from mutagen.oggopus import OggOpus
+
+    buffer = io.BytesIO(opus)
+    stream = OggOpus(buffer)
+    stream.delete(buffer)
+    comments = {"TITLE": tags.title, "ARTIST": tags.artist, "LANGUAGE": tags.language, "DATE": tags.year,
+                "COMMENT": tags.comment}
+    if tags.rights:
+        comments["COPYRIGHT"] = tags.rights
+    for number, chapter in enumerate(tags.chapters, 1):
+        comments[f"CHAPTER{number:03d}"] = timestamp(chapter.begin, tags.rate)
+        comments[f"CHAPTER{number:03d}NAME"] = chapter.title
+    if tags.cover_jpeg:
+        comments["METADATA_BLOCK_PICTURE"] = _flac_picture(tags.cover_jpeg, tags.cover_size)
+    for key, value in comments.items():
+        stream.tags[key] = [value]
+    stream.save(buffer, padding=lambda info: 0)
+    return buffer.getvalue()
+
+
+def _ms(samples: int, rate: int) -> int:
+    return round(samples * 1000 / rate)
+
+
+def _flac_picture(jpeg: bytes, size: tuple[int, int]) -> str:
+    from mutagen.flac import Picture
+
+    picture = Picture()
+    picture.type, picture.mime, picture.desc = 3, "image/jpeg", "Cover"
+    picture.width, picture.height, picture.depth = size[0], size[1], 24
+    picture.data = jpeg
+    return base64.b64encode(picture.write()).decode("ascii")

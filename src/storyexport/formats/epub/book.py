@@ -1,0 +1,133 @@
+"""One language's EPUB assembled with ebooklib from our documents, images, overlays and metadata."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from ebooklib import epub
+from lxml import etree
+
+from ...errors import BuildError
+from ...model import Article, Story
+from ...store.cache import Cache
+from ...store.clock import build_time, zip_time
+from ...text.labels import label
+from ...text.narration_plan import NarrationPlan
+from ...text.render import RenderTarget, render_article
+from .audio import RecordedNarration
+from .documents import STYLESHEET, cover_document, story_document
+from .facts import BookFacts, Narration, book_facts
+from .images import BookImage, book_images, image_markup
+from .metadata import access_modes, book_identifier, dublin_core, media_properties
+from .nav import COVER, NAV, STORY, TocEntry, nav_document, toc_entries
+from .overlays import Overlay, media_overlay, sentence_clips
+from .writer import epub_bytes
+from .xml import XML_LANG
+
+OVERLAY_ID, OVERLAY_FILE = "overlay-story", "overlays/story.smil"
+
+
+class _Document(epub.EpubHtml):
+    """A content document written exactly as we made it (ebooklib would re-parse it as HTML)."""
+
+    def get_content(self, default=None) -> bytes:
+        return self.content
+
+
+def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | None, cache: Cache) -> bytes:
+    """The EPUB of one language, narrated when `recorded` is given."""
+    article = story.article(plan.lang)
+    images = book_images([*([story.cover] if story.cover else []), *(f.photo for f in article.figures())], cache)
+    target = RenderTarget(name="epub", notes="epub", xml_lang=True, image=image_markup(images))
+    story_xhtml = story_document(story, render_article(story, article, plan, target), article.title)
+    audio_href = f"audio/{story.slug}.{plan.lang}.mp3"
+    overlay = _overlay(article, plan, recorded, story_xhtml, audio_href) if recorded else None
+    narration = Narration(recorded.narrator, overlay.duration_ms) if recorded and overlay else None
+    book = epub.EpubBook()
+    _describe(book, story, article, book_facts(story, article, narration))
+    _add_documents(book, story, article, images, story_xhtml)
+    _add_images(book, story, images)
+    if recorded and overlay:
+        _add_narration(book, recorded, overlay, audio_href)
+    name = f"{story.slug}.{article.lang}.epub"
+    return epub_bytes(book, build_time(story), zip_time(story), name)
+
+
+def _overlay(article: Article, plan: NarrationPlan, recorded: RecordedNarration, story_xhtml: bytes,
+             audio_href: str) -> Overlay:
+    ids = set(etree.fromstring(story_xhtml).xpath("//@id"))
+    if missing := [s.id for s in plan.sentences if s.id not in ids]:
+        raise BuildError(f"narrated sentences {', '.join(missing[:5])} are not in the {article.lang} text; "
+                         "this is a bug in storyexport, re-run with --traceback and report it")
+    clips = sentence_clips(plan, recorded.timings)
+    return media_overlay(article, clips, f"../{STORY}", f"../{audio_href}")
+
+
+def _describe(book: epub.EpubBook, story: Story, article: Article, facts: BookFacts) -> None:
+    book.set_identifier(book_identifier(story, article.lang))
+    book.set_title(article.title)
+    book.set_language(article.lang)
+    creators = 0
+    for name, value, lang in dublin_core(story, article.lang):
+        if name == "creator":
+            creators += 1
+            book.add_author(value, uid=f"creator-{creators}")
+        else:
+            book.add_metadata("DC", name, value, {XML_LANG: lang} if lang else {})
+    for prop, value in access_modes(facts):
+        book.add_metadata(None, "meta", value, {"property": prop})
+
+
+def _add_documents(book: epub.EpubBook, story: Story, article: Article, images: dict[str, BookImage],
+                   story_xhtml: bytes) -> None:
+    css = resources.files("storyexport").joinpath("templates/epub/book.css").read_bytes()
+    book.add_item(epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css", content=css))
+    nav = book.add_item(epub.EpubNav(uid="nav", file_name=NAV, title=label(article.lang, "contents")))
+    nav.content = nav_document(article, story.cover is not None)
+    book.add_item(epub.EpubNcx())
+    spine: list = [nav]
+    if story.cover:
+        cover_image = images[story.cover.src]
+        cover = book.add_item(_Document(uid="cover", file_name=COVER, title=label(article.lang, "cover")))
+        cover.content = cover_document(article.lang, article.title, cover_image, _cover_alt(story, article))
+        spine.insert(0, cover)
+    text = book.add_item(_Document(uid="story", file_name=STORY, title=article.title))
+    text.content = story_xhtml
+    spine.append(text)
+    book.spine = spine
+    book.toc = [_ncx_link(entry, f"toc-{n}") for n, entry in enumerate(toc_entries(article), start=1)]
+
+
+def _add_images(book: epub.EpubBook, story: Story, images: dict[str, BookImage]) -> None:
+    """Every image once; the cover's (which a figure may share) marked as the cover image."""
+    for number, image in enumerate(images.values(), start=1):
+        is_cover = story.cover is not None and image is images[story.cover.src]
+        kind = epub.EpubCover if is_cover else epub.EpubImage
+        item = kind(uid="cover-image" if is_cover else f"image-{number}", file_name=image.href)
+        item.media_type, item.content = image.media_type, image.data
+        book.add_item(item)
+    if story.cover:
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # for EPUB 2 readers
+
+
+def _ncx_link(entry: TocEntry, uid: str) -> epub.Link | tuple[epub.Link, list]:
+    """The EPUB 2 table of contents (toc.ncx) entry for one navigation entry and its children."""
+    link = epub.Link(entry.href, entry.title, uid)
+    if not entry.children:
+        return link
+    return (link, [_ncx_link(child, f"{uid}-{n}") for n, child in enumerate(entry.children, start=1)])
+
+
+def _cover_alt(story: Story, article: Article) -> str:
+    """The cover photo's alt text when the story shows it as a figure, else what the cover is."""
+    shown = [f for f in article.figures() if story.cover and f.photo.src == story.cover.src and not f.decorative]
+    return shown[0].alt if shown else f"{label(article.lang, 'cover')}: {article.title}"
+
+
+def _add_narration(book: epub.EpubBook, recorded: RecordedNarration, overlay: Overlay, audio_href: str) -> None:
+    book.get_item_with_id("story").media_overlay = OVERLAY_ID
+    book.add_item(epub.EpubSMIL(uid=OVERLAY_ID, file_name=OVERLAY_FILE, content=overlay.smil))
+    book.add_item(epub.EpubItem(uid="narration", file_name=audio_href,
+                                media_type="audio/mpeg", content=recorded.audio))
+    for prop, value, refines in media_properties(recorded.narrator, {OVERLAY_ID: overlay.duration_ms}):
+        book.add_metadata(None, "meta", value, {"property": prop, **({"refines": refines} if refines else {})})

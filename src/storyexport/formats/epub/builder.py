@@ -1,0 +1,49 @@
+"""The EPUB builder: one EPUB 3 per language, with media overlays when the narration matches the text."""
+
+from __future__ import annotations
+
+import logging
+
+from ...errors import BuildError, OutputError
+from ...model import Story
+from ...store.clock import build_time
+from ...store.freshness import Freshness, inputs_digest
+from ...store.output import write_bytes
+from ...text.narration_plan import narration_plan
+from .. import BuildContext, Output
+
+log = logging.getLogger(__name__)
+
+
+class EpubBuilder:
+    name = "epub"
+    description = "EPUB 3 per language with synchronized read-aloud"
+    needs = ("audio",)  # media overlays use the narration timings
+
+    def build(self, story: Story, ctx: BuildContext) -> list[Output]:
+        from .audio import find_narration
+
+        outputs, fresh = [], Freshness(ctx.cache, ctx.folder)
+        languages = ctx.languages(story)
+        for done, lang in enumerate(languages):
+            ctx.progress("epub", done, len(languages))
+            plan = narration_plan(story, lang)
+            recorded = find_narration(ctx.folder, story, plan) if ctx.options.narration else None
+            path = ctx.folder / f"{story.slug}.{lang}.epub"
+            digest = inputs_digest("epub", story, lang, build_time(story).isoformat(),
+                                   recorded.timings if recorded else None, recorded.audio if recorded else None)
+            if not fresh.unchanged(f"epub.{lang}", digest, [path]):
+                from .book import (
+                    make_epub,  # ebooklib and lxml load only when a book is made
+                )
+
+                try:
+                    write_bytes(path, make_epub(story, plan, recorded, ctx.cache))
+                except OutputError as exc:
+                    raise BuildError(str(exc)) from exc
+                fresh.record(f"epub.{lang}", digest, [path])
+                log.debug("%s: wrote %s (%s)", story.slug, path.name, "narrated" if recorded else "text only")
+            outputs.append(Output(path, lang, {"narrated": recorded is not None,
+                                               "narrator": recorded.narrator if recorded else None}))
+        ctx.progress("epub", len(languages), len(languages))
+        return outputs

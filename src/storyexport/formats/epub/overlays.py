@@ -1,0 +1,96 @@
+"""EPUB 3 media overlays: one SMIL per content document, a <par> per narrated sentence.
+
+Each sentence's clip runs from its first sample to the first sample of the next sentence (the
+last one to the end of the audio), so the clips tile the narration: reading systems play it
+without gaps, the pauses between sentences are kept, and the durations add up exactly. All
+times are whole milliseconds, rounded down once per boundary, so a clip's end is the next clip's
+begin and the per-document durations sum to the book's total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby, pairwise
+
+from markupsafe import Markup
+
+from ...errors import BuildError
+from ...model import Article, Figure
+from ...text.narration_plan import NarrationPlan, Sentence, block_paths
+from ...text.timings import NarrationTimings
+
+SMIL_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+             '<smil xmlns="http://www.w3.org/ns/SMIL" xmlns:epub="http://www.idpf.org/2007/ops" '
+             'version="3.0">\n<body>\n')
+ACTIVE_CLASS = "-epub-media-overlay-active"
+
+
+@dataclass(frozen=True)
+class Clip:
+    sentence: Sentence
+    begin_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """One content document's media overlay: its SMIL text and how long it plays."""
+
+    smil: bytes
+    duration_ms: int
+    clips: tuple[Clip, ...]
+
+
+def clock(ms: int) -> str:
+    """A SMIL full clock value: 0:01:02.345."""
+    seconds, millis = divmod(ms, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def sentence_clips(plan: NarrationPlan, timings: NarrationTimings) -> tuple[Clip, ...]:
+    """Every sentence with its clip; BuildError when the timings cannot be right."""
+    spoken = timings.sentences
+    if not spoken:
+        raise BuildError(f"the {timings.lang} narration timings list no sentences; rebuild the audio")
+    starts = [t.begin for t in spoken] + [timings.samples]
+    if starts[0] < 0 or spoken[-1].end > timings.samples or any(
+            later <= earlier for earlier, later in pairwise(starts)):
+        raise BuildError(f"the {timings.lang} narration timings are out of order or run past the audio; "
+                         "rebuild the audio (storyexport audio)")
+    ms = [sample * 1000 // timings.sample_rate for sample in starts]  # floored: never past the audio
+    return tuple(Clip(sentence, ms[i], ms[i + 1]) for i, sentence in enumerate(plan.sentences))
+
+
+def _group(sentence: Sentence, figures: dict[tuple[int, ...], Figure]) -> tuple[str, str] | None:
+    """The escapable or skippable structure a sentence belongs to: (epub:type, element id)."""
+    anchor = sentence.anchor
+    if anchor.part in ("alt", "caption", "credit") and anchor.path in figures:
+        return "figure", figures[anchor.path].id
+    if anchor.part == "note":
+        return "footnote", f"fn-{anchor.path[0]}"
+    return None
+
+
+def media_overlay(article: Article, clips: tuple[Clip, ...], text_href: str, audio_href: str) -> Overlay:
+    """The SMIL for the content document at `text_href` (hrefs relative to the SMIL file)."""
+    figures = {path: block for path, block in block_paths(article.blocks) if isinstance(block, Figure)}
+    parts = [Markup('<seq id="seq-body" epub:textref="{}" epub:type="bodymatter">\n').format(text_href)]
+    for group, members in groupby(clips, key=lambda clip: _group(clip.sentence, figures)):
+        pars = Markup("").join(_par(clip, text_href, audio_href) for clip in members)
+        if group is None:
+            parts.append(pars)
+        else:
+            kind, element_id = group
+            parts.append(Markup('<seq epub:textref="{0}#{1}" epub:type="{2}">\n{3}</seq>\n').format(
+                text_href, element_id, kind, pars))
+    parts.append(Markup("</seq>\n"))
+    smil = SMIL_HEAD + "".join(parts) + "</body>\n</smil>\n"
+    return Overlay(smil.encode("utf-8"), clips[-1].end_ms - clips[0].begin_ms if clips else 0, clips)
+
+
+def _par(clip: Clip, text_href: str, audio_href: str) -> Markup:
+    return Markup('<par id="par-{0}"><text src="{1}#{0}"/>'
+                  '<audio src="{2}" clipBegin="{3}" clipEnd="{4}"/></par>\n').format(
+        clip.sentence.id, text_href, audio_href, clock(clip.begin_ms), clock(clip.end_ms))

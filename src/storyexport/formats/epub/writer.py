@@ -1,0 +1,88 @@
+"""ebooklib's EPUB writer made reproducible and strict: fixed zip entries, our own nav, errors raised.
+
+ebooklib 0.20 stamps zip entries with the wall clock, writes a generator meta, builds a nav
+whose page-list picks up every element with an epub:type, and swallows write errors. This
+writer fixes the entry dates and attributes, serves the navigation document we made, adds
+xml:lang to the package, and turns any failure (or a value ebooklib only logs and drops) into BuildError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections import Counter
+
+from ebooklib import epub
+from lxml import etree
+
+from ...errors import BuildError
+from .xml import XML_LANG
+
+UNIX = 3  # ZipInfo.create_system: the same on every platform
+FILE_MODE = 0o644 << 16
+
+
+class _FixedZip(zipfile.ZipFile):
+    """A ZipFile whose entries all carry one date, fixed attributes, and mimetype stored."""
+
+    date_time: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
+
+    def writestr(self, name, data, compress_type=None, compresslevel=None):
+        if isinstance(name, str):
+            info = zipfile.ZipInfo(name, date_time=self.date_time)
+            info.create_system, info.external_attr = UNIX, FILE_MODE
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            name = info
+        super().writestr(name, data, compress_type=compress_type, compresslevel=compresslevel)
+
+
+class ReproducibleWriter(epub.EpubWriter):
+    def __init__(self, book: epub.EpubBook, modified: dt.datetime, zip_time: tuple[int, int, int, int, int, int]):
+        self.buffer = io.BytesIO()
+        super().__init__(self.buffer, book, {"mtime": modified.astimezone(dt.timezone.utc), "compresslevel": 9})
+        self.zip_time = zip_time
+
+    def write(self) -> None:
+        self.out = _FixedZip(self.file_name, "w", zipfile.ZIP_DEFLATED, compresslevel=self.options["compresslevel"])
+        self.out.date_time = self.zip_time
+        self.out.writestr("mimetype", "application/epub+zip")
+        self._write_container()
+        self._write_opf()
+        self._write_items()
+        self.out.close()
+
+    def _get_nav(self, item: epub.EpubNav) -> bytes:
+        return item.content  # made by epub.nav, not ebooklib's (its page-list lists every epub:type)
+
+    def _write_opf_file(self, root) -> None:
+        root.set(XML_LANG, self.book.language)
+        super()._write_opf_file(root)
+
+
+def _check_metadata(book: epub.EpubBook, data: bytes, name: str) -> None:
+    """Every metadata value we gave must be in the written OPF: ebooklib logs and drops a value it
+    cannot write (e.g. one with a character XML forbids) instead of failing."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        opf = etree.fromstring(archive.read(f"{book.FOLDER_NAME}/content.opf"))
+    written = Counter(el.text or "" for el in opf.find("{http://www.idpf.org/2007/opf}metadata")
+                      if el.get("property") != "dcterms:modified")
+    wanted = Counter(value or "" for names in book.metadata.values() for values in names.values()
+                     for value, _ in values)
+    if missing := wanted - written:
+        raise BuildError(f"could not write {name}: its metadata lost {', '.join(map(repr, missing))}")
+
+
+def epub_bytes(book: epub.EpubBook, modified: dt.datetime, zip_time: tuple[int, int, int, int, int, int],
+               name: str) -> bytes:
+    """The finished EPUB container; BuildError (naming `name`) when ebooklib fails in any way."""
+    book.metadata.get(epub.NAMESPACES["OPF"], {}).pop("generator", None)  # names ebooklib's version
+    writer = ReproducibleWriter(book, modified, zip_time)
+    try:
+        writer.process()
+        writer.write()
+    except (OSError, ValueError, zipfile.LargeZipFile, etree.LxmlError, epub.EpubException) as exc:
+        raise BuildError(f"could not write {name}: {exc}") from exc
+    data = writer.buffer.getvalue()
+    _check_metadata(book, data, name)
+    return data

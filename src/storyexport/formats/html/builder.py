@@ -1,0 +1,110 @@
+"""The accessible web page per language: html/index.html (primary) and html/<lang>/index.html.
+
+The html/ folder is self-contained for upload: the pages, their stylesheet and script, the
+photos' web copies and, when the narration exists, its audio and captions.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ...model import Story
+from ...store.clock import build_time
+from ...store.freshness import Freshness, inputs_digest
+from ...store.manifest import sha256_file
+from ...store.output import write_bytes
+from ...text.narration_plan import narration_plan
+from .. import BuildContext, Output
+
+if TYPE_CHECKING:
+    from .player import Narration
+
+log = logging.getLogger(__name__)
+HTML_FOLDER = "html"
+
+
+class HtmlBuilder:
+    name: ClassVar[str] = "html"
+    description: ClassVar[str] = "accessible web page per language, with images and narration player"
+    needs: ClassVar[tuple[str, ...]] = ("audio",)  # the player uses the narration timings
+
+    def build(self, story: Story, ctx: BuildContext) -> list[Output]:
+        from .player import find_narration
+
+        languages = ctx.languages(story)
+        narrations = {lang: find_narration(story, lang, narration_plan(story, lang), ctx.folder)
+                      for lang in languages}
+        copied = [(name, sha256_file(ctx.folder / name)) for n in narrations.values() if n for name in n.copies()]
+        digest = inputs_digest("html", story, languages, build_time(story).isoformat(),
+                               list(narrations.values()), copied)
+        fresh = Freshness(ctx.cache, ctx.folder)
+        if (written := fresh.replay("html", digest)) is not None:
+            return [Output(path, lang) for path, lang in written]
+        outputs = self._write(story, ctx, languages, narrations)
+        fresh.record("html", digest, [o.path for o in outputs], {o.path: o.lang for o in outputs})
+        return outputs
+
+    def _write(self, story: Story, ctx: BuildContext, languages: tuple[str, ...],
+               narrations: dict[str, Narration | None]) -> list[Output]:
+        from .page import (
+            ASSETS_FOLDER,
+            SCRIPT,
+            STYLESHEET,
+            asset,
+            page_path,
+            render_page,
+        )
+        from .pictures import IMAGES_FOLDER, Pictures
+        from .player import AUDIO_FOLDER
+
+        folder = _Folder(ctx.folder / HTML_FOLDER)
+        pictures = Pictures(ctx.cache)
+        narrated = False
+        for done, lang in enumerate(languages):
+            ctx.progress("html", done, len(languages))
+            plan = narration_plan(story, lang)
+            narration = narrations[lang]
+            page = render_page(story, lang, plan, pictures, narration)
+            folder.write(page_path(story, lang), page.encode("utf-8"), lang, {"narration": narration is not None})
+            for name in narration.copies() if narration else ():
+                folder.write(f"{AUDIO_FOLDER}/{name}", (ctx.folder / name).read_bytes(), lang, {"copy_of": name})
+            narrated = narrated or narration is not None
+        for picture_set in pictures.sets.values():
+            for image in picture_set.files():
+                folder.write(f"{IMAGES_FOLDER}/{image.name}", image.rendition.data, None,
+                             {"width": image.rendition.width, "height": image.rendition.height,
+                              "media_type": image.rendition.media_type})
+        for name in (STYLESHEET, SCRIPT) if narrated else (STYLESHEET,):
+            folder.write(f"{ASSETS_FOLDER}/{name}", asset(name), None, {})
+        if set(languages) == set(story.languages):
+            folder.remove_others()
+        ctx.progress("html", len(languages), len(languages))
+        return folder.outputs
+
+
+class _Folder:
+    """The html/ folder: writes files atomically, skipping those already up to date."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.outputs: list[Output] = []
+
+    def write(self, relative: str, data: bytes, lang: str | None, details: dict[str, Any]) -> None:
+        path = self.root / relative
+        if any(o.path == path for o in self.outputs):
+            return
+        if not (path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data):
+            write_bytes(path, data)
+        self.outputs.append(Output(path, lang, details))
+
+    def remove_others(self) -> None:
+        """Delete what an earlier build left in html/ that this build no longer writes."""
+        kept = {o.path for o in self.outputs}
+        for path in sorted(self.root.rglob("*"), reverse=True):
+            if path.is_file() and path not in kept:
+                log.debug("removing %s, which the page no longer uses", path.relative_to(self.root))
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()

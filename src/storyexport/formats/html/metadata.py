@@ -1,0 +1,133 @@
+"""What a page tells machines: schema.org Article JSON-LD and Open Graph (for link previews)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import langcodes
+from markupsafe import Markup
+
+from ...model import Article, Story
+from .pictures import IMAGES_FOLDER, WebImage
+from .player import AUDIO_FOLDER, Narration
+
+
+@dataclass(frozen=True)
+class PageVersion:
+    """One language's page, as the other pages link to it."""
+
+    lang: str
+    path: str  # from html/: "index.html", "es/index.html"
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """Everything about one language's page that its metadata reports."""
+
+    story: Story
+    article: Article
+    version: PageVersion
+    others: tuple[PageVersion, ...]  # the other languages' pages
+    root: str  # from this page back to html/: "" or "../"
+    cover: WebImage | None
+    cover_alt: str
+    narration: Narration | None
+
+    def address(self, path: str) -> str:
+        """A file under html/ as metadata names it: absolute when the story has a `url` (the
+        address of the html/ folder), else relative to this page."""
+        if not self.story.url:
+            return self.root + path
+        return (self.story.url if self.story.url.endswith("/") else self.story.url + "/") + path
+
+    def page_address(self, version: PageVersion) -> str:
+        return self.address(version.path.removesuffix("index.html") if self.story.url else version.path)
+
+    @property
+    def cover_address(self) -> str:
+        return self.address(f"{IMAGES_FOLDER}/{self.cover.name}") if self.cover else ""
+
+
+def script_json(data: Any) -> Markup:
+    """JSON safe inside a <script> element: no "</script>" or "<!--" can close or confuse it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def json_ld(page: PageFacts) -> Markup:
+    story, article = page.story, page.article
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "Article", "headline": article.title,
+        "description": article.description or None, "inLanguage": article.lang,
+        "url": page.page_address(page.version) if story.url else None, "identifier": story.identifier,
+        "datePublished": story.date.isoformat() if story.date else None,
+        "author": [_author(a, story.publisher) for a in story.authors] or None,
+        "publisher": {"@type": "Organization", "name": story.publisher} if story.publisher else None,
+        "copyrightNotice": story.rights or None, "keywords": list(story.subjects) or None,
+        "image": _image(page), "audio": _audio(page),
+        "workTranslation" if article.lang == story.lang else "translationOfWork":
+            [{"@type": "Article", "inLanguage": o.lang, "url": page.page_address(o)} for o in page.others] or None,
+    }
+    data.update(_accessibility(article, page.narration))
+    return script_json({key: value for key, value in data.items() if value is not None})
+
+
+def _author(name: str, publisher: str) -> dict[str, str]:
+    # an author named like the publisher, or an acronym such as "IOM", is an organisation
+    kind = "Organization" if name == publisher or (name.isupper() and " " not in name) else "Person"
+    return {"@type": kind, "name": name}
+
+
+def _image(page: PageFacts) -> dict[str, Any] | None:
+    if not page.cover:
+        return None
+    return {"@type": "ImageObject", "url": page.cover_address, "width": page.cover.rendition.width,
+            "height": page.cover.rendition.height}
+
+
+def _audio(page: PageFacts) -> list[dict[str, Any]] | None:
+    if not page.narration:
+        return None
+    return [{"@type": "AudioObject", "contentUrl": page.address(f"{AUDIO_FOLDER}/{file.name}"),
+             "encodingFormat": file.media_type.split(";")[0], "contentSize": f"{file.size} B",
+             "duration": f"PT{round(page.narration.duration)}S", "inLanguage": page.article.lang}
+            for file in page.narration.files]
+
+
+def _accessibility(article: Article, narration: Narration | None) -> dict[str, Any]:
+    figures = [f for f in article.figures() if not f.decorative]
+    features = ["structuralNavigation", "readingOrder", "displayTransformability"]
+    features += ["alternativeText"] if figures else []
+    features += ["longDescription"] if any(f.long_description for f in figures) else []
+    features += ["captions"] if narration and narration.captions else []
+    features += ["synchronizedAudioText"] if narration else []
+    modes = ["textual"] + (["visual"] if figures else []) + (["auditory"] if narration else [])
+    return {"accessMode": modes, "accessModeSufficient": [{"@type": "ItemList", "itemListElement": ["textual"]}],
+            "accessibilityFeature": features, "accessibilityHazard": ["none"]}
+
+
+def og_locale(lang: str) -> str:
+    """Open Graph's language_TERRITORY form: en -> en_US, es -> es_ES."""
+    language = langcodes.Language.get(lang).maximize()
+    return f"{language.language}_{language.territory}" if language.territory else str(language.language)
+
+
+def open_graph(page: PageFacts) -> list[tuple[str, str]]:
+    """(property, content) pairs for <meta property=...>."""
+    story, article = page.story, page.article
+    tags = [("og:type", "article"), ("og:title", article.title), ("og:locale", og_locale(article.lang))]
+    tags += [("og:locale:alternate", og_locale(o.lang)) for o in page.others]
+    tags += [("og:description", article.description)] if article.description else []
+    tags += [("og:site_name", story.publisher)] if story.publisher else []
+    tags += [("og:url", page.page_address(page.version))] if story.url else []
+    if page.cover:
+        rendition = page.cover.rendition
+        tags += [("og:image", page.cover_address), ("og:image:type", rendition.media_type),
+                 ("og:image:width", str(rendition.width)), ("og:image:height", str(rendition.height))]
+        tags += [("og:image:alt", page.cover_alt)] if page.cover_alt else []
+    tags += [("article:published_time", story.date.isoformat())] if story.date else []
+    tags += [("article:author", author) for author in story.authors]
+    tags += [("article:tag", subject) for subject in story.subjects]
+    return tags

@@ -1,0 +1,80 @@
+"""The pdf builder: per language, `<slug>.<lang>.print.pdf` (PDF/X-4) and `<slug>.<lang>.pdf` (PDF/UA-1).
+
+A PDF whose inputs did not change is not made again (and WeasyPrint is not even imported); its
+details (pages, preflight, language tagging) come back from the cache with it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any, ClassVar
+
+from ...errors import BuildError
+from ...model import Story
+from ...store.cache import Cache, cache_key
+from ...store.clock import build_time
+from ...store.freshness import Freshness, inputs_digest
+from ...store.output import write_bytes
+from .. import BuildContext, Output
+from .editions import EDITIONS, Edition
+from .preflight import warn_low_resolution
+
+log = logging.getLogger(__name__)
+INSTALL_HINT = ("install it with `pip install weasyprint` and its Pango libraries "
+                "(Debian: apt install libpango-1.0-0 libpangoft2-1.0-0)")
+
+
+class PdfBuilder:
+    name: ClassVar[str] = "pdf"
+    description: ClassVar[str] = "print PDF (bleed, crop marks, PDF/X-4) and tagged PDF/UA-1 per language"
+    needs: ClassVar[tuple[str, ...]] = ()
+
+    def build(self, story: Story, ctx: BuildContext) -> list[Output]:
+        freshness = Freshness(ctx.cache, ctx.folder)
+        jobs = [(lang, edition) for lang in ctx.languages(story) for edition in EDITIONS]
+        outputs = []
+        for done, (lang, edition) in enumerate(jobs):
+            ctx.progress("pdf", done, len(jobs))
+            path = ctx.folder / edition.file_name(story, lang)
+            unit, digest = f"pdf.{lang}.{edition.name}", pdf_inputs(story, lang, edition)
+            details = _cached_details(ctx.cache, digest)
+            if details is None or not freshness.unchanged(unit, digest, [path]):
+                details = _make(story, lang, edition, ctx)
+                freshness.record(unit, digest, [path])
+                ctx.cache.put(cache_key("pdf-details", digest), json.dumps(details).encode(), kind="pdf-details")
+            warn_low_resolution(details.get("preflight", []), path.name)
+            outputs.append(Output(path, lang, details))
+        ctx.progress("pdf", len(jobs), len(jobs))
+        return outputs
+
+
+def pdf_inputs(story: Story, lang: str, edition: Edition) -> str:
+    """Everything one PDF is made from: its article, the story's metadata, photos, dates, WeasyPrint."""
+    return inputs_digest("pdf", edition.variant, lang, story.slug, story.article(lang), story.authors,
+                         story.publisher, story.rights, story.subjects, story.identifier, story.date,
+                         story.cover, story.print, build_time(story).isoformat(), _weasyprint_version())
+
+
+def _weasyprint_version() -> str:
+    try:
+        return version("weasyprint")
+    except PackageNotFoundError:
+        raise BuildError(f"WeasyPrint, which makes the PDFs, is not installed; {INSTALL_HINT}") from None
+
+
+def _cached_details(cache: Cache, digest: str) -> dict[str, Any] | None:
+    hit = cache.get(cache_key("pdf-details", digest), kind="pdf-details")
+    return json.loads(hit[0]) if hit else None
+
+
+def _make(story: Story, lang: str, edition: Edition, ctx: BuildContext) -> dict[str, Any]:
+    try:
+        from .writer import make_pdf
+    except (ImportError, OSError) as exc:  # WeasyPrint missing, or Pango not installed
+        raise BuildError(f"cannot load WeasyPrint ({exc}); {INSTALL_HINT}") from exc
+    made = make_pdf(story, lang, edition, ctx.cache)
+    path = write_bytes(ctx.folder / edition.file_name(story, lang), made.data)
+    log.debug("wrote %s (%d pages)", path.name, made.details["pages"])
+    return made.details

@@ -1,0 +1,129 @@
+"""Published copies of a photo: upright, sRGB (or the print CMYK profile), resized, no metadata.
+
+Every format gets its images from here, so none of them can leak GPS, camera or comment data:
+the pixels are copied into a fresh image and nothing of the original's `info` is saved.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageCms, ImageOps
+
+from ..model import Photo
+from ..store.cache import Cache, cache_key
+
+log = logging.getLogger(__name__)
+RENDITION_VERSION = 1  # bump when the recipe changes, so cached renditions are remade
+BUNDLED_CMYK_PROFILE = Path(__file__).resolve().parents[1] / "assets" / "icc" / "default_cmyk.icc"
+CMYK_PROFILE_CANDIDATES = (
+    BUNDLED_CMYK_PROFILE,
+    Path("/usr/share/color/icc/ghostscript/default_cmyk.icc"),
+    Path("/usr/share/ghostscript/iccprofiles/default_cmyk.icc"),
+)
+
+
+@dataclass(frozen=True)
+class Rendition:
+    data: bytes
+    width: int
+    height: int
+    format: str  # JPEG, WEBP, AVIF, PNG
+    media_type: str
+    extension: str
+
+
+MEDIA = {"JPEG": ("image/jpeg", ".jpg"), "WEBP": ("image/webp", ".webp"), "AVIF": ("image/avif", ".avif"),
+         "PNG": ("image/png", ".png")}
+
+
+def cmyk_profile() -> Path | None:
+    """The freely licensed CMYK profile: Ghostscript's, bundled in assets/icc (else Debian's libgs-common)."""
+    return next((p for p in CMYK_PROFILE_CANDIDATES if p.is_file()), None)
+
+
+@lru_cache(maxsize=1)
+def _srgb() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def has_alpha(photo: Photo) -> bool:
+    with Image.open(photo.file) as image:
+        return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+
+
+def to_srgb(image: Image.Image) -> Image.Image:
+    """Upright pixels in sRGB (alpha kept), through the image's own ICC profile when it has one."""
+    image = ImageOps.exif_transpose(image)
+    icc = image.info.get("icc_profile")
+    alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    if image.mode not in ("RGB", "RGBA", "CMYK", "L"):
+        image = image.convert("RGBA" if alpha else "RGB")
+    if image.mode == "L":
+        image = image.convert("RGB")
+    source = None
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        except (OSError, ImageCms.PyCMSError):
+            log.warning("ignoring an unreadable ICC profile")
+    if source is None and image.mode == "CMYK" and (profile := cmyk_profile()):
+        source = ImageCms.getOpenProfile(str(profile))
+    if source is not None:
+        output_mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        try:
+            return ImageCms.profileToProfile(image, source, _srgb(), outputMode=output_mode)
+        except ImageCms.PyCMSError:
+            log.warning("could not apply an image's ICC profile; converting without it")
+    return image if image.mode in ("RGB", "RGBA") else image.convert("RGB")
+
+
+def to_cmyk(image: Image.Image, profile: Path) -> Image.Image:
+    """sRGB pixels into the print profile (relative colorimetric), alpha flattened on white."""
+    if image.mode == "RGBA":
+        flat = Image.new("RGB", image.size, "white")
+        flat.paste(image, mask=image.getchannel("A"))
+        image = flat
+    transform = ImageCms.buildTransform(_srgb(), ImageCms.getOpenProfile(str(profile)), "RGB", "CMYK",
+                                        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+    return ImageCms.applyTransform(image, transform)
+
+
+def rendition(photo: Photo, cache: Cache, *, width: int | None = None, image_format: str = "JPEG",
+              quality: int = 82, cmyk: Path | None = None) -> Rendition:
+    """A clean copy of `photo`, at most `width` pixels wide (never enlarged), cached by content."""
+    profile_digest = cache_key(cmyk.read_bytes()) if cmyk else None
+    key = cache_key("rendition", RENDITION_VERSION, photo.sha256, width, image_format, quality, profile_digest)
+    media_type, extension = MEDIA[image_format]
+    if hit := cache.get(key, kind="rendition"):
+        data, info = hit
+        return Rendition(data, info["width"], info["height"], image_format, media_type, extension)
+    with Image.open(photo.file) as original:
+        image = to_srgb(original)
+    if width and width < image.width:
+        image = image.resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS)
+    if cmyk:
+        image = to_cmyk(image, cmyk)
+    data = _encode(image, image_format, quality)
+    cache.put(key, data, {"width": image.width, "height": image.height}, kind="rendition")
+    return Rendition(data, image.width, image.height, image_format, media_type, extension)
+
+
+def _encode(image: Image.Image, image_format: str, quality: int) -> bytes:
+    clean = Image.new(image.mode, image.size)  # a fresh image: nothing of the original's info survives
+    clean.putdata(image.getdata()) if image.mode == "P" else clean.paste(image)
+    if image_format == "JPEG" and clean.mode == "RGBA":
+        flat = Image.new("RGB", clean.size, "white")
+        flat.paste(clean, mask=clean.getchannel("A"))
+        clean = flat
+    buffer = io.BytesIO()
+    options: dict = {"JPEG": {"quality": quality, "optimize": True, "progressive": True},
+                     "WEBP": {"quality": quality, "method": 4},
+                     "AVIF": {"quality": quality, "speed": 8},
+                     "PNG": {"optimize": True}}[image_format]
+    clean.save(buffer, image_format, **options)
+    return buffer.getvalue()

@@ -1,0 +1,30 @@
+"""Which story files a command line's SOURCE arguments name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import UsageError
+
+DEFAULT_SOURCE = Path("source")
+STORY_FILE = "story.md"
+
+
+def find_stories(sources: list[Path]) -> list[Path]:
+    """Story files, in order: a file is itself; a folder is its story.md or its */story.md."""
+    found: list[Path] = []
+    for source in sources or [DEFAULT_SOURCE]:
+        if source.is_file():
+            found.append(source)
+        elif (source / STORY_FILE).is_file():
+            found.append(source / STORY_FILE)
+        elif source.is_dir():
+            stories = sorted(source.glob(f"*/{STORY_FILE}"))
+            if not stories:
+                raise UsageError(f"no story in {source}/: expected {source}/<slug>/{STORY_FILE}")
+            found.extend(stories)
+        else:
+            hint = " (run from the project folder, or name a story file or folder)" if not sources else ""
+            raise UsageError(f"{source} does not exist{hint}")
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    return [Path(p) for p in unique]

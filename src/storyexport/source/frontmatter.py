@@ -1,0 +1,252 @@
+"""The YAML front matter: parsed node by node so every problem has its line, then validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..errors import Problem
+from ..model import NarrationChoice, PrintSettings
+from ..text.languages import language_problem
+
+ENGINES = ("auto", "gtts", "piper", "kokoro", "espeak")
+PAGE_SIZES = ("A3", "A4", "A5", "A6", "B4", "B5", "letter", "legal", "ledger")
+LENGTH = r"\d+(?:\.\d+)?(?:mm|cm|in|pt)"
+TRIM = re.compile(rf"^(?:{'|'.join(PAGE_SIZES)}|{LENGTH} {LENGTH})$", re.IGNORECASE)
+MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+
+
+@dataclass(frozen=True)
+class TranslationInfo:
+    """The front matter's `translations.<lang>` entry."""
+
+    title: str
+    description: str
+    line: int
+
+
+@dataclass
+class FrontMatter:
+    """Validated front matter values, with the line of each key for later messages."""
+
+    title: str = ""
+    lang: str = ""
+    date: dt.date | None = None
+    authors: tuple[str, ...] = ()
+    publisher: str = ""
+    rights: str = ""
+    description: str = ""
+    subjects: tuple[str, ...] = ()
+    cover: str | None = None
+    print: PrintSettings = field(default_factory=PrintSettings)
+    translations: dict[str, TranslationInfo] = field(default_factory=dict)
+    narration: tuple[NarrationChoice, ...] = ()
+    identifier: str = ""
+    url: str = ""
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+class _Reader:
+    """Turns YAML nodes into values, recording a Problem (with its file line) for each bad one."""
+
+    def __init__(self, path: Path, first_line: int):
+        self.path = path
+        self.first_line = first_line
+        self.problems: list[Problem] = []
+
+    def line(self, node: yaml.Node) -> int:
+        return self.first_line + node.start_mark.line
+
+    def error(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(self.path, self.line(node), message))
+
+    def text(self, node: yaml.Node, key: str) -> str | None:
+        """A scalar taken as written: `lang: no` stays "no", not False."""
+        if isinstance(node, yaml.ScalarNode):
+            return str(node.value).strip()
+        self.error(node, f"`{key}` must be text, not a {_kind(node)}")
+        return None
+
+    def texts(self, node: yaml.Node, key: str) -> tuple[str, ...]:
+        if isinstance(node, yaml.ScalarNode):
+            return (node.value.strip(),) if node.value.strip() else ()
+        if isinstance(node, yaml.SequenceNode):
+            return tuple(v for item in node.value if (v := self.text(item, key)))
+        self.error(node, f"`{key}` must be text or a list of texts")
+        return ()
+
+    def mapping(self, node: yaml.Node, key: str, known: tuple[str, ...]) -> dict[str, yaml.Node]:
+        """A mapping's value nodes by key; unknown and repeated keys are problems."""
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"`{key}` must be a mapping (key: value lines), not a {_kind(node)}")
+            return {}
+        values: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            name = str(key_node.value)
+            if known and name not in known:
+                self.error(key_node, _unknown_key(name, key, known))
+            elif name in values:
+                self.error(key_node, f"`{name}` is given twice{' in `' + key + '`' if key else ''}")
+            else:
+                values[name] = value_node
+        return values
+
+
+def _kind(node: yaml.Node) -> str:
+    return {yaml.MappingNode: "mapping", yaml.SequenceNode: "list"}.get(type(node), "value")
+
+
+def _unknown_key(name: str, parent: str, known: tuple[str, ...]) -> str:
+    where = f" in `{parent}`" if parent else ""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(known)
+    return f"unknown front matter key `{name}`{where}; {hint}"
+
+
+TOP_KEYS = ("title", "lang", "date", "author", "publisher", "rights", "description", "subjects",
+            "cover", "print", "translations", "narration", "identifier", "url")
+
+
+def parse_front_matter(path: Path, text: str, first_line: int) -> tuple[FrontMatter | None, list[Problem]]:
+    """Validate the front matter (wrong values keep their defaults); None when it is not YAML at all."""
+    reader = _Reader(path, first_line)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = first_line + (mark.line if mark else 0)
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [Problem(path, line, f"the front matter is not valid YAML: {problem}")]
+    if root is None:
+        return None, [Problem(path, first_line - 1, "the front matter is empty: "
+                                       "give at least `title:` and `lang:`")]
+    fields = reader.mapping(root, "", TOP_KEYS)
+    meta = FrontMatter(lines={k: reader.line(v) for k, v in fields.items()})
+    for key in ("title", "lang"):
+        if key not in fields:
+            reader.problems.append(Problem(path, first_line - 1, f"the front matter has no `{key}:`"
+                                           + (" (the language of the body, e.g. `lang: en`)" if key == "lang" else "")))
+    for key, node in fields.items():
+        _READERS[key](reader, meta, node)
+    return meta, reader.problems
+
+
+def _read_plain(key: str):
+    def read(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+        value = reader.text(node, key)
+        if value is not None:
+            if key == "title" and not value:
+                reader.error(node, "`title` is empty")
+            setattr(meta, key, value)
+    return read
+
+
+def _read_lang(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    value = reader.text(node, "lang")
+    if value is not None:
+        if problem := language_problem(value):
+            reader.error(node, problem)
+        meta.lang = value
+
+
+def _read_date(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    value = reader.text(node, "date")
+    if value is None:
+        return
+    try:
+        meta.date = dt.date.fromisoformat(value)
+    except ValueError:
+        reader.error(node, f"`date` {value!r} is not an ISO date; write it as YYYY-MM-DD, e.g. 2023-06-20")
+
+
+def _read_authors(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    meta.authors = reader.texts(node, "author")
+
+
+def _read_subjects(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    meta.subjects = reader.texts(node, "subjects")
+
+
+def _read_cover(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    meta.cover = reader.text(node, "cover") or None
+
+
+def _read_url(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    value = reader.text(node, "url")
+    if value and not re.match(r"^https?://[^\s/]+", value):
+        reader.error(node, f"`url` {value!r} must be a web address starting with https://")
+    meta.url = value or ""
+
+
+def _read_print(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    fields = reader.mapping(node, "print", ("trim", "bleed", "marks"))
+    trim, bleed, marks = meta.print.trim, meta.print.bleed_mm, meta.print.marks
+    if "trim" in fields and (value := reader.text(fields["trim"], "trim")) is not None:
+        if TRIM.match(value):
+            trim = value
+        else:
+            reader.error(fields["trim"], f"`print.trim` {value!r} is not a page size: use one of "
+                         f"{', '.join(PAGE_SIZES)} or two lengths such as '6in 9in' or '148mm 210mm'")
+    if "bleed" in fields and (value := reader.text(fields["bleed"], "bleed")) is not None:
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)(mm|cm|in|pt)", value)
+        if match and 0 <= float(match[1]) * MM_PER_UNIT[match[2]] <= 10:
+            bleed = round(float(match[1]) * MM_PER_UNIT[match[2]], 3)
+        else:
+            reader.error(fields["bleed"], f"`print.bleed` {value!r} must be a length from 0mm to 10mm, e.g. 3mm")
+    if "marks" in fields and (value := reader.text(fields["marks"], "marks")) is not None:
+        if value.lower() in ("true", "yes", "on", "false", "no", "off"):
+            marks = value.lower() in ("true", "yes", "on")
+        else:
+            reader.error(fields["marks"], "`print.marks` must be true or false")
+    meta.print = PrintSettings(trim, bleed, marks)
+
+
+def _read_translations(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    for key_node, value_node in node.value if isinstance(node, yaml.MappingNode) else ():
+        lang = str(key_node.value)
+        if problem := language_problem(lang):
+            reader.error(key_node, f"translations: {problem}")
+            continue
+        fields = reader.mapping(value_node, f"translations.{lang}", ("title", "description"))
+        values = {k: reader.text(v, k) or "" for k, v in fields.items()}
+        if not values.get("title"):
+            reader.error(key_node, f"translations.{lang} has no `title`: give the {lang} title")
+        meta.translations[lang] = TranslationInfo(values.get("title", ""), values.get("description", ""),
+                                                  reader.line(key_node))
+    if not isinstance(node, yaml.MappingNode):
+        reader.error(node, "`translations` must map a language to its title and description, "
+                     "e.g. `es: {title: \"...\", description: \"...\"}`")
+
+
+def _read_narration(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    choices = []
+    for lang, value in reader.mapping(node, "narration", ()).items():
+        if problem := language_problem(lang):
+            reader.error(value, f"narration: {problem}")
+            continue
+        if isinstance(value, yaml.ScalarNode):
+            fields = {"engine": value}
+        else:
+            fields = reader.mapping(value, f"narration.{lang}", ("engine", "voice", "tld"))
+        values = {k: reader.text(v, k) for k, v in fields.items()}
+        engine = values.get("engine") or "auto"
+        if engine not in ENGINES:
+            reader.error(fields["engine"], f"narration.{lang}: unknown engine {engine!r}; "
+                         f"use one of {', '.join(ENGINES)}")
+            continue
+        choices.append(NarrationChoice(lang, engine, values.get("voice"), values.get("tld")))
+    meta.narration = tuple(choices)
+
+
+_READERS = {
+    "title": _read_plain("title"), "lang": _read_lang, "date": _read_date, "author": _read_authors,
+    "publisher": _read_plain("publisher"), "rights": _read_plain("rights"),
+    "description": _read_plain("description"), "subjects": _read_subjects, "cover": _read_cover,
+    "print": _read_print, "translations": _read_translations, "narration": _read_narration,
+    "identifier": _read_plain("identifier"), "url": _read_url,
+}

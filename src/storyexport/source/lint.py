@@ -1,0 +1,74 @@
+"""Accessibility and consistency rules that read the model: each returns Problems with lines."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import Problem
+from ..model import Article, Figure, Heading, Paragraph, Story, walk_blocks
+
+ALT_MAX = 250
+REDUNDANT_ALT = re.compile(
+    r"^(an? )?(image|photo|photograph|picture|pic) (of|showing)\b|"
+    r"^(una? )?(imagen|foto|fotografía|fotografia) (de|que muestra)\b", re.IGNORECASE)
+UNDEFINED_NOTE = re.compile(r"\[\^[^\]\s]+\]")
+
+
+def figure_problems(source: Path, figure: Figure, written_alt: str) -> list[Problem]:
+    """Warnings about one figure's alt text (the errors are found while parsing)."""
+    found = []
+    warn = lambda message: found.append(Problem(source, figure.line, message, "warning"))  # noqa: E731
+    name = f'figure "{figure.id}"'
+    if figure.decorative:
+        if written_alt:
+            warn(f"{name} is .decorative, so its alt text is not published; remove .decorative "
+                 "if the photo carries information")
+        return found
+    if len(figure.alt) > ALT_MAX:
+        warn(f"{name}: alt text is {len(figure.alt)} characters; keep it under {ALT_MAX} and move "
+             f"the detail into a long description (::: {{.description for={figure.id}}})")
+    if REDUNDANT_ALT.match(figure.alt):
+        warn(f'{name}: alt text starts with "{REDUNDANT_ALT.match(figure.alt)[0]}"; screen readers already '
+             "announce an image, so start with what it shows")
+    if figure.caption and figure.alt.strip().lower() == figure.caption.strip().lower():
+        warn(f"{name}: alt text repeats the caption word for word, so screen reader users hear it twice; "
+             "make the alt text describe the photo")
+    return found
+
+
+def heading_problems(source: Path, article: Article) -> list[Problem]:
+    """Errors for headings that skip a level (the title is level 1, so sections start at ##)."""
+    found, previous = [], 1
+    for block in walk_blocks(article.blocks):
+        if not isinstance(block, Heading):
+            continue
+        if block.level == 1:
+            found.append(Problem(source, block.line, "level-1 heading in the body: the story's title "
+                                 "(from the front matter) is its only level-1 heading; use ## here"))
+        elif block.level > previous + 1:
+            found.append(Problem(source, block.line, f"heading level {block.level} follows level {previous}: "
+                                 f"headings may not skip a level; use {'#' * (previous + 1)} here"))
+        previous = max(block.level, 2) if block.level == 1 else block.level
+    return found
+
+
+def text_problems(source: Path, article: Article) -> list[Problem]:
+    """Warnings for footnote calls that have no definition (they stay as literal text)."""
+    found = []
+    for block in walk_blocks(article.blocks):
+        if isinstance(block, Paragraph):
+            text = "".join(span.text for span in block.content if not span.code)
+            for match in UNDEFINED_NOTE.finditer(text):
+                found.append(Problem(source, block.line, f"footnote {match[0]} has no definition "
+                                     f"(add a line `{match[0]}: text` in the {article.lang} text)", "warning"))
+    return found
+
+
+def story_problems(story: Story) -> list[Problem]:
+    """Every model-level rule for every language."""
+    found: list[Problem] = []
+    for article in story.articles:
+        found += heading_problems(story.source, article)
+        found += text_problems(story.source, article)
+    return found

@@ -1,0 +1,147 @@
+"""Parse a story file into the frozen Story model, or raise SourceError with every problem found."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it.tree import SyntaxTreeNode
+
+from ..errors import Problem, SourceError
+from ..model import Article, Photo, Story
+from ..text.languages import language_problem
+from . import lint
+from .convert import Section, SectionConverter, slugify
+from .frontmatter import FrontMatter, parse_front_matter
+from .markdown import markdown, parse_attrs
+from .photos import PhotoChecker, PhotoProblem
+from .sourcefile import SourceText, read_source
+
+
+@dataclass(frozen=True)
+class LanguageBlock:
+    """Where one language's text lies in the body: a `::: {lang=xx}` block, or the rest."""
+
+    lang: str
+    text: str  # the body with every other language's lines blanked, so lines stay file lines
+    line: int
+
+
+def parse(source: Path) -> tuple[Story, list[Problem]]:
+    """The Story and its warnings; SourceError (errors and warnings) when anything is wrong."""
+    text, problems = read_source(source)
+    if text is None:
+        raise SourceError(problems)
+    meta, problems = parse_front_matter(source, text.front_matter, text.front_matter_line)
+    if meta is None:
+        raise SourceError(problems)
+    photos = PhotoChecker(source.parent)
+    blocks = split_languages(text, meta.lang or "und", problems)
+    articles = _articles(source, meta, blocks, photos, problems)
+    cover = _cover(source, meta, articles, photos, problems)
+    if any(p.is_error for p in problems) or not articles:
+        raise SourceError(problems)
+    story = _story(source, meta, articles, cover)
+    problems += lint.story_problems(story)
+    if any(p.is_error for p in problems):
+        raise SourceError(problems)
+    return story, problems
+
+
+def split_languages(text: SourceText, primary: str, problems: list[Problem]) -> list[LanguageBlock]:
+    """The primary text and each top-level `::: {lang=xx}` translation, lines kept in place."""
+    lines = text.body.split("\n")
+    tree = SyntaxTreeNode(markdown().parse(text.body, {}))
+    found: dict[str, LanguageBlock] = {}
+    primary_lines = list(lines)
+    for node in tree.children:
+        attrs = parse_attrs(node.info) if node.type == "fenced_div" else None
+        if not attrs or "lang" not in attrs or attrs.get("class") or attrs.get("id"):
+            continue
+        lang, line = str(attrs["lang"]), node.map[0] + 1
+        closed = node.meta.get("closed", True)
+        first, end = node.map[0] + 1, node.map[1] - 1 if closed else node.map[1]
+        primary_lines[node.map[0]: node.map[1]] = [""] * (node.map[1] - node.map[0])
+        if not closed:
+            problems.append(Problem(text.path, line, f"the {lang} block opened here is never closed: "
+                                    "add a line ::: after the translation"))
+        if problem := language_problem(lang):
+            problems.append(Problem(text.path, line, problem))
+        elif lang == primary:
+            problems.append(Problem(text.path, line, f"::: {{lang={lang}}} marks a translation, but {lang} "
+                                    "is the story's own language (front matter `lang`); remove the fence"))
+        elif lang in found:
+            problems.append(Problem(text.path, line, f"a second {lang} translation; the first starts at "
+                                    f"line {found[lang].line}"))
+        else:
+            kept = [""] * first + lines[first:end] + [""] * (len(lines) - end)
+            found[lang] = LanguageBlock(lang, "\n".join(kept), line)
+    return [LanguageBlock(primary, "\n".join(primary_lines), 1), *found.values()]
+
+
+def _articles(source: Path, meta: FrontMatter, blocks: list[LanguageBlock], photos: PhotoChecker,
+              problems: list[Problem]) -> list[Article]:
+    primary_block, *translations = blocks
+    primary = _convert(source, primary_block, photos, problems, None)
+    articles = [Article(meta.lang, meta.title, meta.description, primary.blocks, primary.footnotes,
+                        primary_block.line)]
+    for block in translations:
+        info = meta.translations.get(block.lang)
+        if info is None:
+            problems.append(Problem(source, block.line, f"the {block.lang} text has no title: add "
+                                    f"`translations: {{{block.lang}: {{title: \"...\"}}}}` to the front matter"))
+        section = _convert(source, block, photos, problems, primary)
+        _compare_figures(source, block, primary, section, problems)
+        articles.append(Article(block.lang, info.title if info else "", info.description if info else "",
+                                section.blocks, section.footnotes, block.line))
+    for lang, info in meta.translations.items():
+        if lang not in {b.lang for b in translations}:
+            problems.append(Problem(source, info.line, f"translations.{lang} is given, but the body has no "
+                                    f"::: {{lang={lang}}} block with the {lang} text"))
+    for article in articles:
+        problems += lint.heading_problems(source, article)
+    return articles
+
+
+def _convert(source: Path, block: LanguageBlock, photos: PhotoChecker, problems: list[Problem],
+             primary: Section | None) -> Section:
+    env: dict = {}
+    tree = SyntaxTreeNode(markdown().parse(block.text, env))
+    converter = SectionConverter(source, block.lang, photos, problems, primary.figures if primary else None)
+    return converter.convert(tree, env)
+
+
+def _compare_figures(source: Path, block: LanguageBlock, primary: Section, section: Section,
+                     problems: list[Problem]) -> None:
+    for figure_id, figure in primary.figures.items():
+        if figure_id not in section.figures:
+            problems.append(Problem(source, block.line, f'figure "{figure_id}" (line {figure.line}) is missing '
+                                    f"from the {block.lang} text: repeat it there with the same id and "
+                                    "translated alt text"))
+    for figure_id, figure in section.figures.items():
+        if figure_id not in primary.figures:
+            problems.append(Problem(source, figure.line, f'figure "{figure_id}" is in the {block.lang} text '
+                                    "but not in the primary text; figure ids must match across languages"))
+
+
+def _cover(source: Path, meta: FrontMatter, articles: list[Article], photos: PhotoChecker,
+           problems: list[Problem]) -> Photo | None:
+    if meta.cover:
+        try:
+            return photos.photo(meta.cover)
+        except PhotoProblem as problem:
+            problems.append(Problem(source, meta.lines.get("cover", 1), f"cover: {problem}"))
+            return None
+    figures = [f for f in articles[0].figures() if not f.decorative] if articles else []
+    return figures[0].photo if figures else None
+
+
+def _story(source: Path, meta: FrontMatter, articles: list[Article], cover: Photo | None) -> Story:
+    slug = slugify(source.parent.name if source.name == "story.md" else source.stem)
+    key = meta.url or f"storyexport:{slug}:{meta.title}:{meta.date or ''}"
+    identifier = meta.identifier or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
+    return Story(slug=slug, source=source, folder=source.parent.resolve(), lang=meta.lang, date=meta.date,
+                 authors=meta.authors, publisher=meta.publisher, rights=meta.rights, subjects=meta.subjects,
+                 identifier=identifier, url=meta.url, cover=cover, print=meta.print,
+                 narration=meta.narration, articles=tuple(articles))

@@ -1,0 +1,95 @@
+"""Writing outputs atomically: a temporary file in the same folder, then a rename."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import OutputError
+
+TEMP_PREFIX = ".storyexport-"
+LOCK_NAME = ".lock"
+log = logging.getLogger(__name__)
+
+
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target`; renamed onto it only if the block finishes."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=".tmp",
+                                        dir=target.parent)
+        os.close(handle)
+    except OSError as exc:
+        raise OutputError(_why(target, exc)) from exc
+    temp = Path(name)
+    try:
+        yield temp
+        os.chmod(temp, _umask_mode())
+        os.replace(temp, target)
+    except OSError as exc:
+        raise OutputError(_why(target, exc)) from exc
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def write_bytes(target: Path, data: bytes, durable: bool = True) -> Path:
+    """Write `data` to `target` atomically, and durably (fsync) unless it is only a cache entry."""
+    with atomic_path(target) as temp:
+        with open(temp, "wb") as stream:
+            stream.write(data)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+    return target
+
+
+def write_text(target: Path, text: str) -> Path:
+    return write_bytes(target, text.encode("utf-8"))
+
+
+def remove_stale_temps(folder: Path) -> None:
+    """Delete temporary files a killed run left behind (a clean run leaves none)."""
+    if folder.is_dir():
+        for temp in folder.rglob(f"{TEMP_PREFIX}*.tmp"):
+            temp.unlink(missing_ok=True)
+
+
+def _why(target: Path, exc: OSError) -> str:
+    reasons = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
+               errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+               errno.EDQUOT: "the disk quota is exceeded"}
+    reason = reasons.get(exc.errno, exc.strerror or str(exc))
+    return f"cannot write {target.name} in {target.parent}: {reason}"
+
+
+@contextlib.contextmanager
+def output_lock(folder: Path) -> Iterator[None]:
+    """Hold the output folder for this run; a second run on the same folder waits its turn."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / LOCK_NAME, "a+")
+    except OSError as exc:
+        raise OutputError(_why(folder / LOCK_NAME, exc)) from exc
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.warning("another storyexport run is writing to %s; waiting for it to finish", folder)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

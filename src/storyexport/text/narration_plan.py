@@ -1,0 +1,225 @@
+"""The narration plan: what is read aloud, sentence by sentence, with ids every render shares.
+
+Reading order: the title, the byline, then the body. Each paragraph, heading and list item is
+split into sentences (pysbd, per block). A figure is read as "Photo description: <alt text>",
+then its caption, then its credit line; decorative figures and long descriptions are not read.
+Footnotes are read at the end of the section that calls them ("Note 1: ..."). Each heading
+starts an audio chapter; a story without headings gets a chapter every few paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..model import (
+    Article,
+    Block,
+    CodeBlock,
+    Division,
+    Figure,
+    Heading,
+    ItemList,
+    Paragraph,
+    Quote,
+    Story,
+    ThematicBreak,
+    plain_text,
+)
+from .labels import byline, credit_line, label
+from .languages import primary_subtag
+
+PARAGRAPHS_PER_CHAPTER = 4  # when a story has no headings
+CHAPTER_TITLE_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a sentence's words are in the article, so a render can wrap them in its <span id>."""
+
+    part: str  # "title", "byline", "block", "alt", "caption", "credit", "note"
+    path: tuple[int, ...] = ()  # a block's position (see block_paths); for "note", (number, *path)
+    start: int = 0  # the sentence's characters in that part's plain text: [start, end)
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Sentence:
+    id: str  # "s1", "s2", ...: the id of its element in the HTML, the EPUB and the PDF
+    text: str  # what is spoken, and the caption shown for it
+    anchor: Anchor
+    pause: str  # silence before it: "none", "sentence", "paragraph" or "section"
+    chapter: str | None = None  # an audio chapter starts here, with this title
+
+
+@dataclass(frozen=True)
+class NarrationPlan:
+    lang: str
+    sentences: tuple[Sentence, ...]
+
+    def at(self, part: str, path: tuple[int, ...] = ()) -> tuple[Sentence, ...]:
+        """The sentences of one part of one block, in order."""
+        return self._index().get((part, path), ())
+
+    def _index(self) -> dict[tuple[str, tuple[int, ...]], tuple[Sentence, ...]]:
+        index = self.__dict__.get("_by_anchor")
+        if index is None:
+            grouped: dict[tuple[str, tuple[int, ...]], list[Sentence]] = {}
+            for sentence in self.sentences:
+                grouped.setdefault((sentence.anchor.part, sentence.anchor.path), []).append(sentence)
+            index = {key: tuple(value) for key, value in grouped.items()}
+            object.__setattr__(self, "_by_anchor", index)  # a cache of derived data, not state
+        return index
+
+
+@lru_cache(maxsize=1)
+def _segmenters():
+    import pysbd
+    from pysbd.lang.spanish import Spanish
+
+    extra = ["sr", "sres", "sra", "srta", "dra", "dña", "d", "ud", "uds", "lic", "lcdo", "ing"]
+    Spanish.Abbreviation.PREPOSITIVE_ABBREVIATIONS = sorted(
+        set(Spanish.Abbreviation.PREPOSITIVE_ABBREVIATIONS) | set(extra))
+    return pysbd
+
+
+@lru_cache(maxsize=4096)
+def sentence_ranges(text: str, lang: str) -> tuple[tuple[int, int], ...]:
+    """The sentences of one block of text as [start, end) ranges without surrounding spaces."""
+    if not text.strip():
+        return ()
+    pysbd = _segmenters()
+    language = primary_subtag(lang)
+    try:
+        segmenter = pysbd.Segmenter(language=language, clean=False, char_span=True)
+    except ValueError:  # a language pysbd does not know
+        segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    ranges, position = [], 0
+    for span in segmenter.segment(text):
+        start = text.find(span.sent.strip(), position)
+        if start < 0:  # pysbd lost the alignment; fall back to its own offsets
+            start = span.start
+        end = start + len(span.sent.strip())
+        if end > start:
+            ranges.append((start, end))
+            position = end
+    return tuple(ranges)
+
+
+def block_paths(blocks: tuple[Block, ...], prefix: tuple[int, ...] = ()) -> Iterator[tuple[tuple[int, ...], Block]]:
+    """Every block with its path, in reading order; a list item's blocks are (list, item, block)."""
+    for index, block in enumerate(blocks):
+        path = (*prefix, index)
+        yield path, block
+        if isinstance(block, (Quote, Division)):
+            yield from block_paths(block.blocks, path)
+        elif isinstance(block, ItemList):
+            for item_index, item in enumerate(block.items):
+                yield from block_paths(item.blocks, (*path, item_index))
+
+
+class _PlanWriter:
+    """Accumulates sentences with ids, pauses and chapter starts."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.sentences: list[Sentence] = []
+        self.pending_pause = "none"
+        self.pending_chapter: str | None = None
+
+    def add(self, text: str, anchor: Anchor, spoken: str | None = None) -> None:
+        spoken = " ".join((spoken if spoken is not None else text).split())
+        if not spoken:
+            return
+        self.sentences.append(Sentence(f"s{len(self.sentences) + 1}", spoken, anchor,
+                                       self.pending_pause, self.pending_chapter))
+        self.pending_pause, self.pending_chapter = "sentence", None
+
+    def add_text(self, text: str, part: str, path: tuple[int, ...], prefix: str = "") -> None:
+        """Every sentence of one block of text; `prefix` is spoken before the first."""
+        for number, (start, end) in enumerate(sentence_ranges(text, self.lang)):
+            spoken = (prefix + " " if prefix and number == 0 else "") + text[start:end]
+            self.add(text[start:end], Anchor(part, path, start, end), spoken)
+
+    def pause(self, kind: str) -> None:
+        order = ("none", "sentence", "paragraph", "section")
+        if self.sentences and order.index(kind) > order.index(self.pending_pause):
+            self.pending_pause = kind
+
+    def chapter(self, title: str) -> None:
+        self.pending_chapter = " ".join(title.split())
+
+
+@lru_cache(maxsize=16)  # every builder asks for the same plans; a Story is immutable
+def narration_plan(story: Story, lang: str) -> NarrationPlan:
+    """Every sentence read aloud in one language, in reading order."""
+    article = story.article(lang)
+    writer = _PlanWriter(lang)
+    writer.chapter(article.title)
+    writer.add(article.title, Anchor("title", (), 0, len(article.title)))
+    if by := byline(story.authors, lang):
+        writer.pause("paragraph")
+        writer.add(by, Anchor("byline", (), 0, len(by)))
+    has_headings = any(isinstance(b, Heading) for _, b in block_paths(article.blocks))
+    _read_body(article, writer, has_headings)
+    return NarrationPlan(lang, tuple(writer.sentences))
+
+
+def _read_body(article: Article, writer: _PlanWriter, has_headings: bool) -> None:
+    notes = {note.label: note for note in article.footnotes}
+    called: list[str] = []
+    read: set[str] = set()  # a note called again in a later section is not read (nor anchored) twice
+    paragraphs_in_chapter = 0
+    for path, block in block_paths(article.blocks):
+        if isinstance(block, Heading):
+            _read_notes(writer, [notes[c] for c in called if c in notes])
+            read.update(called)
+            called.clear()
+            writer.pause("section")
+            writer.chapter(plain_text(block.content))
+            writer.add_text(plain_text(block.content), "block", path)
+            continue
+        if isinstance(block, ThematicBreak):
+            writer.pause("section")
+            continue
+        if not has_headings and isinstance(block, (Paragraph, Figure)):
+            if paragraphs_in_chapter == PARAGRAPHS_PER_CHAPTER:
+                writer.chapter(_opening_words(block, writer.lang))
+                paragraphs_in_chapter = 0
+            paragraphs_in_chapter += 1
+        writer.pause("paragraph")
+        _read_block(block, path, writer)
+        if isinstance(block, Paragraph):
+            called += [s.note for s in block.content if s.note and s.note not in called and s.note not in read]
+    _read_notes(writer, [notes[c] for c in called if c in notes])
+
+
+def _read_block(block: Block, path: tuple[int, ...], writer: _PlanWriter) -> None:
+    if isinstance(block, Paragraph):
+        writer.add_text(plain_text(block.content), "block", path)
+    elif isinstance(block, CodeBlock):
+        writer.add_text(block.text, "block", path)
+    elif isinstance(block, Figure) and not block.decorative:
+        alt_prefix = label(writer.lang, "photo_description") + ":"
+        writer.add(block.alt, Anchor("alt", path, 0, len(block.alt)), f"{alt_prefix} {block.alt}")
+        writer.add_text(block.caption, "caption", path)
+        credit = credit_line(block.credit, writer.lang)
+        writer.add(credit, Anchor("credit", path, 0, len(credit)))
+
+
+def _read_notes(writer: _PlanWriter, notes) -> None:
+    for note in notes:
+        writer.pause("paragraph")
+        prefix = f"{label(writer.lang, 'note')} {note.number}:"
+        for index, (path, block) in enumerate(block_paths(note.blocks, (note.number,))):
+            if isinstance(block, Paragraph):
+                writer.add_text(plain_text(block.content), "note", path, prefix if index == 0 else "")
+
+
+def _opening_words(block: Block, lang: str) -> str:
+    text = block.alt if isinstance(block, Figure) else plain_text(block.content)  # type: ignore[union-attr]
+    words = re.sub(r"[“”\"«»]", "", text).split()
+    return " ".join(words[:CHAPTER_TITLE_WORDS]) + ("…" if len(words) > CHAPTER_TITLE_WORDS else "")
+

@@ -1,0 +1,272 @@
+"""Article to semantic HTML, once for every format; each format passes a RenderTarget for its differences.
+
+The markup is also well-formed XHTML (void elements self-closed, `xml:lang` beside `lang` when
+asked), so the EPUB can use it as is. Every sentence of the narration plan becomes a
+`<span id="sN" class="sentence">` (a figure's alt text puts its id on the `<img>`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import groupby
+
+from markupsafe import Markup, escape
+
+from ..model import (
+    Article,
+    Block,
+    CodeBlock,
+    Division,
+    Figure,
+    Footnote,
+    Heading,
+    Inline,
+    ItemList,
+    Paragraph,
+    Quote,
+    Span,
+    Story,
+    ThematicBreak,
+)
+from .labels import byline, credit_line, label
+from .narration_plan import NarrationPlan, Sentence
+
+
+def plain_img(figure: Figure, img_id: str | None, target: "RenderTarget") -> Markup:
+    """An <img> pointing at the photo's source path (formats that copy images override this)."""
+    return Markup('<img src="{}" alt="{}" width="{}" height="{}"{} />').format(
+        figure.photo.src, figure.alt, figure.photo.width, figure.photo.height,
+        Markup(' id="{}"').format(img_id) if img_id else "")
+
+
+def long_description_id(figure: Figure) -> str:
+    """The id of a figure's long description, for links and aria-details pointing at it."""
+    return f"{figure.id}-description"
+
+
+def long_description_text_id(figure: Figure) -> str:
+    """The id of the long description's text alone (without its summary), for aria-describedby:
+    referenced hidden content is still read, so it reaches screen readers while closed."""
+    return f"{figure.id}-description-text"
+
+
+@dataclass(frozen=True)
+class RenderTarget:
+    """What differs between the formats that share the render."""
+
+    name: str
+    notes: str = "endnotes"  # "endnotes" (web), "epub" (aside epub:type=footnote), "inline" (PDF float)
+    xml_lang: bool = False  # also write xml:lang (XHTML for EPUB)
+    image: Callable[[Figure, str | None, "RenderTarget"], Markup] = plain_img
+
+
+@dataclass(frozen=True)
+class RenderedArticle:
+    lang: str
+    title: Markup  # the inside of the <h1>
+    byline: Markup  # "By IOM", sentence-wrapped; may be empty
+    body: Markup
+    notes: Markup  # the notes section (empty for inline notes or when there are none)
+
+
+def render_article(story: Story, article: Article, plan: NarrationPlan | None,
+                   target: RenderTarget) -> RenderedArticle:
+    renderer = _Renderer(article, plan, target)
+    title = renderer.sentences((Span(article.title),), "title", ())
+    by = byline(story.authors, article.lang)
+    return RenderedArticle(article.lang, title, renderer.sentences((Span(by),), "byline", ()) if by else Markup(""),
+                           renderer.blocks(article.blocks, ()), renderer.notes_section())
+
+
+class _Renderer:
+    def __init__(self, article: Article, plan: NarrationPlan | None, target: RenderTarget):
+        self.article, self.plan, self.target = article, plan, target
+        self.notes = {note.label: note for note in article.footnotes}
+        self.calls: dict[int, int] = {}  # footnote number -> calls rendered so far
+
+    # -- blocks ---------------------------------------------------------------------------------
+
+    def blocks(self, blocks: tuple[Block, ...], prefix: tuple[int, ...], part: str = "block") -> Markup:
+        return Markup("\n").join(self.block(b, (*prefix, i), part) for i, b in enumerate(blocks))
+
+    def block(self, block: Block, path: tuple[int, ...], part: str) -> Markup:
+        if isinstance(block, Paragraph):
+            return Markup("<p>{}</p>").format(self.sentences(block.content, part, path))
+        if isinstance(block, Heading):
+            return Markup('<h{0} id="{1}">{2}</h{0}>').format(block.level, block.id,
+                                                              self.sentences(block.content, part, path))
+        if isinstance(block, Figure):
+            return self.figure(block, path)
+        if isinstance(block, ItemList):
+            return self.item_list(block, path, part)
+        if isinstance(block, Quote):
+            return Markup("<blockquote>\n{}\n</blockquote>").format(self.blocks(block.blocks, path, part))
+        if isinstance(block, Division):
+            classes = Markup(' class="{}"').format(" ".join(block.classes)) if block.classes else ""
+            return Markup("<div{}{}>\n{}\n</div>").format(classes, self.lang_attrs(block.lang),
+                                                          self.blocks(block.blocks, path, part))
+        if isinstance(block, CodeBlock):
+            text = self.sentences((Span(block.text, code=False),), part, path)
+            return Markup("<pre><code>{}</code></pre>").format(text)
+        if isinstance(block, ThematicBreak):
+            return Markup("<hr />")
+        raise TypeError(f"cannot render {type(block).__name__}")
+
+    def item_list(self, block: ItemList, path: tuple[int, ...], part: str) -> Markup:
+        tag = "ol" if block.ordered else "ul"
+        start = Markup(' start="{}"').format(block.start) if block.ordered and block.start != 1 else ""
+        items = Markup("\n").join(Markup("<li>{}</li>").format(self.blocks(item.blocks, (*path, i), part))
+                                  for i, item in enumerate(block.items))
+        return Markup("<{0}{1}>\n{2}\n</{0}>").format(tag, start, items)
+
+    def figure(self, figure: Figure, path: tuple[int, ...]) -> Markup:
+        alt_sentence = self._sentences("alt", path)
+        img = self.target.image(figure, alt_sentence[0].id if alt_sentence else None, self.target)
+        caption = Markup("")
+        if figure.caption:
+            caption = Markup('<span class="caption">{}</span>').format(
+                self.sentences((Span(figure.caption),), "caption", path))
+        credit = Markup("")
+        if figure.credit:
+            credit = Markup('<span class="credit">{}</span>').format(
+                self.sentences((Span(credit_line(figure.credit, self.article.lang)),), "credit", path))
+        figcaption = (Markup("\n<figcaption>{}{}{}</figcaption>").format(caption, " " if caption and credit else "", credit)
+                      if caption or credit else Markup(""))
+        details = Markup("")
+        if figure.long_description:
+            details = Markup('\n<details class="long-description" id="{0}">'
+                             '<summary>{1}</summary>\n<div class="long-description-text" id="{2}">\n{3}\n'
+                             "</div>\n</details>").format(
+                long_description_id(figure), label(self.article.lang, "long_description"),
+                long_description_text_id(figure), self.blocks(figure.long_description, (*path, 0), "description"))
+        classes = ""
+        if figure.decorative:  # a decorative image alone is not a figure to assistive technology
+            classes = ' class="decorative"' if figcaption else ' class="decorative" role="none"'
+        return Markup('<figure id="{}"{}>\n{}{}{}\n</figure>').format(
+            figure.id, Markup(classes), img, details, figcaption)
+
+    # -- notes ----------------------------------------------------------------------------------
+
+    def note_call(self, label_text: str) -> Markup:
+        note = self.notes.get(label_text)
+        if note is None:
+            return Markup("")
+        n = note.number
+        name = f"{label(self.article.lang, 'note')} {n}"
+        ref_id = self.note_ref_id(n)
+        if self.target.notes == "inline":  # the text floats from its first call; later calls show the number
+            if ref_id != f"fnref-{n}":
+                return Markup('<sup class="footnote-again">{}</sup>').format(n)
+            return Markup('<span class="footnote">{}</span>').format(self.note_inline(note))
+        if self.target.notes == "epub":
+            return Markup('<a class="noteref" id="{1}" href="#fn-{0}" epub:type="noteref" '
+                          'role="doc-noteref">{0}</a>').format(n, ref_id)
+        return Markup('<sup><a class="noteref" id="{2}" href="#fn-{0}" role="doc-noteref" '
+                      'aria-label="{1}">{0}</a></sup>').format(n, name, ref_id)
+
+    def note_ref_id(self, number: int) -> str:
+        """fnref-N for a note's first call (its back link's target), fnref-N-2, -3... for later ones."""
+        self.calls[number] = self.calls.get(number, 0) + 1
+        return f"fnref-{number}" if self.calls[number] == 1 else f"fnref-{number}-{self.calls[number]}"
+
+    def note_inline(self, note: Footnote) -> Markup:
+        """A footnote's paragraphs as inline markup (a PDF footnote floats from the call)."""
+        return Markup("<br />").join(self.sentences(block.content, "note", (note.number, i))
+                                     for i, block in enumerate(note.blocks) if isinstance(block, Paragraph))
+
+    def notes_section(self) -> Markup:
+        if not self.article.footnotes or self.target.notes == "inline":
+            return Markup("")
+        lang = self.article.lang
+        back = label(lang, "back_to_text")
+        if self.target.notes == "epub":
+            asides = Markup("\n").join(
+                Markup('<aside id="fn-{0}" epub:type="footnote" role="doc-footnote">\n{1}\n'
+                       '<p><a href="#fnref-{0}" role="doc-backlink">{2}</a></p>\n</aside>').format(
+                    note.number, self.blocks(note.blocks, (note.number,), "note"), back)
+                for note in self.article.footnotes)
+            return Markup('<section class="footnotes" aria-labelledby="notes-title">\n'
+                          '<h2 id="notes-title">{}</h2>\n{}\n</section>').format(label(lang, "notes"), asides)
+        items = Markup("\n").join(
+            Markup('<li id="fn-{0}">\n{1}\n<p><a href="#fnref-{0}" role="doc-backlink" aria-label="{2} ({3} {0})">'
+                   "↩ {2}</a></p>\n</li>").format(note.number, self.blocks(note.blocks, (note.number,), "note"),
+                                                  back, label(lang, "note"))
+            for note in self.article.footnotes)
+        return Markup('<section class="footnotes" role="doc-endnotes" aria-labelledby="notes-title">\n'
+                      '<h2 id="notes-title">{}</h2>\n<ol>\n{}\n</ol>\n</section>').format(label(lang, "notes"), items)
+
+    # -- inline ---------------------------------------------------------------------------------
+
+    def _sentences(self, part: str, path: tuple[int, ...]) -> tuple[Sentence, ...]:
+        return self.plan.at(part, path) if self.plan else ()
+
+    def sentences(self, content: Inline, part: str, path: tuple[int, ...]) -> Markup:
+        """Inline content with each planned sentence wrapped in its <span id>."""
+        sentences = self._sentences(part, path)
+        if not sentences:
+            return self.spans(list(content))
+        out, position = [], 0
+        for sentence in sentences:
+            start, end = sentence.anchor.start, sentence.anchor.end
+            if start > position:
+                out.append(self.spans(_slice(content, position, start)))
+            out.append(Markup('<span id="{}" class="sentence">{}</span>').format(
+                sentence.id, self.spans(_slice(content, start, end))))
+            position = end
+        out.append(self.spans(_slice(content, position, None)))
+        return Markup("").join(out)
+
+    def spans(self, spans: list[Span]) -> Markup:
+        """Flat spans as nested markup: links outermost, then language, then emphasis."""
+        out = []
+        for href, by_link in groupby(spans, key=lambda s: s.href):
+            inner = Markup("").join(self.lang_group(lang, list(group))
+                                    for lang, group in groupby(by_link, key=lambda s: s.lang))
+            out.append(Markup('<a href="{}">{}</a>').format(href, inner) if href else inner)
+        return Markup("").join(out)
+
+    def lang_group(self, lang: str | None, spans: list[Span]) -> Markup:
+        inner = Markup("").join(self.span(s) for s in spans)
+        return Markup("<span{}>{}</span>").format(self.lang_attrs(lang), inner) if lang else inner
+
+    def span(self, span: Span) -> Markup:
+        if span.note:
+            return self.note_call(span.note)
+        if span.line_break:
+            return Markup("<br />")
+        text = escape(span.text)
+        if span.code:
+            text = Markup("<code>{}</code>").format(text)
+        if span.emphasis:
+            text = Markup("<em>{}</em>").format(text)
+        if span.strong:
+            text = Markup("<strong>{}</strong>").format(text)
+        return text
+
+    def lang_attrs(self, lang: str | None) -> Markup:
+        if not lang:
+            return Markup("")
+        if self.target.xml_lang:
+            return Markup(' lang="{0}" xml:lang="{0}"').format(lang)
+        return Markup(' lang="{}"').format(lang)
+
+
+def _slice(content: Inline, start: int, end: int | None) -> list[Span]:
+    """The spans covering characters [start, end) of the content's plain text (a line break is one
+    character; a footnote call goes with the character before it)."""
+    out, position = [], 0
+    for span in content:
+        length = 1 if span.line_break else len(span.text)
+        if span.note:
+            if (start < position or position == 0 == start) and (end is None or position <= end):
+                out.append(span)
+            continue
+        lo, hi = max(start, position), min(end if end is not None else position + length, position + length)
+        if hi > lo:
+            out.append(span if (lo, hi) == (position, position + length) else
+                       Span(span.text[lo - position: hi - position], span.emphasis, span.strong, span.code,
+                            span.href, span.lang))
+        position += length
+    return out
+

@@ -1,0 +1,82 @@
+"""Narration timings: where each sentence lies in a language's audio, shared by audio, EPUB and HTML.
+
+The audio builder writes `<slug>.<lang>.timings.json` beside the audio; the EPUB's media
+overlays, the HTML player's highlighting, the WebVTT captions and the ID3 chapters all read
+these same numbers. Positions are sample counts in the decoded audio, so they are exact.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..store.output import write_text
+from .narration_plan import NarrationPlan
+
+ENGINE_NAMES = {"gtts": "Google Text-to-Speech", "piper": "Piper", "kokoro": "Kokoro-82M", "espeak": "eSpeak NG"}
+
+
+@dataclass(frozen=True)
+class SentenceTiming:
+    id: str  # the narration plan's sentence id (and the element id in the renders)
+    text: str
+    begin: int  # first sample
+    end: int  # one past the last sample
+
+
+@dataclass(frozen=True)
+class ChapterTiming:
+    title: str
+    begin: int
+    end: int
+
+
+@dataclass(frozen=True)
+class NarrationTimings:
+    lang: str
+    sample_rate: int
+    samples: int  # the whole audio
+    engine: str
+    voice: str
+    audio: tuple[str, ...]  # the audio files these timings describe, e.g. ("x.en.mp3", "x.en.opus")
+    sentences: tuple[SentenceTiming, ...]
+    chapters: tuple[ChapterTiming, ...]
+    notes: tuple[str, ...] = ()  # what went wrong on the way, e.g. an engine that failed mid-way
+
+    @property
+    def engine_name(self) -> str:
+        """The engine as readers should see it: "eSpeak NG", not "espeak"."""
+        return ENGINE_NAMES.get(self.engine, self.engine)
+
+    def seconds(self, samples: int) -> float:
+        return samples / self.sample_rate
+
+    @property
+    def duration(self) -> float:
+        return self.samples / self.sample_rate
+
+    def matches(self, plan: NarrationPlan) -> bool:
+        """True when these timings were made for exactly this plan (same ids, same words)."""
+        return [(s.id, s.text) for s in self.sentences] == [(s.id, s.text) for s in plan.sentences]
+
+
+def timings_path(folder: Path, slug: str, lang: str) -> Path:
+    return folder / f"{slug}.{lang}.timings.json"
+
+
+def save_timings(path: Path, timings: NarrationTimings) -> Path:
+    return write_text(path, json.dumps(asdict(timings), indent=1, ensure_ascii=False) + "\n")
+
+
+def load_timings(path: Path) -> NarrationTimings | None:
+    """The timings at `path`, or None when there are none or they cannot be read."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return NarrationTimings(
+            lang=data["lang"], sample_rate=int(data["sample_rate"]), samples=int(data["samples"]),
+            engine=data["engine"], voice=data["voice"], audio=tuple(data["audio"]),
+            sentences=tuple(SentenceTiming(**s) for s in data["sentences"]),
+            chapters=tuple(ChapterTiming(**c) for c in data["chapters"]), notes=tuple(data.get("notes", ())))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
