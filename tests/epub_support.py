@@ -15,13 +15,14 @@ from storyexport.formats.epub.builder import EpubBuilder
 from storyexport.model import Story
 from storyexport.source.parse import parse
 from storyexport.store.cache import Cache
-from storyexport.text.timings import NarrationTimings, load_timings, timings_path
+from storyexport.store.layout import TIMINGS
+from storyexport.text.timings import NarrationTimings, load_timings
 
 
 def narrate(story: Story, lang: str, folder: Path) -> NarrationTimings:
     """Write <slug>.<lang>.mp3 and its timings into `folder` with the real audio builder (eSpeak NG)."""
     conftest.narrate(story, folder, (lang,))
-    timings = load_timings(timings_path(folder, story.slug, lang))
+    timings = load_timings(TIMINGS.path(folder, story.slug, lang))
     assert timings is not None
     return timings
 

@@ -11,7 +11,8 @@ from storyexport.formats.html.builder import HtmlBuilder
 from storyexport.model import Story
 from storyexport.source.parse import parse
 from storyexport.store.cache import Cache
-from storyexport.text.timings import NarrationTimings, load_timings, timings_path
+from storyexport.store.layout import TIMINGS
+from storyexport.text.timings import NarrationTimings, load_timings
 
 TESTS = Path(__file__).parent
 STORIES = TESTS / "fixtures" / "stories"
@@ -33,6 +34,6 @@ def build_html(story: Story, output: Path, cache: Path, languages: tuple[str, ..
 def make_narration(story: Story, lang: str, folder: Path) -> NarrationTimings:
     """Narrate one language with the real audio builder (eSpeak NG): MP3, Opus, WebVTT, timings."""
     conftest.narrate(story, folder, (lang,))
-    timings = load_timings(timings_path(folder, story.slug, lang))
+    timings = load_timings(TIMINGS.path(folder, story.slug, lang))
     assert timings is not None
     return timings

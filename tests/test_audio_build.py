@@ -212,12 +212,10 @@ def test_gtts_failing_mid_way_hands_the_language_to_the_offline_engine(tmp_path,
 
     monkeypatch.setattr(GttsEngine, "backoff", 0.01)
     caplog.set_level(logging.WARNING)
-    GttsEngine._probes.clear()
     answers = iter([(200, {}, google_answer())])  # the probe succeeds, then Google fails
     with responses.RequestsMock() as mock:
         mock.add_callback(responses.POST, ENDPOINT, callback=lambda request: next(answers, (500, {}, "")))
         story, folder, _ = build_audio(EXCERPT, tmp_path, languages=("en",), tts="auto", offline=False)
-    GttsEngine._probes.clear()
     timings = load_timings(files(folder, story.slug, "en")["timings.json"])
     assert timings.engine == "piper"
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]

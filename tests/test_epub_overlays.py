@@ -15,11 +15,12 @@ from epub_support import EVERY_CONSTRUCT, NS, SAMPLE, Book, built
 from storyexport.errors import BuildError
 from storyexport.formats import BuildContext, Options
 from storyexport.formats.epub.builder import EpubBuilder
-from storyexport.formats.epub.overlays import clock, sentence_clips
+from storyexport.formats.epub.overlays import clip_boundaries, smil_clock
 from storyexport.store.cache import Cache
+from storyexport.store.layout import TIMINGS
 from storyexport.text.labels import label
 from storyexport.text.narration_plan import narration_plan
-from storyexport.text.timings import load_timings, timings_path
+from storyexport.text.timings import load_timings
 
 CLOCK = re.compile(r"^(\d+):(\d\d):(\d\d)\.(\d\d\d)$")
 
@@ -139,13 +140,13 @@ def test_timings_for_another_text_give_a_text_only_book(tmp_path, tmp_path_facto
     sample = built(SAMPLE, tmp_path_factory)
     folder = tmp_path / "out"
     shutil.copytree(sample.folder, folder)
-    path = timings_path(folder, sample.story.slug, "en")
+    path = TIMINGS.path(folder, sample.story.slug, "en")
     data = json.loads(path.read_text("utf-8"))
     data["sentences"][2]["text"] = "An older wording of this sentence."
     path.write_text(json.dumps(data), "utf-8")
     book = _build_en(folder, tmp_path, sample.story)
     assert "overlay-story" not in book.items() and "auditory" not in book.meta("schema:accessMode")
-    assert "made for another version" in caplog.text
+    assert "made for an older version of the text; the en EPUB will be text-only" in caplog.text
 
 
 def test_a_missing_mp3_gives_a_text_only_book(tmp_path, tmp_path_factory, caplog):
@@ -159,17 +160,17 @@ def test_a_missing_mp3_gives_a_text_only_book(tmp_path, tmp_path_factory, caplog
 
 
 def test_clock_values():
-    assert clock(0) == "0:00:00.000"
-    assert clock(3_723_004) == "1:02:03.004"
+    assert smil_clock(0) == "0:00:00.000"
+    assert smil_clock(3_723_004) == "1:02:03.004"
 
 
 def test_timings_out_of_order_are_refused(tmp_path_factory):
     sample = built(SAMPLE, tmp_path_factory)
-    timings = load_timings(timings_path(sample.folder, sample.story.slug, "en"))
+    timings = load_timings(TIMINGS.path(sample.folder, sample.story.slug, "en"))
     plan = narration_plan(sample.story, "en")
     swapped = list(timings.sentences)
     swapped[3], swapped[4] = replace(swapped[3], begin=swapped[4].begin), replace(swapped[4], begin=swapped[3].begin)
     with pytest.raises(BuildError, match="out of order"):
-        sentence_clips(plan, replace(timings, sentences=tuple(swapped)))
+        clip_boundaries(plan, replace(timings, sentences=tuple(swapped)))
     with pytest.raises(BuildError, match="run past the audio"):
-        sentence_clips(plan, replace(timings, samples=timings.sentences[-1].end - 1))
+        clip_boundaries(plan, replace(timings, samples=timings.sentences[-1].end - 1))

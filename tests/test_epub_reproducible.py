@@ -12,10 +12,11 @@ from ebooklib import epub
 from epub_support import SAMPLE, Book, built
 
 from storyexport.cli import cli
-from storyexport.errors import BuildError
+from storyexport.errors import BuildError, OutputError
 from storyexport.formats import BuildContext, Options
 from storyexport.formats.epub.builder import EpubBuilder
-from storyexport.formats.epub.writer import epub_bytes
+from storyexport.formats.epub.ebooklib_door import epub_bytes
+from storyexport.pipeline import build
 from storyexport.store.cache import Cache
 
 
@@ -61,11 +62,21 @@ def test_source_date_epoch_sets_every_timestamp(sample, tmp_path, monkeypatch):
     assert Book(path).meta("dcterms:modified") == ["2023-11-14T22:13:20Z"]
 
 
-def test_an_unwritable_output_is_a_build_error(sample, tmp_path):
+def test_an_unwritable_output_is_an_output_error(sample, tmp_path):
     blocker = tmp_path / "out"
     blocker.write_text("a file where the output folder should be")
-    with pytest.raises(BuildError, match="serving-hope.en.epub"):
+    with pytest.raises(OutputError, match="serving-hope.en.epub"):
         build_en(sample.story, blocker, tmp_path / "cache", narration=False)
+
+
+def test_an_output_error_fails_only_its_own_format(tmp_path):
+    output = tmp_path / "output"
+    (output / "serving-hope" / "serving-hope.en.epub").mkdir(parents=True)  # a folder where the book goes
+    result = build([SAMPLE], ["epub", "pdf"], output, Options(languages=("en",), narration=False))
+    outcomes = {r.format: r.error for r in result.results}
+    assert outcomes["epub"].startswith("output error: cannot write serving-hope.en.epub")
+    assert outcomes["pdf"] is None and (output / "serving-hope" / "serving-hope.en.pdf").is_file()
+    assert (output / "serving-hope" / "manifest.json").is_file() and result.failed
 
 
 def test_metadata_ebooklib_would_drop_is_a_build_error():

@@ -18,14 +18,10 @@ from storyexport.errors import SourceError
 from storyexport.formats import Options, get_builder
 from storyexport.pipeline import build
 from storyexport.source.parse import parse
+from storyexport.store.layout import TIMINGS
 from storyexport.text.narration_plan import narration_plan
 from storyexport.text.render import RenderTarget, render_article
-from storyexport.text.timings import (
-    NarrationTimings,
-    SentenceTiming,
-    save_timings,
-    timings_path,
-)
+from storyexport.text.timings import NarrationTimings, SentenceTiming, save_timings
 
 
 class Tags(HTMLParser):
@@ -133,7 +129,7 @@ def test_narration_made_for_another_text_is_not_offered(tmp_path, caplog):
     folder = tmp_path / story.slug
     folder.mkdir()
     (folder / f"{story.slug}.en.mp3").write_bytes(b"not checked: the timings do not match")
-    save_timings(timings_path(folder, story.slug, "en"), NarrationTimings(
+    save_timings(TIMINGS.path(folder, story.slug, "en"), NarrationTimings(
         "en", 1000, 1000, "espeak-ng", "en", (f"{story.slug}.en.mp3",), tuple(sentences), ()))
     with caplog.at_level(logging.WARNING):
         build_html(story, tmp_path, tmp_path / "cache")

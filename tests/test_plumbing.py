@@ -102,3 +102,36 @@ def _umask() -> int:
 
 def test_temp_prefix_is_hidden():
     assert TEMP_PREFIX.startswith(".")
+
+
+def test_freshness_digests_hold_what_a_story_says_not_where_it_is(tmp_path: Path):
+    import shutil
+
+    from storyexport.store.freshness import canonical, inputs_digest
+
+    here, there = tmp_path / "here", tmp_path / "elsewhere" / "deeper"
+    shutil.copytree(FIXTURES / "bilingual", here / "bilingual")
+    shutil.copytree(FIXTURES / "bilingual", there / "bilingual")
+    story_here, _ = parse(here / "bilingual" / "story.md")
+    story_there, _ = parse(there / "bilingual" / "story.md")
+    assert story_here.folder != story_there.folder
+    assert inputs_digest("html", story_here) == inputs_digest("html", story_there)
+    assert str(tmp_path) not in json.dumps(canonical(story_here))
+    (there / "bilingual" / "story.md").write_text((here / "bilingual" / "story.md").read_text() + "\nOne more line.\n")
+    changed, _ = parse(there / "bilingual" / "story.md")
+    assert inputs_digest("html", changed) != inputs_digest("html", story_here)
+
+
+def test_a_moved_project_rebuilds_nothing(tmp_path: Path):
+    import shutil
+
+    from storyexport.formats import Options
+    from storyexport.pipeline import build
+
+    first = tmp_path / "first"
+    shutil.copytree(FIXTURES / "bilingual", first / "source" / "bilingual")
+    build([first / "source"], ["html"], first / "output", Options(narration=False))
+    moved = tmp_path / "somewhere" / "else"
+    shutil.move(first, moved)
+    again = build([moved / "source"], ["html"], moved / "output", Options(narration=False))
+    assert again.cache_stats["put:freshness"] == 0 and again.cache_stats["hit:freshness"] > 0

@@ -36,12 +36,9 @@ def spoken(request) -> list:
 
 @pytest.fixture(autouse=True)
 def fresh_engine(monkeypatch):
-    GttsEngine._probes.clear()
     monkeypatch.setattr(GttsEngine, "backoff", 0.01)
     for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
-    yield
-    GttsEngine._probes.clear()
 
 
 def test_one_request_per_sentence_latin_american_spanish_and_a_timeout():
@@ -115,13 +112,26 @@ def no_network(monkeypatch):
 def test_auto_gives_up_on_a_silent_google_within_the_limit(silent_proxy, monkeypatch, caplog):
     monkeypatch.setattr(GttsEngine, "probe_timeout", 1.0)
     caplog.set_level(logging.INFO, logger="storyexport.formats.audio.tts")
+    run: dict = {}  # one run's engines: each language is probed once in it
     started = time.monotonic()
-    chosen = choose("es", "auto", NarrationChoice("es"), offline=False)
-    english = choose("en", "auto", NarrationChoice("en"), offline=False)  # no second wait
-    assert time.monotonic() - started < 2.5
-    assert (chosen.voice.engine, english.voice.engine) == ("kokoro", "piper")
-    line = caplog.records[-2].getMessage()
+    chosen = choose("es", "auto", NarrationChoice("es"), offline=False, engines=run)
+    again = choose("es", "auto", NarrationChoice("es"), offline=False, engines=run)  # no second wait
+    assert time.monotonic() - started < 1.8
+    assert (chosen.voice.engine, again.voice.engine) == ("kokoro", "kokoro")
+    line = caplog.records[-1].getMessage()
     assert line.startswith("narration es: kokoro, voice jm_kumo (auto: gtts: Google did not answer within 1 s (")
+
+
+def test_the_probe_lasts_one_run_and_is_asked_per_language():
+    run, calls = {}, []
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.POST, ENDPOINT, callback=lambda request: (calls.append(spoken(request)[1])
+                                                                               or (200, {}, google_answer())))
+        for lang in ("es", "en", "es", "en"):
+            choose(lang, "auto", NarrationChoice(lang), offline=False, engines=run)
+        assert calls == ["es", "en"]  # one probe per language in this run
+        choose("es", "auto", NarrationChoice("es"), offline=False, engines={})  # the next run asks again
+        assert calls == ["es", "en", "es"]
 
 
 def test_no_network_means_the_offline_engine_with_the_log_line(no_network, caplog):

@@ -27,7 +27,10 @@ from rich.table import Table
 from . import __version__
 from .errors import ExitCode, SourceError, StoryExportError, display_path
 from .formats import Options, registry
-from .pipeline import RunResult, build, load_stories
+from .formats.audio.tts import ENGINES
+from .pipeline import RunResult, build, configure_libraries, load_stories
+from .store.layout import TIMINGS
+from .text.units import file_size
 
 console = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -61,6 +64,7 @@ def _setup_logging(verbose: bool, quiet: bool) -> None:
                         format="%(message)s", force=True)
     ours = logging.DEBUG if verbose else logging.ERROR if quiet else logging.INFO
     logging.getLogger("storyexport").setLevel(ours)
+    configure_libraries()
 
 
 def _print_problems(problems, quiet: bool) -> None:
@@ -120,7 +124,7 @@ def _build_options(function: Callable) -> Callable:
                      show_default=True, help="Folder for the outputs; each story gets <output>/<slug>/."),
         click.option("--lang", "languages", metavar="LANGS",
                      help="Only these languages, comma-separated (default: every language of the story)."),
-        click.option("--tts", type=click.Choice(["auto", "gtts", "piper", "kokoro", "espeak"]), default="auto",
+        click.option("--tts", type=click.Choice(["auto", *ENGINES]), default="auto",
                      show_default=True, help="Narration engine. auto: gTTS when Google answers within 3 s, "
                      "else Piper (English), Kokoro (Spanish) or eSpeak NG."),
         click.option("--offline", is_flag=True, help="Never use the network (no gTTS)."),
@@ -174,9 +178,6 @@ def _progress_bar(quiet: bool):
         yield progress
 
 
-SUMMARY_SUFFIXES = (".html", ".epub", ".pdf", ".mp3", ".opus", ".vtt")  # not the images, styles, timings
-
-
 def _print_summary(result: RunResult, output: Path) -> None:
     """One table per story: format, language, file, size, status."""
     for story in dict.fromkeys(r.story for r in result.results):
@@ -189,19 +190,11 @@ def _print_summary(result: RunResult, output: Path) -> None:
                 first_line = outcome.error.splitlines()[0]
                 table.add_row(outcome.format, "", "", "", f"[red]failed (see above): {escape(first_line)}[/red]")
             for built in outcome.outputs:
-                if built.path.suffix in SUMMARY_SUFFIXES:
+                if built.format and built.format != TIMINGS.format:  # the outputs, not their parts
                     size = built.path.stat().st_size if built.path.exists() else 0
                     table.add_row(outcome.format, built.lang or "", built.path.relative_to(output / story).as_posix(),
-                                  _size(size), "[green]ok[/green]")
+                                  file_size(size), "[green]ok[/green]")
         console.print(table)
-
-
-def _size(size: int) -> str:
-    for unit in ("B", "KB", "MB"):
-        if size < 1024 or unit == "MB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return ""
 
 
 @cli.command("all", epilog=EPILOG)

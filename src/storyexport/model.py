@@ -86,17 +86,6 @@ class Division:
 
 
 @dataclass(frozen=True)
-class CodeBlock:
-    text: str
-    line: int
-
-
-@dataclass(frozen=True)
-class ThematicBreak:
-    line: int
-
-
-@dataclass(frozen=True)
 class Figure:
     """A photo standing in its own paragraph, with its words in one language."""
 
@@ -110,15 +99,26 @@ class Figure:
     line: int
 
 
-Block = Union[Heading, Paragraph, ItemList, Quote, Division, CodeBlock, ThematicBreak, Figure]
-
-
 @dataclass(frozen=True)
 class Footnote:
     label: str
     number: int  # 1, 2, ... in order of first call
     blocks: tuple[Block, ...]
     line: int
+
+
+@dataclass(frozen=True)
+class ThematicBreak:
+    line: int
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    text: str
+    line: int
+
+
+Block = Union[Heading, Paragraph, ItemList, Quote, Division, CodeBlock, ThematicBreak, Figure]
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BuildError, Problem, SourceError, UsageError
+from .errors import BuildError, OutputError, Problem, SourceError, UsageError
 from .formats import BuildContext, Options, Output, get_builder
 from .model import Story
 from .report.build import write_report
 from .source.discover import find_stories
 from .source.parse import parse
 from .store.cache import Cache
+from .store.layout import CACHE_FOLDER
 from .store.manifest import describe_files, write_manifest
 from .store.output import output_lock, remove_stale_temps
 
@@ -39,6 +40,17 @@ class RunResult:
     @property
     def failed(self) -> bool:
         return any(r.error for r in self.results)
+
+
+def configure_libraries() -> None:
+    """The process-wide settings storyexport makes to the libraries it uses, all here; called once
+    at start-up by the command line (and by anything else that runs builds in a process of its own)."""
+    # WeasyPrint announces every rendering step ("Step 1 - Fetching and parsing HTML") at INFO;
+    # the pdf builder's own lines say enough.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    # phonemizer (Kokoro's) warns on every sentence whose numbers expand into words ("words count
+    # mismatch") and resets its logger's level and handlers on each call, but not this.
+    logging.getLogger("phonemizer").propagate = False
 
 
 def load_stories(sources: list[Path]) -> tuple[list[Story], list[Problem]]:
@@ -74,11 +86,12 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
     if options.strict and warnings:
         raise SourceError(warnings)
     result = RunResult(warnings)
-    cache = Cache(output / ".cache")
+    cache = Cache(output / CACHE_FOLDER)
+    engines: dict = {}  # the narration engines of this run, shared by its stories
     with output_lock(output):
         for story in stories:
-            result.results += _build_story(story, targets, BuildContext(output / story.slug, cache, options),
-                                           progress, warnings)
+            ctx = BuildContext(output / story.slug, cache, options, engines=engines)
+            result.results += _build_story(story, targets, ctx, progress, warnings)
     result.cache_stats = cache.stats
     return result
 
@@ -90,7 +103,7 @@ def _build_story(story: Story, targets: list[str], ctx: BuildContext,
     if progress:
         ctx.report_progress = progress
     results = _run_builders(story, targets, ctx)
-    details = {o.path.relative_to(folder).as_posix(): dict(o.details) for r in results for o in r.outputs}
+    details = {o.path.relative_to(folder).as_posix(): o.manifest_entry() for r in results for o in r.outputs}
     if folder.is_dir():
         failures = [{"format": r.format, "error": r.error} for r in results if r.error]
         write_report(story, folder, describe_files(folder, details), warnings, failures, ctx.cache,
@@ -106,6 +119,9 @@ def _run_one(story: Story, target: str, ctx: BuildContext) -> FormatResult:
     except BuildError as exc:
         outcome.error = str(exc)
         log.error("%s: %s", story.slug, exc)
+    except OutputError as exc:  # this format could not be written; the others may still be
+        outcome.error = f"{exc.category}: {exc}"
+        log.error("%s: %s", story.slug, outcome.error)
     return outcome
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ class BuildContext:
     options: Options
     report_progress: Callable[[str, int, int], None] = lambda task, done, total: None
     cancelled: threading.Event = field(default_factory=threading.Event)
-    log: logging.Logger = field(default_factory=lambda: logging.getLogger("storyexport"))
+    engines: dict[str, Any] = field(default_factory=dict)  # this run's narration engines, by name (tts.get_engine)
 
     def progress(self, task: str, done: int, total: int) -> None:
         """Report progress; this is also where an interrupted run stops a builder (between steps)."""
@@ -49,11 +48,17 @@ class BuildContext:
 
 @dataclass(frozen=True)
 class Output:
-    """A file a builder wrote, with what the manifest should say about it."""
+    """A file a builder wrote: what it is, in which language, and what the manifest should say about it."""
 
     path: Path
-    lang: str | None = None
+    format: str | None  # what the report judges it as (store.layout: "epub", "print pdf"...); None: a part
+    lang: str | None = None  # of a page, an image, a copy
     details: Mapping[str, Any] = field(default_factory=dict)  # JSON values for manifest and report
+
+    def manifest_entry(self) -> dict[str, Any]:
+        """The details, with the format and language the report reads back."""
+        known = {"format": self.format, "lang": self.lang}
+        return {**{k: v for k, v in known.items() if v is not None}, **self.details}
 
 
 class Builder(Protocol):
@@ -66,9 +71,8 @@ class Builder(Protocol):
 
 def registry() -> dict[str, Builder]:
     """Every format by name, in the order `all` builds them (audio first: the others use its timings)."""
-    from .audio.builder import (
-        AudioBuilder,  # here, not at the top: each builder module imports this one
-    )
+    # imported here, not at the top: each builder module imports this one
+    from .audio.builder import AudioBuilder
     from .epub.builder import EpubBuilder
     from .html.builder import HtmlBuilder
     from .pdf.builder import PdfBuilder

@@ -18,6 +18,19 @@ from ..formats.renditions import rendition
 from ..model import Story
 from ..store.cache import Cache, cache_key
 from ..store.clock import build_time
+from ..store.layout import (
+    CAPTIONS,
+    EPUB,
+    HTML_FOLDER,
+    MP3,
+    OPUS,
+    PAGE_FORMAT,
+    PRINT_PDF,
+    REPORT_HTML,
+    REPORT_JSON,
+    TAGGED_PDF,
+    TIMINGS,
+)
 from ..store.output import write_text
 from .checks import Check, passed, run_cached, warned, worst
 from .epub_checks import check_epub
@@ -26,40 +39,23 @@ from .image_checks import check_images, images_in_epub, images_in_folder, images
 from .media_checks import check_audio, check_captions
 from .pdf_checks import check_print_pdf, check_tagged_pdf
 
-REPORT_JSON, REPORT_HTML = "report.json", "report.html"
 
-
-def kind_of(relative: str, primary_lang: str) -> tuple[str, str | None] | None:
-    """(format, language) of a published file, or None for files the report does not judge alone."""
-    name = relative.rsplit("/", 1)[-1]
-    parts = name.split(".")
-    lang = parts[-2] if len(parts) >= 3 else None
-    if relative.startswith("html/"):
-        if name == "index.html":
-            folders = relative.split("/")[1:-1]
-            return "html", folders[0] if folders else primary_lang
-        return None
-    if name.endswith(".print.pdf"):
-        return "print pdf", parts[-3]
-    for suffix, kind in ((".pdf", "pdf"), (".epub", "epub"), (".mp3", "mp3"), (".opus", "opus"), (".vtt", "captions")):
-        if name.endswith(suffix):
-            return kind, lang
-    return None
-
-
-def _checks(kind: str, path: Path, entry: dict[str, Any], cache: Cache) -> list[Check]:
+def _checks(kind: str, path: Path, entry: dict[str, Any], timings: Path, cache: Cache) -> list[Check]:
     sha = entry["sha256"]
-    if kind == "epub":
+    if kind == EPUB.format:
         return run_cached(cache, kind, path, sha, lambda p: check_epub(p) + [check_images(images_in_epub(p))])
-    if kind == "pdf":
+    if kind == TAGGED_PDF.format:
         return run_cached(cache, kind, path, sha, lambda p: check_tagged_pdf(p) + [check_images(images_in_pdf(p))])
-    if kind == "print pdf":
+    if kind == PRINT_PDF.format:
         return run_cached(cache, kind, path, sha, lambda p: check_print_pdf(p, entry))
-    if kind in ("mp3", "opus"):
-        return run_cached(cache, kind, path, sha, check_audio)
-    if kind == "captions":
-        return run_cached(cache, kind, path, sha, check_captions)
+    if kind in (MP3.format, OPUS.format):
+        return run_cached(cache, kind, path, sha, lambda p: check_audio(p, timings))
+    if kind == CAPTIONS.format:
+        return run_cached(cache, kind, path, sha, lambda p: check_captions(p, timings))
     return check_page(path)
+
+
+JUDGED = (EPUB.format, TAGGED_PDF.format, PRINT_PDF.format, MP3.format, OPUS.format, CAPTIONS.format, PAGE_FORMAT)
 
 
 def _source_checks(story: Story, problems: list[Problem]) -> list[dict[str, Any]]:
@@ -69,21 +65,23 @@ def _source_checks(story: Story, problems: list[Problem]) -> list[dict[str, Any]
     return [vars(warned("source.lint", f"line {p.line}: {p.message}")) for p in mine]
 
 
-def _output(entry: dict[str, Any], kind: tuple[str, str | None], folder: Path, cache: Cache) -> dict[str, Any]:
-    checks = _checks(kind[0], folder / entry["path"], entry, cache)
-    if kind[0] == "html":
-        checks.append(check_images(images_in_folder(folder / "html")))
+def _output(entry: dict[str, Any], story: Story, folder: Path, cache: Cache) -> dict[str, Any]:
+    kind = entry["format"]
+    timings = TIMINGS.path(folder, story.slug, entry.get("lang", ""))
+    checks = _checks(kind, folder / entry["path"], entry, timings, cache)
+    if kind == PAGE_FORMAT:
+        checks.append(check_images(images_in_folder(folder / HTML_FOLDER)))
     details = {k: entry[k] for k in ("engine", "voice", "language_tagging", "warnings") if k in entry}
-    return {"file": entry["path"], "format": kind[0], "lang": kind[1], "bytes": entry["bytes"],
+    return {"file": entry["path"], "format": kind, "lang": entry.get("lang"), "bytes": entry["bytes"],
             "sha256": entry["sha256"], "status": worst(checks), "details": details,
             "checks": [vars(c) for c in checks]}
 
 
 def report_data(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],
                 failures: list[dict[str, str]], cache: Cache, jobs: int = 2) -> dict[str, Any]:
-    judged = [(entry, kind) for entry in entries if (kind := kind_of(entry["path"], story.lang))]
+    judged = [entry for entry in entries if entry.get("format") in JUDGED]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # EPUBCheck runs in its own JVM
-        outputs = list(pool.map(lambda pair: _output(*pair, folder, cache), judged))
+        outputs = list(pool.map(lambda entry: _output(entry, story, folder, cache), judged))
     source = _source_checks(story, problems)
     statuses = Counter(c["status"] for o in outputs for c in o["checks"]) + Counter(c["status"] for c in source)
     statuses.update({"fail": len(failures)})
@@ -99,7 +97,7 @@ def _thumbnails(story: Story, folder: Path, cache: Cache) -> dict[str, str]:
     if story.cover:
         cover = rendition(story.cover, cache, width=320, image_format="JPEG", quality=75)
         thumbs["cover"] = "data:image/jpeg;base64," + base64.b64encode(cover.data).decode()
-    first_pdf = folder / f"{story.slug}.{story.lang}.pdf"
+    first_pdf = TAGGED_PDF.path(folder, story.slug, story.lang)
     if first_pdf.is_file():
         thumbs["pdf"] = _first_page(first_pdf, cache)
     return thumbs

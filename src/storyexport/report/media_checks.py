@@ -19,7 +19,7 @@ def _decoded_seconds(path: Path) -> float:
     return info.frames / info.samplerate
 
 
-def check_audio(path: Path) -> list[Check]:
+def check_audio(path: Path, timings_file: Path) -> list[Check]:
     """An MP3 or Opus file: it decodes, and matches the timings written beside it."""
     name = f"audio.{path.suffix[1:]}"
     try:
@@ -27,7 +27,7 @@ def check_audio(path: Path) -> list[Check]:
     except Exception as exc:  # soundfile raises its own error types per codec
         return [failed(name, f"does not decode: {exc}")]
     checks = [passed(name, f"decodes: {seconds:.1f} s")]
-    timings = load_timings(path.with_name(path.name.rsplit(".", 1)[0] + ".timings.json"))
+    timings = load_timings(timings_file)
     if timings is None:
         return checks + [warned(f"{name}.timings", "no timings file beside the audio")]
     difference = seconds - timings.duration
@@ -41,7 +41,7 @@ def check_audio(path: Path) -> list[Check]:
     return checks
 
 
-def check_captions(path: Path) -> list[Check]:
+def check_captions(path: Path, timings_file: Path) -> list[Check]:
     """A WebVTT file: well formed, cues in order, none past the end of the narration."""
     lines = path.read_text("utf-8").splitlines()
     if not lines or not lines[0].startswith("WEBVTT"):
@@ -54,7 +54,7 @@ def check_captions(path: Path) -> list[Check]:
             if end <= start or start < previous_end - 0.0005:
                 return [failed("captions", f"cue {cues + 1} is out of order or empty")]
             cues, previous_end = cues + 1, end
-    timings = load_timings(path.with_name(path.name.rsplit(".", 1)[0] + ".timings.json"))
+    timings = load_timings(timings_file)
     if timings and previous_end > timings.duration + 0.0005:
         return [failed("captions", f"the last cue ends at {previous_end:.3f} s, after the audio")]
     if timings and cues != len(timings.sentences):

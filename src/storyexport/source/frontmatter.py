@@ -11,10 +11,11 @@ from pathlib import Path
 import yaml
 
 from ..errors import Problem
+from ..formats.audio.tts import ENGINES
 from ..model import NarrationChoice, PrintSettings
 from ..text.languages import language_problem
 
-ENGINES = ("auto", "gtts", "piper", "kokoro", "espeak")
+ENGINE_CHOICES = ("auto", *ENGINES)
 PAGE_SIZES = ("A3", "A4", "A5", "A6", "B4", "B5", "letter", "legal", "ledger")
 LENGTH = r"\d+(?:\.\d+)?(?:mm|cm|in|pt)"
 TRIM = re.compile(rf"^(?:{'|'.join(PAGE_SIZES)}|{LENGTH} {LENGTH})$", re.IGNORECASE)
@@ -235,9 +236,9 @@ def _read_narration(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None
             fields = reader.mapping(value, f"narration.{lang}", ("engine", "voice", "tld"))
         values = {k: reader.text(v, k) for k, v in fields.items()}
         engine = values.get("engine") or "auto"
-        if engine not in ENGINES:
+        if engine not in ENGINE_CHOICES:
             reader.error(fields["engine"], f"narration.{lang}: unknown engine {engine!r}; "
-                         f"use one of {', '.join(ENGINES)}")
+                         f"use one of {', '.join(ENGINE_CHOICES)}")
             continue
         choices.append(NarrationChoice(lang, engine, values.get("voice"), values.get("tld")))
     meta.narration = tuple(choices)

@@ -19,8 +19,6 @@ MAX_BYTES = 80 * 1024 * 1024
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "TIFF")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own guard, in case an image is opened elsewhere
-
 
 class PhotoProblem(Exception):
     """Why a photo cannot be used; the message is for the user."""

@@ -8,6 +8,8 @@ The code and templates of storyexport itself are part of every digest.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import json
 from functools import lru_cache
@@ -31,9 +33,34 @@ def code_digest() -> str:
 
 
 def inputs_digest(*inputs: Any) -> str:
-    """A digest of anything a unit of work reads: model objects enter through their repr."""
-    return cache_key(code_digest(), *[repr(i) if not isinstance(i, (str, int, float, bytes, type(None)))
-                                      else i for i in inputs])
+    """A digest of what a unit of work reads, as canonical JSON (see `canonical`)."""
+    return cache_key(code_digest(), *[canonical(i) for i in inputs])
+
+
+def canonical(value: Any) -> Any:
+    """What matters of a value, as JSON: model objects field by field under their class name.
+
+    Paths are left out: they say where a file is on this machine, not what it holds (a photo
+    enters through its sha256, a story through its slug and text), so a moved checkout or
+    output folder still finds its records.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)
+                  if not isinstance(getattr(value, f.name), Path)}
+        return {"@": type(value).__name__, **fields}
+    if isinstance(value, (list, tuple)):
+        return [canonical(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(canonical(item) for item in value)
+    if isinstance(value, dict):
+        return {str(key): canonical(item) for key, item in value.items()}
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return {"sha256": hashlib.sha256(value).hexdigest()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"{type(value).__name__} cannot be part of a freshness digest")
 
 
 class Freshness:
@@ -54,15 +81,16 @@ class Freshness:
             return False
         return all(p.is_file() and sha256_file(p) == record["outputs"][self._name(p)] for p in outputs)
 
-    def record(self, unit: str, digest: str, outputs: list[Path], languages: dict[Path, str | None] | None = None,
-               ) -> None:
+    def record(self, unit: str, digest: str, outputs: list[Path],
+               labels: dict[Path, tuple[str | None, str | None]] | None = None) -> None:
+        """Remember what `unit` wrote from these inputs; `labels` are each file's (format, language)."""
         record = {"inputs": digest, "outputs": {self._name(p): sha256_file(p) for p in outputs},
-                  "languages": {self._name(p): lang for p, lang in (languages or {}).items()}}
+                  "labels": {self._name(p): list(label) for p, label in (labels or {}).items()}}
         self.cache.put(self._key(unit), json.dumps(record, sort_keys=True).encode(), kind="freshness")
 
-    def replay(self, unit: str, digest: str) -> list[tuple[Path, str | None]] | None:
-        """The files (and their languages) a unit wrote from these same inputs, if all are still as
-        written; None when it must be built (for units whose file list is only known after building)."""
+    def replay(self, unit: str, digest: str) -> list[tuple[Path, str | None, str | None]] | None:
+        """The files (with their format and language) a unit wrote from these same inputs, if all are
+        still as written; None when it must be built (for units whose file list is only known after)."""
         hit = self.cache.get(self._key(unit), kind="freshness")
         if not hit:
             return None
@@ -70,7 +98,8 @@ class Freshness:
         paths = [self.folder / name for name in record.get("outputs", {})]
         if record.get("inputs") != digest or not self.unchanged(unit, digest, paths):
             return None
-        return [(p, record.get("languages", {}).get(self._name(p))) for p in paths]
+        labels = record.get("labels", {})
+        return [(p, *labels.get(self._name(p), (None, None))) for p in paths]
 
     def _name(self, path: Path) -> str:
         return path.relative_to(self.folder).as_posix()

@@ -11,10 +11,10 @@ from typing import Any
 
 from .. import __version__
 from ..model import Story
+from .layout import CACHE_FOLDER, LOCK, MANIFEST
 from .output import TEMP_PREFIX, write_text
 
-MANIFEST = "manifest.json"
-SKIPPED = (MANIFEST, ".cache", ".lock")
+SKIPPED = (MANIFEST, CACHE_FOLDER, LOCK)
 
 
 def sha256_file(path: Path) -> str:

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import OutputError
+from .layout import LOCK
 
 TEMP_PREFIX = ".storyexport-"
-LOCK_NAME = ".lock"
 log = logging.getLogger(__name__)
 
 
@@ -80,9 +80,9 @@ def output_lock(folder: Path) -> Iterator[None]:
     """Hold the output folder for this run; a second run on the same folder waits its turn."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle = open(folder / LOCK_NAME, "a+")
+        handle = open(folder / LOCK, "a+")
     except OSError as exc:
-        raise OutputError(_why(folder / LOCK_NAME, exc)) from exc
+        raise OutputError(_why(folder / LOCK, exc)) from exc
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..model import (
     Article,
@@ -61,28 +61,43 @@ class NarrationPlan:
 
     def at(self, part: str, path: tuple[int, ...] = ()) -> tuple[Sentence, ...]:
         """The sentences of one part of one block, in order."""
-        return self._index().get((part, path), ())
+        return self._by_anchor.get((part, path), ())
 
-    def _index(self) -> dict[tuple[str, tuple[int, ...]], tuple[Sentence, ...]]:
-        index = self.__dict__.get("_by_anchor")
-        if index is None:
-            grouped: dict[tuple[str, tuple[int, ...]], list[Sentence]] = {}
-            for sentence in self.sentences:
-                grouped.setdefault((sentence.anchor.part, sentence.anchor.path), []).append(sentence)
-            index = {key: tuple(value) for key, value in grouped.items()}
-            object.__setattr__(self, "_by_anchor", index)  # a cache of derived data, not state
-        return index
+    @cached_property
+    def _by_anchor(self) -> dict[tuple[str, tuple[int, ...]], tuple[Sentence, ...]]:
+        """The sentences grouped by where they are: derived once, on first use."""
+        grouped: dict[tuple[str, tuple[int, ...]], list[Sentence]] = {}
+        for sentence in self.sentences:
+            grouped.setdefault((sentence.anchor.part, sentence.anchor.path), []).append(sentence)
+        return {key: tuple(value) for key, value in grouped.items()}
+
+
+SPANISH_TITLES = ("sr", "sres", "sra", "srta", "dra", "dña", "d", "ud", "uds", "lic", "lcdo", "ing")
 
 
 @lru_cache(maxsize=1)
-def _segmenters():
-    import pysbd
+def _spanish():
+    """pysbd's Spanish, knowing that "Sr." and "Dra." come before a name (pysbd ends the sentence
+    there): a language of our own, given to our segmenters only, so pysbd itself is left as it is."""
     from pysbd.lang.spanish import Spanish
 
-    extra = ["sr", "sres", "sra", "srta", "dra", "dña", "d", "ud", "uds", "lic", "lcdo", "ing"]
-    Spanish.Abbreviation.PREPOSITIVE_ABBREVIATIONS = sorted(
-        set(Spanish.Abbreviation.PREPOSITIVE_ABBREVIATIONS) | set(extra))
-    return pysbd
+    class Abbreviation(Spanish.Abbreviation):
+        PREPOSITIVE_ABBREVIATIONS = sorted(set(Spanish.Abbreviation.PREPOSITIVE_ABBREVIATIONS) | set(SPANISH_TITLES))
+
+    return type("Spanish", (Spanish,), {"Abbreviation": Abbreviation})
+
+
+def _segmenter(lang: str):
+    import pysbd
+
+    language = primary_subtag(lang)
+    try:
+        segmenter = pysbd.Segmenter(language=language, clean=False, char_span=True)
+    except ValueError:  # a language pysbd does not know
+        segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    if language == "es":
+        segmenter.language_module = _spanish()
+    return segmenter
 
 
 @lru_cache(maxsize=4096)
@@ -90,14 +105,8 @@ def sentence_ranges(text: str, lang: str) -> tuple[tuple[int, int], ...]:
     """The sentences of one block of text as [start, end) ranges without surrounding spaces."""
     if not text.strip():
         return ()
-    pysbd = _segmenters()
-    language = primary_subtag(lang)
-    try:
-        segmenter = pysbd.Segmenter(language=language, clean=False, char_span=True)
-    except ValueError:  # a language pysbd does not know
-        segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
     ranges, position = [], 0
-    for span in segmenter.segment(text):
+    for span in _segmenter(lang).segment(text):
         start = text.find(span.sent.strip(), position)
         if start < 0:  # pysbd lost the alignment; fall back to its own offsets
             start = span.start

@@ -8,13 +8,16 @@ these same numbers. Positions are sample counts in the decoded audio, so they ar
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..formats.audio.tts import ENGINES
+from ..store.layout import TIMINGS
 from ..store.output import write_text
 from .narration_plan import NarrationPlan
 
-ENGINE_NAMES = {"gtts": "Google Text-to-Speech", "piper": "Piper", "kokoro": "Kokoro-82M", "espeak": "eSpeak NG"}
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class NarrationTimings:
     @property
     def engine_name(self) -> str:
         """The engine as readers should see it: "eSpeak NG", not "espeak"."""
-        return ENGINE_NAMES.get(self.engine, self.engine)
+        return ENGINES.get(self.engine, self.engine)
 
     def seconds(self, samples: int) -> float:
         return samples / self.sample_rate
@@ -59,10 +62,6 @@ class NarrationTimings:
     def matches(self, plan: NarrationPlan) -> bool:
         """True when these timings were made for exactly this plan (same ids, same words)."""
         return [(s.id, s.text) for s in self.sentences] == [(s.id, s.text) for s in plan.sentences]
-
-
-def timings_path(folder: Path, slug: str, lang: str) -> Path:
-    return folder / f"{slug}.{lang}.timings.json"
 
 
 def save_timings(path: Path, timings: NarrationTimings) -> Path:
@@ -80,3 +79,21 @@ def load_timings(path: Path) -> NarrationTimings | None:
             chapters=tuple(ChapterTiming(**c) for c in data["chapters"]), notes=tuple(data.get("notes", ())))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def recorded_timings(folder: Path, slug: str, plan: NarrationPlan, consequence: str) -> NarrationTimings | None:
+    """The timings the audio builder wrote in `folder` for exactly this plan, or None.
+
+    Every format that plays the narration (the page's player, the EPUB's media overlays) reads it
+    through here. Timings made for another version of the text are not used: a warning says so,
+    and what that means for the format asking (`consequence`, e.g. "the es page has no player").
+    """
+    timings = load_timings(TIMINGS.path(folder, slug, plan.lang))
+    if timings is None:
+        log.debug("%s: no %s narration timings; %s", slug, plan.lang, consequence)
+        return None
+    if not timings.matches(plan):
+        log.warning("%s: the %s narration was made for an older version of the text; %s until "
+                    "`storyexport audio` is run again", slug, plan.lang, consequence)
+        return None
+    return timings

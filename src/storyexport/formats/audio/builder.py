@@ -11,18 +11,20 @@ from ...errors import BuildError, EngineUnavailable
 from ...model import Story
 from ...store.clock import build_time
 from ...store.freshness import Freshness, inputs_digest
+from ...store.layout import CAPTIONS, MP3, OPUS, TIMINGS, FileKind
 from ...store.output import write_bytes, write_text
 from ...text.narration_plan import NarrationPlan, narration_plan
-from ...text.timings import NarrationTimings, load_timings, save_timings, timings_path
+from ...text.timings import NarrationTimings, load_timings, save_timings
 from .. import BuildContext, Output
 
 if TYPE_CHECKING:  # the engines and audio modules import numpy: only when narrating
-    from .synthesis import Narration
+    from .synthesis import NarrationAudio
     from .tags import AudioTags
     from .tts import Selection, Voice
 
 log = logging.getLogger(__name__)
 COVER_WIDTH = 600  # pixels: cover art in the tags stays small
+AUDIO_FILES = (MP3, OPUS, CAPTIONS, TIMINGS)
 
 
 class AudioBuilder:
@@ -43,23 +45,22 @@ class AudioBuilder:
         choice = story.narration_for(lang)
         requested = requested_engine(ctx.options.tts, choice)
         try:
-            selection = choose(lang, requested, choice, ctx.options.offline)
+            selection = choose(lang, requested, choice, ctx.options.offline, engines=ctx.engines)
         except EngineUnavailable as error:
             raise BuildError(f"narration {lang}: {error}") from error
-        paths = _paths(ctx.folder, story.slug, lang)
+        paths = {kind: kind.path(ctx.folder, story.slug, lang) for kind in AUDIO_FILES}
         freshness = Freshness(ctx.cache, ctx.folder)
         if not freshness.unchanged(f"audio.{lang}", _digest(story, plan, selection.voice), list(paths.values())):
             selection = self._write(story, plan, selection, requested, paths, ctx)
             freshness.record(f"audio.{lang}", _digest(story, plan, selection.voice), list(paths.values()))
         details = {"engine": selection.voice.engine, "voice": selection.voice.name,
                    "engine_version": selection.voice.version}
-        if (made := load_timings(paths["timings"])) and made.notes:
+        if (made := load_timings(paths[TIMINGS])) and made.notes:
             details["warnings"] = list(made.notes)
-        return [Output(paths["mp3"], lang, details), Output(paths["opus"], lang, details),
-                Output(paths["vtt"], lang, details), Output(paths["timings"], lang, details)]
+        return [Output(path, kind.format, lang, details) for kind, path in paths.items()]
 
     def _write(self, story: Story, plan: NarrationPlan, selection: Selection, requested: str,
-               paths: dict[str, Path], ctx: BuildContext) -> Selection:
+               paths: dict[FileKind, Path], ctx: BuildContext) -> Selection:
         """Synthesize, encode, tag and write one language; returns the engine that spoke."""
         from . import encode
         from .tags import tag_mp3, tag_opus
@@ -69,23 +70,23 @@ class AudioBuilder:
         voice = selection.voice
         timings = NarrationTimings(
             lang=plan.lang, sample_rate=narration.rate, samples=len(narration.pcm), engine=voice.engine,
-            voice=voice.name, audio=(paths["mp3"].name, paths["opus"].name),
+            voice=voice.name, audio=(paths[MP3].name, paths[OPUS].name),
             sentences=narration.sentences, chapters=narration.chapters, notes=notes)
         tags = _tags(story, plan.lang, voice, narration, ctx)
         with ThreadPoolExecutor(max_workers=2) as pool:  # the two encoders run side by side
             mp3 = pool.submit(encode.mp3, narration.pcm, narration.rate)
             opus = pool.submit(encode.opus, narration.pcm, narration.rate)
-            write_bytes(paths["mp3"], tag_mp3(mp3.result(), tags))
-            write_bytes(paths["opus"], tag_opus(opus.result(), tags))
-        write_text(paths["vtt"], webvtt(timings))
-        save_timings(paths["timings"], timings)
+            write_bytes(paths[MP3], tag_mp3(mp3.result(), tags))
+            write_bytes(paths[OPUS], tag_opus(opus.result(), tags))
+        write_text(paths[CAPTIONS], webvtt(timings))
+        save_timings(paths[TIMINGS], timings)
         log.debug("narration %s: %.1f s of audio, %d sentences, %d chapters", plan.lang, timings.duration,
                  len(timings.sentences), len(timings.chapters))
         return selection
 
 
 def _synthesize(plan: NarrationPlan, selection: Selection, requested: str, story: Story,
-                ctx: BuildContext) -> tuple[Narration, Selection, tuple[str, ...]]:
+                ctx: BuildContext) -> tuple[NarrationAudio, Selection, tuple[str, ...]]:
     """The plan spoken by the chosen engine; under `auto`, by the next one if it fails mid-way
     (which is noted, for the manifest and the report)."""
     from .synthesis import synthesize_plan
@@ -106,12 +107,12 @@ def _synthesize(plan: NarrationPlan, selection: Selection, requested: str, story
             notes += (f"{selection.voice.engine} failed while narrating ({error}); the next engine narrated",)
             try:
                 selection = choose(plan.lang, requested, story.narration_for(plan.lang),
-                                   ctx.options.offline, skip=failed)
+                                   ctx.options.offline, skip=failed, engines=ctx.engines)
             except EngineUnavailable as unavailable:
                 raise BuildError(f"narration {plan.lang}: {unavailable}") from unavailable
 
 
-def _tags(story: Story, lang: str, voice: Voice, narration: Narration, ctx: BuildContext) -> AudioTags:
+def _tags(story: Story, lang: str, voice: Voice, narration: NarrationAudio, ctx: BuildContext) -> AudioTags:
     import langcodes
 
     from ..renditions import rendition
@@ -131,7 +132,3 @@ def _digest(story: Story, plan: NarrationPlan, voice: Voice) -> str:
     return inputs_digest("audio", plan, voice, story.title, story.publisher, story.rights,
                          story.cover.sha256 if story.cover else None, build_time(story).isoformat())
 
-
-def _paths(folder: Path, slug: str, lang: str) -> dict[str, Path]:
-    return {"mp3": folder / f"{slug}.{lang}.mp3", "opus": folder / f"{slug}.{lang}.opus",
-            "vtt": folder / f"{slug}.{lang}.vtt", "timings": timings_path(folder, slug, lang)}

@@ -32,7 +32,7 @@ PEAK = 0.89  # the whole narration is scaled to peak at -1 dBFS
 
 
 @dataclass(frozen=True)
-class Narration:
+class NarrationAudio:
     """One language's narration: 16-bit mono PCM at RATE and where each sentence lies in it."""
 
     pcm: np.ndarray
@@ -47,7 +47,7 @@ def sentence_key(sentence: Sentence, voice: Voice) -> str:
 
 
 def synthesize_plan(plan: NarrationPlan, engine: Engine, voice: Voice, cache: Cache, jobs: int,
-                    progress: Callable[[str, int, int], None]) -> Narration:
+                    progress: Callable[[str, int, int], None]) -> NarrationAudio:
     """Every sentence of `plan` spoken by `voice`, from the cache when it was spoken before.
 
     A sentence said twice (a repeated credit line) is synthesized once.
@@ -105,7 +105,7 @@ def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
     return soxr.resample(samples, rate, target, quality="HQ").astype(np.float32)
 
 
-def assemble(plan: NarrationPlan, clips: dict[str, np.ndarray]) -> Narration:
+def assemble(plan: NarrationPlan, clips: dict[str, np.ndarray]) -> NarrationAudio:
     """The clips joined by the plan's pauses; timings are the running sample count."""
     parts, sentences, chapter_starts, position = [], [], [], 0
     for sentence in plan.sentences:
@@ -121,7 +121,7 @@ def assemble(plan: NarrationPlan, clips: dict[str, np.ndarray]) -> Narration:
     pcm = _normalized(np.concatenate(parts))
     ends = [begin for _, begin in chapter_starts[1:]] + [len(pcm)]
     chapters = tuple(ChapterTiming(title, begin, end) for (title, begin), end in zip(chapter_starts, ends))
-    return Narration(pcm, RATE, tuple(sentences), chapters)
+    return NarrationAudio(pcm, RATE, tuple(sentences), chapters)
 
 
 def _normalized(pcm: np.ndarray, chunk: int = 1 << 20) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...text.timings import NarrationTimings
+from ...text.units import clock
 
 
 def webvtt(timings: NarrationTimings) -> str:
@@ -16,11 +17,7 @@ def webvtt(timings: NarrationTimings) -> str:
 
 def timestamp(samples: int, rate: int) -> str:
     """A sample position as HH:MM:SS.mmm (WebVTT, and Opus chapter comments)."""
-    ms = round(samples * 1000 / rate)
-    seconds, millis = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+    return clock(round(samples * 1000 / rate), hour_digits=2, millis=True)
 
 
 def _escape(text: str) -> str:

@@ -11,17 +11,18 @@ from ...errors import BuildError
 from ...model import Article, Story
 from ...store.cache import Cache
 from ...store.clock import build_time, zip_time
+from ...store.layout import EPUB, MP3
+from ...text.accessibility import BOOK, Accessibility, NarrationFacts, accessibility
 from ...text.labels import label
 from ...text.narration_plan import NarrationPlan
 from ...text.render import RenderTarget, render_article
-from .audio import RecordedNarration
 from .documents import STYLESHEET, cover_document, story_document
-from .facts import BookFacts, Narration, book_facts
+from .ebooklib_door import epub_bytes
 from .images import BookImage, book_images, image_markup
 from .metadata import access_modes, book_identifier, dublin_core, media_properties
+from .narration import RecordedNarration
 from .nav import COVER, NAV, STORY, TocEntry, nav_document, toc_entries
-from .overlays import Overlay, media_overlay, sentence_clips
-from .writer import epub_bytes
+from .overlays import Overlay, clip_boundaries, media_overlay
 from .xml import XML_LANG
 
 OVERLAY_ID, OVERLAY_FILE = "overlay-story", "overlays/story.smil"
@@ -40,16 +41,16 @@ def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | N
     images = book_images([*([story.cover] if story.cover else []), *(f.photo for f in article.figures())], cache)
     target = RenderTarget(name="epub", notes="epub", xml_lang=True, image=image_markup(images))
     story_xhtml = story_document(story, render_article(story, article, plan, target), article.title)
-    audio_href = f"audio/{story.slug}.{plan.lang}.mp3"
+    audio_href = f"audio/{MP3.name(story.slug, plan.lang)}"
     overlay = _overlay(article, plan, recorded, story_xhtml, audio_href) if recorded else None
-    narration = Narration(recorded.narrator, overlay.duration_ms) if recorded and overlay else None
+    narration = NarrationFacts(recorded.narrator, overlay.duration_ms) if recorded and overlay else None
     book = epub.EpubBook()
-    _describe(book, story, article, book_facts(story, article, narration))
+    _describe(book, story, article, accessibility(story, article, BOOK, narration))
     _add_documents(book, story, article, images, story_xhtml)
     _add_images(book, story, images)
     if recorded and overlay:
         _add_narration(book, recorded, overlay, audio_href)
-    name = f"{story.slug}.{article.lang}.epub"
+    name = EPUB.name(story.slug, article.lang)
     return epub_bytes(book, build_time(story), zip_time(story), name)
 
 
@@ -59,11 +60,11 @@ def _overlay(article: Article, plan: NarrationPlan, recorded: RecordedNarration,
     if missing := [s.id for s in plan.sentences if s.id not in ids]:
         raise BuildError(f"narrated sentences {', '.join(missing[:5])} are not in the {article.lang} text; "
                          "this is a bug in storyexport, re-run with --traceback and report it")
-    clips = sentence_clips(plan, recorded.timings)
-    return media_overlay(article, clips, f"../{STORY}", f"../{audio_href}")
+    boundaries = clip_boundaries(plan, recorded.timings)
+    return media_overlay(article, plan, boundaries, f"../{STORY}", f"../{audio_href}")
 
 
-def _describe(book: epub.EpubBook, story: Story, article: Article, facts: BookFacts) -> None:
+def _describe(book: epub.EpubBook, story: Story, article: Article, facts: Accessibility) -> None:
     book.set_identifier(book_identifier(story, article.lang))
     book.set_title(article.title)
     book.set_language(article.lang)

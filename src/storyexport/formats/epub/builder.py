@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from ...errors import BuildError, OutputError
+from ...errors import BuildError
 from ...model import Story
 from ...store.clock import build_time
 from ...store.freshness import Freshness, inputs_digest
+from ...store.layout import EPUB
 from ...store.output import write_bytes
 from ...text.narration_plan import narration_plan
 from .. import BuildContext, Output
@@ -21,29 +22,26 @@ class EpubBuilder:
     needs = ("audio",)  # media overlays use the narration timings
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
-        from .audio import find_narration
+        from .narration import book_narration
 
         outputs, fresh = [], Freshness(ctx.cache, ctx.folder)
         languages = ctx.languages(story)
         for done, lang in enumerate(languages):
             ctx.progress("epub", done, len(languages))
             plan = narration_plan(story, lang)
-            recorded = find_narration(ctx.folder, story, plan) if ctx.options.narration else None
-            path = ctx.folder / f"{story.slug}.{lang}.epub"
+            recorded = book_narration(ctx.folder, story, plan) if ctx.options.narration else None
+            path = EPUB.path(ctx.folder, story.slug, lang)
             digest = inputs_digest("epub", story, lang, build_time(story).isoformat(),
                                    recorded.timings if recorded else None, recorded.audio if recorded else None)
             if not fresh.unchanged(f"epub.{lang}", digest, [path]):
-                from .book import (
-                    make_epub,  # ebooklib and lxml load only when a book is made
-                )
-
-                try:
-                    write_bytes(path, make_epub(story, plan, recorded, ctx.cache))
-                except OutputError as exc:
-                    raise BuildError(str(exc)) from exc
+                try:  # ebooklib and lxml load only when a book is made
+                    from .book import make_epub
+                except ImportError as exc:
+                    raise BuildError(f"cannot load the EPUB writer ({exc})") from exc
+                write_bytes(path, make_epub(story, plan, recorded, ctx.cache))
                 fresh.record(f"epub.{lang}", digest, [path])
                 log.debug("%s: wrote %s (%s)", story.slug, path.name, "narrated" if recorded else "text only")
-            outputs.append(Output(path, lang, {"narrated": recorded is not None,
-                                               "narrator": recorded.narrator if recorded else None}))
+            outputs.append(Output(path, EPUB.format, lang, {"narrated": recorded is not None,
+                                                            "narrator": recorded.narrator if recorded else None}))
         ctx.progress("epub", len(languages), len(languages))
         return outputs

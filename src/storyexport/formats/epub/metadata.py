@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 
 from ...model import Story
-from .facts import BookFacts
-from .overlays import ACTIVE_CLASS, clock
-from .summary import accessibility_summary
+from ...text.accessibility import Accessibility
+from .overlays import ACTIVE_CLASS, smil_clock
 from .xml import xml_text
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -40,26 +39,26 @@ def dublin_core(story: Story, lang: str) -> list[tuple[str, str, str | None]]:
     return [(name, xml_text(value), tag) for name, value, tag in triples if value.strip()]
 
 
-def access_modes(facts: BookFacts) -> list[tuple[str, str]]:
+# the order the package metadata lists the features in (a set to reading systems; kept stable)
+FEATURE_ORDER = ("alternativeText", "longDescription", "structuralNavigation", "tableOfContents", "readingOrder",
+                 "displayTransformability", "synchronizedAudioText")
+
+
+def access_modes(facts: Accessibility) -> list[tuple[str, str]]:
     """schema: accessibility properties true to what the book contains."""
-    modes = ["textual"] + ["visual"] * facts.visual + ["auditory"] * bool(facts.narration)
-    sufficient = ["textual"] + ["textual,visual"] * facts.visual
-    features = (["alternativeText"] * bool(facts.photos or facts.cover)
-                + ["longDescription"] * bool(facts.long_descriptions)
-                + ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
-                + ["synchronizedAudioText"] * bool(facts.narration))
-    return ([("schema:accessMode", m) for m in modes]
-            + [("schema:accessModeSufficient", m) for m in sufficient]
+    features = [feature for feature in FEATURE_ORDER if feature in facts.features]
+    return ([("schema:accessMode", m) for m in facts.access_modes]
+            + [("schema:accessModeSufficient", m) for m in facts.sufficient_modes]
             + [("schema:accessibilityFeature", f) for f in features]
-            + [("schema:accessibilityHazard", "none"),
-               ("schema:accessibilitySummary", xml_text(accessibility_summary(facts))),
+            + [("schema:accessibilityHazard", h) for h in facts.hazards]
+            + [("schema:accessibilitySummary", xml_text(facts.summary())),
                ("dcterms:conformsTo", CONFORMANCE)]
             + [("a11y:certifiedBy", xml_text(facts.publisher))] * bool(facts.publisher.strip()))
 
 
 def media_properties(narrator: str, durations: dict[str, int]) -> list[tuple[str, str, str | None]]:
     """(property, value, refines) for the media overlays: each overlay's duration and their total."""
-    total = clock(sum(durations.values()))
-    return ([("media:duration", clock(ms), f"#{overlay_id}") for overlay_id, ms in durations.items()]
+    total = smil_clock(sum(durations.values()))
+    return ([("media:duration", smil_clock(ms), f"#{overlay_id}") for overlay_id, ms in durations.items()]
             + [("media:duration", total, None), ("media:narrator", xml_text(narrator), None),
                ("media:active-class", ACTIVE_CLASS, None)])

@@ -18,6 +18,7 @@ from ...errors import BuildError
 from ...model import Article, Figure
 from ...text.narration_plan import NarrationPlan, Sentence, block_paths
 from ...text.timings import NarrationTimings
+from ...text.units import clock
 
 SMIL_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
              '<smil xmlns="http://www.w3.org/ns/SMIL" xmlns:epub="http://www.idpf.org/2007/ops" '
@@ -25,11 +26,9 @@ SMIL_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
 ACTIVE_CLASS = "-epub-media-overlay-active"
 
 
-@dataclass(frozen=True)
-class Clip:
-    sentence: Sentence
-    begin_ms: int
-    end_ms: int
+def smil_clock(ms: int) -> str:
+    """A SMIL full clock value: 0:01:02.345."""
+    return clock(ms, hour_digits=1, millis=True)
 
 
 @dataclass(frozen=True)
@@ -38,19 +37,11 @@ class Overlay:
 
     smil: bytes
     duration_ms: int
-    clips: tuple[Clip, ...]
 
 
-def clock(ms: int) -> str:
-    """A SMIL full clock value: 0:01:02.345."""
-    seconds, millis = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
-def sentence_clips(plan: NarrationPlan, timings: NarrationTimings) -> tuple[Clip, ...]:
-    """Every sentence with its clip; BuildError when the timings cannot be right."""
+def clip_boundaries(plan: NarrationPlan, timings: NarrationTimings) -> tuple[int, ...]:
+    """Where each sentence's clip begins, in whole ms, and where the last one ends: sentence i
+    plays from boundaries[i] to boundaries[i + 1]. BuildError when the timings cannot be right."""
     spoken = timings.sentences
     if not spoken:
         raise BuildError(f"the {timings.lang} narration timings list no sentences; rebuild the audio")
@@ -59,8 +50,7 @@ def sentence_clips(plan: NarrationPlan, timings: NarrationTimings) -> tuple[Clip
             later <= earlier for earlier, later in pairwise(starts)):
         raise BuildError(f"the {timings.lang} narration timings are out of order or run past the audio; "
                          "rebuild the audio (storyexport audio)")
-    ms = [sample * 1000 // timings.sample_rate for sample in starts]  # floored: never past the audio
-    return tuple(Clip(sentence, ms[i], ms[i + 1]) for i, sentence in enumerate(plan.sentences))
+    return tuple(sample * 1000 // timings.sample_rate for sample in starts)  # floored: never past the audio
 
 
 def _group(sentence: Sentence, figures: dict[tuple[int, ...], Figure]) -> tuple[str, str] | None:
@@ -73,12 +63,14 @@ def _group(sentence: Sentence, figures: dict[tuple[int, ...], Figure]) -> tuple[
     return None
 
 
-def media_overlay(article: Article, clips: tuple[Clip, ...], text_href: str, audio_href: str) -> Overlay:
+def media_overlay(article: Article, plan: NarrationPlan, boundaries: tuple[int, ...], text_href: str,
+                  audio_href: str) -> Overlay:
     """The SMIL for the content document at `text_href` (hrefs relative to the SMIL file)."""
     figures = {path: block for path, block in block_paths(article.blocks) if isinstance(block, Figure)}
+    clips = [(sentence, boundaries[i], boundaries[i + 1]) for i, sentence in enumerate(plan.sentences)]
     parts = [Markup('<seq id="seq-body" epub:textref="{}" epub:type="bodymatter">\n').format(text_href)]
-    for group, members in groupby(clips, key=lambda clip: _group(clip.sentence, figures)):
-        pars = Markup("").join(_par(clip, text_href, audio_href) for clip in members)
+    for group, members in groupby(clips, key=lambda clip: _group(clip[0], figures)):
+        pars = Markup("").join(_par(*clip, text_href, audio_href) for clip in members)
         if group is None:
             parts.append(pars)
         else:
@@ -87,10 +79,10 @@ def media_overlay(article: Article, clips: tuple[Clip, ...], text_href: str, aud
                 text_href, element_id, kind, pars))
     parts.append(Markup("</seq>\n"))
     smil = SMIL_HEAD + "".join(parts) + "</body>\n</smil>\n"
-    return Overlay(smil.encode("utf-8"), clips[-1].end_ms - clips[0].begin_ms if clips else 0, clips)
+    return Overlay(smil.encode("utf-8"), clips[-1][2] - clips[0][1] if clips else 0)
 
 
-def _par(clip: Clip, text_href: str, audio_href: str) -> Markup:
+def _par(sentence: Sentence, begin_ms: int, end_ms: int, text_href: str, audio_href: str) -> Markup:
     return Markup('<par id="par-{0}"><text src="{1}#{0}"/>'
                   '<audio src="{2}" clipBegin="{3}" clipEnd="{4}"/></par>\n').format(
-        clip.sentence.id, text_href, audio_href, clock(clip.begin_ms), clock(clip.end_ms))
+        sentence.id, text_href, audio_href, smil_clock(begin_ms), smil_clock(end_ms))

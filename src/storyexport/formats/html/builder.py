@@ -13,16 +13,23 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ...model import Story
 from ...store.clock import build_time
 from ...store.freshness import Freshness, inputs_digest
+from ...store.layout import (
+    HTML_FOLDER,
+    PAGE_ASSETS_FOLDER,
+    PAGE_AUDIO_FOLDER,
+    PAGE_FORMAT,
+    PAGE_IMAGES_FOLDER,
+    page_path,
+)
 from ...store.manifest import sha256_file
 from ...store.output import write_bytes
 from ...text.narration_plan import narration_plan
 from .. import BuildContext, Output
 
 if TYPE_CHECKING:
-    from .player import Narration
+    from .player import PageNarration
 
 log = logging.getLogger(__name__)
-HTML_FOLDER = "html"
 
 
 class HtmlBuilder:
@@ -31,33 +38,24 @@ class HtmlBuilder:
     needs: ClassVar[tuple[str, ...]] = ("audio",)  # the player uses the narration timings
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
-        from .player import find_narration
+        from .player import page_narration
 
         languages = ctx.languages(story)
-        narrations = {lang: find_narration(story, lang, narration_plan(story, lang), ctx.folder)
-                      for lang in languages}
+        narrations = {lang: page_narration(story, narration_plan(story, lang), ctx.folder) for lang in languages}
         copied = [(name, sha256_file(ctx.folder / name)) for n in narrations.values() if n for name in n.copies()]
         digest = inputs_digest("html", story, languages, build_time(story).isoformat(),
                                list(narrations.values()), copied)
         fresh = Freshness(ctx.cache, ctx.folder)
         if (written := fresh.replay("html", digest)) is not None:
-            return [Output(path, lang) for path, lang in written]
+            return [Output(path, kind, lang) for path, kind, lang in written]
         outputs = self._write(story, ctx, languages, narrations)
-        fresh.record("html", digest, [o.path for o in outputs], {o.path: o.lang for o in outputs})
+        fresh.record("html", digest, [o.path for o in outputs], {o.path: (o.format, o.lang) for o in outputs})
         return outputs
 
     def _write(self, story: Story, ctx: BuildContext, languages: tuple[str, ...],
-               narrations: dict[str, Narration | None]) -> list[Output]:
-        from .page import (
-            ASSETS_FOLDER,
-            SCRIPT,
-            STYLESHEET,
-            asset,
-            page_path,
-            render_page,
-        )
-        from .pictures import IMAGES_FOLDER, Pictures
-        from .player import AUDIO_FOLDER
+               narrations: dict[str, PageNarration | None]) -> list[Output]:
+        from .page import SCRIPT, STYLESHEET, asset, render_page
+        from .pictures import Pictures
 
         folder = _Folder(ctx.folder / HTML_FOLDER)
         pictures = Pictures(ctx.cache)
@@ -67,17 +65,19 @@ class HtmlBuilder:
             plan = narration_plan(story, lang)
             narration = narrations[lang]
             page = render_page(story, lang, plan, pictures, narration)
-            folder.write(page_path(story, lang), page.encode("utf-8"), lang, {"narration": narration is not None})
+            folder.write(page_path(story.lang, lang), page.encode("utf-8"), lang, {"narration": narration is not None},
+                         PAGE_FORMAT)
             for name in narration.copies() if narration else ():
-                folder.write(f"{AUDIO_FOLDER}/{name}", (ctx.folder / name).read_bytes(), lang, {"copy_of": name})
+                folder.write(f"{PAGE_AUDIO_FOLDER}/{name}", (ctx.folder / name).read_bytes(), lang,
+                             {"copy_of": name})
             narrated = narrated or narration is not None
         for picture_set in pictures.sets.values():
             for image in picture_set.files():
-                folder.write(f"{IMAGES_FOLDER}/{image.name}", image.rendition.data, None,
+                folder.write(f"{PAGE_IMAGES_FOLDER}/{image.name}", image.rendition.data, None,
                              {"width": image.rendition.width, "height": image.rendition.height,
                               "media_type": image.rendition.media_type})
         for name in (STYLESHEET, SCRIPT) if narrated else (STYLESHEET,):
-            folder.write(f"{ASSETS_FOLDER}/{name}", asset(name), None, {})
+            folder.write(f"{PAGE_ASSETS_FOLDER}/{name}", asset(name), None, {})
         if set(languages) == set(story.languages):
             folder.remove_others()
         ctx.progress("html", len(languages), len(languages))
@@ -91,13 +91,14 @@ class _Folder:
         self.root = root
         self.outputs: list[Output] = []
 
-    def write(self, relative: str, data: bytes, lang: str | None, details: dict[str, Any]) -> None:
+    def write(self, relative: str, data: bytes, lang: str | None, details: dict[str, Any],
+              kind: str | None = None) -> None:
         path = self.root / relative
         if any(o.path == path for o in self.outputs):
             return
         if not (path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data):
             write_bytes(path, data)
-        self.outputs.append(Output(path, lang, details))
+        self.outputs.append(Output(path, kind, lang, details))
 
     def remove_others(self) -> None:
         """Delete what an earlier build left in html/ that this build no longer writes."""

@@ -10,8 +10,10 @@ import langcodes
 from markupsafe import Markup
 
 from ...model import Article, Story
-from .pictures import IMAGES_FOLDER, WebImage
-from .player import AUDIO_FOLDER, Narration
+from ...store.layout import PAGE_AUDIO_FOLDER, PAGE_IMAGES_FOLDER
+from ...text.accessibility import PAGE, NarrationFacts, accessibility
+from .pictures import WebImage
+from .player import PageNarration
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class PageFacts:
     root: str  # from this page back to html/: "" or "../"
     cover: WebImage | None
     cover_alt: str
-    narration: Narration | None
+    narration: PageNarration | None
 
     def address(self, path: str) -> str:
         """A file under html/ as metadata names it: absolute when the story has a `url` (the
@@ -47,7 +49,7 @@ class PageFacts:
 
     @property
     def cover_address(self) -> str:
-        return self.address(f"{IMAGES_FOLDER}/{self.cover.name}") if self.cover else ""
+        return self.address(f"{PAGE_IMAGES_FOLDER}/{self.cover.name}") if self.cover else ""
 
 
 def script_json(data: Any) -> Markup:
@@ -70,7 +72,7 @@ def json_ld(page: PageFacts) -> Markup:
         "workTranslation" if article.lang == story.lang else "translationOfWork":
             [{"@type": "Article", "inLanguage": o.lang, "url": page.page_address(o)} for o in page.others] or None,
     }
-    data.update(_accessibility(article, page.narration))
+    data.update(_accessibility(page))
     return script_json({key: value for key, value in data.items() if value is not None})
 
 
@@ -90,22 +92,25 @@ def _image(page: PageFacts) -> dict[str, Any] | None:
 def _audio(page: PageFacts) -> list[dict[str, Any]] | None:
     if not page.narration:
         return None
-    return [{"@type": "AudioObject", "contentUrl": page.address(f"{AUDIO_FOLDER}/{file.name}"),
+    return [{"@type": "AudioObject", "contentUrl": page.address(f"{PAGE_AUDIO_FOLDER}/{file.name}"),
              "encodingFormat": file.media_type.split(";")[0], "contentSize": f"{file.size} B",
              "duration": f"PT{round(page.narration.duration)}S", "inLanguage": page.article.lang}
             for file in page.narration.files]
 
 
-def _accessibility(article: Article, narration: Narration | None) -> dict[str, Any]:
-    figures = [f for f in article.figures() if not f.decorative]
-    features = ["structuralNavigation", "readingOrder", "displayTransformability"]
-    features += ["alternativeText"] if figures else []
-    features += ["longDescription"] if any(f.long_description for f in figures) else []
-    features += ["captions"] if narration and narration.captions else []
-    features += ["synchronizedAudioText"] if narration else []
-    modes = ["textual"] + (["visual"] if figures else []) + (["auditory"] if narration else [])
-    return {"accessMode": modes, "accessModeSufficient": [{"@type": "ItemList", "itemListElement": ["textual"]}],
-            "accessibilityFeature": features, "accessibilityHazard": ["none"]}
+# the order the JSON-LD lists the features in (a set to its readers; kept stable)
+FEATURE_ORDER = ("structuralNavigation", "readingOrder", "displayTransformability", "alternativeText",
+                 "longDescription", "captions", "synchronizedAudioText")
+
+
+def _accessibility(page: PageFacts) -> dict[str, Any]:
+    player = page.narration
+    narration = NarrationFacts(player.engine, round(player.duration * 1000), bool(player.captions)) if player else None
+    facts = accessibility(page.story, page.article, PAGE, narration)
+    return {"accessMode": list(facts.access_modes),
+            "accessModeSufficient": [{"@type": "ItemList", "itemListElement": facts.sufficient_modes[0].split(",")}],
+            "accessibilityFeature": [feature for feature in FEATURE_ORDER if feature in facts.features],
+            "accessibilityHazard": list(facts.hazards)}
 
 
 def og_locale(lang: str) -> str:

@@ -14,13 +14,13 @@ from markupsafe import Markup
 from ...model import Figure, Photo
 from ...source.convert import slugify
 from ...store.cache import Cache
+from ...store.layout import PAGE_IMAGES_FOLDER
 from ...text.render import RenderTarget, long_description_id, long_description_text_id
 from ..renditions import Rendition, has_alpha, rendition
 
 WIDTHS = (480, 800, 1200)
 MODERN_FORMAT, MODERN_QUALITY = "AVIF", 60
 FALLBACK_QUALITY = 80
-IMAGES_FOLDER = "images"
 # the text column is 40rem wide, with 1.25rem of padding each side below 42.5rem; a portrait
 # photo is at most 26rem wide, so it does not fill several screens (story.css)
 SIZES = "(min-width: 42.5rem) 40rem, calc(100vw - 2.5rem)"
@@ -93,7 +93,7 @@ class Pictures:
         return self.sets[photo.sha256]
 
     def url(self, image: WebImage) -> str:
-        return f"{self.root}{IMAGES_FOLDER}/{image.name}"
+        return f"{self.root}{PAGE_IMAGES_FOLDER}/{image.name}"
 
     def srcset(self, images: tuple[WebImage, ...]) -> str:
         return ", ".join(f"{self.url(image)} {image.rendition.width}w" for image in images)

@@ -45,7 +45,7 @@ class PdfBuilder:
                 freshness.record(unit, digest, [path])
                 ctx.cache.put(cache_key("pdf-details", digest), json.dumps(details).encode(), kind="pdf-details")
             warn_low_resolution(details.get("preflight", []), path.name)
-            outputs.append(Output(path, lang, details))
+            outputs.append(Output(path, edition.file.format, lang, details))
         ctx.progress("pdf", len(jobs), len(jobs))
         return outputs
 

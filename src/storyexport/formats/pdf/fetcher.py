@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from .engine import URLFetcher, URLFetcherResponse
+from .weasyprint_door import URLFetcher, URLFetcherResponse
 
 log = logging.getLogger(__name__)
 RENDITION_SCHEME = "rendition"

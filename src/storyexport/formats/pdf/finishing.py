@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 
 from .geometry import MM_PER_INCH, PageGeometry
+from .pydyf_door import Array, Stream, page_objects, resolve
 from .tagging import StructureFixes, mark_pagination_artifacts
 
 PT_PER_MM = 72 / MM_PER_INCH
@@ -39,40 +40,32 @@ def finisher(document_key: str, geometry: PageGeometry, fixes: StructureFixes) -
 def _stable_document_id(pdf, document_key: str) -> None:
     if "Metadata" not in pdf.catalog:
         return
-    metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]  # a reference: b"12 0 R"
+    metadata = resolve(pdf, pdf.catalog["Metadata"])
     stable = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, document_key)}".encode()
     metadata.stream = [DOCUMENT_ID.sub(stable, part) if isinstance(part, bytes) else part
                        for part in metadata.stream]
 
 
-def _pages(pdf) -> list:
-    return [pdf.objects[number] for number in pdf.pages["Kids"][::3]]
-
-
 def _full_bleed_box(pdf, geometry: PageGeometry) -> None:
     """WeasyPrint stops the BleedBox at 10 pt (3.5 mm) whatever the bleed; it is the whole bleed."""
-    import pydyf
-
     bleed = geometry.bleed * PT_PER_MM
-    for page in _pages(pdf):
+    for page in page_objects(pdf):
         x0, y0, x1, y1 = (float(value) for value in page["TrimBox"])
-        page["BleedBox"] = pydyf.Array([x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed])
+        page["BleedBox"] = Array([x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed])
 
 
 def _crop_marks(pdf, geometry: PageGeometry) -> None:
-    import pydyf
-
     offset = max(geometry.bleed, MARK_MIN_OFFSET) * PT_PER_MM
     length = MARK_LENGTH * PT_PER_MM
     slug = offset + length + PT_PER_MM
-    for page in _pages(pdf):
+    for page in page_objects(pdf):
         x0, y0, x1, y1 = (float(value) for value in page["TrimBox"])
-        page["MediaBox"] = pydyf.Array([x0 - slug, y0 - slug, x1 + slug, y1 + slug])
-        save, marks = pydyf.Stream([b"q"]), pydyf.Stream([b"Q"] + _marks(x0, y0, x1, y1, offset, length),
+        page["MediaBox"] = Array([x0 - slug, y0 - slug, x1 + slug, y1 + slug])
+        save, marks = Stream([b"q"]), Stream([b"Q"] + _marks(x0, y0, x1, y1, offset, length),
                                                          compress=True)
         pdf.add_object(save)
         pdf.add_object(marks)
-        page["Contents"] = pydyf.Array([save.reference, page["Contents"], marks.reference])
+        page["Contents"] = Array([save.reference, page["Contents"], marks.reference])
 
 
 def _marks(x0: float, y0: float, x1: float, y1: float, offset: float, length: float) -> list[bytes]:

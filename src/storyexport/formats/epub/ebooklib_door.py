@@ -1,9 +1,11 @@
-"""ebooklib's EPUB writer made reproducible and strict: fixed zip entries, our own nav, errors raised.
+"""The one door to ebooklib's internals: its EPUB writer made reproducible and strict.
 
 ebooklib 0.20 stamps zip entries with the wall clock, writes a generator meta, builds a nav
 whose page-list picks up every element with an epub:type, and swallows write errors. This
 writer fixes the entry dates and attributes, serves the navigation document we made, adds
-xml:lang to the package, and turns any failure (or a value ebooklib only logs and drops) into BuildError.
+xml:lang to the package, and turns any failure (or a value ebooklib only logs and drops) into
+BuildError. It overrides private methods of `EpubWriter`, so it refuses another ebooklib
+version than the one it was written for (book.py uses only ebooklib's public classes).
 """
 
 from __future__ import annotations
@@ -12,12 +14,19 @@ import datetime as dt
 import io
 import zipfile
 from collections import Counter
+from importlib.metadata import version
 
 from ebooklib import epub
 from lxml import etree
 
 from ...errors import BuildError
 from .xml import XML_LANG
+
+WRITTEN_FOR = "0.20"
+if not version("EbookLib").startswith(WRITTEN_FOR):
+    raise ImportError(f"storyexport's EPUB writer was written for EbookLib {WRITTEN_FOR} (it overrides private "
+                      f"parts of its writer), but EbookLib {version('EbookLib')} is installed: "
+                      f"pip install 'EbookLib>={WRITTEN_FOR},<0.21'")
 
 UNIX = 3  # ZipInfo.create_system: the same on every platform
 FILE_MODE = 0o644 << 16

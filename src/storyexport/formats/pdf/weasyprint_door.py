@@ -1,0 +1,95 @@
+"""The one door to WeasyPrint: its public API, and every use of its private code, checked at import.
+
+storyexport reaches into WeasyPrint 70 in three places, all here: the structure-tree builder
+`weasyprint.pdf.tags._build_box_tree` (wrapped while a PDF is written, see tagging.py), the
+laid-out page boxes `Page._page_box` (read by the preflight and the page map) and the box
+classes. A WeasyPrint with another major version may have changed any of them, so this module
+refuses to load with one, saying which version it was written for.
+
+Importing WeasyPrint also sets Pillow's process-wide `ImageFile.LOAD_TRUNCATED_IMAGES = True`,
+which would let a truncated photo pass storyexport's image check (source/photos.py) in the same
+process. WeasyPrint only ever gets complete renditions from us, so Pillow's default is restored.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import weasyprint
+from PIL import ImageFile
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
+from weasyprint.pdf import tags
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+WRITTEN_FOR = "70"  # the WeasyPrint major version whose private code this module uses
+if weasyprint.__version__.split(".")[0] != WRITTEN_FOR:
+    raise ImportError(f"storyexport's PDFs were written for WeasyPrint {WRITTEN_FOR}.x (they use its private "
+                      f"structure-tree and layout code), but WeasyPrint {weasyprint.__version__} is installed: "
+                      f"pip install 'weasyprint>={WRITTEN_FOR},<{int(WRITTEN_FOR) + 1}'")
+
+BOX_TREE_PARAMETERS = ("box", "parent", "pdf", "page_number", "nums", "annotations", "tags")
+_box_tree_lock = threading.Lock()
+
+__all__ = ["HTML", "URLFetcher", "URLFetcherResponse", "wrapped_box_tree", "page_boxes", "descendants",
+           "is_margin_box", "own_element_language", "drawn_images"]
+
+
+@contextmanager
+def wrapped_box_tree(wrap: Callable[[Callable], Callable]) -> Iterator[bool]:
+    """While active, WeasyPrint builds its structure tree through `wrap(original)`; yields False
+    (and wraps nothing) when `_build_box_tree` is not what this module was written for."""
+    original = getattr(tags, "_build_box_tree", None)
+    if original is None or tuple(inspect.signature(original).parameters) != BOX_TREE_PARAMETERS:
+        yield False
+        return
+    with _box_tree_lock:
+        tags._build_box_tree = wrap(original)
+        try:
+            yield True
+        finally:
+            tags._build_box_tree = original
+
+
+def page_boxes(document) -> Iterator[tuple[int, object]]:
+    """(page number from 1, laid-out page box) of a rendered document."""
+    for number, page in enumerate(document.pages, 1):
+        yield number, page._page_box
+
+
+def descendants(box) -> Iterator:
+    return box.descendants(placeholders=True)
+
+
+def is_margin_box(box) -> bool:
+    return isinstance(box, boxes.MarginBox)
+
+
+def own_element_language(box) -> str | None:
+    """The `lang` a box's element declares itself (not html/body: the catalog /Lang has those)."""
+    element = getattr(box, "element", None)
+    if element is None or isinstance(box, (boxes.PageBox, boxes.MarginBox)) or box.element_tag in ("html", "body"):
+        return None
+    return element.get("lang") or None
+
+
+def drawn_images(page_box) -> Iterator[tuple[str, tuple[int, int], float, float]]:
+    """(URL, its pixels, drawn width and height in CSS px) of every image on a page: an <img> box,
+    or the background of an element carrying `data-image`."""
+    for box in descendants(page_box):
+        element = getattr(box, "element", None)
+        if element is None:
+            continue
+        image = getattr(box, "replacement", None)
+        if image is not None and element.tag == "img" and box.width and box.height:
+            yield element.get("src", ""), (image.width, image.height), box.width, box.height
+        background = getattr(box, "background", None)
+        if background is not None and element.get("data-image"):
+            for layer in background.layers:
+                if layer.image is not None and hasattr(layer.image, "width"):
+                    yield element.get("data-image"), (layer.image.width, layer.image.height), *layer.size
