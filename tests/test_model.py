@@ -40,7 +40,7 @@ def test_sample_holds_both_languages_with_both_figures(sample):
     assert warnings == []
     assert story.slug == "serving-hope"
     assert story.languages == ("en", "es")
-    assert story.publisher == "International Organization for Migration"
+    assert story.original.publisher.text == "International Organization for Migration"
     assert story.date == dt.date(2023, 6, 20)
     assert story.cover is not None and story.cover.src == "photos/xray.jpg"
     for article in story.articles:
@@ -117,7 +117,7 @@ def test_every_construct_figures_and_notes(every):
     assert every.print.trim == "6in 9in" and every.print.marks is False
     assert every.narration_for("es").voice == "es-419"
     assert every.identifier == "urn:isbn:9780000000002"
-    assert every.authors == ("Ana Reporter", "Luis Editor")
+    assert every.original.authors == ("Ana Reporter", "Luis Editor")
 
 
 def test_identifier_is_stable_and_derived_from_the_story():
@@ -158,3 +158,41 @@ def test_a_figure_reads_its_attributes(every):
     photo = every.article("en").figure("photo")
     assert isinstance(photo, Figure)
     assert (photo.caption, photo.credit, photo.photo.format) == ("The test photo.", "Test Credit", "JPEG")
+
+
+def test_a_translation_gives_its_own_byline_publisher_rights_and_subjects(tmp_path):
+    (tmp_path / "story.md").write_text("""---
+title: Original
+lang: en
+author: IOM
+publisher: International Organization for Migration
+rights: "© IOM"
+subjects: [migration, health]
+translations:
+  es:
+    title: Traducción
+    author: [OIM, Ana Pérez]
+    publisher: Organización Internacional para las Migraciones
+    subjects: [migración]
+  fr: {title: Traduction}
+---
+
+Some text.
+
+::: {lang=es}
+Un texto.
+:::
+
+::: {lang=fr}
+Un texte.
+:::
+""", "utf-8")
+    story, problems = parse(tmp_path / "story.md")
+    assert problems == []
+    english, spanish, french = story.articles
+    assert story.original is english and english.authors == ("IOM",)
+    assert spanish.authors == ("OIM", "Ana Pérez") and french.authors == ("IOM",)
+    assert (spanish.publisher.text, spanish.publisher.lang) == ("Organización Internacional para las Migraciones", "es")
+    assert (spanish.rights.text, spanish.rights.lang) == ("© IOM", "en")  # not translated: the original's
+    assert [(s.text, s.lang) for s in spanish.subjects] == [("migración", "es")]
+    assert [(s.text, s.lang) for s in french.subjects] == [("migration", "en"), ("health", "en")]

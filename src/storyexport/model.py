@@ -122,15 +122,28 @@ Block = Union[Heading, Paragraph, ItemList, Quote, Division, CodeBlock, Thematic
 
 
 @dataclass(frozen=True)
+class Localized:
+    """Front-matter text as one edition shows it: a translation's own, or the original's (in the
+    original's language, so that formats can mark it as such)."""
+
+    text: str
+    lang: str
+
+
+@dataclass(frozen=True)
 class Article:
-    """The whole text of the story in one language."""
+    """The whole text of the story in one language, with that edition's metadata."""
 
     lang: str
     title: str
-    description: str
+    description: str  # this edition's own; may be empty
     blocks: tuple[Block, ...]
     footnotes: tuple[Footnote, ...]
     line: int  # where this language's body starts in the source
+    authors: tuple[str, ...] = ()
+    publisher: Localized = Localized("", "")
+    rights: Localized = Localized("", "")
+    subjects: tuple[Localized, ...] = ()
 
     def figures(self) -> tuple[Figure, ...]:
         """Every figure, in reading order (including those inside quotes, lists and divs)."""
@@ -166,10 +179,6 @@ class Story:
     folder: Path  # the story folder: the only place the renderers may read from
     lang: str
     date: dt.date | None
-    authors: tuple[str, ...]
-    publisher: str
-    rights: str
-    subjects: tuple[str, ...]
     identifier: str
     url: str
     cover: Photo | None
@@ -180,6 +189,11 @@ class Story:
     @property
     def title(self) -> str:
         return self.articles[0].title
+
+    @property
+    def original(self) -> Article:
+        """The article in the story's own language (translations fall back to its metadata)."""
+        return self.articles[0]
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -24,11 +24,18 @@ MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
 
 @dataclass(frozen=True)
 class TranslationInfo:
-    """The front matter's `translations.<lang>` entry."""
+    """The front matter's `translations.<lang>` entry; None: not given (the original's is used)."""
 
     title: str
     description: str
     line: int
+    authors: tuple[str, ...] | None = None
+    publisher: str | None = None
+    rights: str | None = None
+    subjects: tuple[str, ...] | None = None
+
+
+TRANSLATED_KEYS = ("title", "description", "author", "publisher", "rights", "subjects")
 
 
 @dataclass
@@ -213,12 +220,15 @@ def _read_translations(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> N
         if problem := language_problem(lang):
             reader.error(key_node, f"translations: {problem}")
             continue
-        fields = reader.mapping(value_node, f"translations.{lang}", ("title", "description"))
-        values = {k: reader.text(v, k) or "" for k, v in fields.items()}
-        if not values.get("title"):
+        fields = reader.mapping(value_node, f"translations.{lang}", TRANSLATED_KEYS)
+        texts = {k: reader.text(v, k) or "" for k, v in fields.items() if k not in ("author", "subjects")}
+        lists = {k: reader.texts(v, k) for k, v in fields.items() if k in ("author", "subjects")}
+        if not texts.get("title"):
             reader.error(key_node, f"translations.{lang} has no `title`: give the {lang} title")
-        meta.translations[lang] = TranslationInfo(values.get("title", ""), values.get("description", ""),
-                                                  reader.line(key_node))
+        meta.translations[lang] = TranslationInfo(
+            texts.get("title", ""), texts.get("description", ""), reader.line(key_node),
+            authors=lists.get("author"), publisher=texts.get("publisher"), rights=texts.get("rights"),
+            subjects=lists.get("subjects"))
     if not isinstance(node, yaml.MappingNode):
         reader.error(node, "`translations` must map a language to its title and description, "
                      "e.g. `es: {title: \"...\", description: \"...\"}`")

@@ -9,11 +9,11 @@ from pathlib import Path
 from markdown_it.tree import SyntaxTreeNode
 
 from ..errors import Problem, SourceError
-from ..model import Article, Photo, Story
+from ..model import Article, Localized, Photo, Story
 from ..text.languages import language_problem
 from . import lint
 from .convert import Section, SectionConverter, slugify
-from .frontmatter import FrontMatter, parse_front_matter
+from .frontmatter import FrontMatter, TranslationInfo, parse_front_matter
 from .markdown import markdown, parse_attrs
 from .photos import PhotoChecker, PhotoProblem
 from .sourcefile import SourceText, read_source
@@ -84,17 +84,19 @@ def _articles(source: Path, meta: FrontMatter, blocks: list[LanguageBlock], phot
               problems: list[Problem]) -> list[Article]:
     primary_block, *translations = blocks
     primary = _convert(source, primary_block, photos, problems, None)
-    articles = [Article(meta.lang, meta.title, meta.description, primary.blocks, primary.footnotes,
-                        primary_block.line)]
+    original = Article(meta.lang, meta.title, meta.description, primary.blocks, primary.footnotes,
+                       primary_block.line, meta.authors, Localized(meta.publisher, meta.lang),
+                       Localized(meta.rights, meta.lang), tuple(Localized(s, meta.lang) for s in meta.subjects))
+    articles = [original]
     for block in translations:
         info = meta.translations.get(block.lang)
         if info is None:
             problems.append(Problem(source, block.line, f"the {block.lang} text has no title: add "
                                     f"`translations: {{{block.lang}: {{title: \"...\"}}}}` to the front matter"))
+            info = TranslationInfo("", "", block.line)
         section = _convert(source, block, photos, problems, primary)
         _compare_figures(source, block, primary, section, problems)
-        articles.append(Article(block.lang, info.title if info else "", info.description if info else "",
-                                section.blocks, section.footnotes, block.line))
+        articles.append(_translation(original, info, block.lang, section, block.line))
     for lang, info in meta.translations.items():
         if lang not in {b.lang for b in translations}:
             problems.append(Problem(source, info.line, f"translations.{lang} is given, but the body has no "
@@ -102,6 +104,18 @@ def _articles(source: Path, meta: FrontMatter, blocks: list[LanguageBlock], phot
     for article in articles:
         problems += lint.heading_problems(source, article)
     return articles
+
+
+def _translation(original: Article, info: TranslationInfo, lang: str, section: Section, line: int) -> Article:
+    """A translation's article: its own front-matter values where it gives them, else the original's."""
+    def own(text: str | None, fallback: Localized) -> Localized:
+        return Localized(text, lang) if text is not None else fallback
+
+    subjects = (tuple(Localized(s, lang) for s in info.subjects) if info.subjects is not None
+                else original.subjects)
+    return Article(lang, info.title, info.description, section.blocks, section.footnotes, line,
+                   info.authors if info.authors is not None else original.authors,
+                   own(info.publisher, original.publisher), own(info.rights, original.rights), subjects)
 
 
 def _convert(source: Path, block: LanguageBlock, photos: PhotoChecker, problems: list[Problem],
@@ -142,6 +156,5 @@ def _story(source: Path, meta: FrontMatter, articles: list[Article], cover: Phot
     key = meta.url or f"storyexport:{slug}:{meta.title}:{meta.date or ''}"
     identifier = meta.identifier or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
     return Story(slug=slug, source=source, folder=source.parent.resolve(), lang=meta.lang, date=meta.date,
-                 authors=meta.authors, publisher=meta.publisher, rights=meta.rights, subjects=meta.subjects,
                  identifier=identifier, url=meta.url, cover=cover, print=meta.print,
                  narration=meta.narration, articles=tuple(articles))

@@ -168,7 +168,7 @@ def narration_plan(story: Story, lang: str) -> NarrationPlan:
     writer = _PlanWriter(lang)
     writer.chapter(article.title)
     writer.add(article.title, Anchor("title", (), 0, len(article.title)))
-    if by := byline(story.authors, lang):
+    if by := byline(article.authors, lang):
         writer.pause("paragraph")
         writer.add(by, Anchor("byline", (), 0, len(by)))
     has_headings = any(isinstance(b, Heading) for _, b in block_paths(article.blocks))

@@ -74,7 +74,7 @@ def render_article(story: Story, article: Article, plan: NarrationPlan | None,
                    target: RenderTarget) -> RenderedArticle:
     renderer = _Renderer(article, plan, target)
     title = renderer.sentences((Span(article.title),), "title", ())
-    by = byline(story.authors, article.lang)
+    by = byline(article.authors, article.lang)
     return RenderedArticle(article.lang, title, renderer.sentences((Span(by),), "byline", ()) if by else Markup(""),
                            renderer.blocks(article.blocks, ()), renderer.notes_section())
 

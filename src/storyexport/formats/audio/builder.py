@@ -119,16 +119,19 @@ def _tags(story: Story, lang: str, voice: Voice, narration: NarrationAudio, ctx:
     from .tags import AudioTags
 
     cover = rendition(story.cover, ctx.cache, width=COVER_WIDTH, quality=80) if story.cover else None
+    article = story.article(lang)
     return AudioTags(
-        title=story.article(lang).title, artist=story.publisher or ", ".join(story.authors),
+        title=article.title, artist=article.publisher.text or ", ".join(article.authors),
         language=langcodes.Language.get(lang).to_alpha3(), year=str(build_time(story).year),
-        rights=story.rights, comment=f"Synthetic narration: {voice.engine}, voice {voice.name} ({voice.version})",
+        rights=article.rights.text,
+        comment=f"Synthetic narration: {voice.engine}, voice {voice.name} ({voice.version})",
         cover_jpeg=cover.data if cover else None, cover_size=(cover.width, cover.height) if cover else (0, 0),
         chapters=narration.chapters, rate=narration.rate)
 
 
 def _digest(story: Story, plan: NarrationPlan, voice: Voice) -> str:
     """Everything one language's audio files are made from."""
-    return inputs_digest("audio", plan, voice, story.title, story.publisher, story.rights,
+    article = story.article(plan.lang)
+    return inputs_digest("audio", plan, voice, story.title, article.publisher, article.authors, article.rights,
                          story.cover.sha256 if story.cover else None, build_time(story).isoformat())
 

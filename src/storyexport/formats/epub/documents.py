@@ -37,12 +37,14 @@ def story_document(story: Story, rendered: RenderedArticle, title: str) -> bytes
 def colophon(story: Story, lang: str) -> Markup:
     """Who published the story, when, and its rights statement."""
     lines = []
-    if story.publisher:
-        published = label(lang, "published_by").format(publisher=story.publisher)
+    article = story.article(lang)
+    if article.publisher.text:
+        published = label(lang, "published_by").format(publisher=article.publisher.text)
         when = Markup(', <time datetime="{0}">{0}</time>').format(story.date.isoformat()) if story.date else ""
         lines.append(Markup("<p>{}{}</p>").format(published, when))
-    if story.rights:
-        lines.append(Markup("<p{}>{}</p>").format(lang_attributes(story.lang, lang), story.rights))
+    if article.rights.text:
+        rights = article.rights
+        lines.append(Markup("<p{}>{}</p>").format(lang_attributes(rights.lang, lang), rights.text))
     return Markup('<footer class="colophon">\n{}\n</footer>').format(Markup("\n").join(lines)) if lines else Markup("")
 
 

@@ -23,17 +23,21 @@ def book_identifier(story: Story, lang: str) -> str:
 def dublin_core(story: Story, lang: str) -> list[tuple[str, str, str | None]]:
     """(element, value, xml:lang when not the book's) besides identifier, title and language, in order.
 
-    Subjects and rights are written once, in the story's own language; a translation without
-    its own description gets the original one, marked as such.
+    Values a translation does not give are the original's, marked with the original's language;
+    so is the original description when a translation has none of its own.
     """
-    article, original = story.article(lang), story.article(story.lang)
+    article, original = story.article(lang), story.original
     other = story.lang if story.lang != lang else None
+
+    def tagged(value) -> str | None:  # xml:lang of a Localized value that is not in the book's language
+        return value.lang if value.lang != lang else None
+
     description = (article.description, None) if article.description.strip() else (original.description, other)
-    triples = [("creator", author, None) for author in story.authors]
-    triples += [("publisher", story.publisher, None),
+    triples = [("creator", author, None) for author in article.authors]
+    triples += [("publisher", article.publisher.text, None),
                 ("date", story.date.isoformat() if story.date else "", None),
-                ("rights", story.rights, other), ("description", *description)]
-    triples += [("subject", subject, other) for subject in story.subjects]
+                ("rights", article.rights.text, tagged(article.rights)), ("description", *description)]
+    triples += [("subject", subject.text, tagged(subject)) for subject in article.subjects]
     if story.url:
         triples.append(("source", story.url, None))
     return [(name, xml_text(value), tag) for name, value, tag in triples if value.strip()]

@@ -65,9 +65,9 @@ def json_ld(page: PageFacts) -> Markup:
         "description": article.description or None, "inLanguage": article.lang,
         "url": page.page_address(page.version) if story.url else None, "identifier": story.identifier,
         "datePublished": story.date.isoformat() if story.date else None,
-        "author": [_author(a, story.publisher) for a in story.authors] or None,
-        "publisher": {"@type": "Organization", "name": story.publisher} if story.publisher else None,
-        "copyrightNotice": story.rights or None, "keywords": list(story.subjects) or None,
+        "author": [_author(a, article.publisher.text) for a in article.authors] or None,
+        "publisher": {"@type": "Organization", "name": article.publisher.text} if article.publisher.text else None,
+        "copyrightNotice": article.rights.text or None, "keywords": [s.text for s in article.subjects] or None,
         "image": _image(page), "audio": _audio(page),
         "workTranslation" if article.lang == story.lang else "translationOfWork":
             [{"@type": "Article", "inLanguage": o.lang, "url": page.page_address(o)} for o in page.others] or None,
@@ -125,7 +125,7 @@ def open_graph(page: PageFacts) -> list[tuple[str, str]]:
     tags = [("og:type", "article"), ("og:title", article.title), ("og:locale", og_locale(article.lang))]
     tags += [("og:locale:alternate", og_locale(o.lang)) for o in page.others]
     tags += [("og:description", article.description)] if article.description else []
-    tags += [("og:site_name", story.publisher)] if story.publisher else []
+    tags += [("og:site_name", article.publisher.text)] if article.publisher.text else []
     tags += [("og:url", page.page_address(page.version))] if story.url else []
     if page.cover:
         rendition = page.cover.rendition
@@ -133,6 +133,6 @@ def open_graph(page: PageFacts) -> list[tuple[str, str]]:
                  ("og:image:width", str(rendition.width)), ("og:image:height", str(rendition.height))]
         tags += [("og:image:alt", page.cover_alt)] if page.cover_alt else []
     tags += [("article:published_time", story.date.isoformat())] if story.date else []
-    tags += [("article:author", author) for author in story.authors]
-    tags += [("article:tag", subject) for subject in story.subjects]
+    tags += [("article:author", author) for author in article.authors]
+    tags += [("article:tag", subject.text) for subject in article.subjects]
     return tags

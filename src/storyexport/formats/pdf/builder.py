@@ -52,8 +52,7 @@ class PdfBuilder:
 
 def pdf_inputs(story: Story, lang: str, edition: Edition) -> str:
     """Everything one PDF is made from: its article, the story's metadata, photos, dates, WeasyPrint."""
-    return inputs_digest("pdf", edition.variant, lang, story.slug, story.article(lang), story.authors,
-                         story.publisher, story.rights, story.subjects, story.identifier, story.date,
+    return inputs_digest("pdf", edition.variant, lang, story.slug, story.article(lang), story.identifier, story.date,
                          story.cover, story.print, build_time(story).isoformat(), _weasyprint_version())
 
 

@@ -67,9 +67,9 @@ def html_document(story: Story, rendered: RenderedArticle, css: str, cover: Plac
     """The whole document, with the metadata WeasyPrint turns into the PDF's Info, XMP and /Lang."""
     article = story.article(rendered.lang)
     moment = build_time(story).strftime("%Y-%m-%dT%H:%M:%SZ")
-    imprint = " · ".join(part for part in (story.publisher, date_text(story.date, rendered.lang)
+    imprint = " · ".join(part for part in (article.publisher.text, date_text(story.date, rendered.lang)
                                            if story.date else "") if part)
     return _templates().get_template("document.html.j2").render(
-        lang=rendered.lang, title=article.title, description=article.description, authors=story.authors,
-        keywords=", ".join(story.subjects), generator=f"storyexport {__version__}", created=moment,
-        stylesheet=Markup(css), cover=cover, rendered=rendered, imprint=imprint, rights=story.rights)
+        lang=rendered.lang, title=article.title, description=article.description, authors=article.authors,
+        keywords=", ".join(s.text for s in article.subjects), generator=f"storyexport {__version__}", created=moment,
+        stylesheet=Markup(css), cover=cover, rendered=rendered, imprint=imprint, rights=article.rights.text)
