@@ -44,7 +44,8 @@ def espeak_builds(tmp_path_factory, paths):
 @pytest.fixture(scope="session")
 def offline_builds(tmp_path_factory, paths):
     """The excerpt with the default offline engines (Piper en, Kokoro es), built twice from empty caches."""
-    return [build_audio(paths.story("narration-excerpt"), tmp_path_factory.mktemp(f"offline{n}"), offline=True) for n in (1, 2)]
+    excerpt = paths.story("narration-excerpt")
+    return [build_audio(excerpt, tmp_path_factory.mktemp(f"offline{n}"), offline=True) for n in (1, 2)]
 
 
 def files(folder: Path, slug: str, lang: str) -> dict[str, Path]:

@@ -68,7 +68,8 @@ def test_inline_language_spans_keep_lang_and_xml_lang(every_construct_books, ope
     book = open_epub(every_construct_books.narrated["en"])
     story = book.xml("story.xhtml")
     spanish = story.xpath("//x:span[@lang='es']", namespaces=book.NS)
-    assert [s.text for s in spanish] == ["Tacna"] and spanish[0].get(book.XML_LANG) == "es"
+    assert [s.text for s in spanish] == ["Tacna", "Tacna"]  # in the text, and in note 3
+    assert all(s.get(book.XML_LANG) == "es" for s in spanish)
     assert story.xpath("//x:div[@class='aside']", namespaces=book.NS)[0].get(book.XML_LANG) == "es"
 
 
@@ -93,11 +94,11 @@ def test_the_summary_says_what_the_book_contains(sample_books, every_construct_b
     assert "in Spanish" in sample_summary and "eSpeak NG en-us" in sample_summary
     assert "long description" not in sample_summary and "Footnotes" not in sample_summary
     every_summary = open_epub(every_construct_books.narrated["en"]).meta("schema:accessibilitySummary")[0]
-    assert "Its photo has a text description" in every_summary and "long description" in every_summary
+    assert "Its 4 photos have text descriptions" in every_summary and "long description" in every_summary
     assert "Footnotes" in every_summary and "Decorative images" in every_summary
     assert "passages in Spanish" in every_summary
     spanish = open_epub(every_construct_books.narrated["es"]).meta("schema:accessibilitySummary")[0]
-    assert "Su foto tiene" in spanish and "pasajes en inglés" in spanish and "descripción larga" in spanish
+    assert "Sus 4 fotos tienen" in spanish and "pasajes en inglés" in spanish and "descripción larga" in spanish
 
 
 @pytest.mark.slow
@@ -126,7 +127,8 @@ def test_footnotes_are_epub_footnotes_with_links_both_ways(every_construct_books
     story, ns = book.xml("story.xhtml"), book.NS
     refs = story.xpath("//x:a[@epub:type='noteref']", namespaces=ns)
     assert [(r.get("id"), r.get("href")) for r in refs] == [("fnref-1", "#fn-1"), ("fnref-2", "#fn-2"),
-                                                            ("fnref-1-2", "#fn-1")]  # note 1 is called twice
+                                                            ("fnref-1-2", "#fn-1"),  # note 1 is called twice
+                                                            ("fnref-3", "#fn-3")]  # from inside the note block
     for ref in refs:
         note = story.xpath(f"//*[@id='{ref.get('href')[1:]}']", namespaces=ns)[0]
         assert note.tag == f"{{{ns['x']}}}aside" and note.get(f"{{{ns['epub']}}}type") == "footnote"
@@ -141,7 +143,11 @@ def test_footnotes_are_epub_footnotes_with_links_both_ways(every_construct_books
 def test_images_are_renditions_sized_for_e_readers(every_construct_books, sample_books, open_epub):
     book = open_epub(every_construct_books.narrated["en"])
     media = {i["href"]: i["media-type"] for i in book.items().values() if i["href"].startswith("images/")}
-    assert media == {"images/photo.jpg": "image/jpeg", "images/ornament.jpg": "image/jpeg"}
+    assert media == {"images/photo.jpg": "image/jpeg", "images/kite.jpg": "image/jpeg",
+                     "images/lighthouse.jpg": "image/jpeg", "images/squares.jpg": "image/jpeg",
+                     "images/ornament.png": "image/png"}  # the transparent ornament stays PNG
+    kite = book.read("images/kite.jpg")  # the photo carries GPS EXIF, XMP and a comment
+    assert b"Exif" not in kite[:2000] and b"SECRET" not in kite
     sample = open_epub(sample_books.narrated["en"])
     assert b"Exif" not in sample.read("images/xray.jpg")[:2000]
     widths = {int(img.get("width")) for img in sample.xml("story.xhtml").iterfind(".//x:img", sample.NS)}
@@ -174,7 +180,10 @@ def test_nav_has_toc_landmarks_and_list_of_illustrations(every_construct_books, 
     nested = nav.xpath("//x:nav[@id='toc']/x:ol/x:li[1]/x:ol/x:li[1]/x:ol/x:li/x:a", namespaces=ns)
     assert [a.text for a in nested] == ["A subsection"]
     loi = [(a.text, a.get("href")) for a in nav.xpath("//x:nav[@id='loi']//x:a", namespaces=ns)]
-    assert loi == [("The test photo.", "story.xhtml#photo")]  # the caption; not the decorative ornament
+    assert loi == [("The test photo.", "story.xhtml#photo"), ("The kite festival on the hill.", "story.xhtml#kite"),
+                   ("A white lighthouse with a red top stands against a pale sky.", "story.xhtml#lighthouse"),
+                   ("Print colours, converted for the screen.", "story.xhtml#squares")]
+    # each by its caption, or its alt text when it has none; not the decorative ornament
     landmarks = [a.get(f"{{{ns['epub']}}}type") for a in nav.xpath("//x:nav[@id='landmarks']//x:a", namespaces=ns)]
     assert landmarks == ["cover", "toc", "loi", "bodymatter"]
     spine = [i.get("idref") for i in book.opf.iterfind("opf:spine/opf:itemref", ns)]
@@ -190,7 +199,8 @@ def one_book(tmp_path, paths, open_epub):
         (folder / "photos").mkdir(parents=True)
         for name in ("a.jpg", "b.jpg"):
             shutil.copy(paths.stories / "every-construct" / "photos" / "photo.jpg", folder / "photos" / name)
-        (folder / "story.md").write_text(f"---\ntitle: Small\nlang: {lang}\npublisher: P\n{front_matter}---\n\n{body}\n")
+        front = f"---\ntitle: Small\nlang: {lang}\npublisher: P\n{front_matter}---\n\n"
+        (folder / "story.md").write_text(f"{front}{body}\n")
         story, _ = parse(folder / "story.md")
         [output] = EpubBuilder().build(story, BuildContext(tmp_path / "out", Cache(tmp_path / "cache"), Options()))
         return open_epub(output.path)
@@ -215,6 +225,13 @@ def test_a_cover_that_is_no_figure_says_what_it_is(one_book):
     book = one_book("cover: photos/b.jpg\n", "![Two apples on a table.](photos/a.jpg){#a}")
     assert book.items()["cover-image"]["href"] == "images/b.jpg"
     assert book.xml("cover.xhtml").find(".//x:img", book.NS).get("alt") == "Cover: Small"
+
+
+@pytest.mark.parametrize("lang, sentence", [("en", "Its photo has a text description (alternative text)."),
+                                            ("es", "Su foto tiene una descripción en texto (texto alternativo).")])
+def test_the_summary_of_a_book_with_one_photo_says_so_in_the_singular(one_book, lang, sentence):
+    book = one_book("", "![Two apples on a table.](photos/a.jpg){#a}", lang=lang)
+    assert sentence in book.meta("schema:accessibilitySummary")[0]
 
 
 def test_image_names_are_plain_ascii_and_unique_and_alpha_stays_png(tmp_path, paths):

