@@ -12,12 +12,17 @@ import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
 from lxml import etree
 
 from storyexport.cli import cli
+
+if TYPE_CHECKING:
+    from storyexport.model import Story
+    from storyexport.text.timings import NarrationTimings
 
 # -- where things are ---------------------------------------------------------------------------
 
@@ -100,7 +105,7 @@ def narrate(tmp_path_factory):
 
     cache = tmp_path_factory.mktemp("narration-cache")
 
-    def run(story, lang: str, folder: Path):
+    def run(story: Story, lang: str, folder: Path) -> NarrationTimings:
         options = Options(languages=(lang,), tts="espeak", offline=True)
         AudioBuilder().build(story, BuildContext(folder, Cache(cache), options))
         timings = load_timings(timings_path(folder, story.slug, lang))
@@ -114,11 +119,11 @@ def narrate(tmp_path_factory):
 
 @dataclass(frozen=True)
 class EpubBooks:
-    story: object  # storyexport.model.Story
+    story: Story
     folder: Path  # the output folder, with the narration the EPUBs were made from
     narrated: dict[str, Path]  # lang -> EPUB with media overlays
     text_only: dict[str, Path]  # lang -> EPUB built with narration switched off
-    timings: dict[str, object]  # lang -> NarrationTimings
+    timings: dict[str, NarrationTimings]
 
 
 def _epub_books(story_path: Path, root: Path, narrate) -> EpubBooks:
@@ -211,7 +216,7 @@ def build_html():
     from storyexport.formats.html.builder import HtmlBuilder
     from storyexport.store.cache import Cache
 
-    def build(story, output: Path, cache: Path, languages: tuple[str, ...] = ()) -> Path:
+    def build(story: Story, output: Path, cache: Path, languages: tuple[str, ...] = ()) -> Path:
         folder = output / story.slug
         HtmlBuilder().build(story, BuildContext(folder, Cache(cache), Options(languages=languages)))
         return folder
