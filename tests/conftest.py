@@ -1,38 +1,79 @@
-"""Shared test helpers: where the fixture stories are, and running the command line in-process."""
+"""What the tests share, as fixtures: where things are, the command line in-process, narration, the
+EPUB books and HTML pages the format tests read, and Chromium with axe-core.
+
+Test modules take these as fixtures; none imports this file or another module of tests/.
+"""
 
 from __future__ import annotations
 
-import atexit
 import logging
+import os
 import shutil
-import tempfile
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
 from storyexport.cli import cli
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures" / "stories"
-SAMPLE = ROOT / "source" / "serving-hope" / "story.md"
+if TYPE_CHECKING:
+    from storyexport.model import Story
+    from storyexport.text.timings import NarrationTimings
+
+# -- where things are ---------------------------------------------------------------------------
 
 
-_NARRATION_CACHE = Path(tempfile.mkdtemp(prefix="storyexport-test-narration-"))
-atexit.register(shutil.rmtree, _NARRATION_CACHE, True)
+@dataclass(frozen=True)
+class Paths:
+    root: Path  # the project folder
+
+    @property
+    def sample(self) -> Path:
+        """The sample story (both languages, two full-size photos)."""
+        return self.root / "source" / "serving-hope" / "story.md"
+
+    @property
+    def stories(self) -> Path:
+        """The folder of the fixture stories, one folder each."""
+        return self.root / "tests" / "fixtures" / "stories"
+
+    @property
+    def golden(self) -> Path:
+        return self.root / "tests" / "golden"
+
+    def story(self, case: str) -> Path:
+        """The story file of a fixture story."""
+        return self.stories / case / "story.md"
 
 
-def narrate(story, folder: Path, languages: tuple[str, ...] = ()):
-    """The real audio builder, with eSpeak NG (the fast offline engine), into `folder`.
+@pytest.fixture(scope="session")
+def paths() -> Paths:
+    return Paths(Path(__file__).resolve().parent.parent)
 
-    One sentence cache for the whole session: a story narrated twice costs one synthesis.
-    """
-    from storyexport.formats import BuildContext, Options
-    from storyexport.formats.audio.builder import AudioBuilder
-    from storyexport.store.cache import Cache
 
-    options = Options(languages=languages, tts="espeak", offline=True)
-    return AudioBuilder().build(story, BuildContext(folder, Cache(_NARRATION_CACHE), options))
+@pytest.fixture
+def story_copy(tmp_path: Path, paths: Paths):
+    """Copy a fixture story folder into a temporary folder (to edit it or add symlinks)."""
+    def copy(case: str) -> Path:
+        target = tmp_path / "source" / case
+        shutil.copytree(paths.stories / case, target, symlinks=True)
+        return target / "story.md"
+    return copy
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def run_cli():
+    """run_cli(*args) runs `storyexport ARGS` in-process and returns click's Result (exit_code, output)."""
+    def run(*args):
+        return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return run
 
 
 @pytest.fixture(autouse=True)
@@ -46,28 +87,175 @@ def _restore_logging():
     ours.setLevel(saved[2])
 
 
+# -- narration ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def narrate(tmp_path_factory):
+    """narrate(story, lang, folder): the real audio builder with eSpeak NG (the fast offline engine)
+    writes <slug>.<lang>.mp3, .opus, .vtt and .timings.json into `folder`; returns the timings.
+
+    One sentence cache for the whole session: a story narrated twice costs one synthesis.
+    Every test that uses it (or a fixture built on it) is a slow test.
+    """
+    from storyexport.formats import BuildContext, Options
+    from storyexport.formats.audio.builder import AudioBuilder
+    from storyexport.store.cache import Cache
+    from storyexport.store.layout import TIMINGS
+    from storyexport.text.timings import load_timings
+
+    cache = tmp_path_factory.mktemp("narration-cache")
+
+    def run(story: Story, lang: str, folder: Path) -> NarrationTimings:
+        options = Options(languages=(lang,), tts="espeak", offline=True)
+        AudioBuilder().build(story, BuildContext(folder, Cache(cache), options))
+        timings = load_timings(TIMINGS.path(folder, story.slug, lang))
+        assert timings is not None
+        return timings
+    return run
+
+
+# -- the EPUB books, narrated for real ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EpubBooks:
+    story: Story
+    folder: Path  # the output folder, with the narration the EPUBs were made from
+    narrated: dict[str, Path]  # lang -> EPUB with media overlays
+    text_only: dict[str, Path]  # lang -> EPUB built with narration switched off
+    timings: dict[str, NarrationTimings]
+
+
+def _epub_books(story_path: Path, root: Path, narrate) -> EpubBooks:
+    """Narrate every language, then build the narrated and the text-only EPUBs."""
+    from storyexport.formats import BuildContext, Options
+    from storyexport.formats.epub.builder import EpubBuilder
+    from storyexport.source.parse import parse
+    from storyexport.store.cache import Cache
+
+    story, _ = parse(story_path)
+    folder = root / story.slug
+    timings = {lang: narrate(story, lang, folder) for lang in story.languages}
+    cache = Cache(root / ".cache")
+
+    def build(target: Path, options: Options) -> dict[str, Path]:
+        return {o.lang: o.path for o in EpubBuilder().build(story, BuildContext(target, cache, options))}
+
+    narrated = build(folder, Options())
+    text_folder = root / "text-only" / story.slug
+    shutil.copytree(folder, text_folder)  # the narration is there too: the text-only variant must ignore it
+    text_only = build(text_folder, Options(narration=False))
+    return EpubBooks(story, folder, narrated, text_only, timings)
+
+
+@pytest.fixture(scope="session")
+def sample_books(paths, narrate, tmp_path_factory) -> EpubBooks:
+    """The sample's EPUBs, narrated and text-only, built once per session (a slow fixture)."""
+    return _epub_books(paths.sample, tmp_path_factory.mktemp("epub"), narrate)
+
+
+@pytest.fixture(scope="session")
+def every_construct_books(paths, narrate, tmp_path_factory) -> EpubBooks:
+    """The every-construct story's EPUBs, narrated and text-only, built once per session (a slow fixture)."""
+    return _epub_books(paths.story("every-construct"), tmp_path_factory.mktemp("epub"), narrate)
+
+
+class Book:
+    """An EPUB opened for inspection: its package document and any file inside it, parsed."""
+
+    NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
+          "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
+          "smil": "http://www.w3.org/ns/SMIL"}
+    XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+    def __init__(self, path: Path):
+        self.archive = zipfile.ZipFile(path)
+        self.opf = self.xml("content.opf")
+
+    def read(self, name: str) -> bytes:
+        return self.archive.read(f"EPUB/{name}")
+
+    def xml(self, name: str):
+        return etree.fromstring(self.read(name))
+
+    def meta(self, prop: str) -> list[str]:
+        """Values of the book-wide <meta property=...> (not those refining an item)."""
+        return [m.text for m in self.opf.iterfind("opf:metadata/opf:meta", self.NS)
+                if m.get("property") == prop and not m.get("refines")]
+
+    def refining(self, prop: str) -> dict[str, str]:
+        return {m.get("refines"): m.text for m in self.opf.iterfind("opf:metadata/opf:meta", self.NS)
+                if m.get("property") == prop and m.get("refines")}
+
+    def dc(self, name: str) -> list[str]:
+        return [e.text for e in self.opf.iterfind(f"opf:metadata/dc:{name}", self.NS)]
+
+    def items(self) -> dict[str, dict]:
+        """Manifest items by id."""
+        return {i.get("id"): dict(i.attrib) for i in self.opf.iterfind("opf:manifest/opf:item", self.NS)}
+
+    def documents(self) -> list[str]:
+        return [i["href"] for i in self.items().values() if i["media-type"] == "application/xhtml+xml"]
+
+
+@pytest.fixture(scope="session")
+def open_epub():
+    """open_epub(path) is a Book: the EPUB's package document and files, parsed; book.NS holds the
+    namespace prefixes its queries use (opf, dc, x, epub, smil) and book.XML_LANG the xml:lang name."""
+    return Book
+
+
+# -- the HTML pages -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def build_html():
+    """build_html(story, output, cache, languages=()) builds the html format of `story` into
+    output/<slug>/ with its cache in the folder `cache`, and returns output/<slug>."""
+    from storyexport.formats import BuildContext, Options
+    from storyexport.formats.html.builder import HtmlBuilder
+    from storyexport.store.cache import Cache
+
+    def build(story: Story, output: Path, cache: Path, languages: tuple[str, ...] = ()) -> Path:
+        folder = output / story.slug
+        HtmlBuilder().build(story, BuildContext(folder, Cache(cache), Options(languages=languages)))
+        return folder
+    return build
+
+
+# -- a browser, and axe-core in it --------------------------------------------------------------
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, through Playwright (no browser download), once per session."""
-    from browser_support import CHROMIUM, FLAGS
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian chromium is not installed ({CHROMIUM})")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
 
 
-def run_cli(*args: str):
-    """Run `storyexport ARGS` in-process; returns click's Result (exit_code, output)."""
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+@pytest.fixture(scope="session")
+def axe():
+    """axe(page) is the list of WCAG 2.2 A/AA violations axe-core finds in the page as it is now
+    displayed: {id, impact, targets} each."""
+    axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
+    script = axe_api.Axe().axe_script
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 
-
-@pytest.fixture
-def story_copy(tmp_path: Path):
-    """Copy a fixture story folder into a temporary folder (to edit it or add symlinks)."""
-    def copy(case: str) -> Path:
-        target = tmp_path / "source" / case
-        shutil.copytree(FIXTURES / case, target, symlinks=True)
-        return target / "story.md"
-    return copy
+    def violations(page) -> list[dict]:
+        if not page.evaluate("typeof axe !== 'undefined'"):
+            page.evaluate(script)
+        result = page.evaluate("options => axe.run(document, options)", options)
+        return [{"id": v["id"], "impact": v["impact"], "targets": [n["target"] for n in v["nodes"]][:5]}
+                for v in result["violations"]]
+    return violations

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_support import axe_violations
-from conftest import FIXTURES, run_cli
 
 from storyexport.formats import Options
 from storyexport.pipeline import build
+
+pytestmark = pytest.mark.slow  # every format of a story, narration included
 
 TARGETS = ["audio", "html", "epub", "pdf"]
 OPTIONS = Options(tts="espeak", offline=True)  # eSpeak NG: the fast offline engine
@@ -22,11 +22,11 @@ def files(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, paths):
     """The bilingual fixture, built once with every format; the test edits a copy of the source."""
     root = tmp_path_factory.mktemp("all")
     source = root / "source" / "bilingual"
-    shutil.copytree(FIXTURES / "bilingual", source)
+    shutil.copytree(paths.stories / "bilingual", source)
     first = build([source], TARGETS, root / "output", OPTIONS)
     return source / "story.md", root / "output", first
 
@@ -87,19 +87,19 @@ def test_report_lists_every_check_of_every_output(built):
     assert report["source"]["checks"][0]["name"] == "source.lint"
 
 
-def test_report_html_passes_axe(built, browser):
+def test_report_html_passes_axe(built, browser, axe):
     _, output, _ = built
     page = browser.new_page()
     page.goto((output / "bilingual" / "report.html").as_uri())
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
-        assert axe_violations(page) == []
+        assert axe(page) == []
     page.close()
 
 
-def test_one_failing_format_still_builds_the_others_and_exits_1(tmp_path: Path):
+def test_one_failing_format_still_builds_the_others_and_exits_1(tmp_path: Path, paths, run_cli):
     output = tmp_path / "output"
-    result = run_cli("all", FIXTURES / "minimal", "-o", output, "--tts", "gtts", "--offline")
+    result = run_cli("all", paths.stories / "minimal", "-o", output, "--tts", "gtts", "--offline")
     assert result.exit_code == 1
     assert "gTTS needs the network: drop --offline" in result.output
     folder = output / "minimal"

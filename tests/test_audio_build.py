@@ -5,15 +5,12 @@ from __future__ import annotations
 import html
 import io
 import json
-import logging
 import re
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
-import responses
-from conftest import FIXTURES, SAMPLE, run_cli
 from PIL import Image
 
 from storyexport.formats import BuildContext, Options
@@ -24,7 +21,8 @@ from storyexport.store.cache import Cache
 from storyexport.text.narration_plan import narration_plan
 from storyexport.text.timings import load_timings
 
-EXCERPT = FIXTURES / "narration-excerpt" / "story.md"
+pytestmark = pytest.mark.slow  # every test reads a real narration
+
 KINDS = ("mp3", "opus", "vtt", "timings.json")
 
 
@@ -38,15 +36,16 @@ def build_audio(source: Path, root: Path, cache: Cache | None = None, **options)
 
 
 @pytest.fixture(scope="session")
-def espeak_builds(tmp_path_factory):
+def espeak_builds(tmp_path_factory, paths):
     """The sample story in both languages with eSpeak NG, built twice from empty caches."""
-    return [build_audio(SAMPLE, tmp_path_factory.mktemp(f"espeak{n}"), tts="espeak") for n in (1, 2)]
+    return [build_audio(paths.sample, tmp_path_factory.mktemp(f"espeak{n}"), tts="espeak") for n in (1, 2)]
 
 
 @pytest.fixture(scope="session")
-def offline_builds(tmp_path_factory):
+def offline_builds(tmp_path_factory, paths):
     """The excerpt with the default offline engines (Piper en, Kokoro es), built twice from empty caches."""
-    return [build_audio(EXCERPT, tmp_path_factory.mktemp(f"offline{n}"), offline=True) for n in (1, 2)]
+    excerpt = paths.story("narration-excerpt")
+    return [build_audio(excerpt, tmp_path_factory.mktemp(f"offline{n}"), offline=True) for n in (1, 2)]
 
 
 def files(folder: Path, slug: str, lang: str) -> dict[str, Path]:
@@ -170,10 +169,10 @@ def test_opus_comments_carry_the_same_tags_and_chapters(espeak_builds):
     assert "METADATA_BLOCK_PICTURE" in tags
 
 
-def test_editing_one_sentence_synthesizes_exactly_that_sentence(offline_builds, tmp_path):
+def test_editing_one_sentence_synthesizes_exactly_that_sentence(offline_builds, tmp_path, paths):
     _, _, warm_cache = offline_builds[0]
     source = tmp_path / "source" / "narration-excerpt"
-    shutil.copytree(EXCERPT.parent, source)
+    shutil.copytree(paths.stories / "narration-excerpt", source)
     story_file = source / "story.md"
     text = story_file.read_text("utf-8")
     story_file.write_text(text.replace("no pudo revalidar su título de médico.", "no pudo revalidar su título."))
@@ -185,18 +184,18 @@ def test_editing_one_sentence_synthesizes_exactly_that_sentence(offline_builds, 
     assert timings.sentences[5].text == "Al principio no pudo revalidar su título."
 
 
-def test_an_unchanged_story_is_not_narrated_again(offline_builds):
+def test_an_unchanged_story_is_not_narrated_again(offline_builds, paths):
     story, folder, cache = offline_builds[0]
     before = {p: p.stat().st_mtime_ns for p in folder.iterdir()}
     misses, hits = cache.stats["miss:sentence"], cache.stats["hit:sentence"]
-    build_audio(EXCERPT, folder.parent, cache=cache, offline=True)
+    build_audio(paths.story("narration-excerpt"), folder.parent, cache=cache, offline=True)
     assert (cache.stats["miss:sentence"], cache.stats["hit:sentence"]) == (misses, hits)
     assert {p: p.stat().st_mtime_ns for p in folder.iterdir()} == before
 
 
-def test_manifest_names_engine_and_voice_of_each_audio_file(offline_builds):
+def test_manifest_names_engine_and_voice_of_each_audio_file(offline_builds, paths, run_cli):
     story, folder, _ = offline_builds[0]
-    result = run_cli("audio", str(EXCERPT), "--offline", "-q", "-o", str(folder.parent))
+    result = run_cli("audio", paths.story("narration-excerpt"), "--offline", "-q", "-o", str(folder.parent))
     assert result.exit_code == 0, result.output
     entries = {e["path"]: e for e in json.loads((folder / "manifest.json").read_text())["files"]}
     assert entries[f"{story.slug}.en.mp3"]["engine"] == "piper"
@@ -204,24 +203,3 @@ def test_manifest_names_engine_and_voice_of_each_audio_file(offline_builds):
     assert entries[f"{story.slug}.es.opus"]["engine"] == "kokoro"
     assert entries[f"{story.slug}.es.opus"]["voice"] == "jm_kumo"
 
-
-def test_gtts_failing_mid_way_hands_the_language_to_the_offline_engine(tmp_path, monkeypatch, caplog):
-    from test_tts_gtts import ENDPOINT, google_answer
-
-    from storyexport.formats.audio.tts.gtts import GttsEngine
-
-    monkeypatch.setattr(GttsEngine, "backoff", 0.01)
-    caplog.set_level(logging.WARNING)
-    answers = iter([(200, {}, google_answer())])  # the probe succeeds, then Google fails
-    with responses.RequestsMock() as mock:
-        mock.add_callback(responses.POST, ENDPOINT, callback=lambda request: next(answers, (500, {}, "")))
-        story, folder, _ = build_audio(EXCERPT, tmp_path, languages=("en",), tts="auto", offline=False)
-    timings = load_timings(files(folder, story.slug, "en")["timings.json"])
-    assert timings.engine == "piper"
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any(m.startswith("narration en: gtts failed (gTTS: 500") for m in warnings)
-    # the manifest says so too: the builder's details for every audio file carry the note
-    outputs = AudioBuilder().build(story, BuildContext(folder, Cache(tmp_path / ".cache"),
-                                                       Options(languages=("en",), offline=True)))
-    assert all(o.details["warnings"] == list(timings.notes) for o in outputs)
-    assert timings.notes[0].startswith("gtts failed while narrating (gTTS: 500")

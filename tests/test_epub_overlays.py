@@ -8,9 +8,9 @@ import shutil
 import subprocess
 from dataclasses import replace
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
-from epub_support import EVERY_CONSTRUCT, NS, SAMPLE, Book, built
 
 from storyexport.errors import BuildError
 from storyexport.formats import BuildContext, Options
@@ -26,8 +26,8 @@ CLOCK = re.compile(r"^(\d+):(\d\d):(\d\d)\.(\d\d\d)$")
 
 
 @pytest.fixture(scope="module", params=["sample", "every"])
-def books(request, tmp_path_factory):
-    return built(SAMPLE if request.param == "sample" else EVERY_CONSTRUCT, tmp_path_factory)
+def books(request):
+    return request.getfixturevalue({"sample": "sample_books", "every": "every_construct_books"}[request.param])
 
 
 def ms(value: str) -> int:
@@ -35,12 +35,12 @@ def ms(value: str) -> int:
     return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
 
 
-def pars(book: Book) -> list[tuple[str, str, int, int]]:
-    """(text src, audio src, clipBegin ms, clipEnd ms) of every <par>, in order."""
-    smil = book.xml("overlays/story.smil")
-    return [(p.find("smil:text", NS).get("src"), p.find("smil:audio", NS).get("src"),
-             ms(p.find("smil:audio", NS).get("clipBegin")), ms(p.find("smil:audio", NS).get("clipEnd")))
-            for p in smil.iter(f"{{{NS['smil']}}}par")]
+def pars(book) -> list[tuple[str, str, int, int]]:
+    """(text src, audio src, clipBegin ms, clipEnd ms) of every <par> of an opened EPUB, in order."""
+    smil, ns = book.xml("overlays/story.smil"), book.NS
+    return [(p.find("smil:text", ns).get("src"), p.find("smil:audio", ns).get("src"),
+             ms(p.find("smil:audio", ns).get("clipBegin")), ms(p.find("smil:audio", ns).get("clipEnd")))
+            for p in smil.iter(f"{{{ns['smil']}}}par")]
 
 
 def decoded_ms(mp3: bytes) -> float:
@@ -50,9 +50,10 @@ def decoded_ms(mp3: bytes) -> float:
     return len(pcm) / 2 / 22050 * 1000
 
 
-def test_every_sentence_span_has_a_par(books):
+@pytest.mark.slow
+def test_every_sentence_span_has_a_par(books, open_epub):
     for lang, path in books.narrated.items():
-        book = Book(path)
+        book = open_epub(path)
         story = book.xml("story.xhtml")
         sentences = [e.get("id") for e in story.iter() if "sentence" in (e.get("class") or "").split()
                      or (e.tag.endswith("img") and re.fullmatch(r"s\d+", e.get("id") or ""))]
@@ -61,9 +62,10 @@ def test_every_sentence_span_has_a_par(books):
         assert [t.split("#")[1] for t in targets] == [s.id for s in narration_plan(books.story, lang).sentences]
 
 
-def test_clips_lie_within_the_audio_and_tile_it(books):
+@pytest.mark.slow
+def test_clips_lie_within_the_audio_and_tile_it(books, open_epub):
     for lang, path in books.narrated.items():
-        book = Book(path)
+        book = open_epub(path)
         clips = pars(book)
         audio = {src for _, src, *_ in clips}
         assert audio == {f"../audio/{books.story.slug}.{lang}.mp3"}
@@ -74,9 +76,10 @@ def test_clips_lie_within_the_audio_and_tile_it(books):
         assert [begin for *_, begin, _ in clips] == [t.begin * 1000 // timings.sample_rate for t in timings.sentences]
 
 
-def test_durations_add_up(books):
+@pytest.mark.slow
+def test_durations_add_up(books, open_epub):
     for path in books.narrated.values():
-        book = Book(path)
+        book = open_epub(path)
         clips = pars(book)
         per_item = book.refining("media:duration")
         assert list(per_item) == ["#overlay-story"]
@@ -84,8 +87,9 @@ def test_durations_add_up(books):
         assert [ms(total) for total in book.meta("media:duration")] == [sum(ms(v) for v in per_item.values())]
 
 
-def test_manifest_links_document_overlay_and_audio(books):
-    book = Book(books.narrated["en"])
+@pytest.mark.slow
+def test_manifest_links_document_overlay_and_audio(books, open_epub):
+    book = open_epub(books.narrated["en"])
     items = book.items()
     assert items["story"]["media-overlay"] == "overlay-story"
     assert items["overlay-story"]["media-type"] == "application/smil+xml"
@@ -93,36 +97,41 @@ def test_manifest_links_document_overlay_and_audio(books):
     assert book.meta("media:narrator") == ["eSpeak NG en-us"]
 
 
-def test_active_class_is_styled_by_the_linked_stylesheet(books):
-    book = Book(books.narrated["es"])
+@pytest.mark.slow
+def test_active_class_is_styled_by_the_linked_stylesheet(books, open_epub):
+    book = open_epub(books.narrated["es"])
     [active] = book.meta("media:active-class")
-    css_href = book.xml("story.xhtml").find(".//x:link[@rel='stylesheet']", NS).get("href")
+    css_href = book.xml("story.xhtml").find(".//x:link[@rel='stylesheet']", book.NS).get("href")
     css = book.read(css_href).decode()
     assert re.search(rf"\.{re.escape(active)}\s*\{{[^}}]*background-color", css)
 
 
-def test_figures_and_footnotes_are_skippable_sequences(tmp_path_factory):
-    book = Book(built(EVERY_CONSTRUCT, tmp_path_factory).narrated["en"])
-    smil = book.xml("overlays/story.smil")
-    kinds = {s.get(f"{{{NS['epub']}}}textref"): s.get(f"{{{NS['epub']}}}type")
-             for s in smil.iter(f"{{{NS['smil']}}}seq")}
-    assert kinds == {"../story.xhtml": "bodymatter", "../story.xhtml#photo": "figure",
-                     "../story.xhtml#fn-1": "footnote", "../story.xhtml#fn-2": "footnote"}
-    photo = smil.xpath("//smil:seq[@epub:textref='../story.xhtml#photo']/smil:par/smil:text/@src", namespaces=NS)
-    assert photo == ["../story.xhtml#s21", "../story.xhtml#s22", "../story.xhtml#s23"]  # alt, caption, credit
-    note = smil.xpath("//smil:seq[@epub:textref='../story.xhtml#fn-1']/smil:par/smil:text/@src", namespaces=NS)
+@pytest.mark.slow
+def test_figures_and_footnotes_are_skippable_sequences(every_construct_books, open_epub):
+    book = open_epub(every_construct_books.narrated["en"])
+    smil, ns = book.xml("overlays/story.smil"), book.NS
+    kinds = {s.get(f"{{{ns['epub']}}}textref"): s.get(f"{{{ns['epub']}}}type")
+             for s in smil.iter(f"{{{ns['smil']}}}seq")}
+    assert kinds == {"../story.xhtml": "bodymatter", "../story.xhtml#photo": "figure", "../story.xhtml#kite": "figure",
+                     "../story.xhtml#lighthouse": "figure", "../story.xhtml#squares": "figure",
+                     "../story.xhtml#fn-1": "footnote", "../story.xhtml#fn-2": "footnote",
+                     "../story.xhtml#fn-3": "footnote"}
+    photo = smil.xpath("//smil:seq[@epub:textref='../story.xhtml#photo']/smil:par/smil:text/@src", namespaces=ns)
+    assert photo == ["../story.xhtml#s24", "../story.xhtml#s25", "../story.xhtml#s26"]  # alt, caption, credit
+    note = smil.xpath("//smil:seq[@epub:textref='../story.xhtml#fn-1']/smil:par/smil:text/@src", namespaces=ns)
     assert note == ["../story.xhtml#s7", "../story.xhtml#s8"]  # read once, though called twice
 
 
-def test_text_only_variant_has_no_auditory_claims(books):
+@pytest.mark.slow
+def test_text_only_variant_has_no_auditory_claims(books, open_epub):
     for lang, path in books.text_only.items():
-        book = Book(path)
+        book = open_epub(path)
         items = book.items()
         assert not [i for i in items.values() if i["media-type"] in ("audio/mpeg", "application/smil+xml")]
         assert not [i for i in items.values() if "media-overlay" in i]
         assert "auditory" not in book.meta("schema:accessMode")
         assert "synchronizedAudioText" not in book.meta("schema:accessibilityFeature")
-        assert not [m for m in book.opf.iterfind("opf:metadata/opf:meta", NS)
+        assert not [m for m in book.opf.iterfind("opf:metadata/opf:meta", book.NS)
                     if (m.get("property") or "").startswith("media:")]
         assert not [n for n in book.archive.namelist() if n.endswith((".mp3", ".smil"))]
         summary = book.meta("schema:accessibilitySummary")[0]
@@ -131,30 +140,32 @@ def test_text_only_variant_has_no_auditory_claims(books):
     assert (books.text_only["en"].stat().st_size * 5 < books.narrated["en"].stat().st_size)
 
 
-def _build_en(folder, tmp_path, story):
+def _build_en(folder, tmp_path, story) -> Path:
     ctx = BuildContext(folder, Cache(tmp_path / "cache"), Options(languages=("en",)))
-    return Book(EpubBuilder().build(story, ctx)[0].path)
+    return EpubBuilder().build(story, ctx)[0].path
 
 
-def test_timings_for_another_text_give_a_text_only_book(tmp_path, tmp_path_factory, caplog):
-    sample = built(SAMPLE, tmp_path_factory)
+@pytest.mark.slow
+def test_timings_for_another_text_give_a_text_only_book(tmp_path, sample_books, open_epub, caplog):
+    sample = sample_books
     folder = tmp_path / "out"
     shutil.copytree(sample.folder, folder)
     path = TIMINGS.path(folder, sample.story.slug, "en")
     data = json.loads(path.read_text("utf-8"))
     data["sentences"][2]["text"] = "An older wording of this sentence."
     path.write_text(json.dumps(data), "utf-8")
-    book = _build_en(folder, tmp_path, sample.story)
+    book = open_epub(_build_en(folder, tmp_path, sample.story))
     assert "overlay-story" not in book.items() and "auditory" not in book.meta("schema:accessMode")
     assert "made for an older version of the text; the en EPUB will be text-only" in caplog.text
 
 
-def test_a_missing_mp3_gives_a_text_only_book(tmp_path, tmp_path_factory, caplog):
-    sample = built(SAMPLE, tmp_path_factory)
+@pytest.mark.slow
+def test_a_missing_mp3_gives_a_text_only_book(tmp_path, sample_books, open_epub, caplog):
+    sample = sample_books
     folder = tmp_path / "out"
     shutil.copytree(sample.folder, folder)
     (folder / "serving-hope.en.mp3").unlink()
-    book = _build_en(folder, tmp_path, sample.story)
+    book = open_epub(_build_en(folder, tmp_path, sample.story))
     assert "narration" not in book.items()
     assert "MP3 named in serving-hope.en.timings.json is missing" in caplog.text
 
@@ -164,8 +175,9 @@ def test_clock_values():
     assert smil_clock(3_723_004) == "1:02:03.004"
 
 
-def test_timings_out_of_order_are_refused(tmp_path_factory):
-    sample = built(SAMPLE, tmp_path_factory)
+@pytest.mark.slow
+def test_timings_out_of_order_are_refused(sample_books):
+    sample = sample_books
     timings = load_timings(TIMINGS.path(sample.folder, sample.story.slug, "en"))
     plan = narration_plan(sample.story, "en")
     swapped = list(timings.sentences)

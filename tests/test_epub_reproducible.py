@@ -7,16 +7,14 @@ import shutil
 import zipfile
 
 import pytest
-from click.testing import CliRunner
 from ebooklib import epub
-from epub_support import SAMPLE, Book, built
 
-from storyexport.cli import cli
 from storyexport.errors import BuildError, OutputError
 from storyexport.formats import BuildContext, Options
 from storyexport.formats.epub.builder import EpubBuilder
 from storyexport.formats.epub.ebooklib_door import epub_bytes
 from storyexport.pipeline import build
+from storyexport.source.parse import parse
 from storyexport.store.cache import Cache
 
 
@@ -25,54 +23,52 @@ def build_en(story, folder, cache_folder, narration: bool = True):
     return EpubBuilder().build(story, ctx)[0].path
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    return built(SAMPLE, tmp_path_factory)
-
-
-def test_two_builds_are_byte_identical(sample, tmp_path, monkeypatch):
+@pytest.mark.slow
+def test_two_builds_are_byte_identical(sample_books, tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    shutil.copytree(sample.folder, tmp_path / "again")
+    shutil.copytree(sample_books.folder, tmp_path / "again")
     for path in (tmp_path / "again").glob("*.epub"):
         path.unlink()
-    again = build_en(sample.story, tmp_path / "again", tmp_path / "fresh-cache")  # renditions made anew
-    assert again.read_bytes() == sample.narrated["en"].read_bytes()
-    text_again = build_en(sample.story, tmp_path / "text", tmp_path / "fresh-cache", narration=False)
-    assert text_again.read_bytes() == sample.text_only["en"].read_bytes()
+    again = build_en(sample_books.story, tmp_path / "again", tmp_path / "fresh-cache")  # renditions made anew
+    assert again.read_bytes() == sample_books.narrated["en"].read_bytes()
+    text_again = build_en(sample_books.story, tmp_path / "text", tmp_path / "fresh-cache", narration=False)
+    assert text_again.read_bytes() == sample_books.text_only["en"].read_bytes()
 
 
-def test_container_layout(sample):
-    with zipfile.ZipFile(sample.narrated["en"]) as archive:
+@pytest.mark.slow
+def test_container_layout(sample_books, open_epub):
+    with zipfile.ZipFile(sample_books.narrated["en"]) as archive:
         infos = archive.infolist()
         assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
         assert archive.read("mimetype") == b"application/epub+zip" and not infos[0].extra
         assert [i.filename for i in infos[1:3]] == ["META-INF/container.xml", "EPUB/content.opf"]
         assert {i.date_time for i in infos} == {(2023, 6, 20, 0, 0, 0)}  # the story's date
         assert {(i.create_system, i.external_attr >> 16) for i in infos} == {(3, 0o644)}
-    opf = Book(sample.narrated["en"]).read("content.opf").decode()
+    opf = open_epub(sample_books.narrated["en"]).read("content.opf").decode()
     assert "generator" not in opf and "Ebook-lib" not in opf
-    assert Book(sample.narrated["en"]).meta("dcterms:modified") == ["2023-06-20T00:00:00Z"]
+    assert open_epub(sample_books.narrated["en"]).meta("dcterms:modified") == ["2023-06-20T00:00:00Z"]
 
 
-def test_source_date_epoch_sets_every_timestamp(sample, tmp_path, monkeypatch):
+def test_source_date_epoch_sets_every_timestamp(paths, tmp_path, monkeypatch, open_epub):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
-    path = build_en(sample.story, tmp_path / "out", tmp_path / "cache", narration=False)
+    path = build_en(parse(paths.sample)[0], tmp_path / "out", tmp_path / "cache", narration=False)
     with zipfile.ZipFile(path) as archive:
         assert {i.date_time for i in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
-    assert Book(path).meta("dcterms:modified") == ["2023-11-14T22:13:20Z"]
+    assert open_epub(path).meta("dcterms:modified") == ["2023-11-14T22:13:20Z"]
 
 
-def test_an_unwritable_output_is_an_output_error(sample, tmp_path):
+def test_an_unwritable_output_is_an_output_error(paths, tmp_path):
     blocker = tmp_path / "out"
     blocker.write_text("a file where the output folder should be")
     with pytest.raises(OutputError, match="serving-hope.en.epub"):
-        build_en(sample.story, blocker, tmp_path / "cache", narration=False)
+        build_en(parse(paths.sample)[0], blocker, tmp_path / "cache", narration=False)
 
 
-def test_an_output_error_fails_only_its_own_format(tmp_path):
+@pytest.mark.slow
+def test_an_output_error_fails_only_its_own_format(paths, tmp_path):
     output = tmp_path / "output"
     (output / "serving-hope" / "serving-hope.en.epub").mkdir(parents=True)  # a folder where the book goes
-    result = build([SAMPLE], ["epub", "pdf"], output, Options(languages=("en",), narration=False))
+    result = build([paths.sample], ["epub", "pdf"], output, Options(languages=("en",), narration=False))
     outcomes = {r.format: r.error for r in result.results}
     assert outcomes["epub"].startswith("output error: cannot write serving-hope.en.epub")
     assert outcomes["pdf"] is None and (output / "serving-hope" / "serving-hope.en.pdf").is_file()
@@ -89,29 +85,31 @@ def test_metadata_ebooklib_would_drop_is_a_build_error():
         epub_bytes(book, dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), (2024, 1, 1, 0, 0, 0), "x.epub")
 
 
-def test_no_narration_flag_builds_text_only_books(sample, tmp_path):
+@pytest.mark.slow
+def test_no_narration_flag_builds_text_only_books(sample_books, tmp_path, paths, run_cli, open_epub):
     output = tmp_path / "output"
-    shutil.copytree(sample.folder, output / "serving-hope")  # the narration is there, and ignored
-    result = CliRunner().invoke(cli, ["epub", str(SAMPLE), "-o", str(output), "--no-narration", "-q"])
+    shutil.copytree(sample_books.folder, output / "serving-hope")  # the narration is there, and ignored
+    result = run_cli("epub", paths.sample, "-o", output, "--no-narration", "-q")
     assert result.exit_code == 0, result.output
     for lang in ("en", "es"):
-        book = Book(output / "serving-hope" / f"serving-hope.{lang}.epub")
+        book = open_epub(output / "serving-hope" / f"serving-hope.{lang}.epub")
         assert "narration" not in book.items() and "auditory" not in book.meta("schema:accessMode")
-    result = CliRunner().invoke(cli, ["epub", str(SAMPLE), "-o", str(output), "-q", "--lang", "en"])
+    result = run_cli("epub", paths.sample, "-o", output, "-q", "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert "narration" in Book(output / "serving-hope" / "serving-hope.en.epub").items()
+    assert "narration" in open_epub(output / "serving-hope" / "serving-hope.en.epub").items()
 
 
-def test_an_unchanged_book_is_not_rebuilt(sample, tmp_path):
+@pytest.mark.slow
+def test_an_unchanged_book_is_not_rebuilt(sample_books, tmp_path, open_epub):
     folder = tmp_path / "serving-hope"
-    shutil.copytree(sample.folder, folder)
+    shutil.copytree(sample_books.folder, folder)
     cache = Cache(tmp_path / "cache")
 
     def run(narration: bool):
         options = Options(languages=("en",), narration=narration)
-        return EpubBuilder().build(sample.story, BuildContext(folder, cache, options))[0].path
+        return EpubBuilder().build(sample_books.story, BuildContext(folder, cache, options))[0].path
 
     first = run(True).stat().st_mtime_ns
     assert run(True).stat().st_mtime_ns == first and cache.stats["hit:freshness"] == 1
     run(False)  # a different book: rebuilt
-    assert "narration" not in Book(folder / "serving-hope.en.epub").items()
+    assert "narration" not in open_epub(folder / "serving-hope.en.epub").items()

@@ -12,35 +12,32 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, axe_violations
-from html_support import SAMPLE, STORIES, build_html, load, make_narration
+
+from storyexport.source.parse import parse
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
+
+pytestmark = pytest.mark.slow  # Chromium, axe-core, and a narration
 
 PAGE_BUDGET = 400 * 1000  # bytes the sample page may load at a 360 px viewport, audio aside
 PAGES = {  # name: path under the output root
     "sample-en": "serving-hope/html/index.html", "sample-es": "serving-hope/html/es/index.html",
-    "constructs-en": "all-constructs/html/index.html", "constructs-es": "all-constructs/html/es/index.html",
-    "narrated-en": "narrated/html/index.html", "narrated-es": "narrated/html/es/index.html",
     "every-construct-en": "every-construct/html/index.html", "every-construct-es": "every-construct/html/es/index.html",
+    "narrated-en": "narrated/html/index.html", "narrated-es": "narrated/html/es/index.html",
 }
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The output root: the sample, the two every-construct stories, the narrated story (with a
-    narration by the audio builder, eSpeak NG) and the hostile story, each built by the html builder."""
+def site(tmp_path_factory, paths, narrate, build_html) -> Path:
+    """The output root: the sample, the every-construct story, the narrated story (with a narration
+    by the audio builder, eSpeak NG) and the hostile story, each built by the html builder."""
     root = tmp_path_factory.mktemp("site")
     cache = tmp_path_factory.getbasetemp() / "html-cache"
-    narrated = load(STORIES / "narrated" / "story.md")
+    narrated, _ = parse(paths.story("narrated"))
     for lang in narrated.languages:
-        make_narration(narrated, lang, root / narrated.slug)
-    for source in (SAMPLE, *(STORIES / case / "story.md" for case in
-                             ("all-constructs", "every-construct", "narrated", "hostile"))):
-        build_html(load(source), root, cache)
+        narrate(narrated, lang, root / narrated.slug)
+    for source in (paths.sample, *(paths.story(case) for case in ("every-construct", "narrated", "hostile"))):
+        build_html(parse(source)[0], root, cache)
     return root
 
 
@@ -123,7 +120,7 @@ LOOKS = [("light", 320), ("light", 1280), ("dark", 320), ("dark", 1280)]
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_axe_finds_no_wcag_violation_and_the_page_reflows(visit, name):
+def test_axe_finds_no_wcag_violation_and_the_page_reflows(visit, axe, name):
     """Light and dark schemes, at 320 px (WCAG 1.4.10 reflow) and 1280 px."""
     v = visit(name, viewport={"width": 1280, "height": 900})
     v.scroll_through()
@@ -131,7 +128,7 @@ def test_axe_finds_no_wcag_violation_and_the_page_reflows(visit, name):
     for scheme, width in LOOKS:
         v.page.emulate_media(color_scheme=scheme)
         v.page.set_viewport_size({"width": width, "height": 900})
-        found[f"{scheme} {width}px"] = axe_violations(v.page)
+        found[f"{scheme} {width}px"] = axe(v.page)
         background = v.page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert background == {"light": "rgb(255, 255, 255)", "dark": "rgb(22, 22, 22)"}[scheme]
         overflow = v.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -140,12 +137,12 @@ def test_axe_finds_no_wcag_violation_and_the_page_reflows(visit, name):
     assert v.refused == []
 
 
-def test_axe_does_catch_violations(visit):
+def test_axe_does_catch_violations(visit, axe):
     """The harness can fail: a missing alt text and grey-on-grey text are reported."""
     page = visit("sample-en").page
     page.evaluate("""() => { document.querySelector('figure img').removeAttribute('alt');
                              document.querySelector('main p').style.color = '#bbbbbb'; }""")
-    assert {"image-alt", "color-contrast"} <= {v["id"] for v in axe_violations(page)}
+    assert {"image-alt", "color-contrast"} <= {v["id"] for v in axe(page)}
 
 
 @pytest.mark.parametrize("scale", [1, 2])
@@ -176,7 +173,7 @@ def test_screenshots_of_the_sample(visit, tmp_path):
 
 
 def test_page_structure_landmarks_headings_and_languages(visit):
-    v = visit("constructs-en")
+    v = visit("every-construct-en")
     page = v.page
     assert page.evaluate("document.documentElement.lang") == "en"
     assert page.locator("h1").count() == 1
@@ -197,7 +194,7 @@ def test_page_structure_landmarks_headings_and_languages(visit):
 
 
 def test_figures_captions_credits_long_description_and_decorative_image(visit):
-    page = visit("constructs-en").page
+    page = visit("every-construct-en").page
     kite = page.get_by_role("img", name="A red kite flying over a green hill under a blue sky.")
     playwright_api.expect(kite).to_have_accessible_description(re.compile("diamond-shaped and bright red"))
     caption = page.locator("#kite figcaption")
@@ -207,11 +204,11 @@ def test_figures_captions_credits_long_description_and_decorative_image(visit):
     page.locator("#kite summary").click()
     assert page.locator("#kite-description li").count() == 2
     assert page.locator("#ornament img").get_attribute("alt") == ""
-    assert page.get_by_role("figure").count() == 3  # the decorative one is not announced as a figure
+    assert page.get_by_role("figure").count() == 4  # the decorative one is not announced as a figure
 
 
 def test_footnotes_link_both_ways_with_accessible_names(visit):
-    page = visit("constructs-en").page
+    page = visit("every-construct-en").page
     calls = page.get_by_role("link", name="Note 1", exact=True)
     assert calls.count() == 2  # the same note called twice: two calls with distinct ids
     ids = [calls.nth(i).get_attribute("id") for i in range(2)]
@@ -225,7 +222,7 @@ def test_footnotes_link_both_ways_with_accessible_names(visit):
 
 
 def test_metadata_json_ld_and_open_graph(visit):
-    page = visit("constructs-es").page
+    page = visit("every-construct-es").page
     data = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
     assert data["@type"] == "Article" and data["inLanguage"] == "es"
     assert data["headline"] == "Todas las construcciones: una historia de prueba"
@@ -263,7 +260,7 @@ def test_reduced_motion_is_respected(visit):
 
 
 def test_print_stylesheet(visit):
-    page = visit("constructs-en").page
+    page = visit("every-construct-en").page
     page.emulate_media(media="print", color_scheme="dark")
     for hidden in (".skip-link", ".language-switch"):
         assert page.locator(hidden).evaluate("e => getComputedStyle(e).display") == "none"

@@ -5,33 +5,34 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from html_support import STORIES, build_html, load
 from PIL import ExifTags, Image
 
-PHOTOS = STORIES / "all-constructs" / "photos"
+from storyexport.source.parse import parse
+
 LEAKS = (b"SECRET", b"Exif\x00\x00", b"http://ns.adobe.com/xap", b"<x:xmpmeta", b"Model 9")
 
 
 @pytest.fixture(scope="module")
-def images(tmp_path_factory) -> dict[str, list[Path]]:
-    """Every file of html/images/ of the every-construct story, by photo name."""
+def images(tmp_path_factory, paths, build_html) -> dict[str, list[Path]]:
+    """The files of html/images/ of the every-construct story made from its four trap photos, by photo name."""
     output = tmp_path_factory.mktemp("images")
-    folder = build_html(load(STORIES / "all-constructs" / "story.md"), output,
+    folder = build_html(parse(paths.story("every-construct"))[0], output,
                         tmp_path_factory.getbasetemp() / "html-cache")
     files = sorted((folder / "html" / "images").iterdir())
     return {name: [f for f in files if f.name.startswith(name + "-")]
             for name in ("kite", "lighthouse", "squares", "ornament")}
 
 
-def test_the_fixture_photos_carry_the_traps():
-    with Image.open(PHOTOS / "kite.jpg") as kite:
+def test_the_fixture_photos_carry_the_traps(paths):
+    photos = paths.stories / "every-construct" / "photos"
+    with Image.open(photos / "kite.jpg") as kite:
         assert kite.getexif().get_ifd(ExifTags.IFD.GPSInfo)
         assert b"SECRET" in kite.info["comment"] and b"SECRET-XMP" in kite.info["xmp"]
-    with Image.open(PHOTOS / "lighthouse.jpg") as lighthouse:
+    with Image.open(photos / "lighthouse.jpg") as lighthouse:
         assert lighthouse.getexif()[ExifTags.Base.Orientation] == 6 and lighthouse.width > lighthouse.height
-    with Image.open(PHOTOS / "squares.jpg") as squares:
+    with Image.open(photos / "squares.jpg") as squares:
         assert squares.mode == "CMYK"
-    with Image.open(PHOTOS / "ornament.png") as ornament:
+    with Image.open(photos / "ornament.png") as ornament:
         assert ornament.mode == "RGBA"
 
 
@@ -57,8 +58,8 @@ def test_no_output_image_carries_exif_gps_xmp_or_comment(images):
             assert not {"exif", "xmp", "comment", "icc_profile", "dpi"} & set(image.info), file.name
 
 
-def test_an_exif_rotated_photo_comes_out_upright(images):
-    story = load(STORIES / "all-constructs" / "story.md")
+def test_an_exif_rotated_photo_comes_out_upright(images, paths):
+    story, _ = parse(paths.story("every-construct"))
     photo = story.article("en").figure("lighthouse").photo
     assert (photo.width, photo.height) == (300, 600)  # the model measures the upright photo
     for file in images["lighthouse"]:

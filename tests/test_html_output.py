@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from html_support import SAMPLE, STORIES, build_html, load
 
 from storyexport.errors import SourceError
 from storyexport.formats import Options, get_builder
@@ -40,10 +38,10 @@ class Tags(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Path:
+def sample(tmp_path_factory, paths) -> Path:
     """The sample built through the pipeline (html only), as `storyexport html` does."""
     output = tmp_path_factory.mktemp("sample")
-    result = build([SAMPLE], ["html"], output, Options())
+    result = build([paths.sample], ["html"], output, Options())
     assert not result.failed
     return output / "serving-hope"
 
@@ -88,41 +86,41 @@ def test_pages_have_one_h1_their_language_and_the_switch(sample):
         assert {a["hreflang"] for a in tags.named("link") if a.get("rel") == "alternate"} == {"en", "es"}
 
 
-def test_builds_are_byte_for_byte_reproducible(tmp_path):
-    story = load(SAMPLE)
+def test_builds_are_byte_for_byte_reproducible(tmp_path, paths, build_html):
+    story, _ = parse(paths.sample)
     first = build_html(story, tmp_path / "one", tmp_path / "cache-one")
     second = build_html(story, tmp_path / "two", tmp_path / "cache-two")
     assert files_of(first / "html") == files_of(second / "html")
 
 
-def test_nothing_written_names_a_path_of_the_machine(sample):
-    private = [str(SAMPLE.parent.resolve()), str(sample.parent), str(Path.home()), "/tmp/"]
+def test_nothing_written_names_a_path_of_the_machine(sample, paths):
+    private = [str(paths.sample.parent.resolve()), str(sample.parent), str(Path.home()), "/tmp/"]
     for name, data in files_of(sample / "html").items():
         if name.endswith((".html", ".css", ".js")):
             text = data.decode("utf-8")
             assert not [p for p in private if p in text], name
 
 
-def test_a_second_build_rewrites_nothing_and_a_changed_photo_replaces_its_copies(tmp_path):
-    story_folder = tmp_path / "source" / "narrated"
-    shutil.copytree(STORIES / "narrated", story_folder)
+def test_a_second_build_rewrites_nothing_and_a_changed_photo_replaces_its_copies(story_copy, tmp_path, build_html):
+    story_file = story_copy("narrated")
+    story_folder = story_file.parent
     output, cache = tmp_path / "output", tmp_path / "cache"
-    folder = build_html(load(story_folder / "story.md"), output, cache)
+    folder = build_html(parse(story_file)[0], output, cache)
     before = {p: p.stat().st_mtime_ns for p in (folder / "html").rglob("*") if p.is_file()}
-    build_html(load(story_folder / "story.md"), output, cache)
+    build_html(parse(story_file)[0], output, cache)
     assert {p: p.stat().st_mtime_ns for p in before} == before
     old_copies = {p.name for p in (folder / "html" / "images").iterdir()}
     from PIL import Image
     Image.new("RGB", (450, 300), "navy").save(story_folder / "photos" / "kite.jpg")
-    build_html(load(story_folder / "story.md"), output, cache)
+    build_html(parse(story_file)[0], output, cache)
     new_copies = {p.name for p in (folder / "html" / "images").iterdir()}
     assert new_copies and not new_copies & old_copies
-    build_html(load(story_folder / "story.md"), output, cache, languages=("es",))
+    build_html(parse(story_file)[0], output, cache, languages=("es",))
     assert (folder / "html" / "index.html").is_file()  # a one-language build leaves the others alone
 
 
-def test_narration_made_for_another_text_is_not_offered(tmp_path, caplog):
-    story = load(STORIES / "narrated" / "story.md")
+def test_narration_made_for_another_text_is_not_offered(tmp_path, caplog, paths, build_html):
+    story, _ = parse(paths.story("narrated"))
     plan = narration_plan(story, "en")
     sentences = [SentenceTiming(s.id, s.text, 100 * i, 100 * i + 90) for i, s in enumerate(plan.sentences)]
     sentences[2] = replace(sentences[2], text="An older wording of this sentence.")
@@ -138,8 +136,8 @@ def test_narration_made_for_another_text_is_not_offered(tmp_path, caplog):
     assert not (folder / "html" / "audio").exists()
 
 
-def test_hostile_source_yields_no_executable_markup(tmp_path):
-    story = load(STORIES / "hostile" / "story.md")
+def test_hostile_source_yields_no_executable_markup(tmp_path, paths, build_html):
+    story, _ = parse(paths.story("hostile"))
     text = (build_html(story, tmp_path, tmp_path / "cache") / "html" / "index.html").read_text("utf-8")
     tags = Tags(text)
     assert [a.get("type") for a in tags.named("script")] == ["application/ld+json"]
@@ -152,14 +150,14 @@ def test_hostile_source_yields_no_executable_markup(tmp_path):
     assert data["headline"] == story.title  # kept whole, yet unable to close its <script>
 
 
-def test_script_and_data_urls_and_links_to_files_are_refused_with_their_lines():
+def test_script_and_data_urls_and_links_to_files_are_refused_with_their_lines(paths):
     with pytest.raises(SourceError) as caught:
-        parse(STORIES / "hostile-refused" / "story.md")
+        parse(paths.story("hostile-refused"))
     assert sorted(p.line for p in caught.value.problems) == [8, 10, 12, 12, 13, 13, 15]
 
 
-def test_the_shared_render_stays_well_formed_xhtml_for_the_epub():
-    story = load(STORIES / "all-constructs" / "story.md")
+def test_the_shared_render_stays_well_formed_xhtml_for_the_epub(paths):
+    story, _ = parse(paths.story("every-construct"))
     article = story.article("en")
     rendered = render_article(story, article, narration_plan(story, "en"),
                               RenderTarget(name="epub", notes="epub", xml_lang=True))

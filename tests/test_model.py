@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SAMPLE, run_cli
 
 from storyexport.errors import SourceError
 from storyexport.model import (
@@ -26,13 +24,13 @@ from storyexport.source.parse import parse
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return parse(SAMPLE)
+def sample(paths):
+    return parse(paths.sample)
 
 
 @pytest.fixture(scope="module")
-def every():
-    return parse(FIXTURES / "every-construct" / "story.md")[0]
+def every(paths):
+    return parse(paths.story("every-construct"))[0]
 
 
 def test_sample_holds_both_languages_with_both_figures(sample):
@@ -64,8 +62,8 @@ def test_sample_marks_spanish_words_in_the_english_text(sample):
     assert spanish_words == {"Jesus", "Tacna"}
 
 
-def test_sample_is_the_whole_seed_article(sample):
-    seed = (Path(__file__).parent / ".." / ".." / "shared" / "seed" / "serving-hope.txt")
+def test_sample_is_the_whole_seed_article(sample, paths):
+    seed = paths.root.parent / "shared" / "seed" / "serving-hope.txt"
     english = sample[0].articles[0]
     text = " ".join(plain_text(b.content) for b in english.blocks if isinstance(b, Paragraph))
     if seed.exists():  # the seed lives beside the project on the developers' machines
@@ -92,12 +90,15 @@ def test_every_construct_becomes_the_model(every):
     headings = [b for b in walk_blocks(english.blocks) if isinstance(b, Heading)]
     assert [(h.level, h.id) for h in headings] == [(2, "the-first-section"), (3, "a-subsection"), (2, "second")]
     lists = [b for b in walk_blocks(english.blocks) if isinstance(b, ItemList)]
-    assert [(l.ordered, l.start, len(l.items)) for l in lists] == [(False, 1, 2), (False, 1, 1), (True, 3, 2)]
+    assert [(l.ordered, l.start, len(l.items)) for l in lists] == [
+        (False, 1, 3), (False, 1, 1), (True, 1, 2), (True, 3, 2),  # the body's lists, nested ones after their parent
+        (False, 1, 2)]  # the list in the kite's long description
     assert any(isinstance(b, Quote) and len(b.blocks) == 2 for b in english.blocks)
     note, aside = [b for b in walk_blocks(english.blocks) if isinstance(b, Division)]
     assert note.classes == ("note",) and note.lang is None
     assert aside.classes == ("aside",) and aside.lang == "es"
-    assert any(isinstance(b, CodeBlock) and b.text == "code block: kept as it is" for b in english.blocks)
+    assert [b.text for b in english.blocks if isinstance(b, CodeBlock)] == [
+        "code block: kept as it is", "indented code block: kept as written"]  # fenced, then indented
     assert any(isinstance(b, ThematicBreak) for b in english.blocks)
     breaks = [s for b in english.blocks if isinstance(b, Paragraph) for s in b.content if s.line_break]
     assert len(breaks) == 1
@@ -105,24 +106,30 @@ def test_every_construct_becomes_the_model(every):
 
 def test_every_construct_figures_and_notes(every):
     for article in every.articles:
-        photo, ornament = article.figures()
+        photo, kite, lighthouse, squares, ornament = article.figures()
+        assert [f.id for f in article.figures()] == ["photo", "kite", "lighthouse", "squares", "ornament"]
         assert photo.long_description and isinstance(photo.long_description[0], Paragraph)
+        assert kite.long_description and isinstance(kite.long_description[0], Paragraph)
         assert ornament.decorative and ornament.alt == ""
+        assert not any(f.decorative or not f.alt for f in (photo, kite, lighthouse, squares))
+        assert lighthouse.credit and not lighthouse.caption  # a credit alone, and a caption alone
+        assert squares.caption and not squares.credit
         assert photo.credit == "Test Credit"  # the translation inherits the credit it does not give
-        assert [n.number for n in article.footnotes] == [1, 2]
+        assert [n.number for n in article.footnotes] == [1, 2, 3]
     english = every.article("en")
     assert english.footnotes[0].label == "source"
     assert plain_text(english.footnotes[0].blocks[0].content).startswith("The source of the first claim.")
     assert plain_text(english.footnotes[1].blocks[0].content) == "Inline notes work as well."
+    assert english.footnotes[2].label == "second"  # called from inside the note block
     assert every.print.trim == "6in 9in" and every.print.marks is False
     assert every.narration_for("es").voice == "es-419"
     assert every.identifier == "urn:isbn:9780000000002"
     assert every.original.authors == ("Ana Reporter", "Luis Editor")
 
 
-def test_identifier_is_stable_and_derived_from_the_story():
-    first, _ = parse(FIXTURES / "minimal" / "story.md")
-    second, _ = parse(FIXTURES / "minimal" / "story.md")
+def test_identifier_is_stable_and_derived_from_the_story(paths):
+    first, _ = parse(paths.story("minimal"))
+    second, _ = parse(paths.story("minimal"))
     assert first.identifier == second.identifier
     assert first.identifier.startswith("urn:uuid:")
 
@@ -142,7 +149,7 @@ def test_underscore_language_tag_gets_a_hint(story_copy):
         "language tag 'es_MX' uses '_': write it with a hyphen, 'es-MX'"]
 
 
-def test_translation_figure_must_show_the_same_photo(story_copy):
+def test_translation_figure_must_show_the_same_photo(story_copy, run_cli):
     story = story_copy("bilingual")
     (story.parent / "photos" / "other.jpg").write_bytes((story.parent / "photos" / "photo.jpg").read_bytes())
     text = story.read_text()

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SAMPLE
 
 from storyexport.source.parse import parse
 from storyexport.text.narration_plan import narration_plan, sentence_ranges
-
-GOLDEN = Path(__file__).parent / "golden"
 
 
 def plan_text(plan) -> str:
@@ -23,18 +19,18 @@ def plan_text(plan) -> str:
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_sample_plan_matches_its_golden_file(lang: str):
-    story, _ = parse(SAMPLE)
+def test_sample_plan_matches_its_golden_file(lang: str, paths):
+    story, _ = parse(paths.sample)
     text = plan_text(narration_plan(story, lang))
-    golden = GOLDEN / f"serving-hope.{lang}.plan.txt"
+    golden = paths.golden / f"serving-hope.{lang}.plan.txt"
     if os.environ.get("STORYEXPORT_UPDATE_GOLDEN"):
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(text)
     assert text == golden.read_text()
 
 
-def test_plan_reads_title_byline_body_figures_and_notes_in_order():
-    story, _ = parse(FIXTURES / "every-construct" / "story.md")
+def test_plan_reads_title_byline_body_figures_and_notes_in_order(paths):
+    story, _ = parse(paths.story("every-construct"))
     plan = narration_plan(story, "en")
     texts = [s.text for s in plan.sentences]
     assert texts[:2] == ["Every Construct: A Test Story", "By Ana Reporter and Luis Editor"]

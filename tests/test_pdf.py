@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import FIXTURES, SAMPLE
 
 from storyexport.formats import Options
 from storyexport.model import PrintSettings
@@ -21,13 +20,20 @@ from storyexport.pipeline import build
 from storyexport.source.parse import parse
 from storyexport.store.cache import Cache
 
+pytestmark = pytest.mark.slow  # WeasyPrint makes every PDF these tests read
+
 PT_PER_MM = 72 / 25.4
 A5 = (148 * PT_PER_MM, 210 * PT_PER_MM)
-FEATURES = FIXTURES / "pdf-features" / "story.md"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict:
+def stories(paths) -> list[Path]:
+    """The sample and the features fixture."""
+    return [paths.sample, paths.story("pdf-features")]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, stories) -> dict:
     """The sample and the features fixture, built once: output folder, outputs by file name, log."""
     output = tmp_path_factory.mktemp("pdf")
     records: list[logging.LogRecord] = []
@@ -36,7 +42,7 @@ def built(tmp_path_factory) -> dict:
     logger = logging.getLogger("storyexport")
     logger.addHandler(handler)
     try:
-        result = build([SAMPLE, FEATURES], ["pdf"], output, Options())
+        result = build(stories, ["pdf"], output, Options())
     finally:
         logger.removeHandler(handler)
     assert not result.failed, [r.error for r in result.results]
@@ -131,17 +137,17 @@ def test_a_1200_px_photo_gets_the_ppi_warning(built):
 
 
 @pytest.mark.parametrize("name, lang", [("serving-hope.en.pdf", "en"), ("serving-hope.es.pdf", "es")])
-def test_accessible_pdf_is_tagged_pdf_ua1_with_language_and_title(built, name, lang):
+def test_accessible_pdf_is_tagged_pdf_ua1_with_language_and_title(built, name, lang, paths):
     pdf = pikepdf.open(pdf_path(built, name))
     assert pdf.Root.MarkInfo.Marked is True
     assert pdf.Root.Lang == lang
     assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
     with pdf.open_metadata() as xmp:
         assert xmp.get("pdfuaid:part") == "1"
-        assert xmp.get("dc:title") == parse(SAMPLE)[0].article(lang).title
+        assert xmp.get("dc:title") == parse(paths.sample)[0].article(lang).title
     figures = [e for e in structure(pdf) if e.S == "/Figure"]
     alts = [str(f.Alt) for f in figures]
-    assert alts == [f.alt for f in parse(SAMPLE)[0].article(lang).figures()]
+    assert alts == [f.alt for f in parse(paths.sample)[0].article(lang).figures()]
 
 
 def test_spanish_words_in_the_english_pdf_carry_their_own_lang(built):
@@ -210,21 +216,21 @@ def test_figures_stay_with_their_caption_and_credit(built):
     assert "The maize in March" in text and "Photo: Test Photographer" in text
 
 
-def test_words_are_hyphenated_by_their_language(built):
+def test_words_are_hyphenated_by_their_language(built, paths):
     for name in ("serving-hope.en.print.pdf", "serving-hope.es.print.pdf"):
         path = pdf_path(built, name)
         text = "".join(page_text(path, n) for n in range(2, 5))
         # WeasyPrint hyphenates with U+2010; a word broken across lines is a word of the source
         broken = re.findall(r"([a-záéíóúñ]+)\u2010\s*\n\s*([a-záéíóúñ]+)", text)
-        source = SAMPLE.read_text("utf-8")
+        source = paths.sample.read_text("utf-8")
         assert [a + b for a, b in broken if (a + b) in source], name
 
 
-def test_trim_size_and_marks_follow_the_front_matter(tmp_path):
+def test_trim_size_and_marks_follow_the_front_matter(tmp_path, paths):
     from storyexport.formats.pdf.editions import PRINT
     from storyexport.formats.pdf.writer import make_pdf
 
-    story, _ = parse(FIXTURES / "minimal" / "story.md")
+    story, _ = parse(paths.story("minimal"))
     story = replace(story, print=PrintSettings(trim="6in 9in", bleed_mm=5, marks=False))
     made = make_pdf(story, story.lang, PRINT, Cache(tmp_path))
     pdf = pikepdf.open(io.BytesIO(made.data))
@@ -236,38 +242,38 @@ def test_trim_size_and_marks_follow_the_front_matter(tmp_path):
     assert made.details["trim_mm"] == [152.4, 228.6] and made.details["crop_marks"] is False
 
 
-def test_nothing_names_a_path_of_the_machine(built):
-    paths = [str(SAMPLE.parent.resolve()), str(Path(__file__).resolve().parent.parent), "file:"]
+def test_nothing_names_a_path_of_the_machine(built, paths):
+    private = [str(paths.sample.parent.resolve()), str(paths.root), "file:"]
     for output in built["outputs"].values():
         plain = io.BytesIO()  # every object and stream written out uncompressed
         with pikepdf.open(output.path) as pdf:
             pdf.save(plain, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.generalized,
                      object_stream_mode=pikepdf.ObjectStreamMode.disable)
         assert b"/Title" in plain.getvalue()  # the search below can see dictionaries
-        for path in paths:
+        for path in private:
             assert path.encode() not in plain.getvalue(), (output.path.name, path)
 
 
-def test_two_builds_are_byte_identical(built, tmp_path):
-    result = build([SAMPLE, FEATURES], ["pdf"], tmp_path, Options())
+def test_two_builds_are_byte_identical(built, tmp_path, stories):
+    result = build(stories, ["pdf"], tmp_path, Options())
     again = {o.path.name: o.path.read_bytes() for r in result.results for o in r.outputs}
     assert again.keys() == built["outputs"].keys()
     for name, data in again.items():
         assert data == built["outputs"][name].path.read_bytes(), name
 
 
-def test_an_unchanged_story_is_not_rendered_again(built, monkeypatch):
+def test_an_unchanged_story_is_not_rendered_again(built, monkeypatch, paths):
     import storyexport.formats.pdf.writer as writer
 
     monkeypatch.setattr(writer, "make_pdf", lambda *args: pytest.fail("rendered again"))
-    result = build([SAMPLE], ["pdf"], built["output"], Options())
+    result = build([paths.sample], ["pdf"], built["output"], Options())
     details = {o.path.name: o.details for r in result.results for o in r.outputs}
     assert details["serving-hope.en.print.pdf"] == built["outputs"]["serving-hope.en.print.pdf"].details
 
 
-def test_the_fonts_come_from_the_package_not_the_machine(tmp_path):
+def test_the_fonts_come_from_the_package_not_the_machine(tmp_path, paths):
     """With fontconfig seeing no font at all, the PDF is the same, byte for byte."""
-    story = FIXTURES / "pdf-features" / "story.md"
+    story = paths.story("pdf-features")
     (tmp_path / "fonts.conf").write_text(f'<?xml version="1.0"?>\n<fontconfig><cachedir>{tmp_path / "fc"}'
                                          "</cachedir></fontconfig>\n", "utf-8")
     environment = {**os.environ, "FONTCONFIG_FILE": str(tmp_path / "fonts.conf")}

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import FIXTURES
 from PIL import Image
 
 from storyexport.errors import SourceError
@@ -22,10 +21,10 @@ SECRET_IMAGE_SIZE = (77, 55)
 
 
 @pytest.fixture
-def beside(tmp_path: Path) -> Path:
+def beside(tmp_path: Path, paths) -> Path:
     """A stories folder whose secrets sit beside (outside) the story folder `escape/`."""
     stories = tmp_path / "stories"
-    shutil.copytree(FIXTURES / "pdf-escape", stories / "escape")
+    shutil.copytree(paths.stories / "pdf-escape", stories / "escape")
     (stories / "secret.txt").write_bytes(MARKER + b"-TXT\n")
     (stories / "secret.css").write_bytes(b"body::after { content: '" + MARKER + b"-CSS' }\n")
     Image.new("RGB", SECRET_IMAGE_SIZE, "red").save(stories / "secret.png")
@@ -49,6 +48,7 @@ def image_sizes(data: bytes) -> list[tuple[int, int]]:
                 if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"]
 
 
+@pytest.mark.slow  # WeasyPrint
 def test_a_source_that_names_files_outside_its_folder_gets_nothing_from_them(beside, tmp_path):
     result = build([beside / "escape" / "story.md"], ["pdf"], tmp_path / "out", Options())
     outputs = [o for r in result.results for o in r.outputs]
@@ -79,6 +79,7 @@ def test_the_parser_refuses_paths_outside_the_story_folder(beside, front, body):
         parse(story)
 
 
+@pytest.mark.slow  # WeasyPrint
 def test_weasyprint_through_the_safe_fetcher_reads_nothing_outside(beside):
     """Markup the render never produces, straight into WeasyPrint: every route is refused."""
     from weasyprint import HTML

@@ -10,7 +10,6 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
 from storyexport.source.parse import parse
 from storyexport.store.cache import Cache, cache_key
@@ -60,8 +59,8 @@ def test_cache_key_is_canonical():
     assert len(cache_key()) == 64
 
 
-def test_manifest_lists_every_file_with_size_and_sha256(tmp_path: Path):
-    story, _ = parse(FIXTURES / "minimal" / "story.md")
+def test_manifest_lists_every_file_with_size_and_sha256(tmp_path: Path, paths):
+    story, _ = parse(paths.story("minimal"))
     folder = tmp_path / "minimal"
     write_bytes(folder / "minimal.en.mp3", b"ID3 audio")
     write_bytes(folder / "html" / "index.html", b"<!doctype html>")
@@ -79,8 +78,8 @@ def test_manifest_lists_every_file_with_size_and_sha256(tmp_path: Path):
     assert str(tmp_path) not in (folder / "manifest.json").read_text()
 
 
-def test_build_time_honours_source_date_epoch(monkeypatch):
-    story, _ = parse(FIXTURES / "bilingual" / "story.md")
+def test_build_time_honours_source_date_epoch(monkeypatch, paths):
+    story, _ = parse(paths.story("bilingual"))
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     assert build_time(story) == dt.datetime(2024, 1, 15, tzinfo=dt.timezone.utc)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -104,14 +103,14 @@ def test_temp_prefix_is_hidden():
     assert TEMP_PREFIX.startswith(".")
 
 
-def test_freshness_digests_hold_what_a_story_says_not_where_it_is(tmp_path: Path):
+def test_freshness_digests_hold_what_a_story_says_not_where_it_is(tmp_path: Path, paths):
     import shutil
 
     from storyexport.store.freshness import canonical, inputs_digest
 
     here, there = tmp_path / "here", tmp_path / "elsewhere" / "deeper"
-    shutil.copytree(FIXTURES / "bilingual", here / "bilingual")
-    shutil.copytree(FIXTURES / "bilingual", there / "bilingual")
+    shutil.copytree(paths.story("bilingual").parent, here / "bilingual")
+    shutil.copytree(paths.story("bilingual").parent, there / "bilingual")
     story_here, _ = parse(here / "bilingual" / "story.md")
     story_there, _ = parse(there / "bilingual" / "story.md")
     assert story_here.folder != story_there.folder
@@ -122,14 +121,14 @@ def test_freshness_digests_hold_what_a_story_says_not_where_it_is(tmp_path: Path
     assert inputs_digest("html", changed) != inputs_digest("html", story_here)
 
 
-def test_a_moved_project_rebuilds_nothing(tmp_path: Path):
+def test_a_moved_project_rebuilds_nothing(tmp_path: Path, paths):
     import shutil
 
     from storyexport.formats import Options
     from storyexport.pipeline import build
 
     first = tmp_path / "first"
-    shutil.copytree(FIXTURES / "bilingual", first / "source" / "bilingual")
+    shutil.copytree(paths.story("bilingual").parent, first / "source" / "bilingual")
     build([first / "source"], ["html"], first / "output", Options(narration=False))
     moved = tmp_path / "somewhere" / "else"
     shutil.move(first, moved)

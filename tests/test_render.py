@@ -6,7 +6,6 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import FIXTURES, SAMPLE
 
 from storyexport.source.parse import parse
 from storyexport.text.narration_plan import narration_plan
@@ -31,10 +30,10 @@ def element_text(element: ET.Element) -> str:
     return " ".join("".join(parts).split())
 
 
-@pytest.mark.parametrize("source", [SAMPLE, FIXTURES / "every-construct" / "story.md"], ids=["sample", "every"])
+@pytest.mark.parametrize("source", ["sample", "every-construct"], ids=["sample", "every"])
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
-def test_every_sentence_has_its_element_with_its_words(source, target):
-    story, _ = parse(source)
+def test_every_sentence_has_its_element_with_its_words(source, target, paths):
+    story, _ = parse(paths.sample if source == "sample" else paths.story(source))
     for article in story.articles:
         plan = narration_plan(story, article.lang)
         root = as_xml(render_article(story, article, plan, target))
@@ -48,8 +47,8 @@ def test_every_sentence_has_its_element_with_its_words(source, target):
                 assert sentence.text.endswith(words), (sentence.id, words)
 
 
-def test_notes_follow_the_target():
-    story, _ = parse(FIXTURES / "every-construct" / "story.md")
+def test_notes_follow_the_target(paths):
+    story, _ = parse(paths.story("every-construct"))
     article = story.article("en")
     web, epub, printed = (render_article(story, article, None, t) for t in TARGETS)
     assert 'role="doc-endnotes"' in web.notes and 'href="#fnref-1"' in web.notes
@@ -70,8 +69,8 @@ def test_text_from_the_source_is_escaped(story_copy):
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
-def test_every_id_is_unique_even_when_a_note_is_called_twice(target):
-    story, _ = parse(FIXTURES / "every-construct" / "story.md")  # [^source] is called twice
+def test_every_id_is_unique_even_when_a_note_is_called_twice(target, paths):
+    story, _ = parse(paths.story("every-construct"))  # [^source] is called twice
     for article in story.articles:
         root = as_xml(render_article(story, article, narration_plan(story, article.lang), target))
         ids = [e.get("id") for e in root.iter() if e.get("id")]

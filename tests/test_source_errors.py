@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_cli
 
+COMMANDS = ["check", "all", "html", "epub", "pdf", "audio"]
 LINK_RULE = "links must start with https://, http://, mailto:, tel: or #"
 ALT_RULE = ("has no alt text: describe what the photo shows between the brackets, or mark it {.decorative} "
             "if it carries no information")
@@ -68,15 +69,38 @@ def problem_lines(output: str) -> list[tuple[int, str]]:
 
 
 @pytest.mark.parametrize("case", sorted(BAD_SOURCES))
-def test_check_reports_every_problem_with_its_line(case: str):
-    result = run_cli("check", FIXTURES / case)
+def test_check_reports_every_problem_with_its_line(case: str, paths, run_cli):
+    result = run_cli("check", paths.stories / case)
     assert result.exit_code == 2, result.output
     assert problem_lines(result.output) == BAD_SOURCES[case]
     assert "Traceback" not in result.output
     assert f"{case}/story.md:" in result.output
 
 
-def test_symlink_leaving_the_story_folder_is_refused(story_copy, tmp_path: Path):
+@pytest.fixture(scope="module")
+def previous_output(tmp_path_factory, paths, run_cli):
+    """A good build of `minimal`, standing in for the outputs a bad source must not touch."""
+    output = tmp_path_factory.mktemp("previous") / "output"
+    result = run_cli("html", paths.stories / "minimal", "-o", output)
+    assert result.exit_code == 0, result.output
+    return output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("case", sorted(BAD_SOURCES))
+def test_bad_source_changes_nothing_through_every_command(command, case, previous_output, tmp_path, paths, run_cli):
+    output = tmp_path / "output"
+    shutil.copytree(previous_output, output)
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    source = paths.stories / case
+    result = run_cli(command, source, "-o", output, "--offline") if command != "check" else run_cli(command, source)
+    assert result.exit_code == 2
+    assert problem_lines(result.output) == BAD_SOURCES[case]
+    assert "Traceback" not in result.output
+    assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+
+
+def test_symlink_leaving_the_story_folder_is_refused(story_copy, tmp_path: Path, run_cli):
     story = story_copy("minimal")
     secret = tmp_path / "secret.jpg"
     secret.write_bytes((story.parent / "photos" / "photo.jpg").read_bytes())
@@ -89,25 +113,25 @@ def test_symlink_leaving_the_story_folder_is_refused(story_copy, tmp_path: Path)
 
 
 @pytest.mark.parametrize("command", ["all", "html", "epub", "pdf", "audio"])
-def test_bad_source_writes_nothing_through_every_command(command: str, tmp_path: Path):
+def test_bad_source_writes_nothing_through_every_command(command: str, tmp_path: Path, paths, run_cli):
     output = tmp_path / "output"
-    result = run_cli(command, FIXTURES / "three-problems", "-o", output, "--offline")
+    result = run_cli(command, paths.stories / "three-problems", "-o", output, "--offline")
     assert result.exit_code == 2, result.output
     assert len(problem_lines(result.output)) == 3
     assert "nothing was written" in result.output
     assert not output.exists()
 
 
-def test_bad_story_among_good_ones_stops_all_before_writing(tmp_path: Path):
+def test_bad_story_among_good_ones_stops_all_before_writing(tmp_path: Path, paths, run_cli):
     output = tmp_path / "output"
-    result = run_cli("all", FIXTURES / "minimal", FIXTURES / "missing-alt", "-o", output)
+    result = run_cli("all", paths.stories / "minimal", paths.stories / "missing-alt", "-o", output)
     assert result.exit_code == 2
     assert problem_lines(result.output) == BAD_SOURCES["missing-alt"]
     assert not output.exists()
 
 
-def test_warnings_pass_unless_strict():
-    relaxed = run_cli("check", FIXTURES / "alt-warnings")
+def test_warnings_pass_unless_strict(paths, run_cli):
+    relaxed = run_cli("check", paths.stories / "alt-warnings")
     assert relaxed.exit_code == 0, relaxed.output
     expected = [
         (8, 'warning: figure "first": alt text starts with "Photo of"; screen readers already announce an image, '
@@ -118,12 +142,12 @@ def test_warnings_pass_unless_strict():
              "long description (::: {.description for=third})"),
     ]
     assert problem_lines(relaxed.output) == expected
-    strict = run_cli("check", "--strict", FIXTURES / "alt-warnings")
+    strict = run_cli("check", "--strict", paths.stories / "alt-warnings")
     assert strict.exit_code == 2
     assert problem_lines(strict.output) == expected
 
 
-def test_a_five_megabyte_paragraph_is_refused_quickly(story_copy):
+def test_a_five_megabyte_paragraph_is_refused_quickly(story_copy, run_cli):
     story = story_copy("minimal")
     story.write_text(story.read_text().replace("One paragraph of text.", "word and more words. " * 250_000))
     result = run_cli("check", story)

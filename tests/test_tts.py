@@ -30,6 +30,7 @@ def digest(name: str, lang: str, text: str) -> str:
     return hashlib.sha256(np.asarray(clip.samples, np.float32).tobytes()).hexdigest()
 
 
+@pytest.mark.slow  # speech synthesis
 @pytest.mark.parametrize("name,lang", OFFLINE)
 def test_engine_speaks_a_sentence_at_a_speaking_pace(name: str, lang: str):
     engine = get_engine(name, offline=True)
@@ -41,6 +42,7 @@ def test_engine_speaks_a_sentence_at_a_speaking_pace(name: str, lang: str):
     assert np.abs(clip.samples).max() > 0.1
 
 
+@pytest.mark.slow  # speech synthesis
 @pytest.mark.parametrize("name,lang", OFFLINE)
 def test_engine_is_deterministic_whatever_was_said_before(name: str, lang: str):
     first, other = SENTENCES[lang]
@@ -49,6 +51,7 @@ def test_engine_is_deterministic_whatever_was_said_before(name: str, lang: str):
     assert digest(name, lang, first) == before
 
 
+@pytest.mark.slow  # speech synthesis
 @pytest.mark.parametrize("name,lang", OFFLINE)
 def test_a_fresh_process_says_a_sentence_with_the_same_bytes(name: str, lang: str):
     text = SENTENCES[lang][0]

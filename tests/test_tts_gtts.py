@@ -14,10 +14,16 @@ import numpy as np
 import pytest
 import responses
 
+from storyexport.formats import BuildContext, Options
+from storyexport.formats.audio.builder import AudioBuilder
 from storyexport.formats.audio.encode import mp3
 from storyexport.formats.audio.tts import choose
 from storyexport.formats.audio.tts.gtts import REQUEST_TIMEOUT, GttsEngine
 from storyexport.model import NarrationChoice
+from storyexport.source.parse import parse
+from storyexport.store.cache import Cache
+from storyexport.store.layout import TIMINGS
+from storyexport.text.timings import load_timings
 
 ENDPOINT = re.compile(r"https://translate\.google\.[a-z.]+/_/TranslateWebserverUi/data/batchexecute")
 TONE = mp3((np.sin(np.arange(24000) * 2 * np.pi * 220 / 24000) * 8000).astype(np.int16), 24000)
@@ -157,3 +163,24 @@ def test_offline_never_touches_the_network():
         assert GttsEngine(offline=True).unavailable_reason("en") == "--offline: the network is not used"
         assert choose("en", "auto", NarrationChoice("en"), offline=True).voice.engine == "piper"
         assert len(mock.calls) == 0
+
+
+@pytest.mark.slow  # Piper narrates the story when Google fails
+def test_gtts_failing_mid_way_hands_the_language_to_the_offline_engine(tmp_path, caplog, paths):
+    caplog.set_level(logging.WARNING)
+    story, _ = parse(paths.story("narration-excerpt"))
+    folder = tmp_path / story.slug
+    answers = iter([(200, {}, google_answer())])  # the probe succeeds, then Google fails
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.POST, ENDPOINT, callback=lambda request: next(answers, (500, {}, "")))
+        options = Options(languages=("en",), tts="auto", offline=False)
+        AudioBuilder().build(story, BuildContext(folder, Cache(tmp_path / ".cache"), options))
+    timings = load_timings(TIMINGS.path(folder, story.slug, "en"))
+    assert timings.engine == "piper"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(m.startswith("narration en: gtts failed (gTTS: 500") for m in warnings)
+    # the manifest says so too: the builder's details for every audio file carry the note
+    outputs = AudioBuilder().build(story, BuildContext(folder, Cache(tmp_path / ".cache"),
+                                                       Options(languages=("en",), offline=True)))
+    assert all(o.details["warnings"] == list(timings.notes) for o in outputs)
+    assert timings.notes[0].startswith("gtts failed while narrating (gTTS: 500")
