@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import zipfile
 
@@ -12,7 +13,7 @@ from ebooklib import epub
 from storyexport.errors import BuildError, OutputError
 from storyexport.formats import BuildContext, Options
 from storyexport.formats.epub.builder import EpubBuilder
-from storyexport.formats.epub.ebooklib_door import epub_bytes
+from storyexport.formats.epub.ebooklib_door import write_epub
 from storyexport.pipeline import build
 from storyexport.source.parse import parse
 from storyexport.store.cache import Cache
@@ -82,7 +83,7 @@ def test_metadata_ebooklib_would_drop_is_a_build_error():
     book.set_language("en")
     book.add_metadata("DC", "rights", "a vertical tab \x0b XML cannot hold")
     with pytest.raises(BuildError, match="x.epub: its metadata lost"):
-        epub_bytes(book, dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), (2024, 1, 1, 0, 0, 0), "x.epub")
+        write_epub(book, io.BytesIO(), dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), (2024, 1, 1, 0, 0, 0), "x.epub")
 
 
 @pytest.mark.slow

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import logging
 import re
@@ -16,7 +17,7 @@ import responses
 
 from storyexport.formats import BuildContext, Options
 from storyexport.formats.audio.builder import AudioBuilder
-from storyexport.formats.audio.encode import mp3
+from storyexport.formats.audio.encode import write_mp3
 from storyexport.formats.audio.tts import choose
 from storyexport.formats.audio.tts.gtts import REQUEST_TIMEOUT, GttsEngine
 from storyexport.model import NarrationChoice
@@ -26,7 +27,16 @@ from storyexport.store.layout import TIMINGS
 from storyexport.text.timings import load_timings
 
 ENDPOINT = re.compile(r"https://translate\.google\.[a-z.]+/_/TranslateWebserverUi/data/batchexecute")
-TONE = mp3((np.sin(np.arange(24000) * 2 * np.pi * 220 / 24000) * 8000).astype(np.int16), 24000)
+
+
+def tone_mp3() -> bytes:
+    """One second of a 220 Hz tone as an MP3, as Google would send it."""
+    out = io.BytesIO()
+    write_mp3([(np.sin(np.arange(24000) * 2 * np.pi * 220 / 24000) * 8000).astype(np.int16)], 24000, out)
+    return out.getvalue()
+
+
+TONE = tone_mp3()
 
 
 def google_answer(audio: bytes = TONE) -> str:

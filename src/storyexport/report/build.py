@@ -31,6 +31,7 @@ from ..store.layout import (
     TAGGED_PDF,
     TIMINGS,
 )
+from ..store.manifest import sha256_file
 from ..store.output import write_text
 from .checks import Check, passed, run_cached, warned, worst
 from .epub_checks import check_epub
@@ -104,7 +105,7 @@ def _thumbnails(story: Story, folder: Path, cache: Cache) -> dict[str, str]:
 
 
 def _first_page(path: Path, cache: Cache) -> str:
-    key = cache_key("first-page", path.read_bytes())
+    key = cache_key("first-page", sha256_file(path))
     if hit := cache.get(key, kind="thumbnail"):
         return hit[0].decode()
     import pypdfium2

@@ -7,14 +7,17 @@ import errno
 import fcntl
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import OutputError
 from .layout import LOCK
 
 TEMP_PREFIX = ".storyexport-"
+COPY_BLOCK = 1 << 20
 log = logging.getLogger(__name__)
 
 
@@ -45,14 +48,28 @@ def atomic_path(target: Path) -> Iterator[Path]:
         temp.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def open_atomic(target: Path, durable: bool = True) -> Iterator[BinaryIO]:
+    """A new file to write `target` through as the work goes (it can be read back and sought in
+    too); renamed into place, durably (fsync) unless it is only a cache entry, if the block finishes."""
+    with atomic_path(target) as temp, open(temp, "w+b") as stream:
+        yield stream
+        stream.flush()
+        if durable:
+            os.fsync(stream.fileno())
+
+
 def write_bytes(target: Path, data: bytes, durable: bool = True) -> Path:
     """Write `data` to `target` atomically, and durably (fsync) unless it is only a cache entry."""
-    with atomic_path(target) as temp:
-        with open(temp, "wb") as stream:
-            stream.write(data)
-            if durable:
-                stream.flush()
-                os.fsync(stream.fileno())
+    with open_atomic(target, durable) as stream:
+        stream.write(data)
+    return target
+
+
+def copy_file(target: Path, source: Path) -> Path:
+    """Copy `source` to `target` atomically and durably, a block at a time."""
+    with open_atomic(target) as stream, open(source, "rb") as original:
+        shutil.copyfileobj(original, stream, COPY_BLOCK)
     return target
 
 

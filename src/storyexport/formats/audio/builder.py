@@ -12,13 +12,13 @@ from ...model import Story
 from ...store.clock import build_time
 from ...store.freshness import Freshness, inputs_digest
 from ...store.layout import CAPTIONS, MP3, OPUS, TIMINGS, FileKind
-from ...store.output import write_bytes, write_text
+from ...store.output import open_atomic, write_text
 from ...text.narration_plan import NarrationPlan, narration_plan
 from ...text.timings import NarrationTimings, load_timings, save_timings
 from .. import BuildContext, Output
 
 if TYPE_CHECKING:  # the engines and audio modules import numpy: only when narrating
-    from .synthesis import NarrationAudio
+    from .stream import NarrationAudio
     from .tags import AudioTags
     from .tts import Selection, Voice
 
@@ -62,27 +62,47 @@ class AudioBuilder:
     def _write(self, story: Story, plan: NarrationPlan, selection: Selection, requested: str,
                paths: dict[FileKind, Path], ctx: BuildContext) -> Selection:
         """Synthesize, encode, tag and write one language; returns the engine that spoke."""
-        from . import encode
-        from .tags import tag_mp3, tag_opus
+        from .stream import narration_gain
         from .vtt import webvtt
 
         narration, selection, notes = _synthesize(plan, selection, requested, story, ctx)
         voice = selection.voice
         timings = NarrationTimings(
-            lang=plan.lang, sample_rate=narration.rate, samples=len(narration.pcm), engine=voice.engine,
+            lang=plan.lang, sample_rate=narration.rate, samples=narration.samples, engine=voice.engine,
             voice=voice.name, audio=(paths[MP3].name, paths[OPUS].name),
             sentences=narration.sentences, chapters=narration.chapters, notes=notes)
         tags = _tags(story, plan.lang, voice, narration, ctx)
-        with ThreadPoolExecutor(max_workers=2) as pool:  # the two encoders run side by side
-            mp3 = pool.submit(encode.mp3, narration.pcm, narration.rate)
-            opus = pool.submit(encode.opus, narration.pcm, narration.rate)
-            write_bytes(paths[MP3], tag_mp3(mp3.result(), tags))
-            write_bytes(paths[OPUS], tag_opus(opus.result(), tags))
+        gain = narration_gain(narration.pieces)
+        with ThreadPoolExecutor(max_workers=2) as pool:  # the two encoders run side by side, each reading the cache
+            written = [pool.submit(write, path, narration, gain, tags)
+                       for write, path in ((_write_mp3, paths[MP3]), (_write_opus, paths[OPUS]))]
+            for future in written:
+                future.result()
         write_text(paths[CAPTIONS], webvtt(timings))
         save_timings(paths[TIMINGS], timings)
         log.debug("narration %s: %.1f s of audio, %d sentences, %d chapters", plan.lang, timings.duration,
                  len(timings.sentences), len(timings.chapters))
         return selection
+
+
+def _write_mp3(path: Path, narration: NarrationAudio, gain: float, tags: AudioTags) -> None:
+    from .encode import write_mp3
+    from .stream import levelled
+    from .tags import id3_tag
+
+    with open_atomic(path) as out:
+        out.write(id3_tag(tags))
+        write_mp3(levelled(narration.pieces(), gain), narration.rate, out)
+
+
+def _write_opus(path: Path, narration: NarrationAudio, gain: float, tags: AudioTags) -> None:
+    from .encode import write_opus
+    from .stream import levelled
+    from .tags import tag_opus
+
+    with open_atomic(path) as out:
+        write_opus(levelled(narration.pieces(), gain), narration.rate, out)
+        tag_opus(out, tags)
 
 
 def _synthesize(plan: NarrationPlan, selection: Selection, requested: str, story: Story,

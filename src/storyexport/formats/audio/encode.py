@@ -1,26 +1,29 @@
 """Encoding without ffmpeg: MP3 48 kbps mono (lameenc) and Opus 24 kbps mono (PyAV's libopus).
 
-Both come out byte-identical for the same PCM (LAME is deterministic; the Ogg muxer runs in
-bit-exact mode, which fixes the stream serial number) and both decode to exactly the PCM's
-length and start: the MP3 carries a LAME Info frame with its encoder delay and padding
-(lametag.py), the Opus stream its pre-skip and final granule position.
+Both take the narration as a stream of 16-bit PCM pieces and write as they go, so an audiobook
+is never in memory. Both come out byte-identical for the same PCM (LAME is deterministic; the
+Ogg muxer runs in bit-exact mode, which fixes the stream serial number) and both decode to
+exactly the PCM's length and start: the MP3 carries a LAME Info frame with its encoder delay and
+padding (lametag.py), the Opus stream its pre-skip and final granule position.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
+from typing import BinaryIO
 
 import numpy as np
 
-from .lametag import with_info_frame
+from .lametag import FrameCounter, info_frame
 
 MP3_KBPS = 48
 OPUS_BPS = 24000
-CHUNK = 1 << 20  # samples handed to an encoder at a time (44 s at 24 kHz)
 
 
-def mp3(pcm: np.ndarray, rate: int) -> bytes:
-    """16-bit mono PCM as a constant-bitrate MP3 (MPEG-2 Layer III at 24 kHz)."""
+def write_mp3(pieces: Iterable[np.ndarray], rate: int, out: BinaryIO) -> None:
+    """16-bit mono PCM as a constant-bitrate MP3 (MPEG-2 Layer III at 24 kHz), written from `out`'s
+    position: the Info frame (its place kept, filled in once every frame is counted), then the frames."""
     import lameenc
 
     encoder = lameenc.Encoder()
@@ -28,14 +31,26 @@ def mp3(pcm: np.ndarray, rate: int) -> bytes:
     encoder.set_in_sample_rate(rate)
     encoder.set_channels(1)
     encoder.set_quality(2)  # LAME -q 2: high quality
-    frames = bytearray()
-    for start in range(0, len(pcm), CHUNK):  # a piece at a time: an audiobook needs no copy of itself
-        frames += encoder.encode(pcm[start:start + CHUNK].astype(np.int16).tobytes())
-    frames += encoder.flush()
-    return with_info_frame(bytes(frames), len(pcm))
+    start, samples, counted = out.tell(), 0, FrameCounter()
+
+    def write(frames: bytes) -> None:
+        first = counted.first is None
+        counted.feed(frames)
+        if first and counted.first is not None:
+            out.write(bytes(counted.info_length))
+        out.write(frames)
+
+    for piece in pieces:
+        samples += len(piece)
+        write(encoder.encode(piece.astype(np.int16).tobytes()))
+    write(encoder.flush())
+    end = out.tell()
+    out.seek(start)
+    out.write(info_frame(counted, samples))
+    out.seek(end)
 
 
-def opus(pcm: np.ndarray, rate: int) -> bytes:
+def write_opus(pieces: Iterable[np.ndarray], rate: int, out: BinaryIO) -> None:
     """16-bit mono PCM as Ogg Opus at a constant 24 kbps, tuned for speech.
 
     Constant, not variable: with VBR, libopus spends so little on the pauses that a story with
@@ -43,19 +58,20 @@ def opus(pcm: np.ndarray, rate: int) -> bytes:
     """
     import av
 
-    buffer = io.BytesIO()
-    with av.open(buffer, "w", format="ogg", options={"fflags": "+bitexact"}) as container:
+    with av.open(out, "w", format="ogg", options={"fflags": "+bitexact"}) as container:
         stream = container.add_stream("libopus", rate=rate, options={"application": "voip", "vbr": "off"})
         stream.bit_rate, stream.layout = OPUS_BPS, "mono"
-        for start in range(0, len(pcm), CHUNK):
-            piece = pcm[start:start + CHUNK].astype(np.int16).reshape(1, -1)
-            frame = av.AudioFrame.from_ndarray(piece, format="s16", layout="mono")
-            frame.sample_rate, frame.pts = rate, start
+        position = 0
+        for piece in pieces:
+            if not piece.size:
+                continue
+            frame = av.AudioFrame.from_ndarray(piece.astype(np.int16).reshape(1, -1), format="s16", layout="mono")
+            frame.sample_rate, frame.pts = rate, position
+            position += len(piece)
             for packet in stream.encode(frame):
                 container.mux(packet)
         for packet in stream.encode(None):
             container.mux(packet)
-    return buffer.getvalue()
 
 
 def decode(data: bytes) -> tuple[np.ndarray, int]:

@@ -1,9 +1,9 @@
-"""From a narration plan to one language's PCM and exact timings, one cached sentence at a time.
+"""From a narration plan to every sentence's clip in the cache, one sentence at a time.
 
 Each sentence is synthesized alone, its leading and trailing silence trimmed, resampled to
-24 kHz (the rate of every output, which Opus and MP3 both take) and cached by content. The clips
-are joined with fixed pauses chosen by the plan (sentence, paragraph, section), so each
-sentence's begin and end are sample counts: exact, whatever the engine.
+24 kHz (the rate of every output, which Opus and MP3 both take) and cached by content. Only the
+clips' lengths stay in memory: stream.py joins the clips into one timed narration and reads
+them back from the cache whenever the PCM is needed.
 """
 
 from __future__ import annotations
@@ -11,34 +11,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 
 from ...store.cache import Cache, cache_key
 from ...text.narration_plan import NarrationPlan, Sentence
-from ...text.timings import ChapterTiming, SentenceTiming
+from .stream import RATE, NarrationAudio, narration
 from .tts import Engine, Voice
 
 log = logging.getLogger(__name__)
 
-RATE = 24000
 SYNTHESIS_VERSION = 1  # bump when trimming or resampling changes, so cached clips are remade
-PAUSES = {"none": 0.3, "sentence": 0.35, "paragraph": 0.75, "section": 1.25}  # seconds of silence before
-TAIL = 0.6  # seconds of silence after the last sentence
 SILENCE = 0.01  # amplitude below which a clip's ends count as silence (-40 dBFS)
 MARGINS = (0.03, 0.08)  # seconds kept before the first and after the last sound (soft consonants)
-PEAK = 0.89  # the whole narration is scaled to peak at -1 dBFS
-
-
-@dataclass(frozen=True)
-class NarrationAudio:
-    """One language's narration: 16-bit mono PCM at RATE and where each sentence lies in it."""
-
-    pcm: np.ndarray
-    rate: int
-    sentences: tuple[SentenceTiming, ...]
-    chapters: tuple[ChapterTiming, ...]
 
 
 def sentence_key(sentence: Sentence, voice: Voice) -> str:
@@ -48,23 +33,23 @@ def sentence_key(sentence: Sentence, voice: Voice) -> str:
 
 def synthesize_plan(plan: NarrationPlan, engine: Engine, voice: Voice, cache: Cache, jobs: int,
                     progress: Callable[[str, int, int], None]) -> NarrationAudio:
-    """Every sentence of `plan` spoken by `voice`, from the cache when it was spoken before.
+    """Every sentence of `plan` spoken by `voice` and in the cache (from an earlier run, or now).
 
     A sentence said twice (a repeated credit line) is synthesized once.
     """
     keys = {sentence.id: sentence_key(sentence, voice) for sentence in plan.sentences}
-    clips: dict[str, np.ndarray] = {}  # by cache key
+    lengths: dict[str, int] = {}  # samples of each clip, by cache key
     missing: dict[str, Sentence] = {}
     for sentence in plan.sentences:
         key = keys[sentence.id]
-        if key in clips or key in missing:
+        if key in lengths or key in missing:
             continue
         if hit := cache.get(key, kind="sentence"):
-            clips[key] = np.frombuffer(hit[0], np.int16)
+            lengths[key] = len(hit[0]) // 2
         else:
             missing[key] = sentence
     task, total = f"narration {plan.lang} ({voice.engine})", len(set(keys.values()))
-    progress(task, len(clips), total)
+    progress(task, len(lengths), total)
     if missing:
         log.info("narration %s: synthesizing %d of %d sentences with %s", plan.lang, len(missing), total,
                  voice.engine)
@@ -74,11 +59,11 @@ def synthesize_plan(plan: NarrationPlan, engine: Engine, voice: Voice, cache: Ca
         spoken = pool.map(lambda s: _speak(s, engine, voice), missing.values())
         for (key, sentence), clip in zip(missing.items(), spoken):
             cache.put(key, clip.tobytes(), {"id": sentence.id}, kind="sentence")
-            clips[key] = clip
-            progress(task, len(clips), total)  # raises KeyboardInterrupt when the run is interrupted
+            lengths[key] = len(clip)
+            progress(task, len(lengths), total)  # raises KeyboardInterrupt when the run is interrupted
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # on an interrupt: the queued sentences are dropped
-    return assemble(plan, {sentence_id: clips[key] for sentence_id, key in keys.items()})
+    return narration(plan, keys, lengths, cache)
 
 
 def _speak(sentence: Sentence, engine: Engine, voice: Voice) -> np.ndarray:
@@ -103,34 +88,3 @@ def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
     import soxr
 
     return soxr.resample(samples, rate, target, quality="HQ").astype(np.float32)
-
-
-def assemble(plan: NarrationPlan, clips: dict[str, np.ndarray]) -> NarrationAudio:
-    """The clips joined by the plan's pauses; timings are the running sample count."""
-    parts, sentences, chapter_starts, position = [], [], [], 0
-    for sentence in plan.sentences:
-        if sentence.chapter:
-            chapter_starts.append((sentence.chapter, 0 if not sentences else position))
-        gap = np.zeros(round(PAUSES[sentence.pause] * RATE), np.int16)
-        clip = clips[sentence.id]
-        parts += [gap, clip]
-        position += len(gap)
-        sentences.append(SentenceTiming(sentence.id, sentence.text, position, position + len(clip)))
-        position += len(clip)
-    parts.append(np.zeros(round(TAIL * RATE), np.int16))
-    pcm = _normalized(np.concatenate(parts))
-    ends = [begin for _, begin in chapter_starts[1:]] + [len(pcm)]
-    chapters = tuple(ChapterTiming(title, begin, end) for (title, begin), end in zip(chapter_starts, ends))
-    return NarrationAudio(pcm, RATE, tuple(sentences), chapters)
-
-
-def _normalized(pcm: np.ndarray, chunk: int = 1 << 20) -> np.ndarray:
-    """The narration scaled to peak at PEAK, a piece at a time (an audiobook needs no float copy)."""
-    pieces = range(0, len(pcm), chunk)
-    peak = max((int(np.abs(pcm[i:i + chunk].astype(np.int32)).max()) for i in pieces), default=0)
-    if peak == 0:
-        return pcm
-    gain = PEAK * 32767 / peak
-    for i in pieces:
-        pcm[i:i + chunk] = np.clip(np.round(pcm[i:i + chunk].astype(np.float64) * gain), -32768, 32767)
-    return pcm

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from typing import BinaryIO
 
 from ebooklib import epub
 from lxml import etree
@@ -17,7 +18,7 @@ from ...text.labels import label
 from ...text.narration_plan import NarrationPlan
 from ...text.render import RenderTarget, render_article
 from .documents import STYLESHEET, cover_document, story_document
-from .ebooklib_door import epub_bytes
+from .ebooklib_door import FileItem, write_epub
 from .images import BookImage, book_images, image_markup
 from .metadata import access_modes, book_identifier, dublin_core, media_properties
 from .narration import RecordedNarration
@@ -35,8 +36,9 @@ class _Document(epub.EpubHtml):
         return self.content
 
 
-def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | None, cache: Cache) -> bytes:
-    """The EPUB of one language, narrated when `recorded` is given."""
+def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | None, cache: Cache,
+              out: BinaryIO) -> None:
+    """The EPUB of one language, narrated when `recorded` is given, written into `out`."""
     article = story.article(plan.lang)
     images = book_images([*([story.cover] if story.cover else []), *(f.photo for f in article.figures())], cache)
     target = RenderTarget(name="epub", notes="epub", xml_lang=True, image=image_markup(images))
@@ -51,7 +53,7 @@ def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | N
     if recorded and overlay:
         _add_narration(book, recorded, overlay, audio_href)
     name = EPUB.name(story.slug, article.lang)
-    return epub_bytes(book, build_time(story), zip_time(story), name)
+    write_epub(book, out, build_time(story), zip_time(story), name)
 
 
 def _overlay(article: Article, plan: NarrationPlan, recorded: RecordedNarration, story_xhtml: bytes,
@@ -128,7 +130,6 @@ def _cover_alt(story: Story, article: Article) -> str:
 def _add_narration(book: epub.EpubBook, recorded: RecordedNarration, overlay: Overlay, audio_href: str) -> None:
     book.get_item_with_id("story").media_overlay = OVERLAY_ID
     book.add_item(epub.EpubSMIL(uid=OVERLAY_ID, file_name=OVERLAY_FILE, content=overlay.smil))
-    book.add_item(epub.EpubItem(uid="narration", file_name=audio_href,
-                                media_type="audio/mpeg", content=recorded.audio))
+    book.add_item(FileItem(uid="narration", file_name=audio_href, media_type="audio/mpeg", path=recorded.audio))
     for prop, value, refines in media_properties(recorded.narrator, {OVERLAY_ID: overlay.duration_ms}):
         book.add_metadata(None, "meta", value, {"property": prop, **({"refines": refines} if refines else {})})

@@ -9,7 +9,8 @@ from ...model import Story
 from ...store.clock import build_time
 from ...store.freshness import Freshness, inputs_digest
 from ...store.layout import EPUB
-from ...store.output import write_bytes
+from ...store.manifest import sha256_file
+from ...store.output import open_atomic
 from ...text.narration_plan import narration_plan
 from .. import BuildContext, Output
 
@@ -32,13 +33,15 @@ class EpubBuilder:
             recorded = book_narration(ctx.folder, story, plan) if ctx.options.narration else None
             path = EPUB.path(ctx.folder, story.slug, lang)
             digest = inputs_digest("epub", story, lang, build_time(story).isoformat(),
-                                   recorded.timings if recorded else None, recorded.audio if recorded else None)
+                                   recorded.timings if recorded else None,
+                                   sha256_file(recorded.audio) if recorded else None)
             if not fresh.unchanged(f"epub.{lang}", digest, [path]):
                 try:  # ebooklib and lxml load only when a book is made
                     from .book import make_epub
                 except ImportError as exc:
                     raise BuildError(f"cannot load the EPUB writer ({exc})") from exc
-                write_bytes(path, make_epub(story, plan, recorded, ctx.cache))
+                with open_atomic(path) as out:
+                    make_epub(story, plan, recorded, ctx.cache, out)
                 fresh.record(f"epub.{lang}", digest, [path])
                 log.debug("%s: wrote %s (%s)", story.slug, path.name, "narrated" if recorded else "text only")
             outputs.append(Output(path, EPUB.format, lang, {"narrated": recorded is not None,

@@ -22,7 +22,7 @@ from ...store.layout import (
     page_path,
 )
 from ...store.manifest import sha256_file
-from ...store.output import write_bytes
+from ...store.output import copy_file, write_bytes
 from ...text.narration_plan import narration_plan
 from .. import BuildContext, Output
 
@@ -68,8 +68,7 @@ class HtmlBuilder:
             folder.write(page_path(story.lang, lang), page.encode("utf-8"), lang, {"narration": narration is not None},
                          PAGE_FORMAT)
             for name in narration.copies() if narration else ():
-                folder.write(f"{PAGE_AUDIO_FOLDER}/{name}", (ctx.folder / name).read_bytes(), lang,
-                             {"copy_of": name})
+                folder.copy(f"{PAGE_AUDIO_FOLDER}/{name}", ctx.folder / name, lang, {"copy_of": name})
             narrated = narrated or narration is not None
         for picture_set in pictures.sets.values():
             for image in picture_set.files():
@@ -99,6 +98,16 @@ class _Folder:
         if not (path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data):
             write_bytes(path, data)
         self.outputs.append(Output(path, kind, lang, details))
+
+    def copy(self, relative: str, source: Path, lang: str | None, details: dict[str, Any]) -> None:
+        """A copy of `source` (the narration), made a block at a time unless it is already there."""
+        path = self.root / relative
+        if any(o.path == path for o in self.outputs):
+            return
+        if not (path.is_file() and path.stat().st_size == source.stat().st_size
+                and sha256_file(path) == sha256_file(source)):
+            copy_file(path, source)
+        self.outputs.append(Output(path, None, lang, details))
 
     def remove_others(self) -> None:
         """Delete what an earlier build left in html/ that this build no longer writes."""
