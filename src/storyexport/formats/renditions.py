@@ -1,7 +1,9 @@
 """Published copies of a photo: upright, sRGB (or the print CMYK profile), resized, no metadata.
 
 Every format gets its images from here, so none of them can leak GPS, camera or comment data:
-the pixels are copied into a fresh image and nothing of the original's `info` is saved.
+the pixels are copied into a fresh image and nothing of the original's `info` is saved. A photo
+is decoded only when its rendition is not cached, and let go as soon as it is converted: at most
+two full-size copies of one photo are in memory at a time, whatever the number of photos.
 """
 
 from __future__ import annotations
@@ -57,8 +59,10 @@ def has_alpha(photo: Photo) -> bool:
 
 
 def to_srgb(image: Image.Image) -> Image.Image:
-    """Upright pixels in sRGB (alpha kept), through the image's own ICC profile when it has one."""
-    image = ImageOps.exif_transpose(image)
+    """Upright pixels in sRGB (alpha kept), through the image's own ICC profile when it has one.
+
+    `image` is turned upright in place (no copy of it is made for that)."""
+    ImageOps.exif_transpose(image, in_place=True)
     icc = image.info.get("icc_profile")
     alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     if image.mode not in ("RGB", "RGBA", "CMYK", "L"):
@@ -102,8 +106,7 @@ def rendition(photo: Photo, cache: Cache, *, width: int | None = None, image_for
     if hit := cache.get(key, kind="rendition"):
         data, info = hit
         return Rendition(data, info["width"], info["height"], image_format, media_type, extension)
-    with Image.open(photo.file) as original:
-        image = to_srgb(original)
+    image = _decoded(photo)
     if width and width < image.width:
         image = image.resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS)
     if cmyk:
@@ -111,6 +114,12 @@ def rendition(photo: Photo, cache: Cache, *, width: int | None = None, image_for
     data = _encode(image, image_format, quality)
     cache.put(key, data, {"width": image.width, "height": image.height}, kind="rendition")
     return Rendition(data, image.width, image.height, image_format, media_type, extension)
+
+
+def _decoded(photo: Photo) -> Image.Image:
+    """The photo's pixels upright in sRGB; the decoded original is released on return."""
+    with Image.open(photo.file) as original:
+        return to_srgb(original)
 
 
 def _encode(image: Image.Image, image_format: str, quality: int) -> bytes:

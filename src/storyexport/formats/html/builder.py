@@ -58,7 +58,9 @@ class HtmlBuilder:
         from .pictures import Pictures
 
         folder = _Folder(ctx.folder / HTML_FOLDER)
-        pictures = Pictures(ctx.cache)
+        pictures = Pictures(ctx.cache, lambda image, data: folder.write(
+            f"{PAGE_IMAGES_FOLDER}/{image.name}", data, None,
+            {"width": image.width, "height": image.height, "media_type": image.media_type}))
         narrated = False
         for done, lang in enumerate(languages):
             ctx.progress("html", done, len(languages))
@@ -70,11 +72,6 @@ class HtmlBuilder:
             for name in narration.copies() if narration else ():
                 folder.copy(f"{PAGE_AUDIO_FOLDER}/{name}", ctx.folder / name, lang, {"copy_of": name})
             narrated = narrated or narration is not None
-        for picture_set in pictures.sets.values():
-            for image in picture_set.files():
-                folder.write(f"{PAGE_IMAGES_FOLDER}/{image.name}", image.rendition.data, None,
-                             {"width": image.rendition.width, "height": image.rendition.height,
-                              "media_type": image.rendition.media_type})
         for name in (STYLESHEET, SCRIPT) if narrated else (STYLESHEET,):
             folder.write(f"{PAGE_ASSETS_FOLDER}/{name}", asset(name), None, {})
         if set(languages) == set(story.languages):
