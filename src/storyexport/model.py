@@ -154,10 +154,37 @@ class Article:
 
 
 @dataclass(frozen=True)
+class ColourProfile:
+    """The print team's ICC output profile (CMYK), checked; what the print PDF's photos are
+    converted into and what its output intent embeds."""
+
+    src: str  # as written in the source, relative to the story folder (POSIX)
+    file: Path  # resolved absolute path; never written into an output
+    sha256: str
+    description: str  # the profile's own name, e.g. "Coated FOGRA39 (ISO 12647-2:2004)"
+
+
+@dataclass(frozen=True)
 class PrintSettings:
     trim: str = "A5"  # a CSS page size: A5, A4, letter, "6in 9in", ...
     bleed_mm: float = 3.0
     marks: bool = True
+    profile: ColourProfile | None = None  # None: storyexport's generic profile (ask the printer for theirs)
+    condition: str = ""  # the printing condition the profile is for, as registered (e.g. FOGRA39)
+
+
+@dataclass(frozen=True)
+class AccessibilityDeclaration:
+    """What the publisher declares after its own review (front matter `accessibility:`); storyexport
+    never claims conformance by itself."""
+
+    conforms_to: str = ""  # e.g. "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+    certified_by: str = ""  # who evaluated it
+    credential: str = ""  # the evaluator's credential, if any
+    report: str = ""  # the address of the evaluation report, if published
+
+    def __bool__(self) -> bool:
+        return bool(self.conforms_to)
 
 
 @dataclass(frozen=True)
@@ -185,6 +212,7 @@ class Story:
     print: PrintSettings
     narration: tuple[NarrationChoice, ...]
     articles: tuple[Article, ...]
+    accessibility: AccessibilityDeclaration = AccessibilityDeclaration()
 
     @property
     def title(self) -> str:

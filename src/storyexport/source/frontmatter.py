@@ -12,7 +12,7 @@ import yaml
 
 from ..errors import Problem
 from ..formats.audio.tts import ENGINES
-from ..model import NarrationChoice, PrintSettings
+from ..model import AccessibilityDeclaration, NarrationChoice, PrintSettings
 from ..text.languages import language_problem
 
 ENGINE_CHOICES = ("auto", *ENGINES)
@@ -56,6 +56,8 @@ class FrontMatter:
     narration: tuple[NarrationChoice, ...] = ()
     identifier: str = ""
     url: str = ""
+    print_profile: str | None = None  # `print.icc`, relative to the story folder (checked by parse)
+    accessibility: AccessibilityDeclaration = field(default_factory=AccessibilityDeclaration)
     lines: dict[str, int] = field(default_factory=dict)
 
 
@@ -117,7 +119,12 @@ def _unknown_key(name: str, parent: str, known: tuple[str, ...]) -> str:
 
 
 TOP_KEYS = ("title", "lang", "date", "author", "publisher", "rights", "description", "subjects",
-            "cover", "print", "translations", "narration", "identifier", "url")
+            "cover", "print", "translations", "narration", "identifier", "url", "accessibility")
+PRINT_KEYS = ("trim", "bleed", "marks", "icc", "condition")
+ACCESSIBILITY_KEYS = ("conformsTo", "certifiedBy", "credential", "report")
+CONFORMANCE = re.compile(r"^(EPUB Accessibility 1\.1 - WCAG 2\.[012] Level A{1,2}|"
+                         r"http://www\.idpf\.org/epub/a11y/accessibility-20170105\.html#wcag-a{1,2})$")
+CONDITION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()/+-]{1,79}$")  # FOGRA39, GRACoL2013_CRPC6, "ISO Coated v2"
 
 
 def parse_front_matter(path: Path, text: str, first_line: int) -> tuple[FrontMatter | None, list[Problem]]:
@@ -192,7 +199,7 @@ def _read_url(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
 
 
 def _read_print(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
-    fields = reader.mapping(node, "print", ("trim", "bleed", "marks"))
+    fields = reader.mapping(node, "print", PRINT_KEYS)
     trim, bleed, marks = meta.print.trim, meta.print.bleed_mm, meta.print.marks
     if "trim" in fields and (value := reader.text(fields["trim"], "trim")) is not None:
         if TRIM.match(value):
@@ -211,7 +218,24 @@ def _read_print(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
             marks = value.lower() in ("true", "yes", "on")
         else:
             reader.error(fields["marks"], "`print.marks` must be true or false")
-    meta.print = PrintSettings(trim, bleed, marks)
+    meta.print = PrintSettings(trim, bleed, marks, condition=_print_condition(reader, fields))
+    if "icc" in fields:
+        meta.print_profile = reader.text(fields["icc"], "icc") or None
+        meta.lines["print.icc"] = reader.line(fields["icc"])
+
+
+def _print_condition(reader: _Reader, fields: dict[str, yaml.Node]) -> str:
+    """`print.condition`: the printing condition the print team's `print.icc` is made for."""
+    if "condition" not in fields or (value := reader.text(fields["condition"], "condition")) is None:
+        return ""
+    if "icc" not in fields:
+        reader.error(fields["condition"], "`print.condition` names the printing condition of the printer's "
+                     "profile: give that profile too, as `print.icc` (e.g. icc: print/printer.icc)")
+    elif not CONDITION.match(value):
+        reader.error(fields["condition"], f"`print.condition` {value!r} is not a printing condition's name; "
+                     "use the name the printer gives, as in the ICC registry (e.g. FOGRA39, FOGRA51, "
+                     "GRACoL2013_CRPC6)")
+    return value
 
 
 def _read_translations(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
@@ -254,10 +278,32 @@ def _read_narration(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None
     meta.narration = tuple(choices)
 
 
+def _read_accessibility(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    """The publisher's own conformance declaration, made after its review (EPUB Accessibility 1.1 §5)."""
+    fields = reader.mapping(node, "accessibility", ACCESSIBILITY_KEYS)
+    values = {key: reader.text(value, key) or "" for key, value in fields.items()}
+    conforms, certified = values.get("conformsTo", ""), values.get("certifiedBy", "")
+    if conforms and not CONFORMANCE.match(conforms):
+        reader.error(fields["conformsTo"], f"`accessibility.conformsTo` {conforms!r} is not a conformance "
+                     "reading systems know; write it as `EPUB Accessibility 1.1 - WCAG 2.2 Level AA` "
+                     "(or Level A, WCAG 2.0/2.1)")
+    if conforms and not certified:
+        reader.error(fields["conformsTo"], "`accessibility.conformsTo` needs `certifiedBy`: the person or "
+                     "organization who reviewed the editions and stands behind the claim")
+    for key in ("certifiedBy", "credential", "report"):
+        if values.get(key) and not conforms:
+            reader.error(fields[key], f"`accessibility.{key}` is about a conformance claim, but there is no "
+                         "`accessibility.conformsTo`; add it (after your review) or remove this key")
+    if values.get("report") and not re.match(r"^https?://\S+$", values["report"]):
+        reader.error(fields["report"], "`accessibility.report` must be the web address of the evaluation report")
+    meta.accessibility = AccessibilityDeclaration(conforms, certified, values.get("credential", ""),
+                                                  values.get("report", ""))
+
+
 _READERS = {
     "title": _read_plain("title"), "lang": _read_lang, "date": _read_date, "author": _read_authors,
     "publisher": _read_plain("publisher"), "rights": _read_plain("rights"),
     "description": _read_plain("description"), "subjects": _read_subjects, "cover": _read_cover,
     "print": _read_print, "translations": _read_translations, "narration": _read_narration,
-    "identifier": _read_plain("identifier"), "url": _read_url,
+    "identifier": _read_plain("identifier"), "url": _read_url, "accessibility": _read_accessibility,
 }

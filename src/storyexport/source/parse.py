@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from .convert import Section, SectionConverter, slugify
 from .frontmatter import FrontMatter, TranslationInfo, parse_front_matter
 from .markdown import markdown, parse_attrs
 from .photos import PhotoChecker, PhotoProblem
+from .profiles import ProfileProblem, colour_profile
 from .sourcefile import SourceText, read_source
 
 
@@ -40,9 +42,10 @@ def parse(source: Path) -> tuple[Story, list[Problem]]:
     blocks = split_languages(text, meta.lang or "und", problems)
     articles = _articles(source, meta, blocks, photos, problems)
     cover = _cover(source, meta, articles, photos, problems)
+    print_settings = _print_settings(source, meta, problems)
     if any(p.is_error for p in problems) or not articles:
         raise SourceError(problems)
-    story = _story(source, meta, articles, cover)
+    story = _story(source, dataclasses.replace(meta, print=print_settings), articles, cover)
     problems += lint.story_problems(story)
     if any(p.is_error for p in problems):
         raise SourceError(problems)
@@ -151,10 +154,21 @@ def _cover(source: Path, meta: FrontMatter, articles: list[Article], photos: Pho
     return figures[0].photo if figures else None
 
 
+def _print_settings(source: Path, meta: FrontMatter, problems: list[Problem]):
+    """The front matter's print settings with the print team's colour profile checked and read."""
+    if not meta.print_profile:
+        return meta.print
+    try:
+        return dataclasses.replace(meta.print, profile=colour_profile(source.parent, meta.print_profile))
+    except ProfileProblem as problem:
+        problems.append(Problem(source, meta.lines.get("print.icc", 1), f"print.icc: {problem}"))
+        return meta.print
+
+
 def _story(source: Path, meta: FrontMatter, articles: list[Article], cover: Photo | None) -> Story:
     slug = slugify(source.parent.name if source.name == "story.md" else source.stem)
     key = meta.url or f"storyexport:{slug}:{meta.title}:{meta.date or ''}"
     identifier = meta.identifier or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
     return Story(slug=slug, source=source, folder=source.parent.resolve(), lang=meta.lang, date=meta.date,
                  identifier=identifier, url=meta.url, cover=cover, print=meta.print,
-                 narration=meta.narration, articles=tuple(articles))
+                 narration=meta.narration, articles=tuple(articles), accessibility=meta.accessibility)

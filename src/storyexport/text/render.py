@@ -155,10 +155,13 @@ class _Renderer:
         n = note.number
         name = f"{label(self.article.lang, 'note')} {n}"
         ref_id = self.note_ref_id(n)
-        if self.target.notes == "inline":  # the text floats from its first call; later calls show the number
+        if self.target.notes == "inline":  # the text floats from its first call; every call links to it
+            call = Markup('<a class="noteref" id="{1}" href="#fn-{0}" aria-label="{2}">{0}</a>').format(n, ref_id, name)
             if ref_id != f"fnref-{n}":
-                return Markup('<sup class="footnote-again">{}</sup>').format(n)
-            return Markup('<span class="footnote">{}</span>').format(self.note_inline(note))
+                return call
+            back = Markup('<a class="footnote-back" href="#{0}" aria-label="{1}">{2}.</a> ').format(
+                ref_id, label(self.article.lang, "back_to_text"), n)
+            return call + Markup('<span class="footnote" id="fn-{}">{}{}</span>').format(n, back, self.note_inline(note))
         if self.target.notes == "epub":
             return Markup('<a class="noteref" id="{1}" href="#fn-{0}" epub:type="noteref" '
                           'role="doc-noteref">{0}</a>').format(n, ref_id)
