@@ -145,6 +145,12 @@ class Article:
     rights: Localized = Localized("", "")
     subjects: tuple[Localized, ...] = ()
 
+    def untranslated(self) -> tuple[tuple[str, Localized], ...]:
+        """(front matter key, value) of the text this edition shows in another language: what a
+        translation takes from the original because it does not give its own."""
+        values = [("publisher", self.publisher), ("rights", self.rights)] + [("subjects", s) for s in self.subjects]
+        return tuple((key, value) for key, value in values if value.text and value.lang != self.lang)
+
     def figures(self) -> tuple[Figure, ...]:
         """Every figure, in reading order (including those inside quotes, lists and divs)."""
         return tuple(b for b in walk_blocks(self.blocks) if isinstance(b, Figure))

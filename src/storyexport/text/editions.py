@@ -6,6 +6,7 @@ import uuid
 
 from ..model import Story
 from ..store.layout import PRINT_PDF
+from .labels import label
 
 
 def edition_identifier(story: Story, lang: str) -> str:
@@ -18,5 +19,6 @@ def edition_identifier(story: Story, lang: str) -> str:
 
 def print_edition_name(story: Story, lang: str) -> str:
     """The print edition a language's EPUB takes its page numbers from, named so a reader can find it:
-    "<title>, print edition (A5, <slug>.<lang>.print.pdf)"."""
-    return f"{story.article(lang).title}, print edition ({story.print.trim}, {PRINT_PDF.name(story.slug, lang)})"
+    "<title>, print edition (A5, <slug>.<lang>.print.pdf)", in the edition's language."""
+    return (f"{story.article(lang).title}, {label(lang, 'print_edition')} "
+            f"({story.print.trim}, {PRINT_PDF.name(story.slug, lang)})")
