@@ -100,6 +100,7 @@ def _articles(source: Path, meta: FrontMatter, blocks: list[LanguageBlock], phot
         section = _convert(source, block, photos, problems, primary)
         _compare_figures(source, block, primary, section, problems)
         articles.append(_translation(original, info, block.lang, section, block.line))
+        problems += lint.untranslated_problems(source, original, articles[-1], info.line)
     for lang, info in meta.translations.items():
         if lang not in {b.lang for b in translations}:
             problems.append(Problem(source, info.line, f"translations.{lang} is given, but the body has no "

@@ -23,6 +23,7 @@ from ..model import (
     Heading,
     Inline,
     ItemList,
+    Localized,
     Paragraph,
     Quote,
     Span,
@@ -31,6 +32,15 @@ from ..model import (
 )
 from .labels import byline, credit_line, label
 from .narration_plan import NarrationPlan, Sentence
+
+
+def foreign_text(value: Localized, document_lang: str, xml_lang: bool = False) -> Markup:
+    """Front-matter text as a document shows it: wrapped in a <span lang> (and xml:lang for XHTML)
+    when it is in another language than the document's (a translation that did not give its own)."""
+    if not value.lang or value.lang == document_lang:
+        return escape(value.text)
+    attributes = (Markup(' lang="{0}" xml:lang="{0}"') if xml_lang else Markup(' lang="{0}"')).format(value.lang)
+    return Markup("<span{}>{}</span>").format(attributes, value.text)
 
 
 def plain_img(figure: Figure, img_id: str | None, target: "RenderTarget") -> Markup:
