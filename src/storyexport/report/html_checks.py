@@ -9,8 +9,9 @@ from pathlib import Path
 from ..model import Localized
 from .checks import Check, failed, passed
 
-REMOTE_ASSET = re.compile(r"<(?:img|script|link|source|audio|video|track|iframe)\b[^>]*\s(?:src|href|srcset)="
-                          r"[\"']?(?:https?:)?//", re.IGNORECASE)
+REMOTE = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
+LOADED = ("img", "script", "source", "audio", "video", "track", "iframe", "embed", "object")
+NOT_LOADED = {"canonical", "alternate", "author", "license", "help", "next", "prev"}  # links a page names, not loads
 HTML_LANG = re.compile(r"<html\b[^>]*\slang=\"([^\"]+)\"", re.IGNORECASE)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -22,13 +23,23 @@ def check_page(path: Path, untranslated: tuple[Localized, ...] = ()) -> list[Che
     lang = HTML_LANG.search(text)
     checks = [passed("html.language", f"page language {lang[1]}") if lang
               else failed("html.language", "the page has no lang attribute")]
-    if REMOTE_ASSET.search(text):
-        checks.append(failed("html.local-assets", "the page loads something from another site"))
+    page = lxml.html.fromstring(text)
+    if remote := _remote_assets(page):
+        checks.append(failed("html.local-assets", f"the page loads {remote[0]} from another site"))
     else:
         checks.append(passed("html.local-assets", "everything the page loads is in the html/ folder; "
                              "it works offline and with JavaScript off"))
-    page = lxml.html.fromstring(text)
     return checks + [_outline(page), _descriptions(page), _languages(page, lang[1] if lang else "", untranslated)]
+
+
+def _remote_assets(page) -> list[str]:
+    """What the page would fetch from elsewhere: sources of media and scripts, stylesheets, icons (a
+    canonical or alternate address is named, not fetched)."""
+    found = [value for element in page.iter(*LOADED) for name in ("src", "srcset", "data")
+             if REMOTE.match(value := element.get(name) or "")]
+    found += [link.get("href") for link in page.iter("link")
+              if REMOTE.match(link.get("href") or "") and not set((link.get("rel") or "").lower().split()) <= NOT_LOADED]
+    return found
 
 
 def _outline(page) -> Check:
