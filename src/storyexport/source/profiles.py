@@ -33,12 +33,12 @@ def colour_profile(folder: Path, src: str) -> ColourProfile:
         raise ProfileProblem(f"{src!r} is not an ICC colour profile; ask the printer for its profile "
                              "(a .icc or .icm file)") from None
     if profile.xcolor_space.strip() != "CMYK" or profile.device_class != "prtr":
-        raise ProfileProblem(f"{src!r} is a {profile.xcolor_space.strip()} {_classes.get(profile.device_class, 'profile')}"
+        raise ProfileProblem(f"{src!r} is for {profile.xcolor_space.strip()} ({_classes.get(profile.device_class, 'a profile')})"
                              ", not a CMYK output profile; the print PDF needs the printer's CMYK profile "
                              "(e.g. for FOGRA39 or GRACoL)")
     description = (profile.profile_description or profile.model or Path(src).stem).strip()
     return ColourProfile(src, file, hashlib.sha256(data).hexdigest(), description)
 
 
-_classes = {"mntr": "display profile", "scnr": "input profile", "link": "device link", "spac": "colour space profile",
-            "abst": "abstract profile", "nmcl": "named colour profile"}
+_classes = {"mntr": "a display profile", "scnr": "an input profile", "link": "a device link", "prtr": "an output profile",
+            "spac": "a colour space profile", "abst": "an abstract profile", "nmcl": "a named colour profile"}
