@@ -35,29 +35,34 @@ def first_words_of_page(pdf: Path, number: int) -> str:
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_page_breaks_sit_where_the_print_pdf_pages_begin(expert_review, open_epub, lang):
     book = open_epub(expert_review.path(".epub", lang))
-    markers = words_after_markers(book.read("story.xhtml").decode("utf-8"))
+    xhtml = book.read("story.xhtml").decode("utf-8")
+    markers = words_after_markers(xhtml)
     pdf = expert_review.path(".print.pdf", lang)
     assert sorted(markers) == list(range(1, 7))  # six printed pages, six markers
+    article = expert_review.story.article(lang)
     for number, following in markers.items():
         first = first_words_of_page(pdf, number).replace("\u2010", "")
-        if number == 1:
+        if first.startswith(article.publisher.text):  # the last page holds only the colophon (worded differently)
+            assert f'aria-label="{number}"/><footer class="colophon" id="colophon">' in xhtml
+        elif number == 1:
             assert following.startswith(expert_review.story.article(lang).title.split(":")[0])
         elif first.startswith(("Description of the photo", "Descripción de la foto")):
             continue  # that page opens with a photo (a picture is not text to pdftotext): the marker is before it
-        else:
-            assert following.startswith(first.split()[0]), (number, first, following[:60])
+        else:  # the same first word; a word hyphenated across the pages is whole on its new page
+            word, first_word = following.split()[0], first.split()[0]
+            assert word == first_word or (word.endswith(first_word) and number > 1), (number, first, following[:60])
 
 
 @pytest.mark.slow
-def test_a_page_that_starts_mid_sentence_gets_its_marker_before_that_word(expert_review, open_epub):
-    book = open_epub(expert_review.path(".epub", "en"))
-    xhtml = book.read("story.xhtml").decode("utf-8")
-    page = re.search(r'<span id="(s\d+)" class="sentence">([^<]*)<span epub:type="pagebreak"[^>]*id="page-(\d)"',
-                     xhtml)
-    assert page, "one of the story's pages starts inside a sentence"
-    sentence, before, number = page.groups()
-    assert before.endswith(" ") and first_words_of_page(expert_review.path(".print.pdf", "en"),
-                                                        int(number)).startswith(xhtml[page.end():][2:6].strip()[:3])
+def test_a_page_that_starts_mid_sentence_gets_its_marker_inside_it_before_that_word(expert_review, open_epub):
+    xhtml = open_epub(expert_review.path(".epub", "en")).read("story.xhtml").decode("utf-8")
+    inside = re.search(r'<span id="s\d+" class="sentence">([^<]*)<span epub:type="pagebreak"[^>]*id="page-(\d)"',
+                       xhtml)
+    assert inside, "one of the story's pages starts inside a sentence"
+    before, number = inside[1], int(inside[2])
+    assert before.endswith(" ") and len(before.split()) > 3  # after some words of the sentence, between two
+    first = first_words_of_page(expert_review.path(".print.pdf", "en"), number)
+    assert words_after_markers(xhtml)[number].split()[:3] == first.split()[:3]
 
 
 @pytest.mark.slow

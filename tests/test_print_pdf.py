@@ -81,7 +81,8 @@ def test_the_print_team_names_its_profile_and_printing_condition(story_copy, tmp
     assert story.print.profile.description == "Example Press Coated 2024" and story.print.condition == "FOGRA39"
     made = make_pdf(story, "en", PRINT, Cache(tmp_path / "cache"))
     (tmp_path / "out.pdf").write_bytes(made.data)
-    (written,) = pikepdf.open(tmp_path / "out.pdf").Root.OutputIntents
+    pdf = pikepdf.open(tmp_path / "out.pdf")
+    (written,) = pdf.Root.OutputIntents
     assert str(written.OutputConditionIdentifier) == "FOGRA39"
     assert str(written.RegistryName) == "http://www.color.org" and str(written.Info) == "Example Press Coated 2024"
     # the printer's file, embedded as it is (not LittleCMS's re-serialisation of it)
