@@ -64,9 +64,10 @@ class FrontMatter:
 class _Reader:
     """Turns YAML nodes into values, recording a Problem (with its file line) for each bad one."""
 
-    def __init__(self, path: Path, first_line: int):
+    def __init__(self, path: Path, first_line: int, kind: str = "front matter"):
         self.path = path
         self.first_line = first_line
+        self.kind = kind  # what the YAML is, as messages name it
         self.problems: list[Problem] = []
 
     def line(self, node: yaml.Node) -> int:
@@ -99,7 +100,7 @@ class _Reader:
         for key_node, value_node in node.value:
             name = str(key_node.value)
             if known and name not in known:
-                self.error(key_node, _unknown_key(name, key, known))
+                self.error(key_node, _unknown_key(name, key, known, self.kind))
             elif name in values:
                 self.error(key_node, f"`{name}` is given twice{' in `' + key + '`' if key else ''}")
             else:
@@ -111,11 +112,11 @@ def _kind(node: yaml.Node) -> str:
     return {yaml.MappingNode: "mapping", yaml.SequenceNode: "list"}.get(type(node), "value")
 
 
-def _unknown_key(name: str, parent: str, known: tuple[str, ...]) -> str:
+def _unknown_key(name: str, parent: str, known: tuple[str, ...], kind: str = "front matter") -> str:
     where = f" in `{parent}`" if parent else ""
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(known)
-    return f"unknown front matter key `{name}`{where}; {hint}"
+    return f"unknown {kind} key `{name}`{where}; {hint}"
 
 
 TOP_KEYS = ("title", "lang", "date", "author", "publisher", "rights", "description", "subjects",
@@ -127,16 +128,23 @@ CONFORMANCE = re.compile(r"^(EPUB Accessibility 1\.1 - WCAG 2\.[012] Level A{1,2
 CONDITION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()/+-]{1,79}$")  # FOGRA39, GRACoL2013_CRPC6, "ISO Coated v2"
 
 
-def parse_front_matter(path: Path, text: str, first_line: int) -> tuple[FrontMatter | None, list[Problem]]:
-    """Validate the front matter (wrong values keep their defaults); None when it is not YAML at all."""
-    reader = _Reader(path, first_line)
+def _compose(path: Path, text: str, first_line: int, what: str) -> tuple[yaml.Node | None, list[Problem]]:
+    """The YAML's node tree, or a problem naming the line where it stops being YAML."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=yaml.SafeLoader), []
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + (mark.line if mark else 0)
         problem = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(path, line, f"the front matter is not valid YAML: {problem}")]
+        return None, [Problem(path, line, f"{what} is not valid YAML: {problem}")]
+
+
+def parse_front_matter(path: Path, text: str, first_line: int) -> tuple[FrontMatter | None, list[Problem]]:
+    """Validate the front matter (wrong values keep their defaults); None when it is not YAML at all."""
+    reader = _Reader(path, first_line)
+    root, problems = _compose(path, text, first_line, "the front matter")
+    if problems:
+        return None, problems
     if root is None:
         return None, [Problem(path, first_line - 1, "the front matter is empty: "
                                        "give at least `title:` and `lang:`")]
@@ -307,3 +315,25 @@ _READERS = {
     "print": _read_print, "translations": _read_translations, "narration": _read_narration,
     "identifier": _read_plain("identifier"), "url": _read_url, "accessibility": _read_accessibility,
 }
+
+
+PROJECT_KEYS = ("print", "accessibility")  # what a project file may say for every story
+
+
+def parse_project_settings(path: Path, text: str) -> tuple[FrontMatter, list[Problem]]:
+    """A project file (source/project.py): the publisher's print profile and condition and its
+    accessibility declaration, read and checked as the front matter's keys of the same names."""
+    reader = _Reader(path, 1, "project")
+    root, problems = _compose(path, text, 1, path.name)
+    meta = FrontMatter()
+    if problems or root is None:
+        return meta, problems
+    fields = reader.mapping(root, "", PROJECT_KEYS)
+    for key, node in fields.items():
+        if key == "print" and isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if str(key_node.value) in ("trim", "bleed", "marks"):
+                    reader.error(key_node, f"`print.{key_node.value}` belongs to each story's front matter; "
+                                 "a project file gives the printer's `icc` and `condition` only")
+        _READERS[key](reader, meta, node)
+    return meta, reader.problems

@@ -18,6 +18,7 @@ from .frontmatter import FrontMatter, TranslationInfo, parse_front_matter
 from .markdown import markdown, parse_attrs
 from .photos import PhotoChecker, PhotoProblem
 from .profiles import ProfileProblem, colour_profile
+from .project import ProjectSettings, project_settings
 from .sourcefile import SourceText, read_source
 
 
@@ -42,10 +43,13 @@ def parse(source: Path) -> tuple[Story, list[Problem]]:
     blocks = split_languages(text, meta.lang or "und", problems)
     articles = _articles(source, meta, blocks, photos, problems)
     cover = _cover(source, meta, articles, photos, problems)
-    print_settings = _print_settings(source, meta, problems)
+    project, project_problems = project_settings(source)
+    problems += project_problems
+    meta = dataclasses.replace(meta, print=_print_settings(source, meta, project, problems),
+                               accessibility=meta.accessibility or project.accessibility)
     if any(p.is_error for p in problems) or not articles:
         raise SourceError(problems)
-    story = _story(source, dataclasses.replace(meta, print=print_settings), articles, cover)
+    story = _story(source, meta, articles, cover)
     problems += lint.story_problems(story)
     if any(p.is_error for p in problems):
         raise SourceError(problems)
@@ -155,10 +159,13 @@ def _cover(source: Path, meta: FrontMatter, articles: list[Article], photos: Pho
     return figures[0].photo if figures else None
 
 
-def _print_settings(source: Path, meta: FrontMatter, problems: list[Problem]):
-    """The front matter's print settings with the print team's colour profile checked and read."""
+def _print_settings(source: Path, meta: FrontMatter, project: ProjectSettings, problems: list[Problem]):
+    """The front matter's print settings with the print team's colour profile checked and read: the
+    story's own, else the project file's (with its condition)."""
     if not meta.print_profile:
-        return meta.print
+        if project.profile is None:
+            return meta.print
+        return dataclasses.replace(meta.print, profile=project.profile, condition=project.condition)
     try:
         return dataclasses.replace(meta.print, profile=colour_profile(source.parent, meta.print_profile))
     except ProfileProblem as problem:
