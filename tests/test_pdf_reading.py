@@ -129,3 +129,24 @@ def test_the_report_checks_each_of_these(expert_review):
             assert checks[(name, check)]["status"] == "pass", (name, check, checks[(name, check)]["detail"])
     assert "1 footnote, each a /Note" in checks[("expert-review.en.pdf", "pdf.notes")]["detail"]
     assert "text in en marked /Lang en" in checks[("expert-review.es.pdf", "pdf.languages")]["detail"]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_merged_tree_stays_consistent(expert_review, lang):
+    """Every element is a kid of its /P, and the ParentTree maps each page's marked content to the
+    element that holds it (an MCID of another page than the element's, through an /MCR)."""
+    pdf = pikepdf.open(expert_review.path(".pdf", lang))
+    for element in elements(pdf):
+        parent_kids = element.P.K if isinstance(element.P.K, pikepdf.Array) else [element.P.K]
+        assert element.objgen in {k.objgen for k in parent_kids if isinstance(k, pikepdf.Dictionary)}
+    nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+    for index, page in enumerate(pdf.pages):
+        holders = nums[2 * index + 1]
+        for mcid, holder in enumerate(holders):
+            if not isinstance(holder, pikepdf.Dictionary):
+                continue  # an artifact now (running head, page number)
+            kids = holder.K if isinstance(holder.K, pikepdf.Array) else [holder.K]
+            owned = {k for k in kids if isinstance(k, int)} if holder.Pg.objgen == page.objgen else set()
+            owned |= {int(k.MCID) for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/MCR"
+                      and k.Pg.objgen == page.objgen}
+            assert mcid in owned, (index + 1, mcid, str(holder.S))

@@ -110,7 +110,8 @@ def footnote_note(fixes: ReadingFixes, element, box) -> None:
 
 
 def list_body(fixes: ReadingFixes, element, box, pdf, page_index: int) -> None:
-    """/LI → /Lbl + /LBody: everything of the item but its label goes into one /LBody."""
+    """/LI → /Lbl + /LBody: everything of the item but its label goes into one /LBody (on a later
+    page, into the body the item began on an earlier one)."""
     if str(element["S"]) != "/LI":
         return
     kids = list(element["K"])
@@ -118,18 +119,18 @@ def list_body(fixes: ReadingFixes, element, box, pdf, page_index: int) -> None:
     body = [k for k in kids if k not in labels]
     if not body or not all(is_reference(k) for k in body):
         return
-    lbody = struct_element(pdf, "LBody", body, page_index, element.reference)
+    key = (id(box_element(box)), "li-body", "/LBody")
+    first = fixes.first_fragments.get(key)
+    lbody = first[1] if first and first[0] < page_index else None
+    if lbody is None:
+        lbody = struct_element(pdf, "LBody", [], page_index, element.reference)
+        fixes.first_fragments[key] = (page_index, lbody)
+        fixes.list_bodies += 1
+        labels.append(lbody.reference)
     for kid in body:
         resolve(pdf, kid)["P"] = lbody.reference
-    element["K"] = Array(labels + [lbody.reference])
-    fixes.list_bodies += 1
-    # the item's body on a later page joins its body on the first page
-    fixes.first_fragments.setdefault((id(box_element(box)), "li-body", "/LBody"), (page_index, lbody))
-    first = fixes.first_fragments[(id(box_element(box)), "li-body", "/LBody")]
-    if first[1] is not lbody:
-        _move_kids(pdf, lbody, first[1], page_index, {}, [])
-        element["K"] = Array(labels)
-        lbody.clear()
+        lbody["K"].append(kid)
+    element["K"] = Array(labels)
 
 
 def merge_fragment(fixes: ReadingFixes, element, box, pdf, page_index: int, nums: dict, annotations: list) -> bool:
