@@ -56,8 +56,8 @@ def long_description_id(figure: Figure) -> str:
 
 
 def long_description_text_id(figure: Figure) -> str:
-    """The id of the long description's text alone (without its summary), for aria-describedby:
-    referenced hidden content is still read, so it reaches screen readers while closed."""
+    """The id of the long description's text alone (without its summary): a link target for it.
+    (A photo names its long description once, by aria-details; see formats/html/pictures.py.)"""
     return f"{figure.id}-description-text"
 
 
