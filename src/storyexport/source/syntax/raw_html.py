@@ -23,6 +23,11 @@ ALLOWED: dict[str, set[str]] = {  # tag -> the attributes it may keep
     "br": set(), "sub": set(), "sup": set(), "abbr": {"title"}, "span": {"lang"},
     "mark": set(), "small": set(), "kbd": set(), "q": set()}
 DROP_CONTENT = {"script", "style"}
+KEPT = ", ".join(f"<{tag}>" for tag in ALLOWED)
+NOT_KEPT = f"storyexport keeps only {KEPT}; its text is kept (write the rest in Markdown)"
+NOT_KEPT_WITH_CONTENT = f"storyexport keeps only {KEPT}; dropped with its content"
+ATTRIBUTE_NOT_KEPT = "this attribute (or its value) is not kept; the <{name}> element is"
+OVERLAP = "it overlaps Markdown formatting (close it inside the same *emphasis* or [link]); its text is kept"
 
 
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
@@ -76,7 +81,7 @@ def filter_inline(children: list[Token], first_line: int, dropped: list) -> list
             elif token.nesting == -1:  # a Markdown close (em, link...): html tags opened inside it
                 while open_stack and open_stack[-1][0].startswith("html_"):  # and still open overlap it
                     name, index = open_stack.pop()
-                    dropped.append((line, f"<{name[5:]}>", "overlaps Markdown formatting; tag ignored"))
+                    dropped.append((line, f"<{name[5:]}>", OVERLAP))
                     out[index] = Token("text", "", 0, content="")
                 if open_stack:
                     open_stack.pop()
@@ -87,7 +92,7 @@ def filter_inline(children: list[Token], first_line: int, dropped: list) -> list
             continue  # comments vanish silently (pandoc keeps them, invisible anyway)
         if name not in ALLOWED:
             if kind != "end":  # report each element once, at its opening tag
-                dropped.append((line, f"<{name}>", "tag not allowed" + ("; its content too" if name in DROP_CONTENT else "")))
+                dropped.append((line, f"<{name}>", NOT_KEPT_WITH_CONTENT if name in DROP_CONTENT else NOT_KEPT))
             if name in DROP_CONTENT and kind == "start":
                 skip_until = name
             continue
@@ -98,15 +103,15 @@ def filter_inline(children: list[Token], first_line: int, dropped: list) -> list
             elif any(entry[0] == f"html_{name}" for entry in open_stack):  # Markdown opened inside
                 index = next(i for t, i in reversed(open_stack) if t == f"html_{name}")
                 open_stack.remove((f"html_{name}", index))
-                dropped.append((line, f"<{name}>", "overlaps Markdown formatting; tag ignored"))
+                dropped.append((line, f"<{name}>", OVERLAP))
                 out[index] = Token("text", "", 0, content="")
             else:
-                dropped.append((line, f"</{name}>", "closing tag without its opening tag"))
+                dropped.append((line, f"</{name}>", "a closing tag without its opening tag"))
             continue
         cleaned = _Tag(CLEANER.clean(token.content)).found
         kept = cleaned[1] if cleaned else {}
         for attr in sorted(set(attrs) - set(kept)):
-            dropped.append((line, f"<{name} {attr}>", "attribute not allowed or invalid value"))
+            dropped.append((line, f"<{name} {attr}>", ATTRIBUTE_NOT_KEPT.format(name=name, attr=attr)))
         if name == "br":
             out.append(Token("hardbreak", "br", 0))  # same as a Markdown hard line break
             continue
@@ -115,7 +120,7 @@ def filter_inline(children: list[Token], first_line: int, dropped: list) -> list
         out.append(opening)
     for name, index in reversed(open_stack):  # never closed: unwrap (drop the opening token)
         if name.startswith("html_"):
-            dropped.append((line, f"<{name[5:]}>", "never closed"))
+            dropped.append((line, f"<{name[5:]}>", "it is never closed; its text is kept"))
             out[index] = Token("text", "", 0, content="")
     return out
 
