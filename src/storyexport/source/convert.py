@@ -67,6 +67,7 @@ class SectionConverter:
         self.primary_figures = primary_figures or {}
         self.leniency = leniency
         self.shift = 0
+        self.previous_level = 1  # the last heading's level, shifted (the title is level 1)
         self.in_cell = False  # inside a table cell, an image alone is an inline image, not a figure
         self.figures: dict[str, Figure] = {}
         self.heading_ids: set[str] = set()
@@ -173,7 +174,15 @@ class SectionConverter:
     def _heading(self, node: SyntaxTreeNode, line: int) -> Heading:
         content = self.inline(node.children[0], line)  # its {#id} was taken out by markdown.heading_attrs
         heading_id = self._unique_id(str(node.attrs.get("id") or slugify(plain_text(content))))
-        return Heading(min(max(int(node.tag[1]) + self.shift, 1), 6), heading_id, content, line)
+        written = int(node.tag[1])
+        level = min(max(written + self.shift, 1), 6)
+        if level > self.previous_level + 1:  # said in the levels the author wrote
+            before = self.previous_level - self.shift
+            after = f"level {before}" if before >= 1 else "the story's title"
+            self.error(line, f"heading level {written} follows {after}: headings may not skip a level; "
+                       f"use {'#' * (before + 1)} here")
+        self.previous_level = level
+        return Heading(level, heading_id, content, line)
 
     def _division(self, node: SyntaxTreeNode, line: int) -> Block | None:
         if not node.meta.get("closed", True):
