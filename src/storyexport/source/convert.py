@@ -278,8 +278,8 @@ class SectionConverter:
         return " ".join(_alt_text(node).split())
 
     def smart(self, text: str) -> str:
-        """Attribute text (a caption, a credit) with this language's typography."""
-        return smart_text(text, quotation_marks(self.lang))
+        """Attribute text (a caption, a credit) unescaped (\\" is ") with this language's typography."""
+        return smart_text(re.sub(r"\\(.)", r"\1", text), quotation_marks(self.lang))
 
     # -- inline and footnotes -------------------------------------------------------------------
 

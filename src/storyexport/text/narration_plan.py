@@ -5,8 +5,8 @@ Each paragraph, heading, list item, line block and definition is split into sent
 per block); a task list's item starts with "Done:" or "Not done:". A figure is read as "Photo
 description: <alt text>", then its caption, then its credit line; decorative figures and long
 descriptions are not read; an inline image's alt text is part of its sentence. A table is read as
-its caption, then one sentence per body row naming each column ("Peru. People: 1,500,000.
-Share: 19%."), anchored on the row. Footnotes are read at the end of the section that calls them
+its caption, its column names, then one sentence per body row naming each column ("Peru.
+People: 1,500,000. Share: 19%."), anchored on the row. Footnotes are read at the end of the section that calls them
 ("Note 1: ..."). Each heading starts an audio chapter; a story without headings gets a chapter
 every few paragraphs.
 """
@@ -49,7 +49,7 @@ CHAPTER_TITLE_WORDS = 6
 class Anchor:
     """Where a sentence's words are in the article, so a render can wrap them in its <span id>."""
 
-    part: str  # "title", "subtitle", "byline", "abstract", "block", "alt", "caption", "credit", "term", "row", "note"
+    part: str  # title, subtitle, byline, abstract, block, alt, caption, credit, term, head, row, note
     path: tuple[int, ...] = ()  # a block's position (see block_paths); for "note", (number, *path)
     start: int = 0  # the sentence's characters in that part's plain text: [start, end)
     end: int = 0
@@ -289,9 +289,12 @@ def _read_block(block: Block, path: tuple[int, ...], writer: _PlanWriter, prefix
 
 
 def _read_table(table: Table, path: tuple[int, ...], writer: _PlanWriter) -> None:
-    """The caption, then one sentence per body row, anchored on the row (its <tr id>)."""
+    """The caption, the column names, then one sentence per body row, each anchored on its row."""
     caption = plain_text(table.caption)
     writer.add_text(caption, "caption", path, label(writer.lang, "table") + ":")
+    if names := [name for name in table.column_names if name]:
+        text = ", ".join(names) + "."
+        writer.add(text, Anchor("head", path, 0, len(text)))
     for index in range(len(table.body)):
         text = table_row_text(table, index)
         prefix = label(writer.lang, "table") + ": " if not caption and index == 0 else ""

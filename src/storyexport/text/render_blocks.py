@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from ..model import Block, DefinitionList, ItemList, ListItem, Paragraph, Table, TableRow
+from .narration_plan import Sentence
 from .labels import label
 
 if TYPE_CHECKING:
@@ -47,16 +48,19 @@ class BlockMarkup:
             name = Markup('aria-label="{} {}"').format(label(self.lang, "table"), self.tables)
         columns = Markup("").join(Markup('<col style="width: {}%" />').format(round(width * 100, 1))
                                   for width in table.widths)
-        head = Markup("\n").join(self.row(table, row, None) for row in table.head)
-        body = Markup("\n").join(self.row(table, row, (*path, index)) for index, row in enumerate(table.body))
+        head_sentences = self.renderer._sentences("head", path)
+        head = Markup("\n").join(self.row(table, row, None, head_sentences if n == len(table.head) - 1 else ())
+                                 for n, row in enumerate(table.head))
+        body = Markup("\n").join(self.row(table, row, (*path, index), self.renderer._sentences("row", (*path, index)))
+                                 for index, row in enumerate(table.body))
         return Markup('<div class="table-scroll" role="region" tabindex="0" {}>\n<table id="{}">{}{}{}'
                       "\n<tbody>\n{}\n</tbody>\n</table>\n</div>").format(
             name, table_id, caption, Markup("\n<colgroup>{}</colgroup>").format(columns) if columns else "",
             Markup("\n<thead>\n{}\n</thead>").format(head) if head else "", body)
 
-    def row(self, table: Table, row: TableRow, row_path: tuple[int, ...] | None) -> Markup:
+    def row(self, table: Table, row: TableRow, row_path: tuple[int, ...] | None,
+            sentences: tuple[Sentence, ...]) -> Markup:
         """A header row (row_path None) or a body row, with the id of the sentence that reads it."""
-        sentences = self.renderer._sentences("row", row_path) if row_path is not None else ()
         row_id = Markup(' id="{}"').format(sentences[0].id) if sentences else ""
         cells = []
         for index, cell in enumerate(row.cells):

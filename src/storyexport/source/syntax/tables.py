@@ -67,7 +67,8 @@ def table_caption(state: StateBlock, start: int, end: int, silent: bool) -> bool
     if not after_table and not _starts_table(state, _next_content(state, last, end), end):
         return False
     text = "\n".join([CAPTION.match(_text(state, start))[1]] + [_text(state, n) for n in range(start + 1, last)])
-    state.push("table_caption_open", "caption", 1).map = [start, last]
+    opening = state.push("table_caption_open", "caption", 1)
+    opening.map, opening.meta = [start, last], {"after": after_table}  # after wins, as in pandoc
     inline = state.push("inline", "", 0)
     inline.content, inline.map, inline.children = text.strip(), [start, last], []
     state.push("table_caption_close", "caption", -1)
@@ -85,7 +86,7 @@ def move_captions(state: StateCore) -> None:
             continue
         caption = tokens[i:i + 3]
         del tokens[i:i + 3]
-        if i < len(tokens) and tokens[i].type == "table_open":  # caption before the table
+        if not caption[0].meta.get("after") and i < len(tokens) and tokens[i].type == "table_open":
             at = i + 1
         else:  # caption after: find the matching table_open backwards
             depth, at = 0, i - 1
