@@ -58,10 +58,10 @@ def test_tables_of_every_kind_with_captions_alignment_and_row_headers(story):
     pipe, simple, grid = blocks_of(story.original, Table)
     assert plain_text(pipe.caption) == "Venezuelans in the region"
     assert pipe.alignments == ("left", "right", "right") and pipe.row_headers
-    assert [blocks_text(c.blocks) for c in pipe.body[0].cells] == ["Peru", "1,500,000", "19%"]
+    assert [blocks_text(c) for c in pipe.body[0].cells] == ["Peru", "1,500,000", "19%"]
     assert plain_text(simple.caption) == "Arrivals in Peru by year" and simple.alignments == ("right", "right")
-    assert [blocks_text(c.blocks) for c in simple.body[1].cells] == ["2019", "800,000"]
-    assert grid.widths and isinstance(grid.body[0].cells[1].blocks[0], ItemList)  # a list inside a cell
+    assert [blocks_text(c) for c in simple.body[1].cells] == ["2019", "800,000"]
+    assert grid.widths and isinstance(grid.body[0].cells[1][0], ItemList)  # a list inside a cell
     assert grid.column_names == ("Service", "What it offers")
 
 

@@ -93,26 +93,22 @@ class Definition:
 
 @dataclass(frozen=True)
 class DefinitionList:
-    items: tuple[Definition, ...]
+    items: tuple[Definition, ...]  # terms and their definitions (<dl>)
     line: int
 
 
 @dataclass(frozen=True)
 class LineBlock:
-    """Lines whose breaks are kept (poetry, addresses): line_break spans separate them."""
-
-    content: Inline
+    content: Inline  # lines whose breaks are kept (poetry, addresses): line_break spans separate them
     line: int
 
 
-@dataclass(frozen=True)
-class TableCell:
-    blocks: tuple[Block, ...]  # one Paragraph, except in grid tables
+Cell = tuple["Block", ...]  # a table cell's blocks: one Paragraph, except in grid tables
 
 
 @dataclass(frozen=True)
 class TableRow:
-    cells: tuple[TableCell, ...]
+    cells: tuple[Cell, ...]  # header cells in a header row; in the body the first may name the row
     line: int
 
 
@@ -131,7 +127,7 @@ class Table:
         """Each column's header text (the last header row's), "" without a header."""
         if not self.head:
             return ("",) * len(self.alignments)
-        return tuple(" ".join(blocks_text(cell.blocks).split()) for cell in self.head[-1].cells)
+        return tuple(" ".join(blocks_text(cell).split()) for cell in self.head[-1].cells)
 
 
 @dataclass(frozen=True)
@@ -342,7 +338,7 @@ def child_blocks(block: Block) -> tuple[Block, ...]:
     if isinstance(block, DefinitionList):
         return tuple(b for item in block.items for blocks in item.definitions for b in blocks)
     if isinstance(block, Table):
-        return tuple(b for row in (*block.head, *block.body) for cell in row.cells for b in cell.blocks)
+        return tuple(b for row in (*block.head, *block.body) for cell in row.cells for b in cell)
     return ()
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from markdown_it.tree import SyntaxTreeNode
 
-from ..model import Block, Definition, DefinitionList, Inline, Paragraph, Table, TableCell, TableRow, blocks_text
+from ..model import Block, Definition, DefinitionList, Inline, Paragraph, Table, TableRow, blocks_text
 
 if TYPE_CHECKING:
     from .convert import SectionConverter
@@ -38,13 +38,13 @@ class TableReader:
         first_row = next((tr for part in node.children if part.type in ("thead", "tbody") for tr in part.children),
                          None)
         alignments = tuple(_alignment(cell) for cell in first_row.children) if first_row else ()
-        head = [row for row in head if any(blocks_text(cell.blocks).strip() for cell in row.cells)]
+        head = [row for row in head if any(blocks_text(cell).strip() for cell in row.cells)]
         widths = tuple((node.meta or {}).get("widths") or ())
         return Table(caption, alignments, widths, tuple(head), tuple(body), _names_rows(head, body), line)
 
     def row(self, node: SyntaxTreeNode, fallback: int) -> TableRow:
         line = _line(node, fallback)
-        return TableRow(tuple(TableCell(self.cell(cell, line)) for cell in node.children), line)
+        return TableRow(tuple(self.cell(cell, line) for cell in node.children), line)
 
     def cell(self, node: SyntaxTreeNode, line: int) -> tuple[Block, ...]:
         if len(node.children) == 1 and node.children[0].type == "inline":
@@ -66,7 +66,7 @@ def _names_rows(head: list[TableRow], body: list[TableRow]) -> bool:
     and a distinct, non-empty first cell in every row (a country, a year...)."""
     if not head or not body or len(head[-1].cells) < 2:
         return False
-    firsts = [blocks_text(row.cells[0].blocks).strip() if row.cells else "" for row in body]
+    firsts = [blocks_text(row.cells[0]).strip() if row.cells else "" for row in body]
     return all(firsts) and len(set(firsts)) == len(firsts)
 
 

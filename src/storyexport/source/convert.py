@@ -11,23 +11,8 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from ..errors import Problem
-from ..model import (
-    Block,
-    CodeBlock,
-    Division,
-    Figure,
-    Footnote,
-    Heading,
-    Inline,
-    ItemList,
-    LineBlock,
-    ListItem,
-    Paragraph,
-    Quote,
-    Span,
-    ThematicBreak,
-    plain_text,
-)
+from ..model import Block, CodeBlock, Division, Figure, Footnote, Heading, Inline, ItemList, LineBlock, ListItem
+from ..model import Paragraph, Photo, Quote, Span, ThematicBreak, plain_text
 from ..text.languages import language_problem, quotation_marks
 from . import lint
 from .blocks import TableReader, definition_list
@@ -225,10 +210,7 @@ class SectionConverter:
         for name in sorted(set(attrs) - set(FIGURE_ATTRS)):
             self.warn(line, f"figure attribute `{name}` is ignored: figures take #id, .decorative, "
                       "credit and caption")
-        try:
-            photo = self.photos.photo(src)
-        except PhotoProblem as problem:
-            self.error(line, str(problem))
+        if (photo := self._photo(src, line)) is None:
             return None
         if primary is not None and primary.photo.src != photo.src:
             self.error(line, f'figure "{figure_id}" shows {photo.src} in {self.lang} but {primary.photo.src} '
@@ -265,12 +247,15 @@ class SectionConverter:
         if not alt and not decorative:
             self.error(line, f"image {src!r} has no alt text: write what it shows between the brackets, "
                        "or mark it {.decorative} if it carries no information")
+        photo = self._photo(src, line)
+        return Span("" if decorative else alt, image=photo) if photo else None
+
+    def _photo(self, src: str, line: int) -> Photo | None:
         try:
-            photo = self.photos.photo(src)
+            return self.photos.photo(src)
         except PhotoProblem as problem:
             self.error(line, str(problem))
             return None
-        return Span("" if decorative else alt, image=photo)
 
     def _alt_text(self, node: SyntaxTreeNode) -> str:
         if node.token is not None and node.token.children:

@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 import yaml
@@ -23,8 +24,7 @@ TRIM = re.compile(rf"^(?:{'|'.join(PAGE_SIZES)}|{LENGTH} {LENGTH})$", re.IGNOREC
 MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
 
 
-@dataclass(frozen=True)
-class Markdown:
+class Markdown(NamedTuple):
     """Front-matter text read as Markdown blocks (`abstract`), with the file line it starts on."""
 
     text: str

@@ -18,26 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from ..model import (
-    Article,
-    Block,
-    CodeBlock,
-    DefinitionList,
-    Division,
-    Figure,
-    Heading,
-    ItemList,
-    LineBlock,
-    Paragraph,
-    Quote,
-    Story,
-    Table,
-    ThematicBreak,
-    blocks_text,
-    inline_content,
-    plain_text,
-    walk_blocks,
-)
+from ..model import Article, Block, CodeBlock, DefinitionList, Division, Figure, Heading, ItemList, LineBlock
+from ..model import Paragraph, Quote, Story, Table, ThematicBreak, blocks_text, inline_content, plain_text, walk_blocks
 from .labels import byline, credit_line, label
 from .languages import primary_subtag
 
@@ -150,7 +132,7 @@ def table_row_text(table: Table, row_index: int) -> str:
     names = table.column_names
     parts = []
     for index, cell in enumerate(table.body[row_index].cells):
-        text = " ".join(blocks_text(cell.blocks).split())
+        text = " ".join(blocks_text(cell).split())
         if not text:
             continue
         named = index < len(names) and names[index] and not (index == 0 and table.row_headers)
@@ -268,7 +250,7 @@ def _term_places(block: DefinitionList, path: tuple[int, ...]) -> dict[tuple[int
 
 def _notes_called(block: Block) -> list[str]:
     """The footnotes a block calls in its own text (a table's: in its caption and cells)."""
-    inner = walk_blocks(tuple(b for row in (*block.head, *block.body) for cell in row.cells for b in cell.blocks)) \
+    inner = walk_blocks(tuple(b for row in (*block.head, *block.body) for cell in row.cells for b in cell)) \
         if isinstance(block, Table) else ()
     return [span.note for b in (block, *inner) for span in inline_content(b) if span.note]
 

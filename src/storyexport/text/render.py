@@ -14,27 +14,8 @@ from itertools import groupby
 
 from markupsafe import Markup, escape
 
-from ..model import (
-    STYLES,
-    Article,
-    Block,
-    CodeBlock,
-    DefinitionList,
-    Division,
-    Figure,
-    Footnote,
-    Heading,
-    Inline,
-    ItemList,
-    LineBlock,
-    Paragraph,
-    Photo,
-    Quote,
-    Span,
-    Story,
-    Table,
-    ThematicBreak,
-)
+from ..model import STYLES, Article, Block, CodeBlock, DefinitionList, Division, Figure, Footnote, Heading, Inline
+from ..model import ItemList, LineBlock, Paragraph, Photo, Quote, Span, Story, Table, ThematicBreak
 from .labels import byline, credit_line, label
 from .narration_plan import NarrationPlan, Sentence
 from .render_blocks import BlockMarkup

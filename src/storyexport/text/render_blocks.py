@@ -69,7 +69,7 @@ class BlockMarkup:
             align = table.alignments[index] if index < len(table.alignments) else None
             cells.append(Markup("<{0}{1}{2}>{3}</{0}>").format(
                 "th" if header else "td", Markup(' scope="{}"').format(scope) if scope else "",
-                Markup(' class="align-{}"').format(align) if align else "", self.cell(cell.blocks)))
+                Markup(' class="align-{}"').format(align) if align else "", self.cell(cell)))
         return Markup("<tr{}>{}</tr>").format(row_id, Markup("").join(cells))
 
     def cell(self, blocks: tuple[Block, ...]) -> Markup:
