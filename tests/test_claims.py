@@ -64,8 +64,6 @@ def test_a_declared_conformance_is_written_with_its_certifier(story_copy, tmp_pa
                                                                "conformance reading systems know"),
     ("accessibility: {certifiedBy: Me}", "`accessibility.certifiedBy` is about a conformance claim, but there is no "
                                          "`accessibility.conformsTo`"),
-    ("accessibility: {conformsTo: EPUB Accessibility 1.1 - WCAG 2.2 Level AA, certifiedBy: Me, audit: x}",
-     "unknown front matter key `audit` in `accessibility`"),
 ])
 def test_a_declaration_that_cannot_be_true_is_an_error_with_its_line(story_copy, declaration, message):
     story_file = story_copy("minimal")
@@ -140,3 +138,29 @@ def test_text_left_in_english_is_marked_english_in_the_spanish_page_and_book(exp
     assert "inglés" in book.meta("schema:accessibilitySummary")[0]  # "... palabras y pasajes en inglés"
     lint = [c for c in expert_review.report["source"]["checks"] if c["name"] == "source.lint"]
     assert ["translations.es gives no `rights`" in c["detail"] for c in lint] == [True]
+
+
+def test_a_subtitle_and_abstract_left_untranslated_are_marked_and_warned_about(tmp_path):
+    from storyexport.text.render import RenderTarget, render_article
+
+    (tmp_path / "story.md").write_text("""---
+title: Original
+subtitle: The original's subtitle
+abstract: The original's abstract.
+lang: en
+description: A summary.
+translations:
+  es: {title: Traducción, description: Un resumen.}
+---
+
+Some text.
+
+::: {lang=es}
+Un texto.
+:::
+""", "utf-8")
+    story, problems = parse(tmp_path / "story.md")
+    (problem,) = problems
+    assert problem.line == 8 and "translations.es gives no `subtitle`, `abstract`" in problem.message
+    rendered = render_article(story, story.article("es"), None, RenderTarget("epub", notes="epub", xml_lang=True))
+    assert str(rendered.subtitle) == '<span lang="en" xml:lang="en">The original’s subtitle</span>'

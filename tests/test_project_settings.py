@@ -54,7 +54,6 @@ def test_a_storys_own_front_matter_wins(tmp_path, paths):
     ("print: {icc: print/missing.icc}\n", 1, "print.icc: colour profile file 'print/missing.icc' not found"),
     ("print:\n  condition: FOGRA39\n", 2, "`print.condition` names the printing condition of the printer's profile"),
     ("accessibility: {certifiedBy: Me}\n", 1, "`accessibility.certifiedBy` is about a conformance claim"),
-    ("voices: {en: x}\n", 1, "unknown project key `voices`; known keys: print, accessibility"),
     ("print: [\n", 2, "storyexport.yaml is not valid YAML"),
 ])
 def test_a_problem_in_the_project_file_names_it_and_its_line(tmp_path, paths, settings, line, message):
@@ -63,3 +62,10 @@ def test_a_problem_in_the_project_file_names_it_and_its_line(tmp_path, paths, se
     (problem,) = raised.value.problems
     assert problem.path == tmp_path / "storyexport.yaml" and problem.line == line
     assert problem.message.startswith(message), problem.message
+
+
+def test_an_unknown_key_in_the_project_file_is_a_warning_naming_the_file(tmp_path, paths):
+    _, problems = parse(project(tmp_path, paths, PROJECT + "voices: {en: x}\n"))
+    (problem,) = problems
+    assert (problem.path, problem.line, problem.severity) == (tmp_path / "storyexport.yaml", 5, "warning")
+    assert problem.message.startswith("unknown project key `voices` is ignored; known keys: print, accessibility")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from ..model import Story
+from ..model import Article, Story
 from ..store.layout import PRINT_PDF
 from .labels import label
 
@@ -22,3 +22,10 @@ def print_edition_name(story: Story, lang: str) -> str:
     "<title>, print edition (A5, <slug>.<lang>.print.pdf)", in the edition's language."""
     return (f"{story.article(lang).title}, {label(lang, 'print_edition')} "
             f"({story.print.trim}, {PRINT_PDF.name(story.slug, lang)})")
+
+
+def subtitle_language(story: Story, article: Article) -> str:
+    """The language of the subtitle an edition shows: a translation that gives none shows the
+    original's (parse falls back on it), which every format marks with the original's language."""
+    borrowed = article.lang != story.lang and article.subtitle and article.subtitle == story.original.subtitle
+    return story.lang if borrowed else article.lang

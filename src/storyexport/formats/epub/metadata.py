@@ -4,10 +4,38 @@ from __future__ import annotations
 
 from ...model import Story
 from ...text.accessibility import Accessibility
+from ...text.editions import edition_identifier, subtitle_language
 from .overlays import ACTIVE_CLASS, smil_clock
 from .xml import xml_text
 
 CERTIFIER_ID = "certifier"
+
+
+# ONIX code list 5: the identifier-type of an ISBN-13 and of a DOI (EPUB 3 identifier refinement)
+ONIX_IDENTIFIER_TYPES = {"ISBN": "15", "DOI": "06"}
+
+
+def identifiers(story: Story, lang: str) -> list[tuple[str, str, str]]:
+    """(element id, identifier, ONIX type or "") of the book: the unique identifier first (ids
+    "id", then "identifier-2"...). A translation is another book: it gets its own identifier only,
+    since an ISBN or a DOI names one edition."""
+    first = edition_identifier(story, lang)
+    found = [("id", first, "")]
+    if lang == story.lang:
+        found = [(("id" if n == 1 else f"identifier-{n}"), i.value, ONIX_IDENTIFIER_TYPES.get(i.scheme, ""))
+                 for n, i in enumerate(story.identifiers, start=1)] or found
+    return found
+
+
+def titles(story: Story, lang: str) -> list[tuple[str, str, str, str | None]]:
+    """(element id, title, title-type, xml:lang when not the book's) of the book: its title, and its
+    subtitle when it has one (the original's, so marked, in a translation that gives none)."""
+    article = story.article(lang)
+    if not article.subtitle:
+        return [("title", xml_text(article.title), "", None)]
+    subtitle_lang = subtitle_language(story, article)
+    return [("title", xml_text(article.title), "main", None),
+            ("subtitle", xml_text(article.subtitle), "subtitle", subtitle_lang if subtitle_lang != lang else None)]
 
 
 def dublin_core(story: Story, lang: str) -> list[tuple[str, str, str | None]]:
@@ -23,7 +51,7 @@ def dublin_core(story: Story, lang: str) -> list[tuple[str, str, str | None]]:
         return value.lang if value.lang != lang else None
 
     description = (article.description, None) if article.description.strip() else (original.description, other)
-    triples = [("creator", author, None) for author in article.authors]
+    triples = [("creator", author.name, None) for author in article.authors]
     triples += [("publisher", article.publisher.text, tagged(article.publisher)),
                 ("date", story.date.isoformat() if story.date else "", None),
                 ("rights", article.rights.text, tagged(article.rights)), ("description", *description)]

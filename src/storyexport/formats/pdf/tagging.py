@@ -30,6 +30,7 @@ class StructureFixes:
     languages: dict[str, int] = field(default_factory=dict)  # lang -> structure elements tagged
     artifacts: dict[int, set[int]] = field(default_factory=dict)  # page index -> MCIDs of margin boxes
     reading: ReadingFixes = field(default_factory=ReadingFixes)  # notes, list bodies, merged fragments, links
+    constructs: dict[str, int] = field(default_factory=dict)  # construct_tagging's fixes, by kind
 
     def language_summary(self) -> str:
         if not self.supported:
@@ -52,7 +53,10 @@ def structure_fixes() -> Iterator[StructureFixes]:
         wrapped_box_tree,
     )
 
+    from .construct_tagging import ConstructTagging
+
     fixes = StructureFixes(supported=True)
+    constructs: dict[int, ConstructTagging] = {}  # one per PDF being written
 
     def wrap(original):
         def build_box_tree(box, parent, pdf, page_number, nums, annotations, tag_map):
@@ -60,6 +64,7 @@ def structure_fixes() -> Iterator[StructureFixes]:
                 fixes.artifacts.setdefault(page_number, set()).update(
                     tag_map[child]["mcid"] for child in descendants(box) if child in tag_map)
             lang = own_element_language(box)
+            tagging = constructs.setdefault(id(pdf), ConstructTagging(pdf, counts=fixes.constructs))
             for element in original(box, parent, pdf, page_number, nums, annotations, tag_map):
                 tagged = bool(lang) and "Lang" not in element
                 if tagged:
@@ -68,6 +73,7 @@ def structure_fixes() -> Iterator[StructureFixes]:
                     continue  # merged into the same element on an earlier page
                 if tagged:
                     fixes.languages[lang] = fixes.languages.get(lang, 0) + 1
+                tagging.retag(box, element)
                 yield element
         return build_box_tree
 

@@ -58,6 +58,7 @@ def make_pdf(story: Story, lang: str, edition: Edition, cache: Cache) -> MadePdf
         details["language_tagging"] = fixes.language_summary()
         details["languages_tagged"] = dict(sorted(fixes.languages.items()))
         details["structure"] = fixes.reading.summary()
+        details["structure_fixes"] = dict(sorted(fixes.constructs.items()))
     if fetcher.refused:
         details["refused"] = sorted(set(fetcher.refused))
     return MadePdf(data, details, pages)
@@ -69,10 +70,11 @@ def _lay_out(story: Story, lang: str, edition: Edition, geometry: PageGeometry, 
     edition is rendered with the narration plan's sentence ids, which the EPUB shares, so that
     its page breaks can be found in the EPUB's text."""
     cover = images.cover(story.cover) if story.cover else None
-    target = RenderTarget(name="pdf", notes="inline", image=images.figure)
+    target = RenderTarget(name="pdf", notes="inline", image=images.figure, inline_image=images.inline)
     plan = narration_plan(story, lang) if edition is PRINT else None
     rendered = render_article(story, story.article(lang), plan, target)
     css = stylesheet(geometry, cover, PROFILE_URL if edition is PRINT else None)
     html = html_document(story, rendered, css, cover)
+    # presentational hints: WeasyPrint honours <ol start> and <li value> only with them
     return HTML(string=html, base_url=story.folder.as_uri() + "/", url_fetcher=fetcher).render(
-        pdf_variant=edition.variant)
+        pdf_variant=edition.variant, presentational_hints=True)
