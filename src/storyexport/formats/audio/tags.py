@@ -16,6 +16,7 @@ STAND_IN = 128  # bytes of silence the ID3 tag is saved in front of (id3_tag)
 @dataclass(frozen=True)
 class AudioTags:
     title: str
+    subtitle: str  # may be empty
     artist: str  # the publisher
     language: str  # ISO 639-2 (TLAN): eng, spa
     year: str
@@ -32,6 +33,7 @@ def id3_tag(tags: AudioTags) -> bytes:
     comment, chapters (without padding, so it is the same whatever follows it)."""
     from mutagen.id3 import (
         APIC,
+        TIT3,
         CHAP,
         COMM,
         CTOC,
@@ -46,6 +48,8 @@ def id3_tag(tags: AudioTags) -> bytes:
 
     frames = ID3()
     frames.add(TIT2(encoding=3, text=tags.title))
+    if tags.subtitle:
+        frames.add(TIT3(encoding=3, text=tags.subtitle))
     frames.add(TPE1(encoding=3, text=tags.artist))
     frames.add(TLAN(encoding=3, text=tags.language))
     frames.add(TYER(encoding=3, text=tags.year))
@@ -80,6 +84,8 @@ def tag_opus(opus: BinaryIO, tags: AudioTags) -> None:
                 "COMMENT": tags.comment}
     if tags.rights:
         comments["COPYRIGHT"] = tags.rights
+    if tags.subtitle:
+        comments["SUBTITLE"] = tags.subtitle
     for number, chapter in enumerate(tags.chapters, 1):
         comments[f"CHAPTER{number:03d}"] = timestamp(chapter.begin, tags.rate)
         comments[f"CHAPTER{number:03d}NAME"] = chapter.title

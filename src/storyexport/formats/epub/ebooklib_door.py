@@ -1,13 +1,14 @@
 """The one door to ebooklib's internals: its EPUB writer made reproducible, strict and lean.
 
 ebooklib 0.20 stamps zip entries with the wall clock, writes a generator meta, builds a nav
-whose page-list picks up every element with an epub:type, swallows write errors, and holds
-every item and the whole zip in memory. This writer fixes the entry dates and attributes,
-serves the navigation document we made, adds xml:lang to the package, turns any failure (or a
-value ebooklib only logs and drops) into BuildError, writes the zip straight into the output
-file, and copies a `FileItem` (the narration) into it from its file a block at a time. It
-overrides private methods of `EpubWriter`, so it refuses another ebooklib version than the one
-it was written for (book.py uses only ebooklib's public classes and `FileItem`).
+whose page-list picks up every element with an epub:type, writes the NCX with a depth of 0
+whatever its nesting, swallows write errors, and holds every item and the whole zip in memory.
+This writer fixes the entry dates and attributes, serves the navigation document we made,
+writes the NCX's true depth, adds xml:lang to the package, turns any failure (or a value
+ebooklib only logs and drops) into BuildError, writes the zip straight into the output file,
+and copies a `FileItem` (the narration) into it from its file a block at a time. It overrides
+private methods of `EpubWriter`, so it refuses another ebooklib version than the one it was
+written for (book.py uses only ebooklib's public classes and `FileItem`).
 """
 
 from __future__ import annotations
@@ -89,6 +90,16 @@ class ReproducibleWriter(epub.EpubWriter):
 
     def _get_nav(self, item: epub.EpubNav) -> bytes:
         return item.content  # made by epub.nav, not ebooklib's (its page-list lists every epub:type)
+
+    def _get_ncx(self) -> bytes:
+        """ebooklib's NCX with `dtb:depth` saying how deep its navMap really nests."""
+        ncx = etree.fromstring(super()._get_ncx())
+        namespace = {"ncx": "http://www.daisy.org/z3986/2005/ncx/"}
+        depth = max((len(point.xpath("ancestor-or-self::ncx:navPoint", namespaces=namespace))
+                     for point in ncx.iterfind(".//ncx:navPoint", namespace)), default=0)
+        for meta in ncx.iterfind("ncx:head/ncx:meta[@name='dtb:depth']", namespace):
+            meta.set("content", str(depth))
+        return etree.tostring(ncx, pretty_print=True, encoding="utf-8", xml_declaration=True)
 
     def _write_opf_file(self, root) -> None:
         root.set(XML_LANG, self.book.language)
