@@ -3,7 +3,7 @@
     .venv/bin/python bench/memory.py STORY.md [--tts espeak] [--lang en]
 
 Runs the stages of `storyexport all` one after another in this process, from a fresh output
-folder and cache: parse, each format's builder (audio, html, epub, pdf; one thread, so each
+folder and cache: parse, each format's builder (audio, html, pdf, epub; one thread, so each
 phase is alone), then the report and manifest. For each phase it prints
 
 - peak RSS: the process's resident-set high-water mark during the phase (Linux resets it through
@@ -80,7 +80,7 @@ def main() -> None:
         story = stories[0]
         ctx = BuildContext(output / story.slug, Cache(output / CACHE_FOLDER), options)
         details = {}
-        for target in ("audio", "html", "epub", "pdf"):
+        for target in ("audio", "html", "pdf", "epub"):  # the EPUB takes the print pages
             outputs = phase(target, lambda t=target: get_builder(t).build(story, ctx), rows)
             details |= {o.path.relative_to(ctx.folder).as_posix(): o.manifest_entry() for o in outputs}
 
