@@ -113,15 +113,21 @@ def _build_story(story: Story, targets: list[str], ctx: BuildContext,
 
 
 def _run_one(story: Story, target: str, ctx: BuildContext) -> FormatResult:
+    """One format of one story; whatever goes wrong in it fails this format only, never the run."""
     outcome = FormatResult(story.slug, target)
     try:
         outcome.outputs = get_builder(target).build(story, ctx)
     except BuildError as exc:
-        outcome.error = str(exc)
+        outcome.outputs, outcome.error = exc.outputs, str(exc)
         log.error("%s: %s", story.slug, exc)
     except OutputError as exc:  # this format could not be written; the others may still be
         outcome.error = f"{exc.category}: {exc}"
         log.error("%s: %s", story.slug, outcome.error)
+    except Exception as exc:  # a bug: this format fails, the others are built and reported
+        outcome.error = f"internal error: {type(exc).__name__}: {exc}"
+        log.error("%s: %s: %s (a bug in storyexport; re-run with -v for the traceback and report it)",
+                  story.slug, target, outcome.error)
+        log.debug("traceback of the %s failure", target, exc_info=True)
     return outcome
 
 

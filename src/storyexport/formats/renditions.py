@@ -105,7 +105,7 @@ def rendition(photo: Photo, cache: Cache, *, width: int | None = None, image_for
     with Image.open(photo.file) as original:
         image = to_srgb(original)
     if width and width < image.width:
-        image = image.resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS)
+        image = image.resize((width, max(1, round(image.height * width / image.width))), Image.Resampling.LANCZOS)
     if cmyk:
         image = to_cmyk(image, cmyk)
     data = _encode(image, image_format, quality)

@@ -27,15 +27,18 @@ from ..model import (
     plain_text,
 )
 from ..text.languages import language_problem
+from ..text.render import figure_element_ids
 from . import lint
+from .identifiers import id_problem, shown
 from .inline import InlineReader
+from .limits import MAX_BLOCK_CHARS, MAX_NESTING, too_long
 from .markdown import parse_attrs
 from .photos import PhotoChecker, PhotoProblem
 
 FIGURE_ATTRS = ("id", "class", "credit", "caption", "src", "alt")
 TRAILING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
-MAX_BLOCK_CHARS = 20_000  # about 3,000 words: sentence splitting and narration stay fast
 RESERVED_ID = re.compile(r"^(s\d+|fn-\d+|fnref-\d+(-\d+)?|notes-title|main|narration-title)$")
+CONTAINERS = ("bullet_list", "ordered_list", "blockquote", "fenced_div")
 
 
 @dataclass
@@ -56,6 +59,8 @@ class SectionConverter:
         self.primary_figures = primary_figures or {}
         self.figures: dict[str, Figure] = {}
         self.heading_ids: set[str] = set()
+        self.figure_ids: dict[str, int] = {}  # every element id a figure of this text uses -> its line
+        self.depth = 0  # lists, quotes and divs around the block being converted
         self.note_order: list[str] = []
         self.note_lines: dict[str, int] = {}
         self.descriptions: dict[str, tuple[Block, ...]] = {}
@@ -69,6 +74,7 @@ class SectionConverter:
 
     def convert(self, tree: SyntaxTreeNode, env: dict) -> Section:
         self.env = env
+        self._collect_figure_ids(tree)
         definitions = [n for n in tree.children if n.type == "footnote_reference"]
         self._collect_descriptions(tree)
         blocks = self.blocks([n for n in tree.children if n.type != "footnote_reference"])
@@ -86,30 +92,41 @@ class SectionConverter:
     def block(self, node: SyntaxTreeNode) -> Block | None:
         line = _line(node)
         kind = node.type
+        if kind in CONTAINERS and self.depth >= MAX_NESTING or kind == "nesting_too_deep":
+            self.error(line, f"lists, quotes and divs nest more than {MAX_NESTING} deep here; nothing this "
+                       "deep can be shown in every format: flatten it (fewer indents or > marks)")
+            return None
+        if kind in CONTAINERS:
+            self.depth += 1
+            try:
+                return self._container(node, kind, line)
+            finally:
+                self.depth -= 1
         if kind == "paragraph":
             return self._paragraph_or_figure(node, line)
         if kind == "heading":
             return self._heading(node, line)
-        if kind in ("bullet_list", "ordered_list"):
-            start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else 1
-            items = tuple(ListItem(self.blocks(item.children)) for item in node.children)
-            return ItemList(kind == "ordered_list", start, items, line)
-        if kind == "blockquote":
-            return Quote(self.blocks(node.children), line)
         if kind in ("fence", "code_block"):
             if len(node.content) > MAX_BLOCK_CHARS:
                 self.error(line, f"code block of {len(node.content):,} characters: the limit is {MAX_BLOCK_CHARS:,}")
             return CodeBlock(node.content.rstrip("\n"), line)
         if kind == "hr":
             return ThematicBreak(line)
-        if kind == "fenced_div":
-            return self._division(node, line)
         if kind == "fenced_div_stray":
             self.error(line, "closing ::: without an opening fence: remove it, or open a div above "
                        "with ::: {.class} or ::: {lang=xx}")
         elif kind == "footnote_reference":
             self.error(line, "a footnote definition must start at the margin, not inside another block")
         return None
+
+    def _container(self, node: SyntaxTreeNode, kind: str, line: int) -> Block | None:
+        if kind in ("bullet_list", "ordered_list"):
+            start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else 1
+            items = tuple(ListItem(self.blocks(item.children)) for item in node.children)
+            return ItemList(kind == "ordered_list", start, items, line)
+        if kind == "blockquote":
+            return Quote(self.blocks(node.children), line)
+        return self._division(node, line)
 
     def _paragraph_or_figure(self, node: SyntaxTreeNode, line: int) -> Block | None:
         inline = node.children[0]
@@ -132,8 +149,9 @@ class SectionConverter:
                 attrs.update(parsed)
                 last.token.content = last.content[: match.start()]
         content = self.inline(inline, line)
-        heading_id = self._unique_id(str(attrs.get("id") or slugify(plain_text(content))))
-        return Heading(int(node.tag[1]), heading_id, content, line)
+        if problem := too_long("heading", plain_text(content), "the heading"):
+            self.error(line, problem)
+        return Heading(int(node.tag[1]), self._heading_id(attrs.get("id"), content, line), content, line)
 
     def _division(self, node: SyntaxTreeNode, line: int) -> Block | None:
         if not node.meta.get("closed", True):
@@ -158,14 +176,12 @@ class SectionConverter:
         src = attrs.get("src", "")
         alt = " ".join(_alt_text(node).split())
         decorative = "decorative" in attrs.get("class", "").split()
-        figure_id = attrs.get("id", "")
+        figure_id = self._figure_id(attrs.get("id", ""), src, line)
         primary = self.primary_figures.get(figure_id)
-        if not figure_id:
-            self.error(line, f"figure {src!r} has no id: add one after the image, "
-                       "e.g. ![alt](photos/x.jpg){#x}, so translations can share the photo")
-        elif figure_id in self.figures:
-            self.error(line, f'figure id "{figure_id}" is used twice in the {self.lang} text')
-            figure_id = ""
+        for field, text, shown_as in (("alt", alt, "the alt text"), ("caption", attrs.get("caption", ""), "the caption"),
+                                      ("credit", attrs.get("credit", ""), "the credit"), ("src", src, "the image path")):
+            if problem := too_long(field, text, f'{shown_as} of figure "{shown(figure_id) or src[:40]}"'):
+                self.error(line, problem)
         if primary is not None:
             decorative = decorative or primary.decorative
         if not alt and not decorative:
@@ -201,6 +217,8 @@ class SectionConverter:
             line, target = _line(node), str(attrs.get("for", ""))
             if not target:
                 self.error(line, "a long description needs the figure it describes: ::: {.description for=<figure id>}")
+            elif problem := id_problem(target):
+                self.error(line, f"the description's `for`: {problem}")
             elif target in self.descriptions:
                 self.error(line, f'figure "{target}" has a second long description; join them into one')
             else:
@@ -238,11 +256,63 @@ class SectionConverter:
         return tuple(Footnote(label, number, *bodies[label])
                      for number, label in enumerate((lb for lb in self.note_order if lb in bodies), start=1))
 
+    # -- ids: one namespace per language's text --------------------------------------------------
+
+    def _collect_figure_ids(self, tree: SyntaxTreeNode) -> None:
+        """The element ids this text's figures will use, known before any heading takes an id."""
+        for node in tree.walk():
+            if node.type == "image" and (figure_id := str(node.attrs.get("id", ""))) and not id_problem(figure_id):
+                for element_id in figure_element_ids(figure_id):
+                    self.figure_ids.setdefault(element_id, self._image_line(node))
+
+    def _image_line(self, node: SyntaxTreeNode) -> int:
+        while node.parent is not None and not node.map:
+            node = node.parent
+        return _line(node)
+
+    def _figure_id(self, figure_id: str, src: str, line: int) -> str:
+        """The figure's id, or "" (after an error) when it is missing, invalid or taken."""
+        if not figure_id:
+            self.error(line, f"figure {src!r} has no id: add one after the image, "
+                       "e.g. ![alt](photos/x.jpg){#x}, so translations can share the photo")
+        elif problem := id_problem(figure_id):
+            self.error(line, f"figure {src!r}: {problem}")
+        elif figure_id in self.figures:
+            self.error(line, f'figure id "{figure_id}" is used twice in the {self.lang} text')
+        elif RESERVED_ID.match(figure_id):
+            self.error(line, f'figure id "{figure_id}" is one storyexport gives sentences, notes or page parts; '
+                       "choose another")
+        elif (taken := self._figure_part_owner(figure_id)) is not None:
+            self.error(line, f'figure id "{figure_id}" is also the id of figure "{taken}"\'s long description; '
+                       "choose another")
+        else:
+            return figure_id
+        return ""
+
+    def _figure_part_owner(self, figure_id: str) -> str | None:
+        """The other figure whose long description's id is `figure_id`, if any."""
+        for other in self.figure_ids:
+            if other != figure_id and figure_id in figure_element_ids(other)[1:]:
+                return other
+        return None
+
+    def _heading_id(self, given: object, content: Inline, line: int) -> str:
+        """A given id as written (an error when it is invalid or a figure's), else one made from the text."""
+        if given:
+            given = str(given)
+            if problem := id_problem(given):
+                self.error(line, f"heading: {problem}")
+            elif given in self.figure_ids:
+                self.error(line, f'heading id "{given}" is also used by the figure on line '
+                           f"{self.figure_ids[given]}; ids must be unique: rename one")
+            return self._unique_id(given)
+        return self._unique_id(slugify(plain_text(content)))
+
     def _unique_id(self, base: str) -> str:
         if RESERVED_ID.match(base):  # ids the renders give sentences and notes
             base = f"h-{base}"
         candidate, n = base, 1
-        while candidate in self.heading_ids:
+        while candidate in self.heading_ids or candidate in self.figure_ids:
             n += 1
             candidate = f"{base}-{n}"
         self.heading_ids.add(candidate)

@@ -12,6 +12,15 @@ from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attr_text
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .limits import MAX_NESTING
+
+# markdown-it stops reading a document silently when blocks nest deeper than its maxNesting
+# (everything after is lost). The guard rule below stops well before that: deeper lines become
+# `nesting_too_deep` tokens, which the converter reports with their line. A nesting level of ours
+# (list, quote, div) is at most two of markdown-it's (a list and its item), so the converter's own
+# limit, MAX_NESTING, is always reached first.
+GUARD_LEVEL = 2 * MAX_NESTING + 4
+PARSER_MAX_NESTING = 2 * GUARD_LEVEL
 DIV_OPEN = re.compile(r"^(:{3,})[ \t]*(\{[^{}]*\}|[^\s:{}]+)[ \t]*:*[ \t]*$")
 DIV_CLOSE = re.compile(r"^:{3,}[ \t]*$")
 CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -20,13 +29,26 @@ CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 @lru_cache(maxsize=1)
 def markdown() -> MarkdownIt:
     """The parser; raw HTML is off, so any tag in the source stays text and is escaped."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
+                                   "maxNesting": PARSER_MAX_NESTING})
     md.validateLink = lambda url: True  # every link and image is judged, with its line, by parse
     md.use(footnote_plugin, move_to_end=False, inline=True)
     md.use(attrs_plugin, spans=True).use(attrs_block_plugin)
     md.block.ruler.before("fence", "fenced_div", fenced_div,
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.before(md.block.ruler.__rules__[0].name, "nesting_guard", nesting_guard)
     return md
+
+
+def nesting_guard(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Block rule: a line nested deeper than GUARD_LEVEL becomes a `nesting_too_deep` token, kept."""
+    if state.level < GUARD_LEVEL or silent:
+        return False
+    token = state.push("nesting_too_deep", "", 0)
+    token.map = [start, start + 1]
+    token.content = _line(state, start)
+    state.line = start + 1
+    return True
 
 
 def parse_attrs(text: str) -> dict[str, str] | None:

@@ -40,15 +40,21 @@ def plain_img(figure: Figure, img_id: str | None, target: "RenderTarget") -> Mar
         Markup(' id="{}"').format(img_id) if img_id else "")
 
 
+def figure_element_ids(figure_id: str) -> tuple[str, str, str]:
+    """Every element id a figure's render may use: the figure's own, its long description's and
+    that description's text alone (the parser keeps them unique across headings and figures)."""
+    return figure_id, f"{figure_id}-description", f"{figure_id}-description-text"
+
+
 def long_description_id(figure: Figure) -> str:
     """The id of a figure's long description, for links and aria-details pointing at it."""
-    return f"{figure.id}-description"
+    return figure_element_ids(figure.id)[1]
 
 
 def long_description_text_id(figure: Figure) -> str:
     """The id of the long description's text alone (without its summary), for aria-describedby:
     referenced hidden content is still read, so it reaches screen readers while closed."""
-    return f"{figure.id}-description-text"
+    return figure_element_ids(figure.id)[2]
 
 
 @dataclass(frozen=True)
