@@ -100,16 +100,17 @@ def test_bad_source_changes_nothing_through_every_command(command, case, previou
     assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
 
 
-def test_symlink_leaving_the_story_folder_is_refused(story_copy, tmp_path: Path, run_cli):
+@pytest.mark.parametrize("where", ["outside", "inside"])
+def test_a_symlinked_photo_is_refused_wherever_it_leads(where, story_copy, tmp_path: Path, run_cli):
     story = story_copy("minimal")
-    secret = tmp_path / "secret.jpg"
-    secret.write_bytes((story.parent / "photos" / "photo.jpg").read_bytes())
-    os.symlink(secret, story.parent / "photos" / "link.jpg")
+    target = tmp_path / "secret.jpg" if where == "outside" else story.parent / "photos" / "copy.jpg"
+    target.write_bytes((story.parent / "photos" / "photo.jpg").read_bytes())
+    os.symlink(target, story.parent / "photos" / "link.jpg")
     story.write_text(story.read_text().replace("photos/photo.jpg", "photos/link.jpg"))
     result = run_cli("check", story)
     assert result.exit_code == 2
     assert problem_lines(result.output) == [
-        (8, "image 'photos/link.jpg' is a symlink that leaves the story folder; copy the photo in")]
+        (8, "image 'photos/link.jpg' is a symlink (or lies in a symlinked folder); copy the file into the story folder")]
 
 
 @pytest.mark.parametrize("command", ["all", "html", "epub", "pdf", "audio"])

@@ -16,6 +16,7 @@ from .report.build import write_report
 from .source.discover import find_stories
 from .source.parse import parse
 from .store.cache import Cache
+from .store.clock import source_date_epoch
 from .store.layout import CACHE_FOLDER
 from .store.manifest import describe_files, write_manifest
 from .store.output import output_lock, remove_stale_temps
@@ -55,6 +56,7 @@ def configure_libraries() -> None:
 
 def load_stories(sources: list[Path]) -> tuple[list[Story], list[Problem]]:
     """Parse every story; all problems of all stories are raised together, nothing is built."""
+    source_date_epoch()  # a SOURCE_DATE_EPOCH no output can carry stops `check` and `all` alike
     stories, warnings, errors = [], [], []
     for path in find_stories(sources):
         try:
