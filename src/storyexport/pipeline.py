@@ -13,13 +13,13 @@ from .errors import BuildError, OutputError, Problem, SourceError, UsageError
 from .formats import BuildContext, Options, Output, get_builder
 from .model import Story
 from .report.build import write_report
-from .source.discover import find_stories
+from .source.discover import DEFAULT_SOURCE, find_stories
 from .source.parse import parse
 from .store.cache import Cache
 from .store.clock import source_date_epoch
 from .store.layout import CACHE_FOLDER
 from .store.manifest import describe_files, write_manifest
-from .store.output import output_lock, remove_stale_temps
+from .store.output import output_run, refuse_output_among_sources, remove_stale_temps
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +85,14 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
           progress: Callable[[str, int, int], None] | None = None) -> RunResult:
     stories, warnings = load_stories(sources)
     check_languages(stories, options)
+    refuse_output_among_sources(output, [s for s in sources or [DEFAULT_SOURCE] if s.is_dir()],
+                                [story.folder for story in stories])
     if options.strict and warnings:
         raise SourceError(warnings)
     result = RunResult(warnings)
     cache = Cache(output / CACHE_FOLDER)
     engines: dict = {}  # the narration engines of this run, shared by its stories
-    with output_lock(output):
+    with output_run(output):
         for story in stories:
             ctx = BuildContext(output / story.slug, cache, options, engines=engines)
             result.results += _build_story(story, targets, ctx, progress, warnings)

@@ -7,12 +7,13 @@ import errno
 import fcntl
 import logging
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..errors import OutputError
-from .layout import LOCK
+from ..errors import OutputError, UsageError, display_path
+from .layout import CACHE_FOLDER, LOCK, TEMP_FOLDER
 
 TEMP_PREFIX = ".storyexport-"
 log = logging.getLogger(__name__)
@@ -56,8 +57,8 @@ def write_bytes(target: Path, data: bytes, durable: bool = True) -> Path:
     return target
 
 
-def write_text(target: Path, text: str) -> Path:
-    return write_bytes(target, text.encode("utf-8"))
+def write_text(target: Path, text: str, durable: bool = True) -> Path:
+    return write_bytes(target, text.encode("utf-8"), durable)
 
 
 def remove_stale_temps(folder: Path) -> None:
@@ -67,12 +68,50 @@ def remove_stale_temps(folder: Path) -> None:
             temp.unlink(missing_ok=True)
 
 
+def refuse_output_among_sources(output: Path, sources: Iterable[Path], stories: Iterable[Path]) -> None:
+    """Refuse (UsageError) an output folder that is, contains or lies inside a folder of stories or a
+    story's folder: a run writes and tidies its output folders, which must never hold an author's files."""
+    target = output.resolve()
+    folders = [(folder, "the source folder") for folder in sources] + [(folder, "the story folder") for folder in stories]
+    for folder, what in folders:
+        real = folder.resolve()
+        relation = ("is" if target == real else "lies inside" if target.is_relative_to(real)
+                    else "contains" if real.is_relative_to(target) else None)
+        if relation:
+            raise UsageError(f"the output folder {display_path(output)}/ {relation} {what} {display_path(folder)}/: "
+                             "storyexport would write among the story's own files. Give an output folder outside "
+                             "the stories, e.g. -o output")
+
+
 def _why(target: Path, exc: OSError) -> str:
     reasons = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
                errno.EACCES: "permission denied", errno.EPERM: "permission denied",
                errno.EDQUOT: "the disk quota is exceeded"}
     reason = reasons.get(exc.errno, exc.strerror or str(exc))
     return f"cannot write {target.name} in {target.parent}: {reason}"
+
+
+@contextlib.contextmanager
+def output_run(output: Path) -> Iterator[None]:
+    """One run's hold on an output folder: the lock; what killed runs left (temporary files in the
+    cache, the temporary folder) removed; every temporary file of this run (WeasyPrint's fonts,
+    eSpeak NG's library copy...) kept in output/.storyexport-tmp/ and removed when the run ends."""
+    with output_lock(output):
+        remove_stale_temps(output / CACHE_FOLDER)
+        folder = output / TEMP_FOLDER
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        saved = tempfile.tempdir, os.environ.get("TMPDIR")
+        tempfile.tempdir = os.environ["TMPDIR"] = str(folder)  # TMPDIR: for the processes a run starts
+        try:
+            yield
+        finally:
+            tempfile.tempdir = saved[0]
+            if saved[1] is None:
+                os.environ.pop("TMPDIR", None)
+            else:
+                os.environ["TMPDIR"] = saved[1]
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager

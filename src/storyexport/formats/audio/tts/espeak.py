@@ -104,7 +104,7 @@ class EspeakEngine:
     @classmethod
     def _private_copy(cls) -> Path:
         """A copy of libespeak-ng that nothing else in the process has loaded (so dlclose unloads it)."""
-        if cls._library_copy is None:
+        if cls._library_copy is None or not cls._library_copy.exists():  # a run removes its temporary folder
             import espeakng_loader
 
             folder = Path(tempfile.mkdtemp(prefix="storyexport-espeak-"))
