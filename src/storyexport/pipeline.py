@@ -12,7 +12,7 @@ from pathlib import Path
 from .errors import BuildError, OutputError, Problem, SourceError, UsageError
 from .formats import BuildContext, Options, Output, get_builder
 from .model import Story
-from .report.build import write_report
+from .report.build import failed_outputs, write_report
 from .source.discover import DEFAULT_SOURCE, find_stories
 from .source.parse import parse
 from .store.cache import Cache
@@ -30,6 +30,7 @@ class FormatResult:
     format: str
     outputs: list[Output] = field(default_factory=list)
     error: str | None = None
+    rejected: dict[str, str] = field(default_factory=dict)  # output file -> the report's failing check
 
 
 @dataclass
@@ -110,10 +111,22 @@ def _build_story(story: Story, targets: list[str], ctx: BuildContext,
     details = {o.path.relative_to(folder).as_posix(): o.manifest_entry() for r in results for o in r.outputs}
     if folder.is_dir():
         failures = [{"format": r.format, "error": r.error} for r in results if r.error]
-        write_report(story, folder, describe_files(folder, details), warnings, failures, ctx.cache,
-                     ctx.options.jobs)
+        report = write_report(story, folder, describe_files(folder, details), warnings, failures, ctx.cache,
+                              ctx.options.jobs)
         write_manifest(folder, story, details)
+        _fail_what_the_report_fails(results, folder, failed_outputs(report))
     return results
+
+
+def _fail_what_the_report_fails(results: list[FormatResult], folder: Path, failed: dict[str, str]) -> None:
+    """A format whose output fails a check (an EPUBCheck error, a PDF showing boxes) failed: the
+    run says so and exits 1, as when it could not be built."""
+    for result in results:
+        result.rejected = {name: failed[name] for o in result.outputs
+                           if (name := o.path.relative_to(folder).as_posix()) in failed}
+        if result.rejected and not result.error:
+            result.error = "; ".join(f"{name} fails {why}" for name, why in result.rejected.items())
+            log.error("%s: %s", result.story, result.error)
 
 
 def _run_one(story: Story, target: str, ctx: BuildContext) -> FormatResult:

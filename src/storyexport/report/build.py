@@ -121,10 +121,18 @@ def _first_page(path: Path, cache: Cache) -> str:
 
 
 def write_report(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],
-                 failures: list[dict[str, str]], cache: Cache, jobs: int = 2) -> list[Path]:
+                 failures: list[dict[str, str]], cache: Cache, jobs: int = 2) -> dict[str, Any]:
+    """report.json and report.html; returns the report's data."""
     data = report_data(story, folder, entries, problems, failures, cache, jobs)
     environment = Environment(loader=PackageLoader("storyexport", "templates/report"),
                               autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True)
     html = environment.get_template("report.html.j2").render(report=data, thumbs=_thumbnails(story, folder, cache))
-    return [write_text(folder / REPORT_JSON, json.dumps(data, indent=2, ensure_ascii=False) + "\n"),
-            write_text(folder / REPORT_HTML, html)]
+    write_text(folder / REPORT_JSON, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_text(folder / REPORT_HTML, html)
+    return data
+
+
+def failed_outputs(report: dict[str, Any]) -> dict[str, str]:
+    """The files the report fails (EPUBCheck errors, boxes in a PDF...), each with its first failing check."""
+    return {output["file"]: f"{check['name']}: {check['detail']}" for output in report["outputs"]
+            for check in output["checks"][::-1] if check["status"] == "fail"}

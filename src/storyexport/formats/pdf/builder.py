@@ -34,20 +34,28 @@ class PdfBuilder:
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
         freshness = Freshness(ctx.cache, ctx.folder)
         jobs = [(lang, edition) for lang in ctx.languages(story) for edition in EDITIONS]
-        outputs = []
+        outputs, failures = [], []
         for done, (lang, edition) in enumerate(jobs):
             ctx.progress("pdf", done, len(jobs))
-            path = ctx.folder / edition.file_name(story, lang)
-            unit, digest = f"pdf.{lang}.{edition.name}", pdf_inputs(story, lang, edition)
-            details = _cached_details(ctx.cache, digest)
-            if details is None or not freshness.unchanged(unit, digest, [path]):
-                details = _make(story, lang, edition, ctx)
-                freshness.record(unit, digest, [path])
-                ctx.cache.put(cache_key("pdf-details", digest), json.dumps(details).encode(), kind="pdf-details")
-            warn_low_resolution(details.get("preflight", []), path.name)
-            outputs.append(Output(path, edition.file.format, lang, details))
+            try:  # one PDF that cannot be made spares the others
+                outputs.append(self._one(story, lang, edition, ctx, freshness))
+            except BuildError as error:
+                failures.append(str(error))
         ctx.progress("pdf", len(jobs), len(jobs))
+        if failures:
+            raise BuildError("\n".join(failures), outputs)
         return outputs
+
+    def _one(self, story: Story, lang: str, edition: Edition, ctx: BuildContext, freshness: Freshness) -> Output:
+        path = ctx.folder / edition.file_name(story, lang)
+        unit, digest = f"pdf.{lang}.{edition.name}", pdf_inputs(story, lang, edition)
+        details = _cached_details(ctx.cache, digest)
+        if details is None or not freshness.unchanged(unit, digest, [path]):
+            details = _make(story, lang, edition, ctx)
+            freshness.record(unit, digest, [path])
+            ctx.cache.put(cache_key("pdf-details", digest), json.dumps(details).encode(), kind="pdf-details")
+        warn_low_resolution(details.get("preflight", []), path.name)
+        return Output(path, edition.file.format, lang, details)
 
 
 def pdf_inputs(story: Story, lang: str, edition: Edition) -> str:

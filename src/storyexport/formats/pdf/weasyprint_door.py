@@ -14,6 +14,7 @@ process. WeasyPrint only ever gets complete renditions from us, so Pillow's defa
 from __future__ import annotations
 
 import inspect
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,7 +38,30 @@ BOX_TREE_PARAMETERS = ("box", "parent", "pdf", "page_number", "nums", "annotatio
 _box_tree_lock = threading.Lock()
 
 __all__ = ["HTML", "URLFetcher", "URLFetcherResponse", "wrapped_box_tree", "page_boxes", "descendants",
-           "is_margin_box", "own_element_language", "drawn_images"]
+           "is_margin_box", "own_element_language", "drawn_images", "missing_glyphs"]
+NOTDEF_MESSAGE = ".notdef glyph rendered for Unicode string unsupported by fonts"  # WeasyPrint 70's draw/text.py
+
+
+@contextmanager
+def missing_glyphs() -> Iterator[list[str]]:
+    """Collects the characters this thread's PDF writing draws as .notdef (no font has them): WeasyPrint
+    logs each one (args: the character, its code point) while writing, not while laying out. Those
+    records are taken here, not shown: the pdf builder says it once, with the fix."""
+    found: list[str] = []
+    thread = threading.get_ident()
+
+    def collect(record: logging.LogRecord) -> bool:
+        if record.thread == thread and str(record.msg).startswith(NOTDEF_MESSAGE) and record.args:
+            found.append(str(record.args[0]))
+            return False
+        return True
+
+    logger = logging.getLogger("weasyprint")
+    logger.addFilter(collect)
+    try:
+        yield found
+    finally:
+        logger.removeFilter(collect)
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from .geometry import PageGeometry, print_geometry, screen_geometry
 from .images import DocumentImages
 from .preflight import preflight
 from .tagging import structure_fixes
-from .weasyprint_door import HTML
+from .weasyprint_door import HTML, missing_glyphs
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,11 @@ def make_pdf(story: Story, lang: str, edition: Edition, cache: Cache) -> MadePdf
     images = DocumentImages(geometry, cache, fetcher, profile)
     document = _lay_out(story, lang, edition, geometry, images, fetcher)
     name = edition.file_name(story, lang)
-    with structure_fixes() as fixes:
+    with structure_fixes() as fixes, missing_glyphs() as missing:
         data = document.write_pdf(finisher=finisher(f"{story.identifier}#{name}", geometry, fixes),
                                   pdf_variant=edition.variant)
+    if missing:
+        raise BuildError(_boxes_instead_of(name, missing))
     details: dict[str, Any] = {"variant": edition.variant, "pages": len(document.pages),
                                "trim_mm": [geometry.trim.width, geometry.trim.height],
                                "bleed_mm": geometry.bleed, "crop_marks": geometry.marks}
@@ -51,6 +53,15 @@ def make_pdf(story: Story, lang: str, edition: Edition, cache: Cache) -> MadePdf
     if fetcher.refused:
         details["refused"] = sorted(set(fetcher.refused))
     return MadePdf(data, details)
+
+
+def _boxes_instead_of(name: str, missing: list[str]) -> str:
+    """Why a PDF is not written: characters no installed font has would show as empty boxes."""
+    characters = list(dict.fromkeys(missing))
+    shown = " ".join(f"{c} (U+{ord(c[0]):04X})" for c in characters[:12]) + (" …" if len(characters) > 12 else "")
+    return (f"{name}: no installed font has {len(characters)} of its characters, which would print as empty "
+            f"boxes: {shown}. Install fonts that have them (Debian: fonts-noto-cjk for Chinese, Japanese and "
+            "Korean, fonts-noto-color-emoji for emoji, fonts-noto-core for most other scripts), then build again")
 
 
 def _print_profile() -> Path:
