@@ -219,6 +219,8 @@ class SectionConverter:
                 self.error(line, "a long description needs the figure it describes: ::: {.description for=<figure id>}")
             elif problem := id_problem(target):
                 self.error(line, f"the description's `for`: {problem}")
+                self.descriptions[shown(target)] = self.blocks(node.children)
+                self._description_lines[shown(target)] = line
             elif target in self.descriptions:
                 self.error(line, f'figure "{target}" has a second long description; join them into one')
             else:
@@ -277,6 +279,7 @@ class SectionConverter:
                        "e.g. ![alt](photos/x.jpg){#x}, so translations can share the photo")
         elif problem := id_problem(figure_id):
             self.error(line, f"figure {src!r}: {problem}")
+            return shown(figure_id)  # from here on, every message shows it escaped
         elif figure_id in self.figures:
             self.error(line, f'figure id "{figure_id}" is used twice in the {self.lang} text')
         elif RESERVED_ID.match(figure_id):
@@ -302,6 +305,7 @@ class SectionConverter:
             given = str(given)
             if problem := id_problem(given):
                 self.error(line, f"heading: {problem}")
+                given = shown(given)
             elif given in self.figure_ids:
                 self.error(line, f'heading id "{given}" is also used by the figure on line '
                            f"{self.figure_ids[given]}; ids must be unique: rename one")

@@ -8,7 +8,7 @@ error naming the line, so `check` refuses what `all` could not build in reasonab
 from __future__ import annotations
 
 MAX_BLOCK_CHARS = 20_000  # a paragraph or code block: about 3,000 words; splitting and narration stay fast
-MAX_NESTING = 8  # lists, quotes and divs inside one another (a list item counts with its list)
+MAX_NESTING = 12  # lists, quotes and divs inside one another (a list item counts with its list)
 
 FIELD_CHARS = {  # characters of one value
     "title": 300, "description": 5_000, "author": 300, "publisher": 300, "rights": 2_000,
