@@ -31,8 +31,9 @@ from ..store.layout import (
     TAGGED_PDF,
     TIMINGS,
 )
+from ..store.ledger import Ledger
 from ..store.output import write_text
-from .checks import Check, passed, run_cached, warned, worst
+from .checks import Check, inspect_safely, passed, run_cached, warned, worst
 from .epub_checks import check_epub
 from .html_checks import check_page
 from .image_checks import check_images, images_in_epub, images_in_folder, images_in_pdf
@@ -52,7 +53,7 @@ def _checks(kind: str, path: Path, entry: dict[str, Any], timings: Path, cache: 
         return run_cached(cache, kind, path, sha, lambda p: check_audio(p, timings))
     if kind == CAPTIONS.format:
         return run_cached(cache, kind, path, sha, lambda p: check_captions(p, timings))
-    return check_page(path)
+    return inspect_safely(kind, path, check_page)
 
 
 JUDGED = (EPUB.format, TAGGED_PDF.format, PRINT_PDF.format, MP3.format, OPUS.format, CAPTIONS.format, PAGE_FORMAT)
@@ -69,8 +70,10 @@ def _output(entry: dict[str, Any], story: Story, folder: Path, cache: Cache) -> 
     kind = entry["format"]
     timings = TIMINGS.path(folder, story.slug, entry.get("lang", ""))
     checks = _checks(kind, folder / entry["path"], entry, timings, cache)
-    if kind == PAGE_FORMAT:
-        checks.append(check_images(images_in_folder(folder / HTML_FOLDER)))
+    if kind == PAGE_FORMAT:  # the images the page build wrote (a file someone else put there is not judged)
+        written = {folder / name for name in Ledger(folder).names()}
+        checks += inspect_safely("images", folder / HTML_FOLDER,
+                                 lambda html: [check_images(images_in_folder(html, written))])
     details = {k: entry[k] for k in ("engine", "voice", "language_tagging", "warnings") if k in entry}
     return {"file": entry["path"], "format": kind, "lang": entry.get("lang"), "bytes": entry["bytes"],
             "sha256": entry["sha256"], "status": worst(checks), "details": details,

@@ -63,12 +63,19 @@ class Cache:
         # no fsync: after a crash a damaged entry fails its sha256 check and is simply made again
         write_bytes(blob_path, data, durable=False)
         record = {"key": key, "kind": kind, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
-                  "info": info or {}}
+                  "seal": _seal(key, kind, data), "info": info or {}}
         write_bytes(record_path, json.dumps(record, sort_keys=True, indent=1).encode(), durable=False)
 
 
+def _seal(key: str, kind: str, data: bytes) -> str:
+    """sha256 of the blob bound to its key and kind: a blob moved to another entry (even with its
+    plain sha256 updated) no longer matches its record."""
+    return hashlib.sha256(f"storyexport cache\0{kind}\0{key}\0".encode() + data).hexdigest()
+
+
 def _holds(record: Any, key: str, kind: str, data: bytes) -> bool:
-    """True when a record is the one written for this key and kind, and its blob is the one it names
-    (an entry moved to another key, or another kind's entry, is damaged: remade, never used)."""
+    """True when a record is the one written for this key and kind, and its blob is the one it was
+    written with (an entry moved or swapped, or another kind's, is damaged: remade, never used)."""
     return (isinstance(record, dict) and record.get("key") == key and record.get("kind") == kind
-            and record.get("sha256") == hashlib.sha256(data).hexdigest() and isinstance(record.get("info", {}), dict))
+            and record.get("sha256") == hashlib.sha256(data).hexdigest()
+            and record.get("seal") == _seal(key, kind, data) and isinstance(record.get("info", {}), dict))

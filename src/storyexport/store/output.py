@@ -72,7 +72,7 @@ def refuse_output_among_sources(output: Path, sources: Iterable[Path], stories: 
     """Refuse (UsageError) an output folder that is, contains or lies inside a folder of stories or a
     story's folder: a run writes and tidies its output folders, which must never hold an author's files."""
     target = output.resolve()
-    folders = [(folder, "the source folder") for folder in sources] + [(folder, "the story folder") for folder in stories]
+    folders = [(folder, "the story folder") for folder in stories] + [(folder, "the source folder") for folder in sources]
     for folder, what in folders:
         real = folder.resolve()
         relation = ("is" if target == real else "lies inside" if target.is_relative_to(real)
