@@ -103,7 +103,7 @@ def test_nothing_can_speak_lists_every_reason_and_the_install_hint():
     with pytest.raises(EngineUnavailable) as caught:
         choose("xx", "auto", NarrationChoice("xx"), offline=True)
     assert "espeak: eSpeak NG has no voice for 'xx'" in str(caught.value)
-    assert "leave the language out with --lang" in str(caught.value)
+    assert "no engine storyexport has can speak 'xx'; leave the language out with --lang" in str(caught.value)
 
 
 def test_story_voices_are_used_and_checked():

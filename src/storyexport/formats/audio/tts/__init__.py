@@ -155,10 +155,21 @@ def _hint(lang: str, requested: str, offline: bool, chain: list[str]) -> str:
     if missing:
         return "pip install " + " ".join(missing)
     if requested != "auto":
-        return (f"ask for an engine that speaks {lang!r}: --tts auto (or `narration: {{{lang}: auto}}` in the "
-                "front matter) picks one")
-    return (f"none of storyexport's engines has a voice for {lang!r}; leave the language out with --lang, "
-            "or narrate it with gTTS (online)")
+        return (f"{ENGINES[requested]} cannot speak {lang!r}: let --tts auto (or `narration: {{{lang}: auto}}` in "
+                "the front matter) try the other engines")
+    online = " (gTTS has a voice for it when online: drop --offline)" if offline and _google_speaks(lang) else ""
+    return f"no engine storyexport has can speak {lang!r}{online}; leave the language out with --lang"
+
+
+def _google_speaks(lang: str) -> bool:
+    """Whether gTTS lists a voice for `lang` (its own table: no network)."""
+    try:
+        from gtts.lang import tts_langs
+
+        from .gtts import gtts_language
+    except ImportError:
+        return False
+    return gtts_language(lang, tuple(tts_langs())) is not None
 
 
 def _why(requested: str, offline: bool, reasons: list[str]) -> str:
