@@ -9,6 +9,7 @@ import logging
 import os
 import shutil
 import tempfile
+import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -91,16 +92,31 @@ def _why(target: Path, exc: OSError) -> str:
     return f"cannot write {target.name} in {target.parent}: {reason}"
 
 
+class _Process:
+    """Lives as long as the process: its temporary folders are removed when it ends (weakref.finalize)."""
+
+
+_PROCESS = _Process()
+_TEMP_FOLDERS: set[Path] = set()  # the temporary folders this process uses
+
+
 @contextlib.contextmanager
 def output_run(output: Path) -> Iterator[None]:
     """One run's hold on an output folder: the lock; what killed runs left (temporary files in the
-    cache, the temporary folder) removed; every temporary file of this run (WeasyPrint's fonts,
-    eSpeak NG's library copy...) kept in output/.storyexport-tmp/ and removed when the run ends."""
+    cache, the temporary folder) removed; every temporary file of the run (WeasyPrint's fonts,
+    eSpeak NG's and phonemizer's library copies...) kept in output/.storyexport-tmp/.
+
+    That folder goes when the process ends, after the libraries' own clean-ups (a finalizer made
+    before theirs runs after them), so a library still holding a file there is never cut short.
+    """
     with output_lock(output):
         remove_stale_temps(output / CACHE_FOLDER)
-        folder = output / TEMP_FOLDER
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir()
+        folder = (output / TEMP_FOLDER).resolve()
+        if folder not in _TEMP_FOLDERS:  # else this process's own, still in use
+            shutil.rmtree(folder, ignore_errors=True)
+            _TEMP_FOLDERS.add(folder)
+            weakref.finalize(_PROCESS, shutil.rmtree, folder, True)
+        folder.mkdir(exist_ok=True)
         saved = tempfile.tempdir, os.environ.get("TMPDIR")
         tempfile.tempdir = os.environ["TMPDIR"] = str(folder)  # TMPDIR: for the processes a run starts
         try:
@@ -111,7 +127,6 @@ def output_run(output: Path) -> Iterator[None]:
                 os.environ.pop("TMPDIR", None)
             else:
                 os.environ["TMPDIR"] = saved[1]
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
