@@ -75,7 +75,7 @@ def _lay_out(story: Story, lang: str, edition: Edition, geometry: PageGeometry, 
              fetcher: SafeFetcher):
     """The shared render in our document and stylesheet, laid out in pages by WeasyPrint."""
     cover = images.cover(story.cover) if story.cover else None
-    target = RenderTarget(name="pdf", notes="inline", image=images.figure)
+    target = RenderTarget(name="pdf", notes="inline", image=images.figure, break_long_words=True)
     rendered = render_article(story, story.article(lang), None, target)
     css = stylesheet(geometry, cover, images.cmyk.as_uri() if images.cmyk else None)
     html = html_document(story, rendered, css, cover)
