@@ -244,7 +244,7 @@ class _Renderer:
             return self.note_call(span.note)
         if span.line_break:
             return Markup("<br />")
-        text = escape(breakable(span.text) if self.target.break_long_words else span.text)
+        text = breakable(span.text) if self.target.break_long_words else escape(span.text)
         if span.code:
             text = Markup("<code>{}</code>").format(text)
         if span.emphasis:
@@ -267,22 +267,26 @@ ZERO_WIDTH_SPACE = "\u200b"
 JOINED = {"\u200d", "\ufe0e", "\ufe0f"}  # zero-width joiner, variation selectors: part of the character before
 
 
-def breakable(text: str) -> str:
-    """`text` with a zero-width space every WORD_PIECE characters of each word longer than a line
-    (a 150-digit number, a pasted address), never inside a character with its marks.
+def breakable(text: str) -> Markup:
+    """`text` escaped, each word longer than a line (a 150-digit number, a pasted address) in a
+    `<span class="long-word">` with a zero-width space every WORD_PIECE characters, never inside a
+    character with its marks (the class keeps hyphens out of it: it is not a word to hyphenate).
 
     WeasyPrint could break such a word itself (CSS overflow-wrap: anywhere), but its time grows with
     the cube of the word's length: 4,000 letters took four minutes. With break opportunities given,
     20,000 letters take a second.
     """
-    def pieces(match: re.Match) -> str:
-        word, out = match[0], []
+    out, position = [], 0
+    for match in LONG_WORD.finditer(text):
+        word, pieces = match[0], []
         for index, char in enumerate(word):
             if index and index % WORD_PIECE == 0 and _starts_character(char) and word[index - 1] not in JOINED:
-                out.append(ZERO_WIDTH_SPACE)
-            out.append(char)
-        return "".join(out)
-    return LONG_WORD.sub(pieces, text)
+                pieces.append(ZERO_WIDTH_SPACE)
+            pieces.append(char)
+        out += [escape(text[position:match.start()]), Markup('<span class="long-word">{}</span>').format("".join(pieces))]
+        position = match.end()
+    out.append(escape(text[position:]))
+    return Markup("").join(out)
 
 
 def _starts_character(char: str) -> bool:
