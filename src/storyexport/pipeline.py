@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .errors import BuildError, OutputError, Problem, SourceError, UsageError
 from .formats import BuildContext, Options, Output, get_builder
+from .formats.audio.tts import disable_onnxruntime_telemetry
 from .model import Story
 from .report.build import failed_outputs, write_report
 from .source.discover import DEFAULT_SOURCE, find_stories
@@ -53,6 +54,8 @@ def configure_libraries() -> None:
     # phonemizer (Kokoro's) warns on every sentence whose numbers expand into words ("words count
     # mismatch") and resets its logger's level and handlers on each call, but not this.
     logging.getLogger("phonemizer").propagate = False
+    # onnxruntime (Piper, Kokoro) reports usage to Microsoft unless told before it is imported
+    disable_onnxruntime_telemetry()
 
 
 def load_stories(sources: list[Path]) -> tuple[list[Story], list[Problem]]:
