@@ -14,8 +14,9 @@ cd "$(dirname "$0")/.."
 RUNTIME_DEBS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 openjdk-17-jre-headless
   fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji"
 # The test suite: axe-core runs in Debian's Chromium; poppler (pdffonts, pdfimages) and ffmpeg
-# are independent readers of our PDFs and audio; strace proves an offline build opens no socket.
-TEST_DEBS="chromium poppler-utils ffmpeg strace"
+# are independent readers of our PDFs and audio; pandoc renders the Markdown fixtures for comparison;
+# strace proves an offline build opens no socket.
+TEST_DEBS="chromium poppler-utils ffmpeg pandoc strace"
 
 debs="$RUNTIME_DEBS"
 extra=""

@@ -6,14 +6,16 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 import yaml
 
 from ..errors import Problem
 from ..formats.audio.tts import ENGINES, voice_problem
-from ..model import NarrationChoice, PrintSettings
+from ..model import AccessibilityDeclaration, Author, NarrationChoice, PrintSettings
 from ..text.languages import language_problem
+from .identifiers import Identifier, identifier_problem, read_identifier
 from .limits import LIST_ITEMS, too_long
 
 ENGINE_CHOICES = ("auto", *ENGINES)
@@ -26,6 +28,13 @@ TRIM_RANGE_MM = (50.0, 1000.0)  # each side of the page: a business card to a po
 DATES = (dt.date(1900, 1, 1), dt.date(2107, 12, 31))  # an EPUB is a ZIP, whose dates end in 2107
 
 
+class Markdown(NamedTuple):
+    """Front-matter text read as Markdown blocks (`abstract`), with the file line it starts on."""
+
+    text: str
+    line: int
+
+
 @dataclass(frozen=True)
 class TranslationInfo:
     """The front matter's `translations.<lang>` entry; None: not given (the original's is used)."""
@@ -33,13 +42,16 @@ class TranslationInfo:
     title: str
     description: str
     line: int
-    authors: tuple[str, ...] | None = None
+    authors: tuple[Author, ...] | None = None
     publisher: str | None = None
     rights: str | None = None
-    subjects: tuple[str, ...] | None = None
+    subjects: tuple[str, ...] | None = None  # its `subjects` and `keywords`
+    subtitle: str | None = None
+    abstract: Markdown | None = None
 
 
-TRANSLATED_KEYS = ("title", "description", "author", "publisher", "rights", "subjects")
+TRANSLATED_KEYS = ("title", "subtitle", "description", "abstract", "author", "publisher", "rights", "subjects",
+                   "keywords")
 
 
 @dataclass
@@ -47,28 +59,40 @@ class FrontMatter:
     """Validated front matter values, with the line of each key for later messages."""
 
     title: str = ""
+    subtitle: str = ""
     lang: str = ""
     date: dt.date | None = None
-    authors: tuple[str, ...] = ()
+    authors: tuple[Author, ...] = ()
     publisher: str = ""
     rights: str = ""
     description: str = ""
+    abstract: Markdown | None = None
     subjects: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
     cover: str | None = None
     print: PrintSettings = field(default_factory=PrintSettings)
     translations: dict[str, TranslationInfo] = field(default_factory=dict)
     narration: tuple[NarrationChoice, ...] = ()
-    identifier: str = ""
+    identifiers: tuple[Identifier, ...] = ()
     url: str = ""
+    heading_shift: int | None = None  # shift-heading-level-by
+    print_profile: str | None = None  # `print.icc`, relative to the story folder (checked by parse)
+    accessibility: AccessibilityDeclaration = field(default_factory=AccessibilityDeclaration)
     lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def all_subjects(self) -> tuple[str, ...]:
+        """`subjects` then `keywords`, each once (pandoc's `keywords` are subjects too)."""
+        return tuple(dict.fromkeys((*self.subjects, *self.keywords)))
 
 
 class _Reader:
     """Turns YAML nodes into values, recording a Problem (with its file line) for each bad one."""
 
-    def __init__(self, path: Path, first_line: int):
+    def __init__(self, path: Path, first_line: int, kind: str = "front matter"):
         self.path = path
         self.first_line = first_line
+        self.kind = kind  # what the YAML is, as messages name it
         self.problems: list[Problem] = []
 
     def line(self, node: yaml.Node) -> int:
@@ -76,6 +100,37 @@ class _Reader:
 
     def error(self, node: yaml.Node, message: str) -> None:
         self.problems.append(Problem(self.path, self.line(node), message))
+
+    def warn(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(self.path, self.line(node), message, "warning"))
+
+    def markdown(self, node: yaml.Node, key: str) -> Markdown | None:
+        """Text to read as Markdown; a block scalar (`key: |`) starts on the line after its key."""
+        value = self.text(node, key)
+        if not value:
+            return None
+        block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
+        return Markdown(node.value if block else value, self.line(node) + block)
+
+    def authors(self, node: yaml.Node, key: str) -> tuple[Author, ...]:
+        """A name, a list of names, or {name, affiliation} mappings (as pandoc reads `author`)."""
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        if len(items) > LIST_ITEMS["author"]:
+            self.error(node, f"`{key}` lists {len(items):,} names; it may have at most {LIST_ITEMS['author']}")
+            return ()
+        found = []
+        for item in items:
+            if isinstance(item, yaml.MappingNode):
+                fields = self.mapping(item, key, ("name", "affiliation", "email", "orcid", "url"))
+                name = self.text(fields["name"], "name") if "name" in fields else None
+                if not name:
+                    self.error(item, f"an `{key}` given as a mapping needs a `name:`")
+                    continue
+                affiliation = ", ".join(self.texts(fields["affiliation"], "affiliation")) if "affiliation" in fields else ""
+                found.append(Author(name, affiliation))
+            elif (name := self.text(item, key)) is not None and name:
+                found.append(Author(name))
+        return tuple(found)
 
     def text(self, node: yaml.Node, key: str) -> str | None:
         """A scalar taken as written: `lang: no` stays "no", not False; None when it is not text
@@ -109,8 +164,8 @@ class _Reader:
         values: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             name = str(key_node.value)
-            if known and name not in known:
-                self.error(key_node, _unknown_key(name, key, known))
+            if known and name not in known:  # pandoc files carry template variables: say, go on
+                self.warn(key_node, _unknown_key(name, key, known, self.kind))
             elif name in values:
                 self.error(key_node, f"`{name}` is given twice{' in `' + key + '`' if key else ''}")
             else:
@@ -122,27 +177,40 @@ def _kind(node: yaml.Node) -> str:
     return {yaml.MappingNode: "mapping", yaml.SequenceNode: "list"}.get(type(node), "value")
 
 
-def _unknown_key(name: str, parent: str, known: tuple[str, ...]) -> str:
+def _unknown_key(name: str, parent: str, known: tuple[str, ...], kind: str = "front matter") -> str:
     where = f" in `{parent}`" if parent else ""
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(known)
-    return f"unknown front matter key `{name}`{where}; {hint}"
+    return f"unknown {kind} key `{name}`{where} is ignored; {hint}"
 
 
-TOP_KEYS = ("title", "lang", "date", "author", "publisher", "rights", "description", "subjects",
-            "cover", "print", "translations", "narration", "identifier", "url")
+TOP_KEYS = ("title", "subtitle", "lang", "date", "author", "publisher", "rights", "description", "abstract",
+            "subjects", "keywords", "cover", "print", "translations", "narration", "identifier", "url",
+            "shift-heading-level-by", "accessibility")
+PRINT_KEYS = ("trim", "bleed", "marks", "icc", "condition")
+ACCESSIBILITY_KEYS = ("conformsTo", "certifiedBy", "credential", "report")
+CONFORMANCE = re.compile(r"^(EPUB Accessibility 1\.1 - WCAG 2\.[012] Level A{1,2}|"
+                         r"http://www\.idpf\.org/epub/a11y/accessibility-20170105\.html#wcag-a{1,2})$")
+CONDITION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()/+-]{1,79}$")  # FOGRA39, GRACoL2013_CRPC6, "ISO Coated v2"
+
+
+def _compose(path: Path, text: str, first_line: int, what: str) -> tuple[yaml.Node | None, list[Problem]]:
+    """The YAML's node tree, or a problem naming the line where it stops being YAML."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader), []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = first_line + (mark.line if mark else 0)
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [Problem(path, line, f"{what} is not valid YAML: {problem}")]
 
 
 def parse_front_matter(path: Path, text: str, first_line: int) -> tuple[FrontMatter | None, list[Problem]]:
     """Validate the front matter (wrong values keep their defaults); None when it is not YAML at all."""
     reader = _Reader(path, first_line)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = first_line + (mark.line if mark else 0)
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(path, line, f"the front matter is not valid YAML: {problem}")]
+    root, problems = _compose(path, text, first_line, "the front matter")
+    if problems:
+        return None, problems
     if root is None:
         return None, [Problem(path, first_line - 1, "the front matter is empty: "
                                        "give at least `title:` and `lang:`")]
@@ -192,11 +260,47 @@ def _read_date(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
 
 
 def _read_authors(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
-    meta.authors = reader.texts(node, "author")
+    meta.authors = reader.authors(node, "author")
 
 
 def _read_subjects(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
     meta.subjects = reader.texts(node, "subjects")
+
+
+def _read_keywords(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    meta.keywords = reader.texts(node, "keywords")
+
+
+def _read_abstract(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    meta.abstract = reader.markdown(node, "abstract")
+
+
+def _read_identifier(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    """A string, or a list of strings or of {scheme, text} mappings (pandoc's EPUB form)."""
+    found = []
+    for item in node.value if isinstance(node, yaml.SequenceNode) else [node]:
+        if isinstance(item, yaml.MappingNode):
+            fields = reader.mapping(item, "identifier", ("scheme", "text"))
+            value = reader.text(fields["text"], "text") if "text" in fields else None
+            scheme = reader.text(fields["scheme"], "scheme") if "scheme" in fields else None
+        else:
+            value, scheme = reader.text(item, "identifier"), None
+        if not value:
+            reader.error(item, "`identifier` is empty: give an ISBN, a DOI or a URN")
+        elif problem := identifier_problem(value, scheme):
+            reader.error(item, problem)
+        else:
+            found.append(read_identifier(value, scheme))
+    meta.identifiers = tuple(found)
+
+
+def _read_heading_shift(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    value = reader.text(node, "shift-heading-level-by")
+    if value is not None and re.fullmatch(r"[+-]?[0-5]", value):
+        meta.heading_shift = int(value)
+    elif value is not None:
+        reader.error(node, f"`shift-heading-level-by` {value!r} must be a whole number from -5 to 5, "
+                     "e.g. 1 to make # headings ## (as in pandoc)")
 
 
 def _read_cover(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
@@ -211,7 +315,7 @@ def _read_url(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
 
 
 def _read_print(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
-    fields = reader.mapping(node, "print", ("trim", "bleed", "marks"))
+    fields = reader.mapping(node, "print", PRINT_KEYS)
     trim, bleed, marks = meta.print.trim, meta.print.bleed_mm, meta.print.marks
     if "trim" in fields and (value := reader.text(fields["trim"], "trim")) is not None:
         if not TRIM.match(value):
@@ -232,7 +336,24 @@ def _read_print(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
             marks = value.lower() in ("true", "yes", "on")
         else:
             reader.error(fields["marks"], "`print.marks` must be true or false")
-    meta.print = PrintSettings(trim, bleed, marks)
+    meta.print = PrintSettings(trim, bleed, marks, condition=_print_condition(reader, fields))
+    if "icc" in fields:
+        meta.print_profile = reader.text(fields["icc"], "icc") or None
+        meta.lines["print.icc"] = reader.line(fields["icc"])
+
+
+def _print_condition(reader: _Reader, fields: dict[str, yaml.Node]) -> str:
+    """`print.condition`: the printing condition the print team's `print.icc` is made for."""
+    if "condition" not in fields or (value := reader.text(fields["condition"], "condition")) is None:
+        return ""
+    if "icc" not in fields:
+        reader.error(fields["condition"], "`print.condition` names the printing condition of the printer's "
+                     "profile: give that profile too, as `print.icc` (e.g. icc: print/printer.icc)")
+    elif not CONDITION.match(value):
+        reader.error(fields["condition"], f"`print.condition` {value!r} is not a printing condition's name; "
+                     "use the name the printer gives, as in the ICC registry (e.g. FOGRA39, FOGRA51, "
+                     "GRACoL2013_CRPC6)")
+    return value
 
 
 def _trim_problem(trim: str) -> str | None:
@@ -253,14 +374,19 @@ def _read_translations(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> N
             reader.error(key_node, f"translations: {problem}")
             continue
         fields = reader.mapping(value_node, f"translations.{lang}", TRANSLATED_KEYS)
-        texts = {k: reader.text(v, k) or "" for k, v in fields.items() if k not in ("author", "subjects")}
-        lists = {k: reader.texts(v, k) for k, v in fields.items() if k in ("author", "subjects")}
+        texts = {k: reader.text(v, k) or "" for k, v in fields.items() if k in ("title", "subtitle", "description",
+                                                                                "publisher", "rights")}
+        lists = {k: reader.texts(v, k) for k, v in fields.items() if k in ("subjects", "keywords")}
         if not texts.get("title"):
             reader.error(key_node, f"translations.{lang} has no `title`: give the {lang} title")
+        subjects = (tuple(dict.fromkeys((*lists.get("subjects", ()), *lists.get("keywords", ()))))
+                    if lists else None)
         meta.translations[lang] = TranslationInfo(
             texts.get("title", ""), texts.get("description", ""), reader.line(key_node),
-            authors=lists.get("author"), publisher=texts.get("publisher"), rights=texts.get("rights"),
-            subjects=lists.get("subjects"))
+            authors=reader.authors(fields["author"], "author") if "author" in fields else None,
+            publisher=texts.get("publisher"), rights=texts.get("rights"), subjects=subjects,
+            subtitle=texts.get("subtitle"),
+            abstract=reader.markdown(fields["abstract"], "abstract") if "abstract" in fields else None)
     if not isinstance(node, yaml.MappingNode):
         reader.error(node, "`translations` must map a language to its title and description, "
                      "e.g. `es: {title: \"...\", description: \"...\"}`")
@@ -290,10 +416,55 @@ def _read_narration(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None
     meta.narration = tuple(choices)
 
 
+def _read_accessibility(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    """The publisher's own conformance declaration, made after its review (EPUB Accessibility 1.1 §5)."""
+    fields = reader.mapping(node, "accessibility", ACCESSIBILITY_KEYS)
+    values = {key: reader.text(value, key) or "" for key, value in fields.items()}
+    conforms, certified = values.get("conformsTo", ""), values.get("certifiedBy", "")
+    if conforms and not CONFORMANCE.match(conforms):
+        reader.error(fields["conformsTo"], f"`accessibility.conformsTo` {conforms!r} is not a conformance "
+                     "reading systems know; write it as `EPUB Accessibility 1.1 - WCAG 2.2 Level AA` "
+                     "(or Level A, WCAG 2.0/2.1)")
+    if conforms and not certified:
+        reader.error(fields["conformsTo"], "`accessibility.conformsTo` needs `certifiedBy`: the person or "
+                     "organization who reviewed the editions and stands behind the claim")
+    for key in ("certifiedBy", "credential", "report"):
+        if values.get(key) and not conforms:
+            reader.error(fields[key], f"`accessibility.{key}` is about a conformance claim, but there is no "
+                         "`accessibility.conformsTo`; add it (after your review) or remove this key")
+    if values.get("report") and not re.match(r"^https?://\S+$", values["report"]):
+        reader.error(fields["report"], "`accessibility.report` must be the web address of the evaluation report")
+    meta.accessibility = AccessibilityDeclaration(conforms, certified, values.get("credential", ""),
+                                                  values.get("report", ""))
+
+
 _READERS = {
-    "title": _read_plain("title"), "lang": _read_lang, "date": _read_date, "author": _read_authors,
-    "publisher": _read_plain("publisher"), "rights": _read_plain("rights"),
-    "description": _read_plain("description"), "subjects": _read_subjects, "cover": _read_cover,
-    "print": _read_print, "translations": _read_translations, "narration": _read_narration,
-    "identifier": _read_plain("identifier"), "url": _read_url,
+    "title": _read_plain("title"), "subtitle": _read_plain("subtitle"), "lang": _read_lang, "date": _read_date,
+    "author": _read_authors, "publisher": _read_plain("publisher"), "rights": _read_plain("rights"),
+    "description": _read_plain("description"), "abstract": _read_abstract, "subjects": _read_subjects,
+    "keywords": _read_keywords, "cover": _read_cover, "print": _read_print, "translations": _read_translations,
+    "narration": _read_narration, "identifier": _read_identifier, "url": _read_url,
+    "shift-heading-level-by": _read_heading_shift, "accessibility": _read_accessibility,
 }
+
+
+PROJECT_KEYS = ("print", "accessibility")  # what a project file may say for every story
+
+
+def parse_project_settings(path: Path, text: str) -> tuple[FrontMatter, list[Problem]]:
+    """A project file (source/project.py): the publisher's print profile and condition and its
+    accessibility declaration, read and checked as the front matter's keys of the same names."""
+    reader = _Reader(path, 1, "project")
+    root, problems = _compose(path, text, 1, path.name)
+    meta = FrontMatter()
+    if problems or root is None:
+        return meta, problems
+    fields = reader.mapping(root, "", PROJECT_KEYS)
+    for key, node in fields.items():
+        if key == "print" and isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if str(key_node.value) in ("trim", "bleed", "marks"):
+                    reader.error(key_node, f"`print.{key_node.value}` belongs to each story's front matter; "
+                                 "a project file gives the printer's `icc` and `condition` only")
+        _READERS[key](reader, meta, node)
+    return meta, reader.problems

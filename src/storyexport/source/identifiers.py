@@ -1,38 +1,58 @@
-"""Ids a source gives (figures, headings, `for=`): no invisible characters, shown escaped when they have them.
-
-A zero-width space or a bidi control makes two ids that look alike differ (`photo` and
-`photo\u200b`), so every message about them would read the same; such ids are refused, and the
-message shows the hidden characters as escapes.
-"""
+"""The front matter's `identifier`: an ISBN or a DOI recognised (and an ISBN's check digit checked), anything
+else (a URN, a URL) kept as written."""
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
-INVISIBLE_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp")  # controls, formats (bidi, zero-width), spaces
-FILLERS = {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0}  # combining grapheme joiner, Hangul fillers…
+from ..model import Identifier
 
-
-def invisible(char: str) -> bool:
-    """True for a character that shows nothing (or only moves text): zero-width, bidi, space, control."""
-    code = ord(char)
-    return (unicodedata.category(char) in INVISIBLE_CATEGORIES or code in FILLERS
-            or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF)  # variation selectors
+ISBN_PREFIX = re.compile(r"^(?:urn:isbn:|isbn(?:-1[03])?:?\s*)", re.IGNORECASE)
+ISBN_SHAPE = re.compile(r"^(?:97[89])?\d{9}[\dX]$")
+DOI_PREFIX = re.compile(r"^(?:urn:doi:|doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
+DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
 
 
-def shown(text: str) -> str:
-    """`text` with every invisible character written as an escape: photo\\u200b."""
-    return "".join((f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}") if invisible(c) else c
-                   for c in text)
+def _isbn_digits(value: str) -> str:
+    return re.sub(r"[\s-]", "", ISBN_PREFIX.sub("", value.strip())).upper()
 
 
-def id_problem(identifier: str) -> str | None:
-    """Why an id cannot be used (invisible characters, or too long), or None."""
-    from .limits import FIELD_CHARS
+def _isbn_valid(digits: str) -> bool:
+    if len(digits) == 13:
+        return sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10 == 0
+    total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
+    return "X" not in digits[:9] and total % 11 == 0
 
-    if any(invisible(c) for c in identifier):
-        return (f'the id "{shown(identifier)}" contains invisible characters (shown escaped); '
-                "retype it with visible characters only")
-    if len(identifier) > FIELD_CHARS["id"]:
-        return f"an id of {len(identifier):,} characters; ids may have at most {FIELD_CHARS['id']}"
+
+def _scheme_of(value: str, scheme: str | None) -> str:
+    """ISBN, DOI or "" (another kind), from the `scheme:` given or from the value's shape."""
+    if scheme:
+        return scheme.upper() if scheme.upper() in ("ISBN", "ISBN-10", "ISBN-13", "DOI") else ""
+    if ISBN_PREFIX.match(value) or ISBN_SHAPE.match(_isbn_digits(value)):
+        return "ISBN"
+    if DOI_PREFIX.match(value) or DOI_SHAPE.match(value.strip()):
+        return "DOI"
+    return ""
+
+
+def identifier_problem(value: str, scheme: str | None = None) -> str | None:
+    """Why an identifier cannot be published as it is, or None."""
+    kind = _scheme_of(value, scheme)
+    if kind.startswith("ISBN"):
+        digits = _isbn_digits(value)
+        if not ISBN_SHAPE.match(digits) or not _isbn_valid(digits):
+            return (f"`identifier` {value!r} is not a valid ISBN (13 or 10 digits whose check digit matches); "
+                    "copy it again from the ISBN agency's record")
+    if kind == "DOI" and not DOI_SHAPE.match(DOI_PREFIX.sub("", value.strip())):
+        return f"`identifier` {value!r} is not a DOI: write it as 10.1234/name or https://doi.org/10.1234/name"
     return None
+
+
+def read_identifier(value: str, scheme: str | None = None) -> Identifier:
+    """An identifier in the form a book's metadata names it: urn:isbn:…, urn:doi:…, or as written."""
+    kind = _scheme_of(value, scheme)
+    if kind.startswith("ISBN"):
+        return Identifier(f"urn:isbn:{_isbn_digits(value)}", "ISBN")
+    if kind == "DOI":
+        return Identifier(f"urn:doi:{DOI_PREFIX.sub('', value.strip())}", "DOI")
+    return Identifier(value.strip(), "")

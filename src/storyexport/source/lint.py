@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import langcodes
+
 from ..errors import Problem
-from ..model import Article, Figure, Heading, Paragraph, Story, walk_blocks
+from ..model import Article, Division, Figure, Heading, Paragraph, Story, walk_blocks
 
 ALT_MAX = 250
 REDUNDANT_ALT = re.compile(
@@ -38,19 +40,11 @@ def figure_problems(source: Path, figure: Figure, written_alt: str) -> list[Prob
 
 
 def heading_problems(source: Path, article: Article) -> list[Problem]:
-    """Errors for headings that skip a level (the title is level 1, so sections start at ##)."""
-    found, previous = [], 1
-    for block in walk_blocks(article.blocks):
-        if not isinstance(block, Heading):
-            continue
-        if block.level == 1:
-            found.append(Problem(source, block.line, "level-1 heading in the body: the story's title "
-                                 "(from the front matter) is its only level-1 heading; use ## here"))
-        elif block.level > previous + 1:
-            found.append(Problem(source, block.line, f"heading level {block.level} follows level {previous}: "
-                                 f"headings may not skip a level; use {'#' * (previous + 1)} here"))
-        previous = max(block.level, 2) if block.level == 1 else block.level
-    return found
+    """Errors for level-1 headings left in the body (a negative shift-heading-level-by); skipped
+    levels are found while parsing, where the source's own levels are known."""
+    return [Problem(source, block.line, "level-1 heading in the body: the story's title (from the front matter) "
+                    "is its only level-1 heading; use ## here, or a larger shift-heading-level-by")
+            for block in walk_blocks(article.blocks) if isinstance(block, Heading) and block.level == 1]
 
 
 def text_problems(source: Path, article: Article) -> list[Problem]:
@@ -63,6 +57,30 @@ def text_problems(source: Path, article: Article) -> list[Problem]:
                 found.append(Problem(source, block.line, f"footnote {match[0]} has no definition "
                                      f"(add a line `{match[0]}: text` in the {article.lang} text)", "warning"))
     return found
+
+
+def untranslated_problems(source: Path, original: Article, translation: Article, line: int) -> list[Problem]:
+    """A warning naming the front-matter text a translation leaves in the original's language (every
+    format shows it marked as that language, but a reader of the translation may not read it)."""
+    keys = list(dict.fromkeys(key for key, _ in translation.untranslated()))
+    if original.description.strip() and not translation.description.strip():
+        keys.insert(0, "description")
+    if original.subtitle and translation.subtitle == original.subtitle:
+        keys.insert(0, "subtitle")
+    if original.abstract and translation.abstract and _borrowed(translation.abstract[0], original.lang):
+        keys.append("abstract")
+    if not keys:
+        return []
+    lang, listed = translation.lang, ", ".join(f"`{key}`" for key in keys)
+    name = langcodes.Language.get(lang).display_name()
+    return [Problem(source, line, f"translations.{lang} gives no {listed}: the {lang} edition shows the "
+                    f"{original.lang} text (marked as {original.lang}); add {'them' if len(keys) > 1 else 'it'} "
+                    f"to translations.{lang}, in {name}", "warning")]
+
+
+def _borrowed(block, lang: str) -> bool:
+    """The original's abstract, shown in a translation that has none of its own (source/parse.py)."""
+    return isinstance(block, Division) and block.lang == lang and "abstract-original" in block.classes
 
 
 def story_problems(story: Story) -> list[Problem]:

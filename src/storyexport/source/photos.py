@@ -25,20 +25,34 @@ class PhotoProblem(Exception):
     """Why a photo cannot be used; the message is for the user."""
 
 
-def photo_path(src: str) -> str:
+def read_story_file(folder: Path, src: str, limit: int, kind: str = "image",
+                    thing: str = "photo") -> tuple[str, bytes]:
+    """The path inside `folder` that `src` names and the file's bytes, read once without following
+    any symlink (`kind` and `thing` name it in messages: "image"/"photo", "colour profile"/"profile")."""
+    relative = story_path(src, kind, thing)
+    try:
+        return relative, read_inside(folder, relative, limit)
+    except UnsafeFile as problem:
+        if str(problem) == "not found":
+            raise PhotoProblem(f"{kind} file {src!r} not found (looked in "
+                               f"{_shown(folder / PurePosixPath(relative).parent, folder)})") from None
+        raise PhotoProblem(f"{kind} {src!r} {problem}") from None
+
+
+def story_path(src: str, kind: str = "image", thing: str = "photo") -> str:
     """The POSIX path inside the story folder that `src` names, refusing addresses, absolute paths and `..`."""
     if URL_SCHEME.match(src) and not re.match(r"^[A-Za-z]:[\\/]", src):
-        raise PhotoProblem(f"image {src!r} is a remote or special address; copy the photo into the "
+        raise PhotoProblem(f"{kind} {src!r} is a remote or special address; copy the {thing} into the "
                            "story folder and give its path relative to story.md")
     path_text = unquote(src)
     if path_text.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", path_text):
-        raise PhotoProblem(f"image path {src!r} is absolute; give the path relative to story.md, "
-                           "e.g. photos/name.jpg")
+        raise PhotoProblem(f"{kind} path {src!r} is absolute; give the path relative to story.md, "
+                           f"e.g. {'photos/name.jpg' if thing == 'photo' else 'print/name.icc'}")
     relative = PurePosixPath(path_text.replace("\\", "/"))
     if ".." in relative.parts:
-        raise PhotoProblem(f"image path {src!r} leaves the story folder; keep photos inside it")
+        raise PhotoProblem(f"{kind} path {src!r} leaves the story folder; keep {thing}s inside it")
     if not relative.parts or relative.parts == (".",):
-        raise PhotoProblem(f"image {src!r} names no file")
+        raise PhotoProblem(f"{kind} {src!r} names no file")
     return relative.as_posix()
 
 
@@ -49,14 +63,7 @@ def _shown(path: Path, folder: Path) -> str:
 
 def inspect_photo(folder: Path, src: str) -> Photo:
     """Read (once, no symlinks), measure and fully decode a photo, refusing bombs before they cost memory."""
-    relative = photo_path(src)
-    try:
-        data = read_inside(folder, relative, MAX_BYTES)
-    except UnsafeFile as problem:
-        if str(problem) == "not found":
-            raise PhotoProblem(f"image file {src!r} not found (looked in "
-                               f"{_shown(folder / PurePosixPath(relative).parent, folder)})") from None
-        raise PhotoProblem(f"image {src!r} {problem}") from None
+    relative, data = read_story_file(folder, src, MAX_BYTES)
     width, height, image_format = _decode(src, data)
     return Photo(src=relative, file=folder / relative, width=width, height=height,
                  format=image_format, sha256=hashlib.sha256(data).hexdigest())

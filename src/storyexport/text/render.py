@@ -10,29 +10,30 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from importlib import resources
 from itertools import groupby
 
 from markupsafe import Markup, escape
 
-from ..model import (
-    Article,
-    Block,
-    CodeBlock,
-    Division,
-    Figure,
-    Footnote,
-    Heading,
-    Inline,
-    ItemList,
-    Paragraph,
-    Quote,
-    Span,
-    Story,
-    ThematicBreak,
-)
+from ..model import STYLES, Article, Block, CodeBlock, DefinitionList, Division, Figure, Footnote, Heading, Inline
+from ..model import ItemList, LineBlock, Localized, Paragraph, Photo, Quote, Span, Story, Table, ThematicBreak
+from .editions import subtitle_language
 from .labels import byline, credit_line, label
 from .narration_plan import NarrationPlan, Sentence
+from .render_blocks import BlockMarkup
+
+STYLE_TAGS = {"del": "del", "q": "q", "mark": "mark", "small": "small", "kbd": "kbd", "sub": "sub", "sup": "sup",
+              "smallcaps": 'span class="smallcaps"'}
+
+
+def foreign_text(value: Localized, document_lang: str, xml_lang: bool = False) -> Markup:
+    """Front-matter text as a document shows it: wrapped in a <span lang> (and xml:lang for XHTML)
+    when it is in another language than the document's (a translation that did not give its own)."""
+    if not value.lang or value.lang == document_lang:
+        return escape(value.text)
+    attributes = (Markup(' lang="{0}" xml:lang="{0}"') if xml_lang else Markup(' lang="{0}"')).format(value.lang)
+    return Markup("<span{}>{}</span>").format(attributes, value.text)
 
 
 def plain_img(figure: Figure, img_id: str | None, target: "RenderTarget") -> Markup:
@@ -48,14 +49,26 @@ def figure_element_ids(figure_id: str) -> tuple[str, str, str]:
     return figure_id, f"{figure_id}-description", f"{figure_id}-description-text"
 
 
+def plain_inline_img(photo: Photo, alt: str, target: "RenderTarget") -> Markup:
+    """An image inside a sentence, at the source path (formats that copy images override this)."""
+    return Markup('<img class="inline-image" src="{}" alt="{}" width="{}" height="{}" />').format(
+        photo.src, alt, photo.width, photo.height)
+
+
+def render_stylesheet() -> str:
+    """The CSS every format adds to its own for the markup written here (tables, definition
+    lists, line blocks, list markers, task marks, inline images, small caps)."""
+    return resources.files("storyexport").joinpath("assets", "css", "render.css").read_text("utf-8")
+
+
 def long_description_id(figure: Figure) -> str:
     """The id of a figure's long description, for links and aria-details pointing at it."""
     return figure_element_ids(figure.id)[1]
 
 
 def long_description_text_id(figure: Figure) -> str:
-    """The id of the long description's text alone (without its summary), for aria-describedby:
-    referenced hidden content is still read, so it reaches screen readers while closed."""
+    """The id of the long description's text alone (without its summary): a link target for it.
+    (A photo names its long description once, by aria-details; see formats/html/pictures.py.)"""
     return figure_element_ids(figure.id)[2]
 
 
@@ -68,13 +81,16 @@ class RenderTarget:
     xml_lang: bool = False  # also write xml:lang (XHTML for EPUB)
     break_long_words: bool = False  # offer a line break every few characters of very long words (see breakable)
     image: Callable[[Figure, str | None, "RenderTarget"], Markup] = plain_img
+    inline_image: Callable[[Photo, str, "RenderTarget"], Markup] = plain_inline_img
 
 
 @dataclass(frozen=True)
 class RenderedArticle:
     lang: str
     title: Markup  # the inside of the <h1>
+    subtitle: Markup  # the inside of <p class="subtitle">; may be empty
     byline: Markup  # "By IOM", sentence-wrapped; may be empty
+    abstract: Markup  # <section class="abstract">; may be empty
     body: Markup
     notes: Markup  # the notes section (empty for inline notes or when there are none)
 
@@ -83,9 +99,13 @@ def render_article(story: Story, article: Article, plan: NarrationPlan | None,
                    target: RenderTarget) -> RenderedArticle:
     renderer = _Renderer(article, plan, target)
     title = renderer.sentences((Span(article.title),), "title", ())
+    subtitle_lang = subtitle_language(story, article)  # a translation may show the original's
+    subtitle = renderer.sentences((Span(article.subtitle, lang=subtitle_lang if subtitle_lang != article.lang
+                                        else None),), "subtitle", ()) if article.subtitle else Markup("")
     by = byline(article.authors, article.lang)
-    return RenderedArticle(article.lang, title, renderer.sentences((Span(by),), "byline", ()) if by else Markup(""),
-                           renderer.blocks(article.blocks, ()), renderer.notes_section())
+    return RenderedArticle(article.lang, title, subtitle,
+                           renderer.sentences((Span(by),), "byline", ()) if by else Markup(""),
+                           renderer.abstract(), renderer.blocks(article.blocks, ()), renderer.notes_section())
 
 
 class _Renderer:
@@ -93,6 +113,14 @@ class _Renderer:
         self.article, self.plan, self.target = article, plan, target
         self.notes = {note.label: note for note in article.footnotes}
         self.calls: dict[int, int] = {}  # footnote number -> calls rendered so far
+        self.markup = BlockMarkup(self)
+
+    def abstract(self) -> Markup:
+        if not self.article.abstract:
+            return Markup("")
+        return Markup('<section class="abstract" role="doc-abstract" aria-labelledby="abstract-title">\n'
+                      '<p class="abstract-title" id="abstract-title">{}</p>\n{}\n</section>').format(
+            label(self.article.lang, "abstract"), self.blocks(self.article.abstract, (), "abstract"))
 
     # -- blocks ---------------------------------------------------------------------------------
 
@@ -120,14 +148,16 @@ class _Renderer:
             return Markup("<pre><code>{}</code></pre>").format(text)
         if isinstance(block, ThematicBreak):
             return Markup("<hr />")
+        if isinstance(block, Table):
+            return self.markup.table(block, path, part)
+        if isinstance(block, DefinitionList):
+            return self.markup.definition_list(block, path, part)
+        if isinstance(block, LineBlock):
+            return Markup('<p class="line-block">{}</p>').format(self.sentences(block.content, part, path))
         raise TypeError(f"cannot render {type(block).__name__}")
 
     def item_list(self, block: ItemList, path: tuple[int, ...], part: str) -> Markup:
-        tag = "ol" if block.ordered else "ul"
-        start = Markup(' start="{}"').format(block.start) if block.ordered and block.start != 1 else ""
-        items = Markup("\n").join(Markup("<li>{}</li>").format(self.blocks(item.blocks, (*path, i), part))
-                                  for i, item in enumerate(block.items))
-        return Markup("<{0}{1}>\n{2}\n</{0}>").format(tag, start, items)
+        return self.markup.item_list(block, path, part)
 
     def figure(self, figure: Figure, path: tuple[int, ...]) -> Markup:
         alt_sentence = self._sentences("alt", path)
@@ -164,10 +194,13 @@ class _Renderer:
         n = note.number
         name = f"{label(self.article.lang, 'note')} {n}"
         ref_id = self.note_ref_id(n)
-        if self.target.notes == "inline":  # the text floats from its first call; later calls show the number
+        if self.target.notes == "inline":  # the text floats from its first call; every call links to it
+            call = Markup('<a class="noteref" id="{1}" href="#fn-{0}" aria-label="{2}">{0}</a>').format(n, ref_id, name)
             if ref_id != f"fnref-{n}":
-                return Markup('<sup class="footnote-again">{}</sup>').format(n)
-            return Markup('<span class="footnote">{}</span>').format(self.note_inline(note))
+                return call
+            back = Markup('<a class="footnote-back" href="#{0}" aria-label="{1}">{2}.</a> ').format(
+                ref_id, label(self.article.lang, "back_to_text"), n)
+            return call + Markup('<span class="footnote" id="fn-{}">{}{}</span>').format(n, back, self.note_inline(note))
         if self.target.notes == "epub":
             return Markup('<a class="noteref" id="{1}" href="#fn-{0}" epub:type="noteref" '
                           'role="doc-noteref">{0}</a>').format(n, ref_id)
@@ -244,9 +277,18 @@ class _Renderer:
             return self.note_call(span.note)
         if span.line_break:
             return Markup("<br />")
-        text = breakable(span.text) if self.target.break_long_words else escape(span.text)
+        if span.image:
+            text = self.target.inline_image(span.image, span.text, self.target)
+        else:
+            text = breakable(span.text) if self.target.break_long_words else escape(span.text)
         if span.code:
             text = Markup("<code>{}</code>").format(text)
+        for style in reversed(STYLES):
+            if style in span.styles:
+                tag = STYLE_TAGS[style]
+                text = Markup("<{}>{}</{}>").format(Markup(tag), text, Markup(tag.split()[0]))
+        if span.abbr:
+            text = Markup('<abbr title="{}">{}</abbr>').format(span.abbr, text)
         if span.emphasis:
             text = Markup("<em>{}</em>").format(text)
         if span.strong:
@@ -297,7 +339,8 @@ def _starts_character(char: str) -> bool:
 
 def _slice(content: Inline, start: int, end: int | None) -> list[Span]:
     """The spans covering characters [start, end) of the content's plain text (a line break is one
-    character; a footnote call goes with the character before it)."""
+    character; a footnote call goes with the character before it; an inline image is whole, with
+    the sentence its alt text starts in)."""
     out, position = [], 0
     for span in content:
         length = 1 if span.line_break else len(span.text)
@@ -305,11 +348,15 @@ def _slice(content: Inline, start: int, end: int | None) -> list[Span]:
             if (start < position or position == 0 == start) and (end is None or position <= end):
                 out.append(span)
             continue
+        if span.image is not None:
+            if start <= position and (end is None or position < end):
+                out.append(span)
+            position += length
+            continue
         lo, hi = max(start, position), min(end if end is not None else position + length, position + length)
         if hi > lo:
             out.append(span if (lo, hi) == (position, position + length) else
-                       Span(span.text[lo - position: hi - position], span.emphasis, span.strong, span.code,
-                            span.href, span.lang))
+                       replace(span, text=span.text[lo - position: hi - position]))
         position += length
     return out
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ...model import Story
 from ...text.labels import label
-from ...text.render import RenderedArticle
+from ...text.render import RenderedArticle, foreign_text
 from .images import BookImage
 from .xml import checked_xml
 
@@ -28,9 +28,11 @@ def xhtml_document(name: str, lang: str, title: str, body: Markup, body_type: st
 def story_document(story: Story, rendered: RenderedArticle, title: str) -> bytes:
     """Title, byline, text, footnotes and a colophon: everything the narration reads."""
     lang = rendered.lang
-    header = Markup("<header>\n<h1>{}</h1>\n{}</header>").format(
-        rendered.title, Markup('<p class="byline">{}</p>\n').format(rendered.byline) if rendered.byline else "")
-    body = Markup("\n").join(part for part in (header, rendered.body, rendered.notes, colophon(story, lang)) if part)
+    header = Markup("<header>\n<h1>{}</h1>\n{}{}</header>").format(
+        rendered.title, Markup('<p class="subtitle">{}</p>\n').format(rendered.subtitle) if rendered.subtitle else "",
+        Markup('<p class="byline">{}</p>\n').format(rendered.byline) if rendered.byline else "")
+    body = Markup("\n").join(part for part in (header, rendered.abstract, rendered.body, rendered.notes,
+                                                colophon(story, lang)) if part)
     return xhtml_document("story.xhtml", lang, title, body, "bodymatter")
 
 
@@ -39,18 +41,14 @@ def colophon(story: Story, lang: str) -> Markup:
     lines = []
     article = story.article(lang)
     if article.publisher.text:
-        published = label(lang, "published_by").format(publisher=article.publisher.text)
+        published = escape(label(lang, "published_by")).replace(
+            "{publisher}", foreign_text(article.publisher, lang, xml_lang=True))
         when = Markup(', <time datetime="{0}">{0}</time>').format(story.date.isoformat()) if story.date else ""
         lines.append(Markup("<p>{}{}</p>").format(published, when))
     if article.rights.text:
-        rights = article.rights
-        lines.append(Markup("<p{}>{}</p>").format(lang_attributes(rights.lang, lang), rights.text))
-    return Markup('<footer class="colophon">\n{}\n</footer>').format(Markup("\n").join(lines)) if lines else Markup("")
-
-
-def lang_attributes(text_lang: str, document_lang: str) -> Markup:
-    """lang and xml:lang for text in another language than its document's; nothing otherwise."""
-    return Markup(' lang="{0}" xml:lang="{0}"').format(text_lang) if text_lang != document_lang else Markup("")
+        lines.append(Markup("<p>{}</p>").format(foreign_text(article.rights, lang, xml_lang=True)))
+    return (Markup('<footer class="colophon" id="colophon">\n{}\n</footer>').format(Markup("\n").join(lines))
+            if lines else Markup(""))
 
 
 def cover_document(lang: str, title: str, image: BookImage, alt: str) -> bytes:

@@ -15,7 +15,7 @@ from ...model import Figure, Photo
 from ...source.convert import slugify
 from ...store.cache import Cache
 from ...store.layout import PAGE_IMAGES_FOLDER
-from ...text.render import RenderTarget, long_description_id, long_description_text_id
+from ...text.render import RenderTarget, long_description_id
 from ..renditions import Rendition, has_alpha, rendition
 
 WIDTHS = (480, 800, 1200)
@@ -66,9 +66,9 @@ def picture_set(photo: Photo, cache: Cache) -> PictureSet:
 
 
 def img_attributes(figure: Figure, img_id: str | None) -> Markup:
-    """alt, the sentence id, and the long description: announced as details, read as description."""
-    described = Markup(' aria-details="{}" aria-describedby="{}"').format(
-        long_description_id(figure), long_description_text_id(figure)) if figure.long_description else ""
+    """alt, the sentence id, and the long description as the image's details (one relation, as in
+    the EPUB: the <details> right after the image holds it, structured, and is read in order)."""
+    described = Markup(' aria-details="{}"').format(long_description_id(figure)) if figure.long_description else ""
     return Markup('alt="{}"{}{}').format(figure.alt, Markup(' id="{}"').format(img_id) if img_id else "",
                                          described)
 
@@ -97,6 +97,12 @@ class Pictures:
 
     def srcset(self, images: tuple[WebImage, ...]) -> str:
         return ", ".join(f"{self.url(image)} {image.rendition.width}w" for image in images)
+
+    def inline(self, photo: Photo, alt: str, target: RenderTarget) -> Markup:
+        """An image inside a sentence (the render's inline_image callback): its smallest copy."""
+        image = self.of(photo).fallback[0]
+        return Markup('<img class="inline-image" src="{}" alt="{}" width="{}" height="{}" />').format(
+            self.url(image), alt, image.rendition.width, image.rendition.height)
 
     def __call__(self, figure: Figure, img_id: str | None, target: RenderTarget) -> Markup:
         """A <picture>: AVIF sources, then the fallback <img> with its size and alt text."""
