@@ -14,10 +14,9 @@ from ..errors import Problem
 from ..model import Block, CodeBlock, Division, Figure, Footnote, Heading, Inline, ItemList, LineBlock, ListItem
 from ..model import Paragraph, Photo, Quote, Span, ThematicBreak, plain_text
 from ..text.languages import language_problem, quotation_marks
-from ..text.render import figure_element_ids
 from . import lint
 from .blocks import TableReader, definition_list
-from .element_ids import id_problem, shown
+from .element_ids import ElementIds, id_problem, shown
 from .inline import InlineHooks, InlineReader
 from .limits import MAX_BLOCK_CHARS, MAX_NESTING, too_long
 from .markdown import markdown, parse_attrs
@@ -25,7 +24,6 @@ from .photos import PhotoChecker, PhotoProblem
 from .syntax.typography import smart_text, smarten_tokens
 
 FIGURE_ATTRS = ("id", "class", "credit", "caption", "src", "alt", "title")
-RESERVED_ID = re.compile(r"^(s\d+|fn-\d+|fnref-\d+(-\d+)?|notes-title|main|narration-title)$")
 CONTAINERS = ("bullet_list", "ordered_list", "blockquote", "fenced_div", "dl", "table")  # blocks in blocks
 
 
@@ -58,8 +56,7 @@ class SectionConverter:
         self.previous_level = 1  # the last heading's level, shifted (the title is level 1)
         self.in_cell = False  # inside a table cell, an image alone is an inline image, not a figure
         self.figures: dict[str, Figure] = {}
-        self.heading_ids: set[str] = set()
-        self.figure_ids: dict[str, int] = {}  # every element id a figure of this text uses -> its line
+        self.ids = ElementIds(self.error, lang)
         self.depth = 0  # lists, quotes, divs... around the block being converted
         self.note_order: list[str] = []
         self.note_lines: dict[str, int] = {}
@@ -76,7 +73,7 @@ class SectionConverter:
         self.env = env
         self.shift = self._heading_shift(tree)
         self._report_dropped_html(env)
-        self._collect_figure_ids(tree)
+        self.ids.collect_figures(tree)
         definitions = [n for n in tree.children if n.type == "footnote_reference"]
         self._collect_descriptions(tree)
         blocks = self.blocks([n for n in tree.children if n.type != "footnote_reference"])
@@ -177,7 +174,8 @@ class SectionConverter:
         content = self.inline(node.children[0], line)  # its {#id} was taken out by markdown.heading_attrs
         if problem := too_long("heading", plain_text(content), "the heading"):
             self.error(line, problem)
-        heading_id = self._heading_id(node.attrs.get("id"), content, line)
+        given = node.attrs.get("id")
+        heading_id = self.ids.heading(str(given), line) if given else self.ids.unique(slugify(plain_text(content)))
         written = int(node.tag[1])
         level = min(max(written + self.shift, 1), 6)
         if level > self.previous_level + 1:  # said in the levels the author wrote
@@ -213,9 +211,9 @@ class SectionConverter:
         decorative = "decorative" in attrs.get("class", "").split()
         figure_id = attrs.get("id", "")
         if not figure_id and (decorative or not self.leniency.figure_ids_required):
-            figure_id = self._unique_id(slugify(PurePosixPath(src).stem))
+            figure_id = self.ids.unique(slugify(PurePosixPath(src).stem))
         else:
-            figure_id = self._figure_id(figure_id, src, line)
+            figure_id = self.ids.figure(figure_id, src, line, self.figures)
         primary = self.primary_figures.get(figure_id)
         for field, text, shown_as in (("alt", alt, "the alt text"), ("caption", attrs.get("caption", ""), "the caption"),
                                       ("credit", attrs.get("credit", ""), "the credit"), ("src", src, "the image path")):
@@ -321,71 +319,6 @@ class SectionConverter:
                 bodies[label] = ((Paragraph(self.inline(root.children[0].children[0], line), line),), line)
         return tuple(Footnote(label, number, *bodies[label])
                      for number, label in enumerate((lb for lb in self.note_order if lb in bodies), start=1))
-
-    # -- ids: one namespace per language's text --------------------------------------------------
-
-    def _collect_figure_ids(self, tree: SyntaxTreeNode) -> None:
-        """The element ids this text's figures will use, known before any heading takes an id."""
-        for node in tree.walk():
-            if node.type == "image" and (figure_id := str(node.attrs.get("id", ""))) and not id_problem(figure_id):
-                for element_id in figure_element_ids(figure_id):
-                    self.figure_ids.setdefault(element_id, self._image_line(node))
-
-    def _image_line(self, node: SyntaxTreeNode) -> int:
-        while node.parent is not None and not node.map:
-            node = node.parent
-        return _line(node)
-
-    def _figure_id(self, figure_id: str, src: str, line: int) -> str:
-        """The figure's id, or "" (after an error) when it is missing or taken; an id with invisible
-        characters is kept escaped, so every later message shows them."""
-        if not figure_id:
-            self.error(line, f"figure {src!r} has no id: add one after the image, "
-                       "e.g. ![alt](photos/x.jpg){#x}, so translations can share the photo")
-        elif problem := id_problem(figure_id):
-            self.error(line, f"figure {src!r}: {problem}")
-            return shown(figure_id)
-        elif figure_id in self.figures:
-            self.error(line, f'figure id "{figure_id}" is used twice in the {self.lang} text')
-        elif RESERVED_ID.match(figure_id):
-            self.error(line, f'figure id "{figure_id}" is one storyexport gives sentences, notes or page parts; '
-                       "choose another")
-        elif (taken := self._figure_part_owner(figure_id)) is not None:
-            self.error(line, f'figure id "{figure_id}" is also the id of figure "{taken}"\'s long description; '
-                       "choose another")
-        else:
-            return figure_id
-        return ""
-
-    def _figure_part_owner(self, figure_id: str) -> str | None:
-        """The other figure whose long description's id is `figure_id`, if any."""
-        for other in self.figure_ids:
-            if other != figure_id and figure_id in figure_element_ids(other)[1:]:
-                return other
-        return None
-
-    def _heading_id(self, given: object, content: Inline, line: int) -> str:
-        """A given id as written (an error when it is invalid or a figure's), else one made from the text."""
-        if given:
-            given = str(given)
-            if problem := id_problem(given):
-                self.error(line, f"heading: {problem}")
-                given = shown(given)
-            elif given in self.figure_ids:
-                self.error(line, f'heading id "{given}" is also used by the figure on line '
-                           f"{self.figure_ids[given]}; ids must be unique: rename one")
-            return self._unique_id(given)
-        return self._unique_id(slugify(plain_text(content)))
-
-    def _unique_id(self, base: str) -> str:
-        if RESERVED_ID.match(base):  # ids the renders give sentences and notes
-            base = f"h-{base}"
-        candidate, n = base, 1
-        while candidate in self.heading_ids or candidate in self.figure_ids:
-            n += 1
-            candidate = f"{base}-{n}"
-        self.heading_ids.add(candidate)
-        return candidate
 
 
 def _line(node: SyntaxTreeNode) -> int:
