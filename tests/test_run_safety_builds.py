@@ -171,3 +171,50 @@ def test_a_thirty_thousand_by_ten_cover_and_a_ten_by_thirty_thousand_figure_buil
     Image.new("RGB", (10, 30000), (200, 0, 0)).save(story.parent / "photos" / "tall.png")
     result = run_cli("all", story, "-o", tmp_path / "output", "--offline", "--tts", "espeak")
     assert result.exit_code == 0, result.output
+
+
+# -- point 5: every long step stays interruptible -------------------------------------------------------------
+
+
+class Stop(Exception):
+    """What the check below raises (the pipeline's raises KeyboardInterrupt)."""
+
+
+def stop_at(call: int) -> tuple[list[int], object]:
+    """A check that counts its calls and raises Stop at the `call`-th."""
+    calls: list[int] = []
+
+    def check() -> None:
+        calls.append(len(calls) + 1)
+        if len(calls) == call:
+            raise Stop
+    return calls, check
+
+
+def test_a_pdf_being_laid_out_or_written_stops_at_the_next_page():
+    from storyexport.formats.pdf.weasyprint_door import HTML, interruptible
+
+    html = "<style>@page { size: A6 } p { break-after: page }</style>" + "<p>A page.</p>" * 8
+    calls, check = stop_at(3)
+    with interruptible(check), pytest.raises(Stop):
+        HTML(string=html).render()
+    assert calls == [1, 2, 3]  # stopped before the third page was laid out, not after the eighth
+    document = HTML(string=html).render()  # outside interruptible(): nothing checks, nothing stops
+    assert len(document.pages) == 8
+    calls, check = stop_at(2)
+    with interruptible(check), pytest.raises(Stop):
+        document.write_pdf()
+    assert calls == [1, 2]
+
+
+def test_the_encoders_stop_between_pieces_of_a_long_narration():
+    import numpy as np
+
+    from storyexport.formats.audio import encode
+
+    pcm = np.zeros(encode.CHUNK * 3, np.int16)  # three pieces: over two minutes at 24 kHz
+    for encoder in (encode.mp3, encode.opus):
+        calls, check = stop_at(2)
+        with pytest.raises(Stop):
+            encoder(pcm, 24000, check)
+        assert calls == [1, 2], encoder.__name__

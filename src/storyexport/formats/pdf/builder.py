@@ -86,10 +86,12 @@ def _cached_details(cache: Cache, digest: str) -> dict[str, Any] | None:
 
 def _make(story: Story, lang: str, edition: Edition, ctx: BuildContext) -> dict[str, Any]:
     try:
+        from .weasyprint_door import interruptible
         from .writer import make_pdf
     except (ImportError, OSError) as exc:  # WeasyPrint missing, or Pango not installed
         raise BuildError(f"cannot load WeasyPrint ({exc}); {INSTALL_HINT}") from exc
-    made = make_pdf(story, lang, edition, ctx.cache)
+    with interruptible(ctx.stop_if_cancelled):  # an interrupted run stops between two pages
+        made = make_pdf(story, lang, edition, ctx.cache)
     path = write_bytes(ctx.folder / edition.file_name(story, lang), made.data)
     if edition is PRINT:
         save_pages(PRINT_PAGES.path(ctx.folder, story.slug, lang), PrintPages(
