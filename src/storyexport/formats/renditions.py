@@ -17,6 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageCms, ImageOps
 
 from ..model import Photo
+from ..source.photos import photo_bytes
 from ..store.cache import Cache, cache_key
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def _srgb() -> ImageCms.ImageCmsProfile:
 
 
 def has_alpha(photo: Photo) -> bool:
-    with Image.open(photo.file) as image:
+    with Image.open(io.BytesIO(photo_bytes(photo))) as image:
         return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
 
 
@@ -108,7 +109,7 @@ def rendition(photo: Photo, cache: Cache, *, width: int | None = None, image_for
         return Rendition(data, info["width"], info["height"], image_format, media_type, extension)
     image = _decoded(photo)
     if width and width < image.width:
-        image = image.resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS)
+        image = image.resize((width, max(1, round(image.height * width / image.width))), Image.Resampling.LANCZOS)
     if cmyk:
         image = to_cmyk(image, cmyk)
     data = _encode(image, image_format, quality)
@@ -117,8 +118,9 @@ def rendition(photo: Photo, cache: Cache, *, width: int | None = None, image_for
 
 
 def _decoded(photo: Photo) -> Image.Image:
-    """The photo's pixels upright in sRGB; the decoded original is released on return."""
-    with Image.open(photo.file) as original:
+    """The photo's pixels upright in sRGB (its file checked to be the one parsed); the decoded
+    original is released on return."""
+    with Image.open(io.BytesIO(photo_bytes(photo))) as original:
         return to_srgb(original)
 
 

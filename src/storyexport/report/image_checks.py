@@ -21,7 +21,11 @@ METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop", "ip
 
 def metadata_found(data: bytes) -> list[str]:
     """The kinds of metadata an image file carries (empty when clean)."""
-    with Image.open(io.BytesIO(data)) as image:
+    try:
+        image = Image.open(io.BytesIO(data))
+    except (OSError, SyntaxError, ValueError):
+        return ["not a readable image"]
+    with image:
         found = [key for key in METADATA_KEYS if image.info.get(key)]
         if image.getexif():
             found.append("EXIF")
@@ -42,9 +46,11 @@ def check_images(named: Iterable[tuple[str, bytes]]) -> Check:
                   "XMP or comment metadata")
 
 
-def images_in_folder(folder: Path) -> Iterator[tuple[str, bytes]]:
+def images_in_folder(folder: Path, only: set[Path] | None = None) -> Iterator[tuple[str, bytes]]:
+    """The images under `folder` (of those in `only`, when given), named relative to its parent,
+    each read when it is checked."""
     for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file():
+        if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file() and (only is None or path in only):
             yield path.relative_to(folder.parent).as_posix(), path.read_bytes()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -33,9 +34,16 @@ class AudioBuilder:
     needs: ClassVar[tuple[str, ...]] = ()
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
+        """Every language's narration; one that fails spares the others (their files are listed)."""
         outputs: list[Output] = []
+        failures: list[str] = []
         for lang in ctx.languages(story):
-            outputs += self._narrate(story, lang, ctx)
+            try:
+                outputs += self._narrate(story, lang, ctx)
+            except BuildError as error:
+                failures.append(str(error))
+        if failures:
+            raise BuildError("\n".join(failures), outputs)
         return outputs
 
     def _narrate(self, story: Story, lang: str, ctx: BuildContext) -> list[Output]:
@@ -74,7 +82,7 @@ class AudioBuilder:
         tags = _tags(story, plan.lang, voice, narration, ctx)
         gain = narration_gain(narration.pieces)
         with ThreadPoolExecutor(max_workers=2) as pool:  # the two encoders run side by side, each reading the cache
-            written = [pool.submit(write, path, narration, gain, tags)
+            written = [pool.submit(write, path, narration, gain, tags, ctx.stop_if_cancelled)
                        for write, path in ((_write_mp3, paths[MP3]), (_write_opus, paths[OPUS]))]
             for future in written:
                 future.result()
@@ -85,23 +93,25 @@ class AudioBuilder:
         return selection
 
 
-def _write_mp3(path: Path, narration: NarrationAudio, gain: float, tags: AudioTags) -> None:
+def _write_mp3(path: Path, narration: NarrationAudio, gain: float, tags: AudioTags,
+               between: Callable[[], None]) -> None:
     from .encode import write_mp3
     from .stream import levelled
     from .tags import id3_tag
 
     with open_atomic(path) as out:
         out.write(id3_tag(tags))
-        write_mp3(levelled(narration.pieces(), gain), narration.rate, out)
+        write_mp3(levelled(narration.pieces(), gain), narration.rate, out, between)
 
 
-def _write_opus(path: Path, narration: NarrationAudio, gain: float, tags: AudioTags) -> None:
+def _write_opus(path: Path, narration: NarrationAudio, gain: float, tags: AudioTags,
+                between: Callable[[], None]) -> None:
     from .encode import write_opus
     from .stream import levelled
     from .tags import tag_opus
 
     with open_atomic(path) as out:
-        write_opus(levelled(narration.pieces(), gain), narration.rate, out)
+        write_opus(levelled(narration.pieces(), gain), narration.rate, out, between)
         tag_opus(out, tags)
 
 

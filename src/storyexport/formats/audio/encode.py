@@ -10,7 +10,7 @@ padding (lametag.py), the Opus stream its pre-skip and final granule position.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 import numpy as np
@@ -21,9 +21,14 @@ MP3_KBPS = 48
 OPUS_BPS = 24000
 
 
-def write_mp3(pieces: Iterable[np.ndarray], rate: int, out: BinaryIO) -> None:
+def _go_on() -> None:
+    """The default `between` of the encoders: nothing stops them."""
+
+
+def write_mp3(pieces: Iterable[np.ndarray], rate: int, out: BinaryIO, between: Callable[[], None] = _go_on) -> None:
     """16-bit mono PCM as a constant-bitrate MP3 (MPEG-2 Layer III at 24 kHz), written from `out`'s
-    position: the Info frame (its place kept, filled in once every frame is counted), then the frames."""
+    position: the Info frame (its place kept, filled in once every frame is counted), then the frames.
+    `between` is called before each piece (it raises to stop: an hour of audio takes a while)."""
     import lameenc
 
     encoder = lameenc.Encoder()
@@ -41,6 +46,7 @@ def write_mp3(pieces: Iterable[np.ndarray], rate: int, out: BinaryIO) -> None:
         out.write(frames)
 
     for piece in pieces:
+        between()
         samples += len(piece)
         write(encoder.encode(piece.astype(np.int16).tobytes()))
     write(encoder.flush())
@@ -50,8 +56,8 @@ def write_mp3(pieces: Iterable[np.ndarray], rate: int, out: BinaryIO) -> None:
     out.seek(end)
 
 
-def write_opus(pieces: Iterable[np.ndarray], rate: int, out: BinaryIO) -> None:
-    """16-bit mono PCM as Ogg Opus at a constant 24 kbps, tuned for speech.
+def write_opus(pieces: Iterable[np.ndarray], rate: int, out: BinaryIO, between: Callable[[], None] = _go_on) -> None:
+    """16-bit mono PCM as Ogg Opus at a constant 24 kbps, tuned for speech; `between` as for write_mp3().
 
     Constant, not variable: with VBR, libopus spends so little on the pauses that a story with
     many short sentences averaged 20 kbps, below the bitrate the product promises.
@@ -63,6 +69,7 @@ def write_opus(pieces: Iterable[np.ndarray], rate: int, out: BinaryIO) -> None:
         stream.bit_rate, stream.layout = OPUS_BPS, "mono"
         position = 0
         for piece in pieces:
+            between()
             if not piece.size:
                 continue
             frame = av.AudioFrame.from_ndarray(piece.astype(np.int16).reshape(1, -1), format="s16", layout="mono")
