@@ -184,8 +184,8 @@ def main() -> None:
             seconds = pandoc_seconds(story, work)
             rows.append((story.label, "pandoc EPUB + HTML", f"{seconds:.1f}" if seconds is not None
                          else "not installed", "", "", "", ""))
-    print(table(rows))
-    print("\n".join(ratios(results)))
+        print(table(rows))
+        print("\n".join(ratios(results)))  # while the stories are still there to count their words
 
 
 if __name__ == "__main__":

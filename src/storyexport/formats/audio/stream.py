@@ -47,7 +47,7 @@ class NarrationAudio:
         yield np.zeros(self.samples - position, np.int16)
 
     def _clip(self, key: str, length: int) -> np.ndarray:
-        hit = self.cache.get(key, kind="narration")
+        hit = self.cache.get(key, kind="sentence")
         if hit is None or len(hit[0]) != 2 * length:  # the output folder's lock keeps other runs out
             raise BuildError("a sentence's audio disappeared from the cache while the narration was being "
                              "written; run storyexport again")
