@@ -47,7 +47,7 @@ class NarrationAudio:
         yield np.zeros(self.samples - position, np.int16)
 
     def _clip(self, key: str, length: int) -> np.ndarray:
-        hit = self.cache.get(key, kind="sentence")
+        hit = self.cache.get(key, kind="sentence", counted_as="narration")  # not a synthesis lookup
         if hit is None or len(hit[0]) != 2 * length:  # the output folder's lock keeps other runs out
             raise BuildError("a sentence's audio disappeared from the cache while the narration was being "
                              "written; run storyexport again")
