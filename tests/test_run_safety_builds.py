@@ -12,7 +12,9 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from PIL import Image
@@ -127,16 +129,18 @@ def test_swapped_and_rehashed_sentences_are_remade_and_the_audio_is_unchanged(tm
 # -- point 8: an EPUBCheck error fails the format and the exit status --------------------------------------
 
 
-def _with_duplicate_id(book: bytes) -> bytes:
-    """The EPUB with a second element carrying the id of its first sentence."""
-    source, target = zipfile.ZipFile(io.BytesIO(book)), io.BytesIO()
-    with zipfile.ZipFile(target, "w") as out:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename.endswith("story.xhtml"):
-                data = data.replace(b"</h1>", b'</h1><p id="s1">again</p>', 1)
-            out.writestr(info, data)
-    return target.getvalue()
+def _with_duplicate_id(write: Callable[[BinaryIO], None]) -> Callable[[BinaryIO], None]:
+    """The EPUB's writer, writing it with a second element carrying the id of its first sentence."""
+    def write_changed(file: BinaryIO) -> None:
+        book = io.BytesIO()
+        write(book)
+        with zipfile.ZipFile(book) as source, zipfile.ZipFile(file, "w") as out:
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename.endswith("story.xhtml"):
+                    data = data.replace(b"</h1>", b'</h1><p id="s1">again</p>', 1)
+                out.writestr(info, data)
+    return write_changed
 
 
 def test_an_epubcheck_error_fails_the_epub_and_the_exit_status(monkeypatch, tmp_path, paths, run_cli):

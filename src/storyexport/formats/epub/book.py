@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from typing import BinaryIO
 
@@ -39,9 +40,10 @@ class _Document(epub.EpubHtml):
 
 
 def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | None, cache: Cache,
-              out: BinaryIO, print_pages: PrintPages | None = None) -> None:
-    """The EPUB of one language, written into `out`: narrated when `recorded` is given, with the
-    print edition's page numbers when `print_pages` is."""
+              print_pages: PrintPages | None = None) -> Callable[[BinaryIO], None]:
+    """The EPUB of one language, narrated when `recorded` is given, with the print edition's page
+    numbers when `print_pages` is: everything is made (and every photo read) here, and the
+    function returned writes the book into a file, the narration copied in from its own."""
     article = story.article(plan.lang)
     images = book_images([*([story.cover] if story.cover else []), *article.photos()], cache)
     target = RenderTarget(name="epub", notes="epub", xml_lang=True, image=image_markup(images),
@@ -60,7 +62,7 @@ def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | N
     if recorded and overlay:
         _add_narration(book, recorded, overlay, audio_href)
     name = EPUB.name(story.slug, article.lang)
-    write_epub(book, out, build_time(story), zip_time(story), name)
+    return lambda out: write_epub(book, out, build_time(story), zip_time(story), name)
 
 
 def _overlay(article: Article, plan: NarrationPlan, recorded: RecordedNarration, story_xhtml: bytes,

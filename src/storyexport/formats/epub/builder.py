@@ -42,8 +42,9 @@ class EpubBuilder:
                     from .book import make_epub
                 except ImportError as exc:
                     raise BuildError(f"cannot load the EPUB writer ({exc})") from exc
+                write = make_epub(story, plan, recorded, ctx.cache, pages)  # nothing is written if this fails
                 with open_atomic(path) as out:
-                    make_epub(story, plan, recorded, ctx.cache, out, pages)
+                    write(out)
                 fresh.record(f"epub.{lang}", digest, [path])
                 log.debug("%s: wrote %s (%s)", story.slug, path.name, "narrated" if recorded else "text only")
             outputs.append(Output(path, EPUB.format, lang, {"narrated": recorded is not None,
