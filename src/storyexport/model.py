@@ -171,6 +171,29 @@ class NarrationChoice:
 
 
 @dataclass(frozen=True)
+class Pronunciation:
+    """One entry of a pronunciation lexicon (a PLS `<lexeme>`): how to say some written words."""
+
+    graphemes: tuple[str, ...]  # the written forms it applies to, e.g. ("Venezuelan", "venezuelan")
+    phoneme: str = ""  # IPA: engines say exactly these sounds
+    alias: str = ""  # a respelling, for engines that cannot take phonemes (and when no IPA is given)
+    line: int = 0  # in its file
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The pronunciations of one language, from the story's own lexicon, the folder's shared one and
+    storyexport's built-in entries, in that order of precedence (a grapheme keeps its first entry)."""
+
+    lang: str  # as the file names it: "en", "es", "es-419"
+    entries: tuple[Pronunciation, ...]
+    files: tuple[str, ...] = ()  # where the entries came from, for messages: "serving-hope/pronunciation.en.pls"
+
+    def entry(self, grapheme: str) -> Pronunciation | None:
+        return next((e for e in self.entries if grapheme in e.graphemes), None)
+
+
+@dataclass(frozen=True)
 class Story:
     """One story: its metadata and one Article per language, the primary language first."""
 
@@ -185,6 +208,7 @@ class Story:
     print: PrintSettings
     narration: tuple[NarrationChoice, ...]
     articles: tuple[Article, ...]
+    lexicons: tuple[Lexicon, ...] = ()  # one per language that has entries; see `lexicon`
 
     @property
     def title(self) -> str:
@@ -204,6 +228,11 @@ class Story:
             if article.lang == lang:
                 return article
         raise KeyError(lang)
+
+    def lexicon(self, lang: str) -> Lexicon | None:
+        """The lexicon for text in `lang`: its own (es-419) before its language's (es)."""
+        by_tag = {lexicon.lang.lower(): lexicon for lexicon in self.lexicons}
+        return by_tag.get(lang.lower()) or by_tag.get(lang.split("-")[0].lower())
 
     def narration_for(self, lang: str) -> NarrationChoice:
         for choice in self.narration:

@@ -26,6 +26,7 @@ from ..model import (
     ThematicBreak,
     plain_text,
 )
+from ..text.labels import credit_label, credit_line
 from ..text.languages import language_problem
 from . import lint
 from .inline import InlineReader
@@ -51,9 +52,10 @@ class SectionConverter:
     """Converts one language's syntax tree; problems go into the shared list."""
 
     def __init__(self, source: Path, lang: str, photos: PhotoChecker, problems: list[Problem],
-                 primary_figures: dict[str, Figure] | None = None):
+                 primary_figures: dict[str, Figure] | None = None, default_credit: str = ""):
         self.source, self.lang, self.photos, self.problems = source, lang, photos, problems
         self.primary_figures = primary_figures or {}
+        self.default_credit = default_credit  # the front matter's credit for this language
         self.figures: dict[str, Figure] = {}
         self.heading_ids: set[str] = set()
         self.note_order: list[str] = []
@@ -182,13 +184,24 @@ class SectionConverter:
         if primary is not None and primary.photo.src != photo.src:
             self.error(line, f'figure "{figure_id}" shows {photo.src} in {self.lang} but {primary.photo.src} '
                        "in the primary text: a figure id names one photo in every language")
-        credit = attrs.get("credit", "") or (primary.credit if primary else "")
+        credit = self._credit(attrs.get("credit", ""), figure_id or src, line)
+        credit = credit or self.default_credit or (primary.credit if primary else "")
         figure = Figure(figure_id, photo, "" if decorative else alt, attrs.get("caption", ""), credit,
                         decorative, self.descriptions.get(figure_id, ()), line)
         self.problems.extend(lint.figure_problems(self.source, figure, alt))
         if figure_id:
             self.figures[figure_id] = figure
         return figure
+
+    def _credit(self, written: str, name: str, line: int) -> str:
+        """The credit as written, without a "Photo:" the author put first (storyexport adds its own)."""
+        written = " ".join(written.split())
+        if prefix := credit_label(written):
+            credit = written[len(prefix):]
+            self.warn(line, f'figure "{name}": the credit starts with "{prefix.strip()}", which storyexport '
+                      f'adds itself ("{credit_line(credit, self.lang)}"); write credit="{credit}"')
+            return credit
+        return written
 
     def _collect_descriptions(self, tree: SyntaxTreeNode) -> None:
         self._description_lines: dict[str, int] = {}

@@ -33,9 +33,10 @@ class TranslationInfo:
     publisher: str | None = None
     rights: str | None = None
     subjects: tuple[str, ...] | None = None
+    credit: str | None = None  # the photo credit of this edition's figures that give none
 
 
-TRANSLATED_KEYS = ("title", "description", "author", "publisher", "rights", "subjects")
+TRANSLATED_KEYS = ("title", "description", "author", "publisher", "rights", "subjects", "credit")
 
 
 @dataclass
@@ -50,6 +51,7 @@ class FrontMatter:
     rights: str = ""
     description: str = ""
     subjects: tuple[str, ...] = ()
+    credit: str = ""  # the photo credit of every figure that gives none
     cover: str | None = None
     print: PrintSettings = field(default_factory=PrintSettings)
     translations: dict[str, TranslationInfo] = field(default_factory=dict)
@@ -117,7 +119,7 @@ def _unknown_key(name: str, parent: str, known: tuple[str, ...]) -> str:
 
 
 TOP_KEYS = ("title", "lang", "date", "author", "publisher", "rights", "description", "subjects",
-            "cover", "print", "translations", "narration", "identifier", "url")
+            "credit", "cover", "print", "translations", "narration", "identifier", "url")
 
 
 def parse_front_matter(path: Path, text: str, first_line: int) -> tuple[FrontMatter | None, list[Problem]]:
@@ -228,7 +230,7 @@ def _read_translations(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> N
         meta.translations[lang] = TranslationInfo(
             texts.get("title", ""), texts.get("description", ""), reader.line(key_node),
             authors=lists.get("author"), publisher=texts.get("publisher"), rights=texts.get("rights"),
-            subjects=lists.get("subjects"))
+            subjects=lists.get("subjects"), credit=texts.get("credit"))
     if not isinstance(node, yaml.MappingNode):
         reader.error(node, "`translations` must map a language to its title and description, "
                      "e.g. `es: {title: \"...\", description: \"...\"}`")
@@ -257,7 +259,8 @@ def _read_narration(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None
 _READERS = {
     "title": _read_plain("title"), "lang": _read_lang, "date": _read_date, "author": _read_authors,
     "publisher": _read_plain("publisher"), "rights": _read_plain("rights"),
-    "description": _read_plain("description"), "subjects": _read_subjects, "cover": _read_cover,
+    "description": _read_plain("description"), "subjects": _read_subjects, "credit": _read_plain("credit"),
+    "cover": _read_cover,
     "print": _read_print, "translations": _read_translations, "narration": _read_narration,
     "identifier": _read_plain("identifier"), "url": _read_url,
 }

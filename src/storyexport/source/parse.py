@@ -9,11 +9,12 @@ from pathlib import Path
 from markdown_it.tree import SyntaxTreeNode
 
 from ..errors import Problem, SourceError
-from ..model import Article, Localized, Photo, Story
+from ..model import Article, Lexicon, Localized, Photo, Story
 from ..text.languages import language_problem
 from . import lint
 from .convert import Section, SectionConverter, slugify
 from .frontmatter import FrontMatter, TranslationInfo, parse_front_matter
+from .lexicons import story_lexicons
 from .markdown import markdown, parse_attrs
 from .photos import PhotoChecker, PhotoProblem
 from .sourcefile import SourceText, read_source
@@ -40,9 +41,11 @@ def parse(source: Path) -> tuple[Story, list[Problem]]:
     blocks = split_languages(text, meta.lang or "und", problems)
     articles = _articles(source, meta, blocks, photos, problems)
     cover = _cover(source, meta, articles, photos, problems)
+    lexicons, lexicon_problems = story_lexicons(source, tuple(a.lang for a in articles))
+    problems += lexicon_problems
     if any(p.is_error for p in problems) or not articles:
         raise SourceError(problems)
-    story = _story(source, meta, articles, cover)
+    story = _story(source, meta, articles, cover, lexicons)
     problems += lint.story_problems(story)
     if any(p.is_error for p in problems):
         raise SourceError(problems)
@@ -83,7 +86,7 @@ def split_languages(text: SourceText, primary: str, problems: list[Problem]) -> 
 def _articles(source: Path, meta: FrontMatter, blocks: list[LanguageBlock], photos: PhotoChecker,
               problems: list[Problem]) -> list[Article]:
     primary_block, *translations = blocks
-    primary = _convert(source, primary_block, photos, problems, None)
+    primary = _convert(source, primary_block, photos, problems, None, meta.credit)
     original = Article(meta.lang, meta.title, meta.description, primary.blocks, primary.footnotes,
                        primary_block.line, meta.authors, Localized(meta.publisher, meta.lang),
                        Localized(meta.rights, meta.lang), tuple(Localized(s, meta.lang) for s in meta.subjects))
@@ -94,7 +97,7 @@ def _articles(source: Path, meta: FrontMatter, blocks: list[LanguageBlock], phot
             problems.append(Problem(source, block.line, f"the {block.lang} text has no title: add "
                                     f"`translations: {{{block.lang}: {{title: \"...\"}}}}` to the front matter"))
             info = TranslationInfo("", "", block.line)
-        section = _convert(source, block, photos, problems, primary)
+        section = _convert(source, block, photos, problems, primary, info.credit or "")
         _compare_figures(source, block, primary, section, problems)
         articles.append(_translation(original, info, block.lang, section, block.line))
     for lang, info in meta.translations.items():
@@ -119,10 +122,11 @@ def _translation(original: Article, info: TranslationInfo, lang: str, section: S
 
 
 def _convert(source: Path, block: LanguageBlock, photos: PhotoChecker, problems: list[Problem],
-             primary: Section | None) -> Section:
+             primary: Section | None, default_credit: str) -> Section:
     env: dict = {}
     tree = SyntaxTreeNode(markdown().parse(block.text, env))
-    converter = SectionConverter(source, block.lang, photos, problems, primary.figures if primary else None)
+    converter = SectionConverter(source, block.lang, photos, problems, primary.figures if primary else None,
+                                 default_credit)
     return converter.convert(tree, env)
 
 
@@ -151,10 +155,11 @@ def _cover(source: Path, meta: FrontMatter, articles: list[Article], photos: Pho
     return figures[0].photo if figures else None
 
 
-def _story(source: Path, meta: FrontMatter, articles: list[Article], cover: Photo | None) -> Story:
+def _story(source: Path, meta: FrontMatter, articles: list[Article], cover: Photo | None,
+           lexicons: tuple[Lexicon, ...]) -> Story:
     slug = slugify(source.parent.name if source.name == "story.md" else source.stem)
     key = meta.url or f"storyexport:{slug}:{meta.title}:{meta.date or ''}"
     identifier = meta.identifier or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
     return Story(slug=slug, source=source, folder=source.parent.resolve(), lang=meta.lang, date=meta.date,
                  identifier=identifier, url=meta.url, cover=cover, print=meta.print,
-                 narration=meta.narration, articles=tuple(articles))
+                 narration=meta.narration, articles=tuple(articles), lexicons=lexicons)
