@@ -162,12 +162,14 @@ class PrintSettings:
 
 @dataclass(frozen=True)
 class NarrationChoice:
-    """The front matter's `narration:` entry for one language."""
+    """The front matter's `narration:` entry for one language (with the publisher's own voice
+    file for it, from the project configuration or --voice, when there is one)."""
 
     lang: str
     engine: str = "auto"  # auto, gtts, piper, kokoro, espeak
     voice: str | None = None
     tld: str | None = None  # gTTS accent, e.g. com.mx
+    voice_file: Path | None = None  # a Piper .onnx or a Kokoro voice style; its engine speaks the language
 
 
 @dataclass(frozen=True)

@@ -89,14 +89,16 @@ def _synthesize(plan: NarrationPlan, selection: Selection, requested: str, story
                 ctx: BuildContext) -> tuple[NarrationAudio, Selection, tuple[str, ...]]:
     """The plan spoken by the chosen engine; under `auto`, by the next one if it fails mid-way
     (which is noted, for the manifest and the report)."""
+    from ...text.speech import speech_scripts
     from .synthesis import synthesize_plan
     from .tts import EngineFailed, choose
 
     failed: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    scripts = speech_scripts(story, plan.lang)
     while True:
         try:
-            return synthesize_plan(plan, selection.engine, selection.voice, ctx.cache, ctx.options.jobs,
+            return synthesize_plan(plan, scripts, selection.engine, selection.voice, ctx.cache, ctx.options.jobs,
                                    ctx.progress), selection, notes
         except EngineFailed as error:
             failed += (selection.voice.engine,)
@@ -131,7 +133,10 @@ def _tags(story: Story, lang: str, voice: Voice, narration: NarrationAudio, ctx:
 
 def _digest(story: Story, plan: NarrationPlan, voice: Voice) -> str:
     """Everything one language's audio files are made from."""
+    from ...text.speech import speech_scripts
+
     article = story.article(plan.lang)
-    return inputs_digest("audio", plan, voice, story.title, article.publisher, article.authors, article.rights,
-                         story.cover.sha256 if story.cover else None, build_time(story).isoformat())
+    return inputs_digest("audio", plan, speech_scripts(story, plan.lang), voice, story.title, article.publisher,
+                         article.authors, article.rights, story.cover.sha256 if story.cover else None,
+                         build_time(story).isoformat())
 

@@ -1,6 +1,6 @@
 """From a narration plan to one language's PCM and exact timings, one cached sentence at a time.
 
-Each sentence is synthesized alone, its leading and trailing silence trimmed, resampled to
+Each sentence is synthesized alone from its speech script (text/speech.py), its leading and trailing silence trimmed, resampled to
 24 kHz (the rate of every output, which Opus and MP3 both take) and cached by content. The clips
 are joined with fixed pauses chosen by the plan (sentence, paragraph, section), so each
 sentence's begin and end are sample counts: exact, whatever the engine.
@@ -17,13 +17,14 @@ import numpy as np
 
 from ...store.cache import Cache, cache_key
 from ...text.narration_plan import NarrationPlan, Sentence
+from ...text.speech import SpeechScript
 from ...text.timings import ChapterTiming, SentenceTiming
 from .tts import Engine, Voice
 
 log = logging.getLogger(__name__)
 
 RATE = 24000
-SYNTHESIS_VERSION = 1  # bump when trimming or resampling changes, so cached clips are remade
+SYNTHESIS_VERSION = 2  # bump when trimming or resampling changes, so cached clips are remade
 PAUSES = {"none": 0.3, "sentence": 0.35, "paragraph": 0.75, "section": 1.25}  # seconds of silence before
 TAIL = 0.6  # seconds of silence after the last sentence
 SILENCE = 0.01  # amplitude below which a clip's ends count as silence (-40 dBFS)
@@ -41,18 +42,20 @@ class NarrationAudio:
     chapters: tuple[ChapterTiming, ...]
 
 
-def sentence_key(sentence: Sentence, voice: Voice) -> str:
-    return cache_key("sentence", SYNTHESIS_VERSION, RATE, sentence.text, voice.engine, voice.name,
+def sentence_key(script: SpeechScript, voice: Voice) -> str:
+    """What one sentence's sound is made from: what is said (not where it is in the captions) and who says it."""
+    said = [(t.text, t.lang, t.phonemes, t.joined) for t in script.tokens]
+    return cache_key("sentence", SYNTHESIS_VERSION, RATE, script.lang, said, voice.engine, voice.name,
                      voice.lang, voice.version, voice.settings)
 
 
-def synthesize_plan(plan: NarrationPlan, engine: Engine, voice: Voice, cache: Cache, jobs: int,
-                    progress: Callable[[str, int, int], None]) -> NarrationAudio:
-    """Every sentence of `plan` spoken by `voice`, from the cache when it was spoken before.
+def synthesize_plan(plan: NarrationPlan, scripts: dict[str, SpeechScript], engine: Engine, voice: Voice,
+                    cache: Cache, jobs: int, progress: Callable[[str, int, int], None]) -> NarrationAudio:
+    """Every sentence of `plan` spoken by `voice` from its script, from the cache when it was spoken before.
 
     A sentence said twice (a repeated credit line) is synthesized once.
     """
-    keys = {sentence.id: sentence_key(sentence, voice) for sentence in plan.sentences}
+    keys = {sentence.id: sentence_key(scripts[sentence.id], voice) for sentence in plan.sentences}
     clips: dict[str, np.ndarray] = {}  # by cache key
     missing: dict[str, Sentence] = {}
     for sentence in plan.sentences:
@@ -71,7 +74,7 @@ def synthesize_plan(plan: NarrationPlan, engine: Engine, voice: Voice, cache: Ca
     workers = max(1, jobs) if engine.parallel else 1
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tts")
     try:
-        spoken = pool.map(lambda s: _speak(s, engine, voice), missing.values())
+        spoken = pool.map(lambda s: _speak(scripts[s.id], engine, voice), missing.values())
         for (key, sentence), clip in zip(missing.items(), spoken):
             cache.put(key, clip.tobytes(), {"id": sentence.id}, kind="sentence")
             clips[key] = clip
@@ -81,8 +84,8 @@ def synthesize_plan(plan: NarrationPlan, engine: Engine, voice: Voice, cache: Ca
     return assemble(plan, {sentence_id: clips[key] for sentence_id, key in keys.items()})
 
 
-def _speak(sentence: Sentence, engine: Engine, voice: Voice) -> np.ndarray:
-    clip = engine.synthesize(sentence.text, voice)
+def _speak(script: SpeechScript, engine: Engine, voice: Voice) -> np.ndarray:
+    clip = engine.synthesize(script, voice)
     samples = resample(trim(np.asarray(clip.samples, np.float32), clip.rate), clip.rate, RATE)
     return np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
 
