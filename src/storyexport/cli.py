@@ -28,7 +28,9 @@ from . import __version__
 from .errors import ExitCode, SourceError, StoryExportError, display_path
 from .formats import Options, registry
 from .formats.audio.tts import ENGINES
-from .pipeline import RunResult, build, configure_libraries, load_stories
+from .pipeline import RunResult, build, configure_libraries, load_projects, load_stories
+from .source.project import PROJECT_FILE, voice_file_problem
+from .text.languages import language_problem
 from .store.layout import TIMINGS
 from .text.units import file_size
 
@@ -117,6 +119,25 @@ def _common(function: Callable) -> Callable:
     return function
 
 
+def _voice_option(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
+    """--voice es=voices/es_MX-claude-high.onnx, checked now (a bad path is a usage error)."""
+    voices = []
+    for value in values:
+        lang, _, path = value.partition("=")
+        if not path or not lang:
+            raise click.BadParameter(f"{value!r}: write LANG=PATH, e.g. es=voices/es_MX-claude-high.onnx")
+        if problem := language_problem(lang.strip()) or voice_file_problem(Path(path)):
+            raise click.BadParameter(f"{value!r}: {problem}")
+        voices.append((lang.strip(), Path(path)))
+    return tuple(voices)
+
+
+def _config_option():
+    return click.option("--config", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+                        help="The project configuration (voices per language) to use instead of the "
+                        f"{PROJECT_FILE} beside the stories folder (e.g. ./{PROJECT_FILE} for source/).")
+
+
 def _build_options(function: Callable) -> Callable:
     """Options of the commands that write outputs."""
     for decorator in reversed([
@@ -132,6 +153,11 @@ def _build_options(function: Callable) -> Callable:
                      help="Text-only EPUBs: no audio inside, the smallest download."),
         click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
                      show_default="number of cores", help="Independent work run in parallel."),
+        click.option("--voice", "voices", metavar="LANG=PATH", multiple=True, callback=_voice_option,
+                     help="Narrate LANG with this voice: a Piper .onnx (with its .onnx.json beside it) or a "
+                     "Kokoro style (.npy, or voices.bin#name). Repeatable; over the configuration's voices. "
+                     "Where voices come from: docs/narration.md."),
+        _config_option(),
     ]):
         function = decorator(function)
     return function
@@ -150,9 +176,10 @@ def cli() -> None:
 
 
 def _run_build(targets: list[str], sources: tuple[Path, ...], output: Path, languages: str | None,
-               tts: str, offline: bool, jobs: int, strict: bool, quiet: bool, narration: bool = True) -> int:
+               tts: str, offline: bool, jobs: int, strict: bool, quiet: bool, narration: bool = True,
+               voices: tuple[tuple[str, Path], ...] = (), config: Path | None = None) -> int:
     options = Options(tuple(l.strip() for l in (languages or "").split(",") if l.strip()),
-                      tts, offline, strict, jobs, narration)
+                      tts, offline, strict, jobs, narration, voices, config)
     with _progress_bar(quiet) as progress:
         result = build(list(sources), targets, output, options, progress)
     _print_problems(result.warnings, quiet)
@@ -221,13 +248,16 @@ for _name, _builder in registry().items():
 
 @cli.command("check", epilog=EPILOG)
 @_common
+@_config_option()
 @_guarded
-def check_command(sources, strict: bool, quiet: bool) -> int:
+def check_command(sources, strict: bool, quiet: bool, config: Path | None = None) -> int:
     """Validate the sources only; print each problem as path:line: message.
 
-    Exit 2 when a story has an error (or, with --strict, a warning); nothing is written.
+    Checks each story, its pronunciation lexicons and the project configuration. Exit 2 when
+    one has an error (or, with --strict, a warning); nothing is written.
     """
     stories, warnings = load_stories(list(sources))
+    warnings += load_projects(stories, Options(config=config))[1]
     _print_problems(warnings, quiet)
     if not quiet:
         for story in stories:

@@ -6,7 +6,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import BuildError, OutputError, Problem, SourceError, UsageError
@@ -15,6 +15,7 @@ from .model import Story
 from .report.build import write_report
 from .source.discover import find_stories
 from .source.parse import parse
+from .source.project import Project, load_project, project_file_for
 from .store.cache import Cache
 from .store.layout import CACHE_FOLDER
 from .store.manifest import describe_files, write_manifest
@@ -72,6 +73,20 @@ def load_stories(sources: list[Path]) -> tuple[list[Story], list[Problem]]:
     return stories, warnings
 
 
+def load_projects(stories: list[Story], options: Options) -> tuple[dict[Path, Project], list[Problem]]:
+    """Each story's project configuration (--config, else the storyexport.yaml beside its stories
+    folder), with the command line's --voice over its voices; and the configurations' warnings."""
+    files = {story.source: options.config or project_file_for(story.source) for story in stories}
+    loaded: dict[Path, tuple[Project, list[Problem]]] = {f: load_project(f) for f in dict.fromkeys(files.values())}
+    problems = [p for _, found in loaded.values() for p in found]
+    if any(p.is_error for p in problems):
+        raise SourceError(problems)
+    voices = dict(options.voices)
+    projects = {source: replace(loaded[file][0], voices={**loaded[file][0].voices, **voices})
+                for source, file in files.items()}
+    return projects, problems
+
+
 def check_languages(stories: list[Story], options: Options) -> None:
     for lang in options.languages:
         if not any(lang in story.languages for story in stories):
@@ -82,6 +97,8 @@ def check_languages(stories: list[Story], options: Options) -> None:
 def build(sources: list[Path], targets: list[str], output: Path, options: Options,
           progress: Callable[[str, int, int], None] | None = None) -> RunResult:
     stories, warnings = load_stories(sources)
+    projects, project_warnings = load_projects(stories, options)
+    warnings += project_warnings
     check_languages(stories, options)
     if options.strict and warnings:
         raise SourceError(warnings)
@@ -90,7 +107,7 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
     engines: dict = {}  # the narration engines of this run, shared by its stories
     with output_lock(output):
         for story in stories:
-            ctx = BuildContext(output / story.slug, cache, options, engines=engines)
+            ctx = BuildContext(output / story.slug, cache, options, engines=engines, project=projects[story.source])
             result.results += _build_story(story, targets, ctx, progress, warnings)
     result.cache_stats = cache.stats
     return result

@@ -6,10 +6,13 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..model import Story
 from ..store.cache import Cache
+
+if TYPE_CHECKING:
+    from ..source.project import Project
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,8 @@ class Options:
     strict: bool = False
     jobs: int = 2
     narration: bool = True  # False: text-only EPUBs (no audio, no media overlays)
+    voices: tuple[tuple[str, Path], ...] = ()  # --voice LANG=PATH (over the project configuration's)
+    config: Path | None = None  # --config: the project configuration to use for every story
 
 
 @dataclass
@@ -34,6 +39,7 @@ class BuildContext:
     report_progress: Callable[[str, int, int], None] = lambda task, done, total: None
     cancelled: threading.Event = field(default_factory=threading.Event)
     engines: dict[str, Any] = field(default_factory=dict)  # this run's narration engines, by name (tts.get_engine)
+    project: Project | None = None  # the publisher's configuration (voices), with --voice applied
 
     def progress(self, task: str, done: int, total: int) -> None:
         """Report progress; this is also where an interrupted run stops a builder (between steps)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from ..errors import Problem
 from ..formats.audio.tts import ENGINES
 from ..model import NarrationChoice, PrintSettings
 from ..text.languages import language_problem
+from .yamlnodes import YamlReader, compose
 
 ENGINE_CHOICES = ("auto", *ENGINES)
 PAGE_SIZES = ("A3", "A4", "A5", "A6", "B4", "B5", "letter", "legal", "ledger")
@@ -61,77 +61,16 @@ class FrontMatter:
     lines: dict[str, int] = field(default_factory=dict)
 
 
-class _Reader:
-    """Turns YAML nodes into values, recording a Problem (with its file line) for each bad one."""
-
-    def __init__(self, path: Path, first_line: int):
-        self.path = path
-        self.first_line = first_line
-        self.problems: list[Problem] = []
-
-    def line(self, node: yaml.Node) -> int:
-        return self.first_line + node.start_mark.line
-
-    def error(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(Problem(self.path, self.line(node), message))
-
-    def text(self, node: yaml.Node, key: str) -> str | None:
-        """A scalar taken as written: `lang: no` stays "no", not False."""
-        if isinstance(node, yaml.ScalarNode):
-            return str(node.value).strip()
-        self.error(node, f"`{key}` must be text, not a {_kind(node)}")
-        return None
-
-    def texts(self, node: yaml.Node, key: str) -> tuple[str, ...]:
-        if isinstance(node, yaml.ScalarNode):
-            return (node.value.strip(),) if node.value.strip() else ()
-        if isinstance(node, yaml.SequenceNode):
-            return tuple(v for item in node.value if (v := self.text(item, key)))
-        self.error(node, f"`{key}` must be text or a list of texts")
-        return ()
-
-    def mapping(self, node: yaml.Node, key: str, known: tuple[str, ...]) -> dict[str, yaml.Node]:
-        """A mapping's value nodes by key; unknown and repeated keys are problems."""
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"`{key}` must be a mapping (key: value lines), not a {_kind(node)}")
-            return {}
-        values: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            name = str(key_node.value)
-            if known and name not in known:
-                self.error(key_node, _unknown_key(name, key, known))
-            elif name in values:
-                self.error(key_node, f"`{name}` is given twice{' in `' + key + '`' if key else ''}")
-            else:
-                values[name] = value_node
-        return values
-
-
-def _kind(node: yaml.Node) -> str:
-    return {yaml.MappingNode: "mapping", yaml.SequenceNode: "list"}.get(type(node), "value")
-
-
-def _unknown_key(name: str, parent: str, known: tuple[str, ...]) -> str:
-    where = f" in `{parent}`" if parent else ""
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(known)
-    return f"unknown front matter key `{name}`{where}; {hint}"
-
-
 TOP_KEYS = ("title", "lang", "date", "author", "publisher", "rights", "description", "subjects",
             "credit", "cover", "print", "translations", "narration", "identifier", "url")
 
 
 def parse_front_matter(path: Path, text: str, first_line: int) -> tuple[FrontMatter | None, list[Problem]]:
     """Validate the front matter (wrong values keep their defaults); None when it is not YAML at all."""
-    reader = _Reader(path, first_line)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = first_line + (mark.line if mark else 0)
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(path, line, f"the front matter is not valid YAML: {problem}")]
+    reader = YamlReader(path, first_line)
+    root, problem = compose(path, text, first_line, "the front matter")
+    if problem:
+        return None, [problem]
     if root is None:
         return None, [Problem(path, first_line - 1, "the front matter is empty: "
                                        "give at least `title:` and `lang:`")]
@@ -147,7 +86,7 @@ def parse_front_matter(path: Path, text: str, first_line: int) -> tuple[FrontMat
 
 
 def _read_plain(key: str):
-    def read(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    def read(reader: YamlReader, meta: FrontMatter, node: yaml.Node) -> None:
         value = reader.text(node, key)
         if value is not None:
             if key == "title" and not value:
@@ -156,7 +95,7 @@ def _read_plain(key: str):
     return read
 
 
-def _read_lang(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+def _read_lang(reader: YamlReader, meta: FrontMatter, node: yaml.Node) -> None:
     value = reader.text(node, "lang")
     if value is not None:
         if problem := language_problem(value):
@@ -164,7 +103,7 @@ def _read_lang(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
         meta.lang = value
 
 
-def _read_date(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+def _read_date(reader: YamlReader, meta: FrontMatter, node: yaml.Node) -> None:
     value = reader.text(node, "date")
     if value is None:
         return
@@ -174,26 +113,26 @@ def _read_date(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
         reader.error(node, f"`date` {value!r} is not an ISO date; write it as YYYY-MM-DD, e.g. 2023-06-20")
 
 
-def _read_authors(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+def _read_authors(reader: YamlReader, meta: FrontMatter, node: yaml.Node) -> None:
     meta.authors = reader.texts(node, "author")
 
 
-def _read_subjects(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+def _read_subjects(reader: YamlReader, meta: FrontMatter, node: yaml.Node) -> None:
     meta.subjects = reader.texts(node, "subjects")
 
 
-def _read_cover(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+def _read_cover(reader: YamlReader, meta: FrontMatter, node: yaml.Node) -> None:
     meta.cover = reader.text(node, "cover") or None
 
 
-def _read_url(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+def _read_url(reader: YamlReader, meta: FrontMatter, node: yaml.Node) -> None:
     value = reader.text(node, "url")
     if value and not re.match(r"^https?://[^\s/]+", value):
         reader.error(node, f"`url` {value!r} must be a web address starting with https://")
     meta.url = value or ""
 
 
-def _read_print(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+def _read_print(reader: YamlReader, meta: FrontMatter, node: yaml.Node) -> None:
     fields = reader.mapping(node, "print", ("trim", "bleed", "marks"))
     trim, bleed, marks = meta.print.trim, meta.print.bleed_mm, meta.print.marks
     if "trim" in fields and (value := reader.text(fields["trim"], "trim")) is not None:
@@ -216,7 +155,7 @@ def _read_print(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
     meta.print = PrintSettings(trim, bleed, marks)
 
 
-def _read_translations(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+def _read_translations(reader: YamlReader, meta: FrontMatter, node: yaml.Node) -> None:
     for key_node, value_node in node.value if isinstance(node, yaml.MappingNode) else ():
         lang = str(key_node.value)
         if problem := language_problem(lang):
@@ -236,7 +175,7 @@ def _read_translations(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> N
                      "e.g. `es: {title: \"...\", description: \"...\"}`")
 
 
-def _read_narration(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+def _read_narration(reader: YamlReader, meta: FrontMatter, node: yaml.Node) -> None:
     choices = []
     for lang, value in reader.mapping(node, "narration", ()).items():
         if problem := language_problem(lang):

@@ -205,7 +205,7 @@ def _lexicon_matches(piece: str, lexicon: Lexicon | None) -> list[_Said]:
         return []
     found: list[_Said] = []
     for grapheme, entry in _graphemes(lexicon):
-        for match in _grapheme_pattern(grapheme).finditer(piece):
+        for match in grapheme_pattern(grapheme).finditer(piece):
             found.append(_entry_said(entry, match.start(), match.end(), match[0]))
     return found
 
@@ -216,7 +216,7 @@ def _graphemes(lexicon: Lexicon) -> list[tuple[str, Pronunciation]]:
 
 
 @lru_cache(maxsize=4096)
-def _grapheme_pattern(grapheme: str) -> re.Pattern[str]:
+def grapheme_pattern(grapheme: str) -> re.Pattern[str]:
     """A grapheme as written, or capitalised at the start of a sentence when written in lower case."""
     first = grapheme[:1]
     head = f"[{re.escape(first)}{re.escape(first.upper())}]" if first.islower() else re.escape(first)

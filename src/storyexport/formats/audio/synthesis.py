@@ -29,7 +29,7 @@ PAUSES = {"none": 0.3, "sentence": 0.35, "paragraph": 0.75, "section": 1.25}  # 
 TAIL = 0.6  # seconds of silence after the last sentence
 SILENCE = 0.01  # amplitude below which a clip's ends count as silence (-40 dBFS)
 MARGINS = (0.03, 0.08)  # seconds kept before the first and after the last sound (soft consonants)
-PEAK = 0.89  # the whole narration is scaled to peak at -1 dBFS
+CHUNK = 1 << 20  # samples handled at a time when the whole narration is measured and levelled
 
 
 @dataclass(frozen=True)
@@ -127,13 +127,16 @@ def assemble(plan: NarrationPlan, clips: dict[str, np.ndarray]) -> NarrationAudi
     return NarrationAudio(pcm, RATE, tuple(sentences), chapters)
 
 
-def _normalized(pcm: np.ndarray, chunk: int = 1 << 20) -> np.ndarray:
-    """The narration scaled to peak at PEAK, a piece at a time (an audiobook needs no float copy)."""
-    pieces = range(0, len(pcm), chunk)
-    peak = max((int(np.abs(pcm[i:i + chunk].astype(np.int32)).max()) for i in pieces), default=0)
-    if peak == 0:
-        return pcm
-    gain = PEAK * 32767 / peak
-    for i in pieces:
-        pcm[i:i + chunk] = np.clip(np.round(pcm[i:i + chunk].astype(np.float64) * gain), -32768, 32767)
-    return pcm
+def _normalized(pcm: np.ndarray) -> np.ndarray:
+    """The narration at the spoken-word loudness, its true peaks limited (loudness.py), a piece at a time."""
+    from .loudness import limited, loudness_gain
+
+    def chunks():
+        return (pcm[i:i + CHUNK].astype(np.float64) / 32768 for i in range(0, len(pcm), CHUNK))
+
+    gain = loudness_gain(chunks, RATE)
+    out, position = np.empty_like(pcm), 0
+    for piece in limited(chunks(), RATE, gain):
+        out[position:position + len(piece)] = np.clip(np.round(piece * 32767), -32768, 32767)
+        position += len(piece)
+    return out

@@ -6,19 +6,21 @@ from importlib import resources
 
 from ebooklib import epub
 from lxml import etree
+from markupsafe import Markup
 
 from ...errors import BuildError
 from ...model import Article, Story
 from ...store.cache import Cache
 from ...store.clock import build_time, zip_time
 from ...store.layout import EPUB, MP3
-from ...text.accessibility import BOOK, Accessibility, NarrationFacts, accessibility
+from ...text.accessibility import BOOK, Accessibility, NarrationFacts, accessibility, tagged_languages
 from ...text.labels import label
 from ...text.narration_plan import NarrationPlan
 from ...text.render import RenderTarget, render_article
 from .documents import STYLESHEET, cover_document, story_document
 from .ebooklib_door import epub_bytes
 from .images import BookImage, book_images, image_markup
+from .lexicons import MEDIA_TYPE, book_lexicons, pronunciation_links
 from .metadata import access_modes, book_identifier, dublin_core, media_properties
 from .narration import RecordedNarration
 from .nav import COVER, NAV, STORY, TocEntry, nav_document, toc_entries
@@ -40,14 +42,19 @@ def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | N
     article = story.article(plan.lang)
     images = book_images([*([story.cover] if story.cover else []), *(f.photo for f in article.figures())], cache)
     target = RenderTarget(name="epub", notes="epub", xml_lang=True, image=image_markup(images))
-    story_xhtml = story_document(story, render_article(story, article, plan, target), article.title)
+    lexicons = book_lexicons(story, plan, (article.lang, *tagged_languages(article)))
+    head = pronunciation_links(lexicons)
+    story_xhtml = story_document(story, render_article(story, article, plan, target), article.title, head)
     audio_href = f"audio/{MP3.name(story.slug, plan.lang)}"
     overlay = _overlay(article, plan, recorded, story_xhtml, audio_href) if recorded else None
     narration = NarrationFacts(recorded.narrator, overlay.duration_ms) if recorded and overlay else None
     book = epub.EpubBook()
     _describe(book, story, article, accessibility(story, article, BOOK, narration))
-    _add_documents(book, story, article, images, story_xhtml)
+    _add_documents(book, story, article, images, story_xhtml, head)
     _add_images(book, story, images)
+    for number, lexicon in enumerate(lexicons, start=1):
+        book.add_item(epub.EpubItem(uid=f"lexicon-{number}", file_name=lexicon.href, media_type=MEDIA_TYPE,
+                                    content=lexicon.content))
     if recorded and overlay:
         _add_narration(book, recorded, overlay, audio_href)
     name = EPUB.name(story.slug, article.lang)
@@ -80,17 +87,17 @@ def _describe(book: epub.EpubBook, story: Story, article: Article, facts: Access
 
 
 def _add_documents(book: epub.EpubBook, story: Story, article: Article, images: dict[str, BookImage],
-                   story_xhtml: bytes) -> None:
+                   story_xhtml: bytes, head: Markup) -> None:
     css = resources.files("storyexport").joinpath("templates/epub/book.css").read_bytes()
     book.add_item(epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css", content=css))
     nav = book.add_item(epub.EpubNav(uid="nav", file_name=NAV, title=label(article.lang, "contents")))
-    nav.content = nav_document(article, story.cover is not None)
+    nav.content = nav_document(article, story.cover is not None, head)
     book.add_item(epub.EpubNcx())
     spine: list = [nav]
     if story.cover:
         cover_image = images[story.cover.src]
         cover = book.add_item(_Document(uid="cover", file_name=COVER, title=label(article.lang, "cover")))
-        cover.content = cover_document(article.lang, article.title, cover_image, _cover_alt(story, article))
+        cover.content = cover_document(article.lang, article.title, cover_image, _cover_alt(story, article), head)
         spine.insert(0, cover)
     text = book.add_item(_Document(uid="story", file_name=STORY, title=article.title))
     text.content = story_xhtml
