@@ -133,20 +133,23 @@ def test_two_offline_runs_are_byte_identical(builds: str, request):
 
 
 @pytest.mark.parametrize("lang,language", [("en", "eng"), ("es", "spa")])
-def test_mp3_tags_name_the_story_publisher_language_engine_and_chapters(espeak_builds, lang, language):
+def test_mp3_tags_name_the_story_authors_publisher_language_engine_and_chapters(espeak_builds, lang, language):
     from mutagen.id3 import ID3
 
     story, folder, _ = espeak_builds[0]
+    article = story.article(lang)
     tags = ID3(str(files(folder, story.slug, lang)["mp3"]))
     assert tags.version == (2, 3, 0)
-    assert str(tags["TIT2"]) == story.article(lang).title
-    assert str(tags["TPE1"]) == "International Organization for Migration"
+    assert str(tags["TIT2"]) == str(tags["TALB"]) == article.title
+    assert str(tags["TPE1"]) == {"en": "IOM", "es": "OIM"}[lang]  # each edition's own byline
+    assert str(tags["TPUB"]) == article.publisher.text
+    assert str(tags["TCON"]) == "Speech"
     assert str(tags["TLAN"]) == language
     comment = tags.getall("COMM")[0].text[0]
     voice = 'en-us' if lang == 'en' else 'es-419'
     assert comment.startswith(f"Synthetic narration: espeak, voice {voice} (eSpeak NG 1.52")
     cover = Image.open(io.BytesIO(tags.getall("APIC")[0].data))
-    assert cover.format == "JPEG" and cover.width == 600 and not cover.getexif() and "comment" not in cover.info
+    assert cover.format == "JPEG" and cover.size == (600, 600) and not cover.getexif() and "comment" not in cover.info
     chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
     timings = load_timings(files(folder, story.slug, lang)["timings.json"])
     assert [str(c.sub_frames["TIT2"]) for c in chapters] == [c.title for c in timings.chapters]
@@ -160,8 +163,9 @@ def test_opus_comments_carry_the_same_tags_and_chapters(espeak_builds):
 
     story, folder, _ = espeak_builds[0]
     tags = OggOpus(str(files(folder, story.slug, "es")["opus"])).tags
-    assert tags["TITLE"] == [story.article("es").title] and tags["LANGUAGE"] == ["spa"]
-    assert tags["ARTIST"] == ["International Organization for Migration"]
+    assert tags["TITLE"] == tags["ALBUM"] == [story.article("es").title] and tags["LANGUAGE"] == ["spa"]
+    assert tags["ARTIST"] == ["OIM"] and tags["GENRE"] == ["Speech"]
+    assert tags["ORGANIZATION"] == ["Organización Internacional para las Migraciones"]
     timings = load_timings(files(folder, story.slug, "es")["timings.json"])
     names = [tags[f"CHAPTER{n:03d}NAME"][0] for n in range(1, len(timings.chapters) + 1)]
     starts = [tags[f"CHAPTER{n:03d}"][0] for n in range(1, len(timings.chapters) + 1)]

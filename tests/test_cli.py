@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from storyexport import __version__
-from storyexport.formats import registry
+from storyexport.formats import everyday_targets, registry
 
 COMMANDS = ("all", "html", "epub", "pdf", "audio", "check")
 
@@ -78,7 +78,8 @@ def test_console_script_runs_without_traceback_and_exits_2_on_bad_source(paths):
     assert line.endswith("or mark it {.decorative} if it carries no information")  # one line, never wrapped
 
 
-def test_registry_names_are_the_cli_targets():
-    assert set(registry()) == {"audio", "html", "epub", "pdf"}
+def test_registry_names_are_the_cli_targets_and_all_leaves_the_listening_check_out():
+    assert set(registry()) == {"audio", "html", "epub", "pdf", "listen"}
     for name, builder in registry().items():
         assert builder.name == name and builder.description
+    assert everyday_targets() == ["audio", "html", "epub", "pdf"]

@@ -26,7 +26,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import ExitCode, SourceError, StoryExportError, display_path
-from .formats import Options, registry
+from .formats import Options, everyday_targets, registry
 from .formats.audio.tts import ENGINES
 from .pipeline import RunResult, build, configure_libraries, load_projects, load_stories
 from .source.project import PROJECT_FILE, voice_file_problem
@@ -230,7 +230,7 @@ def _print_summary(result: RunResult, output: Path) -> None:
 @_guarded
 def all_command(sources, **options) -> int:
     """Build every format of every story: audio, HTML, EPUB, PDF, manifest."""
-    return _run_build(list(registry()), sources, **options)
+    return _run_build(everyday_targets(), sources, **options)
 
 
 def _format_command(name: str, description: str) -> None:
@@ -243,7 +243,23 @@ def _format_command(name: str, description: str) -> None:
 
 
 for _name, _builder in registry().items():
-    _format_command(_name, _builder.description)
+    if not getattr(_builder, "on_demand", False):
+        _format_command(_name, _builder.description)
+
+
+@cli.command("listen", epilog=EPILOG)
+@_common
+@_build_options
+@_guarded
+def listen_command(sources, **options) -> int:
+    """Listen to the narration: an offline speech recognizer transcribes it sentence by sentence.
+
+    Builds the audio first if needed. Every sentence heard otherwise than written is listed in
+    report.html and <slug>.<lang>.listening.json, with the words heard wrongly and a lexicon entry
+    to correct them; report.json gives the word error rate per language. Transcripts are cached
+    per sentence audio. Needs the extra: pip install 'storyexport[listen]'.
+    """
+    return _run_build(["audio", "listen"], sources, **options)
 
 
 @cli.command("check", epilog=EPILOG)

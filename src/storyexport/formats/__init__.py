@@ -71,6 +71,7 @@ class Builder(Protocol):
     name: ClassVar[str]  # also the command-line target
     description: ClassVar[str]
     needs: ClassVar[tuple[str, ...]]  # formats to build first when they are asked for too
+    # (a builder with `on_demand = True` is left out of `all`, and its command builds its needs first)
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]: ...
 
@@ -79,6 +80,7 @@ def registry() -> dict[str, Builder]:
     """Every format by name, in the order `all` builds them (audio first: the others use its timings)."""
     # imported here, not at the top: each builder module imports this one
     from .audio.builder import AudioBuilder
+    from .audio.listen_builder import ListenBuilder
     from .epub.builder import EpubBuilder
     from .html.builder import HtmlBuilder
     from .pdf.builder import PdfBuilder
@@ -88,7 +90,13 @@ def registry() -> dict[str, Builder]:
         "html": HtmlBuilder(),
         "epub": EpubBuilder(),
         "pdf": PdfBuilder(),
+        "listen": ListenBuilder(),
     }
+
+
+def everyday_targets() -> list[str]:
+    """What `all` builds: every format but those run on demand (the listening check)."""
+    return [name for name, builder in registry().items() if not getattr(builder, "on_demand", False)]
 
 
 def get_builder(name: str) -> Builder:

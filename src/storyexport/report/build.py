@@ -72,9 +72,10 @@ def _output(entry: dict[str, Any], story: Story, folder: Path, cache: Cache) -> 
     if kind == PAGE_FORMAT:
         checks.append(check_images(images_in_folder(folder / HTML_FOLDER)))
     details = {k: entry[k] for k in ("engine", "voice", "language_tagging", "warnings") if k in entry}
+    details.update({c.name.rsplit(".", 1)[-1]: c.figures for c in checks if c.figures})  # e.g. "loudness"
     return {"file": entry["path"], "format": kind, "lang": entry.get("lang"), "bytes": entry["bytes"],
             "sha256": entry["sha256"], "status": worst(checks), "details": details,
-            "checks": [vars(c) for c in checks]}
+            "checks": [{k: v for k, v in vars(c).items() if v is not None} for c in checks]}
 
 
 def report_data(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the engines and audio modules import numpy: only when narra
     from .tts import Selection, Voice
 
 log = logging.getLogger(__name__)
-COVER_WIDTH = 600  # pixels: cover art in the tags stays small
+COVER_WIDTH = 600  # pixels: cover art in the tags stays small (and square, as players show it)
 AUDIO_FILES = (MP3, OPUS, CAPTIONS, TIMINGS)
 
 
@@ -129,10 +129,11 @@ def _tags(story: Story, lang: str, voice: Voice, narration: NarrationAudio, ctx:
     from ..renditions import rendition
     from .tags import AudioTags
 
-    cover = rendition(story.cover, ctx.cache, width=COVER_WIDTH, quality=80) if story.cover else None
+    cover = rendition(story.cover, ctx.cache, width=COVER_WIDTH, quality=80, square=True) if story.cover else None
     article = story.article(lang)
+    artists = article.authors or ((article.publisher.text,) if article.publisher.text else ())
     return AudioTags(
-        title=article.title, artist=article.publisher.text or ", ".join(article.authors),
+        title=article.title, artists=artists, publisher=article.publisher.text,
         language=langcodes.Language.get(lang).to_alpha3(), year=str(build_time(story).year),
         rights=article.rights.text,
         comment=f"Synthetic narration: {voice.engine}, voice {voice.name} ({voice.version})",

@@ -9,6 +9,7 @@ length and start: the MP3 carries a LAME Info frame with its encoder delay and p
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -16,10 +17,12 @@ from .lametag import with_info_frame
 
 MP3_KBPS = 48
 OPUS_BPS = 24000
-# Wideband (speech up to 8 kHz) in libopus's general mode: at 24 kbps its default, super-wideband
-# hybrid, put brief spikes up to +4 dBTP into decoded synthetic speech (measured on the sample,
-# whatever the input level); limited to wideband, the decoded peaks stay below the limiter's.
-OPUS_OPTIONS = {"application": "audio", "vbr": "off", "cutoff": "8000"}
+# libopus's general mode with constrained VBR. In strict CBR, and in its speech ("voip") mode,
+# libopus put brief glitches into synthetic speech (decoded sample values up to 1.7 where the
+# speech was at 0.1: clicks, and true peaks up to +4.8 dBTP, whatever the input level); in this
+# mode the decoded peaks of the sample stay 0.7 dB above the limiter's ceiling, in each engine's
+# voice, and the average bitrate stays within 4 % of 24 kbps (docs/narration.md, Loudness).
+OPUS_OPTIONS = {"application": "audio", "vbr": "constrained"}
 CHUNK = 1 << 20  # samples handed to an encoder at a time (44 s at 24 kHz)
 
 
@@ -40,11 +43,9 @@ def mp3(pcm: np.ndarray, rate: int) -> bytes:
 
 
 def opus(pcm: np.ndarray, rate: int) -> bytes:
-    """16-bit mono PCM as Ogg Opus at a constant 24 kbps, wideband (speech).
-
-    Constant, not variable: with VBR, libopus spends so little on the pauses that a story with
-    many short sentences averaged 20 kbps, below the bitrate the product promises.
-    """
+    """16-bit mono PCM as Ogg Opus at 24 kbps (constrained VBR: the average stays near it; with
+    plain VBR in speech mode, libopus spent so little on the pauses that a story with many short
+    sentences averaged 20 kbps)."""
     import av
 
     buffer = io.BytesIO()
@@ -60,6 +61,29 @@ def opus(pcm: np.ndarray, rate: int) -> bytes:
         for packet in stream.encode(None):
             container.mux(packet)
     return buffer.getvalue()
+
+
+def decoded_chunks(path) -> tuple[int, Iterator[np.ndarray]]:
+    """A file's first audio stream as FFmpeg decodes it: its rate, and mono float32 chunks (an
+    audiobook is never held in memory whole)."""
+    import av
+
+    with av.open(str(path)) as container:
+        rate = container.streams.audio[0].codec_context.sample_rate
+
+    def chunks() -> Iterator[np.ndarray]:
+        with av.open(str(path)) as container:
+            stream = container.streams.audio[0]
+            to_mono = av.AudioResampler(format="flt", layout="mono", rate=rate)
+            for frame in _frames(container, stream):
+                for converted in to_mono.resample(frame):
+                    yield converted.to_ndarray().reshape(-1)
+    return rate, chunks()
+
+
+def _frames(container, stream):
+    yield from container.decode(stream)
+    yield None  # flushes the resampler
 
 
 def decode(data: bytes) -> tuple[np.ndarray, int]:

@@ -51,10 +51,16 @@ def sentence_key(script: SpeechScript, voice: Voice) -> str:
 
 def synthesize_plan(plan: NarrationPlan, scripts: dict[str, SpeechScript], engine: Engine, voice: Voice,
                     cache: Cache, jobs: int, progress: Callable[[str, int, int], None]) -> NarrationAudio:
-    """Every sentence of `plan` spoken by `voice` from its script, from the cache when it was spoken before.
+    """Every sentence of `plan` spoken by `voice` from its script, joined into one narration."""
+    keys, clips = sentence_clips(plan, scripts, engine, voice, cache, jobs, progress)
+    return assemble(plan, {sentence_id: clips[key] for sentence_id, key in keys.items()})
 
-    A sentence said twice (a repeated credit line) is synthesized once.
-    """
+
+def sentence_clips(plan: NarrationPlan, scripts: dict[str, SpeechScript], engine: Engine, voice: Voice,
+                   cache: Cache, jobs: int, progress: Callable[[str, int, int], None],
+                   ) -> tuple[dict[str, str], dict[str, np.ndarray]]:
+    """Each sentence's clip cache key (by sentence id) and each clip (by key), from the cache when it
+    was spoken before. A sentence said twice (a repeated credit line) is synthesized once."""
     keys = {sentence.id: sentence_key(scripts[sentence.id], voice) for sentence in plan.sentences}
     clips: dict[str, np.ndarray] = {}  # by cache key
     missing: dict[str, Sentence] = {}
@@ -81,7 +87,7 @@ def synthesize_plan(plan: NarrationPlan, scripts: dict[str, SpeechScript], engin
             progress(task, len(clips), total)  # raises KeyboardInterrupt when the run is interrupted
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # on an interrupt: the queued sentences are dropped
-    return assemble(plan, {sentence_id: clips[key] for sentence_id, key in keys.items()})
+    return keys, clips
 
 
 def _speak(script: SpeechScript, engine: Engine, voice: Voice) -> np.ndarray:
