@@ -1,8 +1,17 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<!-- How the English narration says the words the engines get wrong (W3C PLS 1.0, IPA).
+     Found with `storyexport listen`; see source/serving-hope/README.md. -->
 <lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" alphabet="ipa" xml:lang="en">
   <lexeme>
     <grapheme>Venezuelan</grapheme>
-    <grapheme>Venezuelans</grapheme>
     <phoneme>ˌvɛnəˈzweɪlən</phoneme>
+  </lexeme>
+  <lexeme>
+    <grapheme>Venezuela</grapheme>
+    <phoneme>ˌvɛnəˈzweɪlə</phoneme>
+  </lexeme>
+  <lexeme>
+    <grapheme>Venezuelans</grapheme>
+    <phoneme>ˌvɛnəˈzweɪlənz</phoneme>
   </lexeme>
 </lexicon>

@@ -36,6 +36,7 @@ from .checks import Check, passed, run_cached, warned, worst
 from .epub_checks import check_epub
 from .html_checks import check_page
 from .image_checks import check_images, images_in_epub, images_in_folder, images_in_pdf
+from .listening import listening_section
 from .media_checks import check_audio, check_captions
 from .pdf_checks import check_print_pdf, check_tagged_pdf
 
@@ -90,7 +91,7 @@ def report_data(story: Story, folder: Path, entries: list[dict[str, Any]], probl
             "generator": f"storyexport {__version__}", "built": build_time(story).isoformat(),
             "summary": {s: statuses.get(s, 0) for s in ("pass", "warn", "fail", "skip")},
             "source": {"file": f"{story.folder.name}/{story.source.name}", "checks": source},
-            "failures": failures, "outputs": outputs}
+            "failures": failures, "outputs": outputs, "listening": listening_section(story, folder)}
 
 
 def _thumbnails(story: Story, folder: Path, cache: Cache) -> dict[str, str]:

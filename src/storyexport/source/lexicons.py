@@ -89,6 +89,12 @@ def _read_folder(folder: Path, problems: list[Problem]) -> list[LexiconFile]:
     return found
 
 
+def default_lexicons() -> tuple[Lexicon, ...]:
+    """storyexport's built-in entries alone, one Lexicon per language (what a story without
+    lexicons of its own gets)."""
+    return tuple(Lexicon(f.lang, f.entries, (f.name,)) for f in built_in_lexicons())
+
+
 def built_in_lexicons() -> list[LexiconFile]:
     """storyexport's own entries: words that are read as words although written in capitals."""
     folder = resources.files("storyexport").joinpath(BUILT_IN_FOLDER)

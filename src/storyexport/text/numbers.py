@@ -102,6 +102,10 @@ def _say(match: re.Match[str], text: str, code: str) -> SaidNumber | None:
     words = cardinal(value, code, point)
     if re.match(r"\s(mil|millón|millones|billón|billones)\b", text[end:]):
         words = _one(words, code)
+    elif code == "es" and value == int(value) and _feminine_noun(text[end:]):
+        words = _feminine(words)
+    elif code == "es" and _noun_follows(text[end:]):
+        words = _one(words, code)  # "un día", "veintiún años"
     return SaidNumber(start, end, words)
 
 
@@ -184,6 +188,36 @@ def _one(words: str, code: str) -> str:
     if code != "es":
         return words
     return re.sub(r"(veinti)?uno$", lambda m: (m[1] or "") + ("ún" if m[1] else "un"), words)
+
+
+ES_MASCULINE_IN_A = {"día", "días", "mapa", "mapas", "problema", "problemas", "programa", "programas", "idioma",
+                     "idiomas", "sistema", "sistemas", "tema", "temas", "clima", "planeta", "planetas"}
+
+
+def _feminine_noun(after: str) -> bool:
+    """Whether the word after a Spanish number is (most likely) a feminine noun: "familias", "personas"."""
+    match = re.match(r"\s(\w+)", after)
+    return bool(match) and match[1].lower().endswith(("a", "as")) and match[1].lower() not in ES_MASCULINE_IN_A
+
+
+ES_NOT_NOUNS = {"de", "del", "y", "e", "o", "u", "a", "al", "en", "por", "para", "con", "sin", "que", "entre",
+                "hasta", "desde", "según", "más", "menos"}
+
+
+def _noun_follows(after: str) -> bool:
+    match = re.match(r"\s([^\W\d_]+)", after)
+    return bool(match) and match[1].lower() not in ES_NOT_NOUNS
+
+
+def _feminine(words: str) -> str:
+    """A Spanish cardinal agreeing with a feminine noun: "quinientas familias", "veintiuna personas"
+    (the millions stay masculine: "doscientos millones de personas")."""
+    head, _, tail = words.rpartition("millones ") if "millones " in words else words.rpartition("millón ")
+    tail = re.sub(r"ientos\b", "ientas", tail)
+    tail = re.sub(r"\b(veinti)?uno\b(?= mil\b|$)", lambda m: (m[1] or "") + "una", tail)
+    tail = re.sub(r"\b(veinti)?ún(?= mil\b)", lambda m: (m[1] or "") + "una", tail)
+    tail = re.sub(r"\bun(?= mil\b)", "una", tail) if tail.startswith("un mil") else tail
+    return head + ("millones " if "millones " in words else "millón " if "millón " in words else "") + tail
 
 
 def _currency_names(currency: str, code: str) -> tuple[tuple[str, str], tuple[str, str]]:

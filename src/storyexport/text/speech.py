@@ -98,9 +98,18 @@ class SpeechScript:
 def speech_script(sentence: Sentence, lang: str, lexicons: tuple[Lexicon, ...] = ()) -> SpeechScript:
     """How `sentence`, read in a narration in `lang`, is spoken."""
     lexicon_of = {lexicon.lang.lower(): lexicon for lexicon in lexicons}
-    if sentence.anchor.part == "credit" and (tokens := _credit(sentence, lang, lexicon_of)):
-        return SpeechScript(lang, tokens)
-    return SpeechScript(lang, tuple(_spoken(sentence.text, 0, len(sentence.text), sentence, lang, lexicon_of)))
+    tokens = _credit(sentence, lang, lexicon_of) if sentence.anchor.part == "credit" else ()
+    tokens = tokens or tuple(_spoken(sentence.text, 0, len(sentence.text), sentence, lang, lexicon_of))
+    return SpeechScript(lang, _spaced(tokens))
+
+
+def _spaced(tokens: tuple[SpokenToken, ...]) -> tuple[SpokenToken, ...]:
+    """Two words are never run together, even where the text joins them ("10–12" -> "ten to twelve")."""
+    out = list(tokens)
+    for index in range(1, len(out)):
+        if out[index].joined and out[index].is_word and out[index - 1].is_word:
+            out[index] = replace(out[index], joined=False)
+    return tuple(out)
 
 
 @lru_cache(maxsize=16)

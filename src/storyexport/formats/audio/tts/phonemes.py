@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 CORPUS_FOLDER = "assets/phonemes"
 SEPARATOR = "_"
 STRESS = {"ˈ": "'", "ˌ": ","}
+VOWELS = set("aeiouyæøœɐɑɒɔəɘɚɛɜɝɞɤɨɪɯɵɶʉʊʌʏᵻ")
 DROPPED = "/[]().‿͜͡ "  # delimiters, syllable breaks, linking marks and tie bars
 # IPA symbols a language's voices never say alone -> the nearest units they do say.
 NEAREST = {
@@ -105,8 +106,33 @@ def units(ipa: str, language: str) -> list[str]:
 
 
 def voice_ipa(ipa: str, language: str) -> str:
-    """`ipa` in the units a voice of `language` was trained on (for Piper and Kokoro)."""
-    return "".join(units(ipa, language))
+    """`ipa` in the units a voice of `language` was trained on (for Piper and Kokoro), each stress
+    mark moved to just before its vowel, where eSpeak NG (and so their training data) puts it:
+    "ˌvɛnəˈzweɪlən" -> "vˌɛnəzwˈeɪlən"."""
+    return "".join(_stress_on_vowels(units(ipa, language)))
+
+
+def espeak_style(ipa: str) -> str:
+    """IPA cleaned, with its stress marks where eSpeak NG writes them (before the vowel)."""
+    return "".join(_stress_on_vowels(list(clean(ipa))))
+
+
+def _stress_on_vowels(said: list[str]) -> list[str]:
+    out: list[str] = []
+    pending = ""
+    for unit in said:
+        if unit in STRESS:
+            pending = unit
+        elif pending and _is_vowel(unit):
+            out += [pending, unit]
+            pending = ""
+        else:
+            out.append(unit)
+    return out + ([pending] if pending else [])
+
+
+def _is_vowel(unit: str) -> bool:
+    return any(c in VOWELS for c in unit)
 
 
 def mnemonics(ipa: str, language: str) -> str:

@@ -73,7 +73,7 @@ class PiperEngine:
                      version, settings, model)
 
     def synthesize(self, script: SpeechScript, voice: Voice) -> SpeechClip:
-        model = self._model(voice)
+        model = self.model(voice)
         chunks = []
         for sentence in self.phonemes(script, voice):
             if not sentence:
@@ -86,7 +86,7 @@ class PiperEngine:
 
     def phonemes(self, script: SpeechScript, voice: Voice) -> list[list[str]]:
         """The phonemes Piper is given, one list per eSpeak sentence."""
-        model = self._model(voice)
+        model = self.model(voice)
         sentences = model.phonemize(script.text)
         if script.plain:
             return sentences
@@ -116,7 +116,7 @@ class PiperEngine:
                           for p in s if p not in PUNCTUATION)
         else:
             return None
-        known = self._model(voice).config.phoneme_id_map
+        known = self.model(voice).config.phoneme_id_map
         said = [p for p in unicodedata.normalize("NFD", voice_ipa(ipa, voice.lang)) if p in known]
         return said or None
 
@@ -127,10 +127,10 @@ class PiperEngine:
             new = self._token_phonemes(token, script, voice)
             text = f"[[{''.join(new)}]]" if new else token.text
             parts.append(("" if index == 0 or token.joined else " ") + text)
-        return self._model(voice).phonemize("".join(parts))
+        return self.model(voice).phonemize("".join(parts))
 
     @classmethod
-    def _model(cls, voice: Voice):
+    def model(cls, voice: Voice):
         """The voice, loaded once per process; one thread per session run keeps results exact."""
         key = str(voice.file or voice.name)
         with cls._lock:
