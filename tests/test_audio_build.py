@@ -132,6 +132,20 @@ def test_two_offline_runs_are_byte_identical(builds: str, request):
             assert path.read_bytes() == files(second, story.slug, lang)[kind].read_bytes(), path.name
 
 
+@pytest.mark.parametrize("builds", ["espeak_builds", "offline_builds"])
+def test_every_narration_is_at_spoken_word_loudness_as_players_decode_it(builds: str, request):
+    from storyexport.formats.audio.encode import decoded_chunks
+    from storyexport.formats.audio.loudness import measure
+
+    story, folder, _ = request.getfixturevalue(builds)[0]
+    for lang in story.languages:
+        for kind in ("mp3", "opus"):
+            rate, chunks = decoded_chunks(files(folder, story.slug, lang)[kind])
+            loudness = measure(chunks, rate)
+            assert abs(loudness.integrated_lufs - (-18.0)) <= 1.0, (lang, kind, loudness)
+            assert loudness.true_peak_dbtp <= -1.5, (lang, kind, loudness)
+
+
 @pytest.mark.parametrize("lang,language", [("en", "eng"), ("es", "spa")])
 def test_mp3_tags_name_the_story_authors_publisher_language_engine_and_chapters(espeak_builds, lang, language):
     from mutagen.id3 import ID3

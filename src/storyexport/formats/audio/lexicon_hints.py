@@ -1,7 +1,7 @@
 """Lexicon entries to start from, for the words the listening check heard wrongly: the word as
-written and the phonemes the narration says for it now (eSpeak NG's, which Piper and Kokoro
-also read), in the language the word is said in. The publisher corrects the phonemes and adds
-the entry to pronunciation.<lang>.pls."""
+written and the phonemes the narration says for it now (the lexicon's own, or else eSpeak NG's,
+which Piper and Kokoro also read), in the language the word is said in. The publisher corrects
+the phonemes and puts the entry in pronunciation.<lang>.pls."""
 
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ def suggestions(hearing: SentenceHearing, story: Story, lang: str) -> tuple[str,
             name = written[:1].isupper() and position > 0  # a name, not a capital after a full stop
             if len(word) < MIN_LETTERS and not name and said_in == lang:
                 continue
-            if written.isupper() or _has_entry(story, said_in, written):
-                continue  # spelled out already, or the publisher's entry is what was said
-            found[written] = _entry(written, said_in)
+            if written.isupper():
+                continue  # spelled out letter by letter already
+            found[written] = _entry(written, said_in, _entry_phonemes(story, said_in, written))
     return tuple(found.values())
 
 
@@ -44,19 +44,22 @@ def _written(compared: str, text: str) -> str | None:
     return None
 
 
-def _has_entry(story: Story, lang: str, word: str) -> bool:
+def _entry_phonemes(story: Story, lang: str, word: str) -> str | None:
+    """The phonemes the story's lexicon already gives the word, if it does."""
     lexicon = story.lexicon(lang)
-    return lexicon is not None and lexicon.entry(word) is not None
+    entry = lexicon.entry(word) if lexicon else None
+    return entry.phoneme if entry and entry.phoneme else None
 
 
 def _language_at(sentence, position: int) -> str | None:
     return next((lang for start, end, lang in sentence.languages if start <= position < end), None)
 
 
-def _entry(word: str, lang: str) -> str:
+def _entry(word: str, lang: str, given: str | None) -> str:
     from .tts import espeak_language
     from .tts.espeak import espeak_phonemes
 
-    ipa = espeak_phonemes(word, espeak_language(lang))
+    ipa = given or espeak_phonemes(word, espeak_language(lang))
+    now = f"your lexicon says /{ipa}/" if given else f"the narration says /{ipa}/ now"
     return (f"<lexeme><grapheme>{escape(word)}</grapheme><phoneme>{escape(ipa)}</phoneme></lexeme>"
-            f"  <!-- in pronunciation.{lang}.pls; the narration says /{ipa}/ now: write how it should sound -->")
+            f"  <!-- in pronunciation.{lang}.pls; {now}: write how it should sound -->")

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -43,10 +44,23 @@ class NarrationAudio:
 
 
 def sentence_key(script: SpeechScript, voice: Voice) -> str:
-    """What one sentence's sound is made from: what is said (not where it is in the captions) and who says it."""
+    """What one sentence's sound is made from: what is said (not where it is in the captions), who says
+    it, and the code that turns a script into the engine's input."""
     said = [(t.text, t.lang, t.phonemes, t.joined) for t in script.tokens]
     return cache_key("sentence", SYNTHESIS_VERSION, RATE, script.lang, said, voice.engine, voice.name,
-                     voice.lang, voice.version, voice.settings)
+                     voice.lang, voice.version, voice.settings, engine_code(voice.engine))
+
+
+@lru_cache(maxsize=8)
+def engine_code(engine: str) -> str:
+    """A digest of storyexport's own code for one engine (its module, the IPA conversion and its
+    corpora): a change there re-synthesizes that engine's sentences, and only those."""
+    from importlib import resources
+
+    package = resources.files("storyexport")
+    files = [package / "formats/audio/tts" / f"{engine}.py", package / "formats/audio/tts/phonemes.py",
+             *sorted(package.joinpath("assets/phonemes").iterdir(), key=lambda f: f.name)]
+    return cache_key(*[f.read_bytes() for f in files])
 
 
 def synthesize_plan(plan: NarrationPlan, scripts: dict[str, SpeechScript], engine: Engine, voice: Voice,
