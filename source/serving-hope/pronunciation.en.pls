@@ -1,17 +1,22 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- How the English narration says the words the engines get wrong (W3C PLS 1.0, IPA).
-     Found with `storyexport listen`; see source/serving-hope/README.md. -->
+     Found with `storyexport listen`; each entry is explained in source/serving-hope/README.md. -->
 <lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" alphabet="ipa" xml:lang="en">
   <lexeme>
     <grapheme>Venezuelan</grapheme>
-    <phoneme>ˌvɛnəˈzweɪlən</phoneme>
+    <phoneme>ˈvɛnəˈzweɪlɪn</phoneme>
   </lexeme>
   <lexeme>
-    <grapheme>Venezuela</grapheme>
-    <phoneme>ˌvɛnəˈzweɪlə</phoneme>
+    <grapheme>a Venezuelan</grapheme>
+    <grapheme>A Venezuelan</grapheme>
+    <phoneme>eɪ ˈvɛnəˈzweɪlɪn</phoneme>
   </lexeme>
   <lexeme>
     <grapheme>Venezuelans</grapheme>
-    <phoneme>ˌvɛnəˈzweɪlənz</phoneme>
+    <phoneme>ˈvɛnəˈzweɪlɪnz</phoneme>
+  </lexeme>
+  <lexeme>
+    <grapheme>Venezuela</grapheme>
+    <phoneme>ˈvɛnəˈzweɪlə</phoneme>
   </lexeme>
 </lexicon>

@@ -18,6 +18,10 @@ from pathlib import Path
 from ..store.output import write_text
 from .numbers import number_words
 
+# Titles a recognizer writes short for what was said in full ("Dr." for "doctor"); compared in full.
+ABBREVIATIONS = {"en": {"dr": "doctor", "mr": "mister", "mrs": "missus", "st": "saint"},
+                 "es": {"dr": "doctor", "dra": "doctora", "sr": "senor", "sra": "senora"}}
+
 
 @dataclass(frozen=True)
 class Mishearing:
@@ -61,7 +65,8 @@ def comparable_words(text: str, lang: str) -> list[str]:
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"['’]", "", text)
     words = re.sub(r"[^\w\s]|_", " ", text).split()
-    return _joined_letters(words)
+    spelled_out = ABBREVIATIONS.get(lang.split("-")[0], {})
+    return _joined_letters([spelled_out.get(word, word) for word in words])
 
 
 def _joined_letters(words: list[str]) -> list[str]:
