@@ -88,6 +88,6 @@ def test_a_translation_gives_its_own_credit_and_byline(paths):
     story, _ = parse(paths.story("pronunciation"))
     spanish = story.article("es")
     assert spanish.figure("photo").credit == "OIM/M. Henley"  # translations.es.credit
-    assert spanish.authors == ("OIM",)
+    assert [author.name for author in spanish.authors] == ["OIM"]
     texts = [s.text for s in narration_plan(story, "es").sentences]
     assert "Por OIM" in texts and "Foto: OIM/M. Henley" in texts

@@ -54,7 +54,7 @@ def test_voices_are_read_relative_to_the_file(project, kokoro_style):
     ("voices:\n  es: voices/x.wav\n", 2, "not a voice file storyexport knows", "error"),
     ("voices:\n  es_MX: voices/x.npy\n", 2, "uses '_'", "error"),
     ("voices: [es]\n", 1, "`voices` must be a mapping", "error"),
-    ("voice:\n  es: x.npy\n", 1, "unknown configuration key `voice`; did you mean `voices`?", "warning"),
+    ("voice:\n  es: x.npy\n", 1, "unknown configuration key `voice` is ignored; did you mean `voices`?", "warning"),
     ("voices: {es: [\n", 2, "the configuration is not valid YAML", "error"),
 ])
 def test_configuration_problems_name_the_file_and_line(project, run_cli, text, line, message, severity):

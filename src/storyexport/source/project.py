@@ -58,7 +58,7 @@ def load_project(path: Path) -> tuple[Project, list[Problem]]:
         return Project(path), [problem]
     if root is None:
         return Project(path), []
-    reader = YamlReader(path, 1, what="configuration", unknown="warning")
+    reader = YamlReader(path, 1, what="configuration")
     fields = reader.mapping(root, "", KEYS)
     voices = _voices(reader, fields["voices"], path.parent) if "voices" in fields else {}
     return Project(path, voices), reader.problems

@@ -25,11 +25,10 @@ def compose(path: Path, text: str, first_line: int, what: str) -> tuple[yaml.Nod
 class YamlReader:
     """Turns YAML nodes into values, recording a Problem (with its file line) for each bad one."""
 
-    def __init__(self, path: Path, first_line: int, what: str = "front matter", unknown: str = "error"):
+    def __init__(self, path: Path, first_line: int, what: str = "front matter"):
         self.path = path
         self.first_line = first_line
         self.what = what  # how messages name the document: "front matter", "configuration"
-        self.unknown = unknown  # the severity of an unknown key
         self.problems: list[Problem] = []
 
     def line(self, node: yaml.Node) -> int:
@@ -37,6 +36,9 @@ class YamlReader:
 
     def error(self, node: yaml.Node, message: str) -> None:
         self.problems.append(Problem(self.path, self.line(node), message))
+
+    def warn(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(self.path, self.line(node), message, "warning"))
 
     def text(self, node: yaml.Node, key: str) -> str | None:
         """A scalar taken as written: `lang: no` stays "no", not False."""
@@ -54,7 +56,8 @@ class YamlReader:
         return ()
 
     def mapping(self, node: yaml.Node, key: str, known: tuple[str, ...]) -> dict[str, yaml.Node]:
-        """A mapping's value nodes by key; unknown and repeated keys are problems."""
+        """A mapping's value nodes by key; a repeated key is an error, an unknown one a warning (pandoc
+        files carry template variables; later versions add configuration keys): say so, go on."""
         if not isinstance(node, yaml.MappingNode):
             self.error(node, f"`{key}` must be a mapping (key: value lines), not a {_kind(node)}")
             return {}
@@ -62,8 +65,7 @@ class YamlReader:
         for key_node, value_node in node.value:
             name = str(key_node.value)
             if known and name not in known:
-                self.problems.append(Problem(self.path, self.line(key_node), _unknown_key(name, key, known, self.what),
-                                             self.unknown))
+                self.warn(key_node, _unknown_key(name, key, known, self.what))
             elif name in values:
                 self.error(key_node, f"`{name}` is given twice{' in `' + key + '`' if key else ''}")
             else:
@@ -79,4 +81,4 @@ def _unknown_key(name: str, parent: str, known: tuple[str, ...], what: str) -> s
     where = f" in `{parent}`" if parent else ""
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(known)
-    return f"unknown {what} key `{name}`{where}; {hint}"
+    return f"unknown {what} key `{name}`{where} is ignored; {hint}"

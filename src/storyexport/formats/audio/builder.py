@@ -131,9 +131,9 @@ def _tags(story: Story, lang: str, voice: Voice, narration: NarrationAudio, ctx:
 
     cover = rendition(story.cover, ctx.cache, width=COVER_WIDTH, quality=80, square=True) if story.cover else None
     article = story.article(lang)
-    artists = article.authors or ((article.publisher.text,) if article.publisher.text else ())
+    artists = tuple(author.name for author in article.authors) or ((article.publisher.text,) if article.publisher.text else ())
     return AudioTags(
-        title=article.title, artists=artists, publisher=article.publisher.text,
+        title=article.title, subtitle=article.subtitle, artists=artists, publisher=article.publisher.text,
         language=langcodes.Language.get(lang).to_alpha3(), year=str(build_time(story).year),
         rights=article.rights.text,
         comment=f"Synthetic narration: {voice.engine}, voice {voice.name} ({voice.version})",
@@ -146,7 +146,7 @@ def _digest(story: Story, plan: NarrationPlan, voice: Voice) -> str:
     from ...text.speech import speech_scripts
 
     article = story.article(plan.lang)
-    return inputs_digest("audio", plan, speech_scripts(story, plan.lang), voice, story.title, article.publisher,
-                         article.authors, article.rights, story.cover.sha256 if story.cover else None,
-                         build_time(story).isoformat())
+    return inputs_digest("audio", plan, speech_scripts(story, plan.lang), voice, article.title, article.subtitle,
+                         article.publisher, article.authors, article.rights,
+                         story.cover.sha256 if story.cover else None, build_time(story).isoformat())
 

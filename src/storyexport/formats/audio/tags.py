@@ -16,6 +16,7 @@ GENRE = "Speech"  # ID3v1 genre 101, the one players file audiobooks and spoken 
 @dataclass(frozen=True)
 class AudioTags:
     title: str  # also the album: the narration is one story
+    subtitle: str  # may be empty
     artists: tuple[str, ...]  # the story's authors (the publisher when it names none)
     publisher: str
     language: str  # ISO 639-2 (TLAN): eng, spa
@@ -33,6 +34,7 @@ def tag_mp3(mp3: bytes, tags: AudioTags) -> bytes:
     comment, chapters."""
     from mutagen.id3 import (
         APIC,
+        TIT3,
         CHAP,
         COMM,
         CTOC,
@@ -51,6 +53,8 @@ def tag_mp3(mp3: bytes, tags: AudioTags) -> bytes:
     frames = ID3()
     frames.add(TIT2(encoding=3, text=tags.title))
     frames.add(TALB(encoding=3, text=tags.title))
+    if tags.subtitle:
+        frames.add(TIT3(encoding=3, text=tags.subtitle))
     frames.add(TPE1(encoding=3, text=list(tags.artists)))
     if tags.publisher:
         frames.add(TPUB(encoding=3, text=tags.publisher))
@@ -88,6 +92,8 @@ def tag_opus(opus: bytes, tags: AudioTags) -> bytes:
         comments["ORGANIZATION"] = tags.publisher  # Vorbis comments' name for the publisher
     if tags.rights:
         comments["COPYRIGHT"] = tags.rights
+    if tags.subtitle:
+        comments["SUBTITLE"] = tags.subtitle
     for number, chapter in enumerate(tags.chapters, 1):
         comments[f"CHAPTER{number:03d}"] = timestamp(chapter.begin, tags.rate)
         comments[f"CHAPTER{number:03d}NAME"] = chapter.title
