@@ -60,13 +60,14 @@ def measure(name: str, lang: str, variant: str, story, count: int, listener: Lis
     sentences = narration_plan(story, lang).sentences
     sentences = sentences[:count] if count else sentences
     scripts = [speech_script(s, lang, story.lexicons) for s in sentences]
+    written = [script.written_in_spoken_order(s.text) for script, s in zip(scripts, sentences)]
     engine.synthesize(scripts[0], voice)  # loads the model: timed apart from synthesis
     started = time.perf_counter()
     clips = [engine.synthesize(script, voice) for script in scripts]
     synth = time.perf_counter() - started
     seconds = sum(len(c.samples) / c.rate for c in clips)
     words = sum(len(s.text.split()) for s in sentences)
-    wer, venezuelan, slash = listener.score(sentences, clips, lang) if listener else ("-", "-", "-")
+    wer, venezuelan, slash = listener.score(sentences, written, clips, lang) if listener else ("-", "-", "-")
     return (f"{name:7} {lang:4} {variant:8} {words:5d} {seconds:8.1f} {synth:8.1f} {synth / seconds:6.3f} "
             f"{wer:>6} {venezuelan:>16} {slash:>5}")
 
@@ -81,14 +82,16 @@ class Listener:
             raise SystemExit(reason)
         self.recognizer, self.show = Recognizer(), show
 
-    def score(self, sentences, clips, lang: str) -> tuple[str, str, str]:
+    def score(self, sentences, written: list[str], clips, lang: str) -> tuple[str, str, str]:
+        """Word error rate, "Venezuelan(s)" heard of said, and whether "slash" was heard; `written` is
+        each caption in the order it is said (as `storyexport listen` compares them)."""
         from storyexport.text.listening import compare, comparable_words
 
         errors = words = said = heard_right = 0
         slash = False
-        for sentence, clip in zip(sentences, clips):
+        for sentence, text, clip in zip(sentences, written, clips):
             heard = self.recognizer.transcribe(np.asarray(clip.samples, np.float32), clip.rate, lang)
-            hearing = compare(sentence.id, sentence.text, heard, lang)
+            hearing = compare(sentence.id, sentence.text, heard, lang, text)
             errors, words = errors + hearing.errors, words + hearing.words
             wanted = [w for w in comparable_words(sentence.text, lang) if w.startswith("venezuelan")]
             got = [w for w in comparable_words(heard, lang) if w.startswith("venezuelan")]

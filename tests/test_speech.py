@@ -78,6 +78,8 @@ def test_a_credit_is_said_as_a_phrase_never_slash(paths):
         assert "slash" not in script.text and "/" not in script.text
         words = {credit.text[t.start:t.end] for t in script.tokens if t.is_word}
         assert {"Gema", "Cortes", "IOM" if lang == "en" else "OIM"} <= words  # out of order, each at its place
+        acronym = "IOM" if lang == "en" else "OIM"
+        assert script.written_in_spoken_order(credit.text) == f"{label}: Gema Cortes/ {acronym}"  # as heard
 
 
 def test_language_spans_are_said_in_their_language_with_their_lexicon():

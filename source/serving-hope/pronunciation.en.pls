@@ -19,4 +19,9 @@
     <grapheme>Venezuela</grapheme>
     <phoneme>ˈvɛnəˈzweɪlə</phoneme>
   </lexeme>
+  <lexeme>
+    <grapheme>Undeterred</grapheme>
+    <grapheme>undeterred</grapheme>
+    <phoneme>ˌʌndɪˈtɜːɹd</phoneme>
+  </lexeme>
 </lexicon>

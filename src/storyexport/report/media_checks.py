@@ -51,7 +51,8 @@ def check_loudness(path: Path, name: str) -> Check:
     for chunk in chunks:
         meter.add(chunk)
     measured = meter.result()
-    figures = {"integrated_lufs": round(measured.integrated_lufs, 2), "true_peak_dbtp": round(measured.true_peak_dbtp, 2)}
+    figures = {"integrated_lufs": round(float(measured.integrated_lufs), 2),
+               "true_peak_dbtp": round(float(measured.true_peak_dbtp), 2)}
     said = (f"{measured.integrated_lufs:.1f} LUFS integrated, true peak {measured.true_peak_dbtp:.1f} dBTP "
             f"(spoken word: {TARGET_LUFS:.0f} ± 1 LU, at most {CEILING_DBTP} dBTP)")
     if measured.within():

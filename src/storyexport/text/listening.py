@@ -85,11 +85,12 @@ def _joined_letters(words: list[str]) -> list[str]:
     return out
 
 
-def compare(sentence_id: str, text: str, heard: str, lang: str) -> SentenceHearing:
-    """One sentence's caption against its transcript."""
+def compare(sentence_id: str, text: str, heard: str, lang: str, said_as: str | None = None) -> SentenceHearing:
+    """One sentence's caption against its transcript; `said_as` is the caption's words in the order
+    they are said, when that differs (a credit)."""
     import jiwer
 
-    said, got = comparable_words(text, lang), comparable_words(heard, lang)
+    said, got = comparable_words(said_as or text, lang), comparable_words(heard, lang)
     if not said:
         return SentenceHearing(sentence_id, text, heard, 0, len(got))
     if not got:

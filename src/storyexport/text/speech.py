@@ -74,6 +74,16 @@ class SpeechScript:
         for index, token in enumerate(self.tokens):
             yield token, ("" if index == 0 or token.joined else " ") + token.text
 
+    def written_in_spoken_order(self, text: str) -> str:
+        """The caption's words (`text`, the sentence's) in the order they are said: "Photo: Gema
+        Cortes, IOM" for "Photo: IOM/Gema Cortes" (a listener hears them in this order)."""
+        pieces, last = [], None
+        for token in self.tokens:
+            if (token.start, token.end) != last:
+                pieces.append(("" if not pieces or token.joined else " ") + text[token.start:token.end])
+                last = (token.start, token.end)
+        return "".join(pieces)
+
     def runs(self) -> list[tuple[str, tuple[SpokenToken, ...]]]:
         """The tokens grouped by the language they are said in, in order."""
         grouped: list[tuple[str, list[SpokenToken]]] = []

@@ -55,15 +55,17 @@ class ListenBuilder:
             return None
         selection = choose(plan.lang, timings.engine, narration_choice(story, plan.lang, ctx), ctx.options.offline,
                            engines=ctx.engines)
-        keys, clips = sentence_clips(plan, speech_scripts(story, plan.lang), selection.engine, selection.voice,
-                                     ctx.cache, ctx.options.jobs, ctx.progress)
+        scripts = speech_scripts(story, plan.lang)
+        keys, clips = sentence_clips(plan, scripts, selection.engine, selection.voice, ctx.cache, ctx.options.jobs,
+                                     ctx.progress)
         heard: dict[str, str] = {}
         task, recognizer, model = f"listening {plan.lang}", Recognizer(), model_name()
         for done, key in enumerate(dict.fromkeys(keys.values())):
             ctx.progress(task, done, len(clips))
             heard[key] = self._transcript(key, clips[key], plan.lang, model, recognizer, ctx)
         ctx.progress(task, len(clips), len(clips))
-        hearings = [compare(s.id, s.text, heard[keys[s.id]], plan.lang) for s in plan.sentences]
+        hearings = [compare(s.id, s.text, heard[keys[s.id]], plan.lang, scripts[s.id].written_in_spoken_order(s.text))
+                    for s in plan.sentences]
         misheard = tuple(_with_suggestions(h, story, plan.lang) for h in hearings if h.errors)
         sha = hashlib.sha256(TIMINGS.path(ctx.folder, story.slug, plan.lang).read_bytes()).hexdigest()
         return Listening(plan.lang, model, timings.engine, timings.voice, sha, sum(h.words for h in hearings),

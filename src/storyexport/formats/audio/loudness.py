@@ -86,7 +86,7 @@ class LoudnessMeter:
     def result(self) -> Loudness:
         tail = self._oversampler.resample_chunk(np.zeros(0), last=True)
         peak = max(self._peak, float(np.abs(tail).max(initial=0.0)))
-        return Loudness(self._integrated(), 20 * np.log10(peak) if peak > 0 else -np.inf)
+        return Loudness(self._integrated(), float(20 * np.log10(peak)) if peak > 0 else -np.inf)
 
     def _integrated(self) -> float:
         steps = np.array(self._steps + ([self._partial] if self._filled else []))
