@@ -10,13 +10,15 @@ few peaks above the ceiling are turned down by the limiter (about 5 dB at most).
 The K-weighting filters are pyloudnorm's (its coefficients for any sample rate); pyloudnorm
 measures a whole array only, so the filtering (with state carried between chunks) and the
 gating of its 400 ms blocks are done here, in the same way. True peak is the largest sample of
-the signal oversampled four times (BS.1770-4 Annex 2), with soxr carrying state across chunks.
+the signal oversampled four times with a 49-tap interpolation filter (BS.1770-4 Annex 2); the
+limiter and the meter use the same one, so what the limiter holds is what the report measures.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -28,7 +30,8 @@ ABSOLUTE_GATE, RELATIVE_GATE = -70.0, -10.0
 LOOKAHEAD = 0.005  # seconds the limiter sees a peak coming
 RELEASE_DB_PER_SECOND = 40.0  # how fast the limiter lets go after a peak
 OVERSAMPLING = 4
-CONTEXT = 16  # samples on each side that a sample's oversampled peak depends on
+TAPS = 49  # the interpolation filter: 12 input samples per output, as BS.1770-4 Annex 2's
+CONTEXT = 8  # samples on each side that a sample's oversampled peak depends on (TAPS / 2 / OVERSAMPLING, up)
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,9 @@ class Loudness:
 class LoudnessMeter:
     """BS.1770-4 integrated loudness and true peak of mono audio given chunk by chunk."""
 
-    def __init__(self, rate: int):
+    def __init__(self, rate: int, true_peak: bool = True):
         import pyloudnorm
         import scipy.signal
-        import soxr
 
         self.rate = rate
         stages = pyloudnorm.Meter(rate)._filters.values()  # K-weighting: high shelf, then high pass
@@ -56,7 +58,8 @@ class LoudnessMeter:
         self._filled = 0  # samples in it
         self._steps: list[float] = []  # sum of squares per completed step
         self._peak = 0.0
-        self._oversampler = soxr.ResampleStream(rate, rate * OVERSAMPLING, 1, dtype="float64", quality="VHQ")
+        self._true_peak = true_peak
+        self._tail = np.zeros(CONTEXT)  # the last samples given, the context of the next chunk's peaks
 
     def add(self, samples: np.ndarray) -> None:
         import scipy.signal
@@ -64,7 +67,10 @@ class LoudnessMeter:
         x = np.asarray(samples, np.float64)
         if x.size == 0:
             return
-        self._peak = max(self._peak, float(np.abs(self._oversampler.resample_chunk(x)).max(initial=0.0)))
+        if self._true_peak:
+            window = np.concatenate([self._tail, x])
+            self._peak = max(self._peak, float(_peak_envelope(window).max()))
+            self._tail = window[-CONTEXT:]
         filtered = x
         for index, (b, a, gain, state) in enumerate(self._filters):
             filtered, state = scipy.signal.lfilter(b, a, filtered, zi=state)
@@ -84,8 +90,10 @@ class LoudnessMeter:
                 self._partial, self._filled = 0.0, 0
 
     def result(self) -> Loudness:
-        tail = self._oversampler.resample_chunk(np.zeros(0), last=True)
-        peak = max(self._peak, float(np.abs(tail).max(initial=0.0)))
+        """Integrated loudness (LUFS) and true peak (dBTP; -inf when not measured or silent)."""
+        if self._true_peak:  # the last samples' peaks, with silence after them
+            self._peak = max(self._peak, float(_peak_envelope(np.concatenate([self._tail, np.zeros(CONTEXT)])).max()))
+        peak = self._peak
         return Loudness(self._integrated(), float(20 * np.log10(peak)) if peak > 0 else -np.inf)
 
     def _integrated(self) -> float:
@@ -106,9 +114,9 @@ class LoudnessMeter:
         return float(-0.691 + 10 * np.log10(kept.mean())) if kept.size else -np.inf
 
 
-def measure(chunks: Iterable[np.ndarray], rate: int) -> Loudness:
+def measure(chunks: Iterable[np.ndarray], rate: int, true_peak: bool = True) -> Loudness:
     """The loudness of audio given as chunks of float samples in [-1, 1]."""
-    meter = LoudnessMeter(rate)
+    meter = LoudnessMeter(rate, true_peak)
     for chunk in chunks:
         meter.add(chunk)
     return meter.result()
@@ -167,12 +175,22 @@ def _attack(reduction: np.ndarray, length: int) -> np.ndarray:
     return uniform_filter1d(ahead, length, origin=(length - 1) // 2, mode="nearest")
 
 
-def _peak_envelope(samples: np.ndarray) -> np.ndarray:
-    """Each sample's true peak: the largest of it and the three points oversampling puts after it."""
-    from scipy.signal import resample_poly
+@lru_cache(maxsize=1)
+def _interpolation_filter() -> np.ndarray:
+    """A windowed-sinc low-pass at the original Nyquist frequency, for 4x oversampling."""
+    from scipy.signal import firwin
 
-    upsampled = np.abs(resample_poly(samples, OVERSAMPLING, 1))
-    return upsampled[:OVERSAMPLING * len(samples)].reshape(-1, OVERSAMPLING).max(axis=1)
+    return firwin(TAPS, 1 / OVERSAMPLING) * OVERSAMPLING
+
+
+def _peak_envelope(samples: np.ndarray) -> np.ndarray:
+    """Each sample's true peak: the largest magnitude of it and the three points oversampling puts
+    after it (the first and last CONTEXT samples lack the context on one side)."""
+    from scipy.signal import upfirdn
+
+    delay = (TAPS - 1) // 2  # upsampled samples
+    upsampled = upfirdn(_interpolation_filter(), samples, OVERSAMPLING)[delay:delay + OVERSAMPLING * len(samples)]
+    return np.abs(upsampled).reshape(-1, OVERSAMPLING).max(axis=1)
 
 
 def limited(chunks: Iterable[np.ndarray], rate: int, gain_db: float) -> Iterator[np.ndarray]:
@@ -186,13 +204,13 @@ def limited(chunks: Iterable[np.ndarray], rate: int, gain_db: float) -> Iterator
 def loudness_gain(chunks: Callable[[], Iterable[np.ndarray]], rate: int, corrections: int = 2) -> float:
     """The gain (dB) that brings the audio to TARGET_LUFS once limited: measured, then tried and
     corrected (the limiter takes a little loudness away, more the more it has to do)."""
-    before = measure(chunks(), rate).integrated_lufs
+    before = measure(chunks(), rate, true_peak=False).integrated_lufs
     if not np.isfinite(before):
         return 0.0  # silence stays silence
     gain = TARGET_LUFS - before
     for _ in range(corrections):
-        after = measure(limited(chunks(), rate, gain), rate).integrated_lufs
-        if abs(after - TARGET_LUFS) < 0.05:
+        after = measure(limited(chunks(), rate, gain), rate, true_peak=False).integrated_lufs
+        if abs(after - TARGET_LUFS) < 0.1:
             break
         gain += TARGET_LUFS - after
     return gain
