@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from storyexport.formats import Options
-from storyexport.pipeline import build, load_projects, load_stories
-from storyexport.source.project import load_project, project_file_for
+from storyexport.pipeline import build, load_stories
+from storyexport.source.project import find_project_file, load_project
 
 
 @pytest.fixture
@@ -35,18 +35,25 @@ def kokoro_style(tmp_path_factory) -> Path:
     return path
 
 
-def test_the_configuration_lives_beside_the_stories_folder(project):
+def test_the_configuration_is_found_in_the_stories_folder_or_beside_it(project):
     story = project / "source" / "pronunciation" / "story.md"
-    assert project_file_for(story) == project / "storyexport.yaml"
-    assert project_file_for(project / "notes.md") == project / "storyexport.yaml"
+    assert find_project_file(story) is None
+    (project / "storyexport.yaml").write_text("voices: {}\n")
+    assert find_project_file(story) == project / "storyexport.yaml"
+    assert find_project_file(project / "source" / "notes.md") == project / "storyexport.yaml"
+    (project / "source" / "storyexport.yaml").write_text("voices: {}\n")
+    assert find_project_file(story) == project / "source" / "storyexport.yaml"  # the nearest
 
 
 def test_voices_are_read_relative_to_the_file(project, kokoro_style):
     shutil.copy(kokoro_style, project / "voices" / "nezumi.npy")
     (project / "storyexport.yaml").write_text("voices:\n  es: voices/nezumi.npy\n")
     loaded, problems = load_project(project / "storyexport.yaml")
-    assert problems == [] and loaded.voices == {"es": project / "voices" / "nezumi.npy"}
-    assert loaded.voice_for("es-419") == project / "voices" / "nezumi.npy" and loaded.voice_for("en") is None
+    assert problems == [] and loaded.voices == (("es", project / "voices" / "nezumi.npy"),)
+    (story,), _ = load_stories([project / "source"])
+    assert story.narration_for("es").voice_file == project / "voices" / "nezumi.npy"
+    assert story.narration_for("es-419").voice_file == project / "voices" / "nezumi.npy"
+    assert story.narration_for("en").voice_file is None
 
 
 @pytest.mark.parametrize("text,line,message,severity", [
@@ -54,8 +61,8 @@ def test_voices_are_read_relative_to_the_file(project, kokoro_style):
     ("voices:\n  es: voices/x.wav\n", 2, "not a voice file storyexport knows", "error"),
     ("voices:\n  es_MX: voices/x.npy\n", 2, "uses '_'", "error"),
     ("voices: [es]\n", 1, "`voices` must be a mapping", "error"),
-    ("voice:\n  es: x.npy\n", 1, "unknown configuration key `voice` is ignored; did you mean `voices`?", "warning"),
-    ("voices: {es: [\n", 2, "the configuration is not valid YAML", "error"),
+    ("voice:\n  es: x.npy\n", 1, "unknown project key `voice` is ignored; did you mean `voices`?", "warning"),
+    ("voices: {es: [\n", 2, "storyexport.yaml is not valid YAML", "error"),
 ])
 def test_configuration_problems_name_the_file_and_line(project, run_cli, text, line, message, severity):
     (project / "storyexport.yaml").write_text(text)
@@ -79,9 +86,8 @@ def test_the_command_line_voice_wins_over_the_configuration(project, kokoro_styl
     shutil.copy(kokoro_style, other)
     shutil.copy(kokoro_style, project / "voices" / "nezumi.npy")
     (project / "storyexport.yaml").write_text("voices:\n  es: voices/nezumi.npy\n")
-    stories, _ = load_stories([project / "source"])
-    projects, _ = load_projects(stories, Options(voices=(("es", other),)))
-    assert projects[stories[0].source].voice_for("es") == other
+    (story,), _ = load_stories([project / "source"], voices=(("es", other),))
+    assert story.narration_for("es").voice_file == other
 
 
 @pytest.mark.slow  # speech synthesis

@@ -28,7 +28,7 @@ from . import __version__
 from .errors import ExitCode, SourceError, StoryExportError, display_path
 from .formats import Options, everyday_targets, registry
 from .formats.audio.tts import ENGINES
-from .pipeline import RunResult, build, configure_libraries, load_projects, load_stories
+from .pipeline import RunResult, build, configure_libraries, load_stories
 from .source.project import PROJECT_FILE, voice_file_problem
 from .text.languages import language_problem
 from .store.layout import TIMINGS
@@ -134,8 +134,9 @@ def _voice_option(ctx: click.Context, param: click.Parameter, values: tuple[str,
 
 def _config_option():
     return click.option("--config", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
-                        help="The project configuration (voices per language) to use instead of the "
-                        f"{PROJECT_FILE} beside the stories folder (e.g. ./{PROJECT_FILE} for source/).")
+                        help="The project configuration (voices per language, the printer's profile, the "
+                        f"accessibility declaration) to use instead of the {PROJECT_FILE} found in or beside "
+                        "the stories folder. See docs/source-format.md.")
 
 
 def _build_options(function: Callable) -> Callable:
@@ -272,8 +273,7 @@ def check_command(sources, strict: bool, quiet: bool, config: Path | None = None
     Checks each story, its pronunciation lexicons and the project configuration. Exit 2 when
     one has an error (or, with --strict, a warning); nothing is written.
     """
-    stories, warnings = load_stories(list(sources))
-    warnings += load_projects(stories, Options(config=config))[1]
+    stories, warnings = load_stories(list(sources), config)
     _print_problems(warnings, quiet)
     if not quiet:
         for story in stories:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -230,6 +231,12 @@ class Article:
     subtitle: str = ""
     abstract: tuple[Block, ...] = ()  # the front matter's `abstract`, read as Markdown
 
+    def untranslated(self) -> tuple[tuple[str, Localized], ...]:
+        """(front matter key, value) of the text this edition shows in another language: what a
+        translation takes from the original because it does not give its own."""
+        values = [("publisher", self.publisher), ("rights", self.rights)] + [("subjects", s) for s in self.subjects]
+        return tuple((key, value) for key, value in values if value.text and value.lang != self.lang)
+
     def figures(self) -> tuple[Figure, ...]:
         """Every figure, in reading order (including those inside quotes, lists and divs)."""
         return tuple(b for b in walk_blocks(self.blocks) if isinstance(b, Figure))
@@ -258,10 +265,37 @@ class Identifier:
 
 
 @dataclass(frozen=True)
+class ColourProfile:
+    """The print team's ICC output profile (CMYK), checked; what the print PDF's photos are
+    converted into and what its output intent embeds."""
+
+    src: str  # as written in the source, relative to the story folder (POSIX)
+    file: Path  # resolved absolute path; never written into an output
+    sha256: str
+    description: str  # the profile's own name, e.g. "Coated FOGRA39 (ISO 12647-2:2004)"
+
+
+@dataclass(frozen=True)
 class PrintSettings:
     trim: str = "A5"  # a CSS page size: A5, A4, letter, "6in 9in", ...
     bleed_mm: float = 3.0
     marks: bool = True
+    profile: ColourProfile | None = None  # None: storyexport's generic profile (ask the printer for theirs)
+    condition: str = ""  # the printing condition the profile is for, as registered (e.g. FOGRA39)
+
+
+@dataclass(frozen=True)
+class AccessibilityDeclaration:
+    """What the publisher declares after its own review (front matter `accessibility:`); storyexport
+    never claims conformance by itself."""
+
+    conforms_to: str = ""  # e.g. "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+    certified_by: str = ""  # who evaluated it
+    credential: str = ""  # the evaluator's credential, if any
+    report: str = ""  # the address of the evaluation report, if published
+
+    def __bool__(self) -> bool:
+        return bool(self.conforms_to)
 
 
 @dataclass(frozen=True)
@@ -316,6 +350,8 @@ class Story:
     articles: tuple[Article, ...]
     identifiers: tuple[Identifier, ...] = ()  # the front matter's; the first is `identifier`
     lexicons: tuple[Lexicon, ...] = ()  # one per language that has entries; see `lexicon`
+    accessibility: AccessibilityDeclaration = AccessibilityDeclaration()
+    voices: tuple[tuple[str, Path], ...] = ()  # the publisher's voice file per language (project file, --voice)
 
     @property
     def title(self) -> str:
@@ -342,10 +378,12 @@ class Story:
         return by_tag.get(lang.lower()) or by_tag.get(lang.split("-")[0].lower())
 
     def narration_for(self, lang: str) -> NarrationChoice:
-        for choice in self.narration:
-            if choice.lang == lang:
-                return choice
-        return NarrationChoice(lang)
+        """The front matter's narration entry for `lang`, with the publisher's voice file for it:
+        the one given for its own tag (es-419), else for its language (es)."""
+        choice = next((c for c in self.narration if c.lang == lang), NarrationChoice(lang))
+        by_tag = {tag.lower(): path for tag, path in self.voices}
+        voice_file = by_tag.get(lang.lower()) or by_tag.get(lang.split("-")[0].lower())
+        return dataclasses.replace(choice, voice_file=voice_file) if voice_file else choice
 
     def photos(self) -> tuple[Photo, ...]:
         """Every distinct photo the story shows, cover first."""

@@ -15,7 +15,7 @@ from .model import Story
 from .report.build import write_report
 from .source.discover import find_stories
 from .source.parse import parse
-from .source.project import Project, load_project, project_file_for
+from .source.project import Project, find_project_file, load_project
 from .store.cache import Cache
 from .store.layout import CACHE_FOLDER
 from .store.manifest import describe_files, write_manifest
@@ -54,12 +54,22 @@ def configure_libraries() -> None:
     logging.getLogger("phonemizer").propagate = False
 
 
-def load_stories(sources: list[Path]) -> tuple[list[Story], list[Problem]]:
-    """Parse every story; all problems of all stories are raised together, nothing is built."""
+def load_stories(sources: list[Path], config: Path | None = None,
+                 voices: tuple[tuple[str, Path], ...] = ()) -> tuple[list[Story], list[Problem]]:
+    """Parse every story with its project configuration (`config`, else the storyexport.yaml found
+    for it) and the command line's `voices` over the configuration's; all problems of all stories
+    and configurations are raised together, nothing is built."""
     stories, warnings, errors = [], [], []
+    projects: dict[Path | None, Project] = {}
     for path in find_stories(sources):
+        file = config or find_project_file(path)
+        if file not in projects:
+            projects[file], problems = load_project(file)
+            projects[file] = replace(projects[file], voices=(*projects[file].voices, *voices))
+            errors += [p for p in problems if p.is_error]
+            warnings += [p for p in problems if not p.is_error]
         try:
-            story, problems = parse(path)
+            story, problems = parse(path, projects[file])
         except SourceError as exc:
             errors += exc.problems
             continue
@@ -73,20 +83,6 @@ def load_stories(sources: list[Path]) -> tuple[list[Story], list[Problem]]:
     return stories, warnings
 
 
-def load_projects(stories: list[Story], options: Options) -> tuple[dict[Path, Project], list[Problem]]:
-    """Each story's project configuration (--config, else the storyexport.yaml beside its stories
-    folder), with the command line's --voice over its voices; and the configurations' warnings."""
-    files = {story.source: options.config or project_file_for(story.source) for story in stories}
-    loaded: dict[Path, tuple[Project, list[Problem]]] = {f: load_project(f) for f in dict.fromkeys(files.values())}
-    problems = [p for _, found in loaded.values() for p in found]
-    if any(p.is_error for p in problems):
-        raise SourceError(problems)
-    voices = dict(options.voices)
-    projects = {source: replace(loaded[file][0], voices={**loaded[file][0].voices, **voices})
-                for source, file in files.items()}
-    return projects, problems
-
-
 def check_languages(stories: list[Story], options: Options) -> None:
     for lang in options.languages:
         if not any(lang in story.languages for story in stories):
@@ -96,9 +92,7 @@ def check_languages(stories: list[Story], options: Options) -> None:
 
 def build(sources: list[Path], targets: list[str], output: Path, options: Options,
           progress: Callable[[str, int, int], None] | None = None) -> RunResult:
-    stories, warnings = load_stories(sources)
-    projects, project_warnings = load_projects(stories, options)
-    warnings += project_warnings
+    stories, warnings = load_stories(sources, options.config, options.voices)
     check_languages(stories, options)
     if options.strict and warnings:
         raise SourceError(warnings)
@@ -107,7 +101,7 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
     engines: dict = {}  # the narration engines of this run, shared by its stories
     with output_lock(output):
         for story in stories:
-            ctx = BuildContext(output / story.slug, cache, options, engines=engines, project=projects[story.source])
+            ctx = BuildContext(output / story.slug, cache, options, engines=engines)
             result.results += _build_story(story, targets, ctx, progress, warnings)
     result.cache_stats = cache.stats
     return result

@@ -6,13 +6,10 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from ..model import Story
 from ..store.cache import Cache
-
-if TYPE_CHECKING:
-    from ..source.project import Project
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,6 @@ class BuildContext:
     report_progress: Callable[[str, int, int], None] = lambda task, done, total: None
     cancelled: threading.Event = field(default_factory=threading.Event)
     engines: dict[str, Any] = field(default_factory=dict)  # this run's narration engines, by name (tts.get_engine)
-    project: Project | None = None  # the publisher's configuration (voices), with --voice applied
 
     def progress(self, task: str, done: int, total: int) -> None:
         """Report progress; this is also where an interrupted run stops a builder (between steps)."""

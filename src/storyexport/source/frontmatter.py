@@ -12,7 +12,7 @@ import yaml
 
 from ..errors import Problem
 from ..formats.audio.tts import ENGINES
-from ..model import Author, NarrationChoice, PrintSettings
+from ..model import AccessibilityDeclaration, Author, NarrationChoice, PrintSettings
 from ..text.languages import language_problem
 from .identifiers import Identifier, identifier_problem, read_identifier
 from .yamlnodes import YamlReader, compose
@@ -74,6 +74,8 @@ class FrontMatter:
     identifiers: tuple[Identifier, ...] = ()
     url: str = ""
     heading_shift: int | None = None  # shift-heading-level-by
+    print_profile: str | None = None  # `print.icc`, relative to the story folder (checked by parse)
+    accessibility: AccessibilityDeclaration = field(default_factory=AccessibilityDeclaration)
     lines: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -113,7 +115,12 @@ class _Reader(YamlReader):
 
 TOP_KEYS = ("title", "subtitle", "lang", "date", "author", "publisher", "rights", "description", "abstract",
             "subjects", "keywords", "credit", "cover", "print", "translations", "narration", "identifier", "url",
-            "shift-heading-level-by")
+            "shift-heading-level-by", "accessibility")
+PRINT_KEYS = ("trim", "bleed", "marks", "icc", "condition")
+ACCESSIBILITY_KEYS = ("conformsTo", "certifiedBy", "credential", "report")
+CONFORMANCE = re.compile(r"^(EPUB Accessibility 1\.1 - WCAG 2\.[012] Level A{1,2}|"
+                         r"http://www\.idpf\.org/epub/a11y/accessibility-20170105\.html#wcag-a{1,2})$")
+CONDITION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()/+-]{1,79}$")  # FOGRA39, GRACoL2013_CRPC6, "ISO Coated v2"
 
 
 def parse_front_matter(path: Path, text: str, first_line: int) -> tuple[FrontMatter | None, list[Problem]]:
@@ -220,7 +227,7 @@ def _read_url(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
 
 
 def _read_print(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
-    fields = reader.mapping(node, "print", ("trim", "bleed", "marks"))
+    fields = reader.mapping(node, "print", PRINT_KEYS)
     trim, bleed, marks = meta.print.trim, meta.print.bleed_mm, meta.print.marks
     if "trim" in fields and (value := reader.text(fields["trim"], "trim")) is not None:
         if TRIM.match(value):
@@ -239,7 +246,24 @@ def _read_print(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
             marks = value.lower() in ("true", "yes", "on")
         else:
             reader.error(fields["marks"], "`print.marks` must be true or false")
-    meta.print = PrintSettings(trim, bleed, marks)
+    meta.print = PrintSettings(trim, bleed, marks, condition=_print_condition(reader, fields))
+    if "icc" in fields:
+        meta.print_profile = reader.text(fields["icc"], "icc") or None
+        meta.lines["print.icc"] = reader.line(fields["icc"])
+
+
+def _print_condition(reader: _Reader, fields: dict[str, yaml.Node]) -> str:
+    """`print.condition`: the printing condition the print team's `print.icc` is made for."""
+    if "condition" not in fields or (value := reader.text(fields["condition"], "condition")) is None:
+        return ""
+    if "icc" not in fields:
+        reader.error(fields["condition"], "`print.condition` names the printing condition of the printer's "
+                     "profile: give that profile too, as `print.icc` (e.g. icc: print/printer.icc)")
+    elif not CONDITION.match(value):
+        reader.error(fields["condition"], f"`print.condition` {value!r} is not a printing condition's name; "
+                     "use the name the printer gives, as in the ICC registry (e.g. FOGRA39, FOGRA51, "
+                     "GRACoL2013_CRPC6)")
+    return value
 
 
 def _read_translations(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
@@ -287,11 +311,53 @@ def _read_narration(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None
     meta.narration = tuple(choices)
 
 
+def _read_accessibility(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    """The publisher's own conformance declaration, made after its review (EPUB Accessibility 1.1 §5)."""
+    fields = reader.mapping(node, "accessibility", ACCESSIBILITY_KEYS)
+    values = {key: reader.text(value, key) or "" for key, value in fields.items()}
+    conforms, certified = values.get("conformsTo", ""), values.get("certifiedBy", "")
+    if conforms and not CONFORMANCE.match(conforms):
+        reader.error(fields["conformsTo"], f"`accessibility.conformsTo` {conforms!r} is not a conformance "
+                     "reading systems know; write it as `EPUB Accessibility 1.1 - WCAG 2.2 Level AA` "
+                     "(or Level A, WCAG 2.0/2.1)")
+    if conforms and not certified:
+        reader.error(fields["conformsTo"], "`accessibility.conformsTo` needs `certifiedBy`: the person or "
+                     "organization who reviewed the editions and stands behind the claim")
+    for key in ("certifiedBy", "credential", "report"):
+        if values.get(key) and not conforms:
+            reader.error(fields[key], f"`accessibility.{key}` is about a conformance claim, but there is no "
+                         "`accessibility.conformsTo`; add it (after your review) or remove this key")
+    if values.get("report") and not re.match(r"^https?://\S+$", values["report"]):
+        reader.error(fields["report"], "`accessibility.report` must be the web address of the evaluation report")
+    meta.accessibility = AccessibilityDeclaration(conforms, certified, values.get("credential", ""),
+                                                  values.get("report", ""))
+
+
 _READERS = {
     "title": _read_plain("title"), "subtitle": _read_plain("subtitle"), "lang": _read_lang, "date": _read_date,
     "author": _read_authors, "publisher": _read_plain("publisher"), "rights": _read_plain("rights"),
     "description": _read_plain("description"), "abstract": _read_abstract, "subjects": _read_subjects,
-    "keywords": _read_keywords, "credit": _read_plain("credit"), "cover": _read_cover, "print": _read_print, "translations": _read_translations,
+    "keywords": _read_keywords, "credit": _read_plain("credit"), "cover": _read_cover, "print": _read_print,
+    "translations": _read_translations,
     "narration": _read_narration, "identifier": _read_identifier, "url": _read_url,
-    "shift-heading-level-by": _read_heading_shift,
+    "shift-heading-level-by": _read_heading_shift, "accessibility": _read_accessibility,
 }
+
+
+PROJECT_KEYS = ("print", "accessibility")  # what a project file (source/project.py) says for every story
+
+
+def read_project_settings(reader: YamlReader, fields: dict[str, yaml.Node]) -> FrontMatter:
+    """A project file's `print` (the printer's profile and condition) and `accessibility` (the
+    publisher's declaration), read and checked as the front matter's keys of the same names."""
+    meta = FrontMatter()
+    for key, node in fields.items():
+        if key not in PROJECT_KEYS:
+            continue
+        if key == "print" and isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if str(key_node.value) in ("trim", "bleed", "marks"):
+                    reader.error(key_node, f"`print.{key_node.value}` belongs to each story's front matter; "
+                                 "a project file gives the printer's `icc` and `condition` only")
+        _READERS[key](reader, meta, node)
+    return meta

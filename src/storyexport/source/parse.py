@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ from .frontmatter import FrontMatter, Markdown, TranslationInfo, parse_front_mat
 from .lexicons import story_lexicons
 from .markdown import markdown, parse_attrs
 from .photos import PhotoChecker, PhotoProblem
+from .profiles import ProfileProblem, colour_profile
+from .project import Project, find_project_file, load_project
 from .sourcefile import SourceText, read_source
 from .syntax.typography import smart_text
 
@@ -30,8 +33,10 @@ class LanguageBlock:
     line: int
 
 
-def parse(source: Path) -> tuple[Story, list[Problem]]:
-    """The Story and its warnings; SourceError (errors and warnings) when anything is wrong."""
+def parse(source: Path, project: Project | None = None) -> tuple[Story, list[Problem]]:
+    """The Story and its warnings; SourceError (errors and warnings) when anything is wrong. The
+    project configuration's settings apply to it: `project`'s, else (None) the file found for it
+    with its problems among the story's."""
     text, problems = read_source(source)
     if text is None:
         raise SourceError(problems)
@@ -44,9 +49,14 @@ def parse(source: Path) -> tuple[Story, list[Problem]]:
     cover = _cover(source, meta, articles, photos, problems)
     lexicons, lexicon_problems = story_lexicons(source, tuple(a.lang for a in articles))
     problems += lexicon_problems
+    if project is None:
+        project, project_problems = load_project(find_project_file(source))
+        problems += project_problems
+    meta = dataclasses.replace(meta, print=_print_settings(source, meta, project, problems),
+                               accessibility=meta.accessibility or project.accessibility)
     if any(p.is_error for p in problems) or not articles:
         raise SourceError(problems)
-    story = _story(source, meta, articles, cover, lexicons)
+    story = _story(source, meta, articles, cover, lexicons, project)
     problems += lint.story_problems(story)
     if any(p.is_error for p in problems):
         raise SourceError(problems)
@@ -116,6 +126,7 @@ def _articles(source: Path, meta: FrontMatter, blocks: list[LanguageBlock], phot
         _compare_figures(source, block, primary, section, problems)
         abstract = _abstract(reading, info.abstract, block.lang) if info.abstract else _foreign(original)
         articles.append(_translation(original, info, block.lang, section, block.line, abstract))
+        problems += lint.untranslated_problems(source, original, articles[-1], info.line)
     for lang, info in meta.translations.items():
         if lang not in {b.lang for b in translations}:
             problems.append(Problem(source, info.line, f"translations.{lang} is given, but the body has no "
@@ -193,11 +204,26 @@ def _cover(source: Path, meta: FrontMatter, articles: list[Article], photos: Pho
     return figures[0].photo if figures else None
 
 
+def _print_settings(source: Path, meta: FrontMatter, project: Project, problems: list[Problem]):
+    """The front matter's print settings with the print team's colour profile checked and read: the
+    story's own, else the project file's (with its condition)."""
+    if not meta.print_profile:
+        if project.profile is None:
+            return meta.print
+        return dataclasses.replace(meta.print, profile=project.profile, condition=project.condition)
+    try:
+        return dataclasses.replace(meta.print, profile=colour_profile(source.parent, meta.print_profile))
+    except ProfileProblem as problem:
+        problems.append(Problem(source, meta.lines.get("print.icc", 1), f"print.icc: {problem}"))
+        return meta.print
+
+
 def _story(source: Path, meta: FrontMatter, articles: list[Article], cover: Photo | None,
-           lexicons: tuple[Lexicon, ...]) -> Story:
+           lexicons: tuple[Lexicon, ...], project: Project) -> Story:
     slug = slugify(source.parent.name if source.name == "story.md" else source.stem)
     key = meta.url or f"storyexport:{slug}:{meta.title}:{meta.date or ''}"
     identifier = meta.identifiers[0].value if meta.identifiers else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
     return Story(slug=slug, source=source, folder=source.parent.resolve(), lang=meta.lang, date=meta.date,
                  identifier=identifier, url=meta.url, cover=cover, print=meta.print,
-                 narration=meta.narration, articles=tuple(articles), identifiers=meta.identifiers, lexicons=lexicons)
+                 narration=meta.narration, articles=tuple(articles), identifiers=meta.identifiers,
+                 lexicons=lexicons, accessibility=meta.accessibility, voices=project.voices)

@@ -1,12 +1,16 @@
-"""The project configuration: one optional `storyexport.yaml` in the folder that holds the stories
-folder (beside `source/`), for what belongs to the publisher rather than to a story.
+"""The project configuration: one optional `storyexport.yaml` for what belongs to the publisher
+rather than to one story, given to every story below it (a story's own front matter wins).
 
-    voices:                     # the narration voice per language (docs/narration.md, Voices)
-      es: voices/es_MX-claude-high.onnx          # a Piper voice (.onnx beside its .onnx.json)
-      en: voices/voices-v1.0.bin#af_heart        # a Kokoro voice style (.npy, or an archive#name)
+    project/
+      storyexport.yaml          voices:                 # the narration voice per language
+      voices/, print/             es: voices/es_MX-claude-high.onnx    # a Piper voice (+ .onnx.json)
+      source/<slug>/story.md      en: voices/voices-v1.0.bin#af_heart  # a Kokoro voice style
+                                print: {icc: print/printer.icc, condition: FOGRA39}
+                                accessibility: {conformsTo: ..., certifiedBy: ...}
 
-Paths are relative to the file. Problems are reported as path:line; an unknown key is a warning
-(later versions add keys). The command line's --voice LANG=PATH overrides an entry.
+The file is looked for in the stories folder and in the folder that holds it, the nearest first;
+`--config FILE` names another. Paths are relative to the file. Problems are reported as path:line;
+an unknown key is a warning (later versions add keys). `--voice LANG=PATH` overrides a voice.
 """
 
 from __future__ import annotations
@@ -18,11 +22,15 @@ import yaml
 
 from ..errors import Problem
 from ..formats.audio.tts import VOICE_FILE_ENGINES, voice_file_engine
-from ..text.languages import language_problem, primary_subtag
+from ..model import AccessibilityDeclaration, ColourProfile
+from ..text.languages import language_problem
+from .frontmatter import PROJECT_KEYS, read_project_settings
+from .profiles import ProfileProblem, colour_profile
 from .yamlnodes import YamlReader, compose
 
 PROJECT_FILE = "storyexport.yaml"
-KEYS = ("voices",)
+KEYS = ("voices", *PROJECT_KEYS)
+MAX_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -30,42 +38,52 @@ class Project:
     """What the publisher configured; empty when there is no configuration file."""
 
     file: Path | None = None
-    voices: dict[str, Path] = field(default_factory=dict)  # language tag -> voice file
-
-    def voice_for(self, lang: str) -> Path | None:
-        """The voice configured for `lang`: for its own tag (es-419), else for its language (es)."""
-        by_tag = {tag.lower(): path for tag, path in self.voices.items()}
-        return by_tag.get(lang.lower()) or by_tag.get(primary_subtag(lang))
+    voices: tuple[tuple[str, Path], ...] = ()  # (language tag, voice file), as written
+    profile: ColourProfile | None = None  # the printer's colour profile (`print.icc`)
+    condition: str = ""  # its printing condition (`print.condition`)
+    accessibility: AccessibilityDeclaration = field(default_factory=AccessibilityDeclaration)
 
 
-def project_file_for(story_file: Path) -> Path:
-    """Where a story's project configuration would be: beside the folder that holds the story folders
-    (for source/<slug>/story.md, ./storyexport.yaml); for a lone story file, beside it."""
-    folder = story_file.parent.parent.parent if story_file.name == "story.md" else story_file.parent
-    return folder / PROJECT_FILE
+def find_project_file(story_file: Path) -> Path | None:
+    """The nearest storyexport.yaml above a story: in the stories folder (source/ for
+    source/<slug>/story.md; a lone story file's own folder), else in the folder that holds it."""
+    stories_folder = story_file.parent.parent if story_file.name == "story.md" else story_file.parent
+    for folder in (stories_folder, stories_folder.parent):
+        if (folder / PROJECT_FILE).is_file():
+            return folder / PROJECT_FILE
+    return None
 
 
-def load_project(path: Path) -> tuple[Project, list[Problem]]:
-    """The configuration at `path` (an empty one when there is no file), and its problems."""
-    if not path.is_file():
+def load_project(path: Path | None) -> tuple[Project, list[Problem]]:
+    """The configuration at `path` (an empty one for None), and its problems."""
+    if path is None:
         return Project(), []
+    if path.stat().st_size > MAX_BYTES:
+        return Project(path), [Problem(path, 1, f"{path.name} is over 1 MB; it holds a few settings")]
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return Project(path), [Problem(path, 1, f"cannot read the configuration: {exc}")]
-    root, problem = compose(path, text, 1, "the configuration")
+        return Project(path), [Problem(path, 1, f"{path.name} cannot be read as UTF-8 text ({exc})")]
+    root, problem = compose(path, text, 1, path.name)
     if problem:
         return Project(path), [problem]
     if root is None:
         return Project(path), []
-    reader = YamlReader(path, 1, what="configuration")
+    reader = YamlReader(path, 1, what="project")
     fields = reader.mapping(root, "", KEYS)
-    voices = _voices(reader, fields["voices"], path.parent) if "voices" in fields else {}
-    return Project(path, voices), reader.problems
+    voices = _voices(reader, fields["voices"], path.parent) if "voices" in fields else ()
+    settings = read_project_settings(reader, fields)
+    profile = None
+    if settings.print_profile:
+        try:
+            profile = colour_profile(path.parent, settings.print_profile)
+        except ProfileProblem as exc:
+            reader.problems.append(Problem(path, settings.lines.get("print.icc", 1), f"print.icc: {exc}"))
+    return Project(path, voices, profile, settings.print.condition, settings.accessibility), reader.problems
 
 
-def _voices(reader: YamlReader, node: yaml.Node, folder: Path) -> dict[str, Path]:
-    voices: dict[str, Path] = {}
+def _voices(reader: YamlReader, node: yaml.Node, folder: Path) -> tuple[tuple[str, Path], ...]:
+    voices: list[tuple[str, Path]] = []
     for lang, value in reader.mapping(node, "voices", ()).items():
         written = reader.text(value, f"voices.{lang}")
         if written is None:
@@ -76,8 +94,8 @@ def _voices(reader: YamlReader, node: yaml.Node, folder: Path) -> dict[str, Path
         if problem := voice_file_problem(folder / written):
             reader.error(value, f"voices.{lang}: {problem}")
             continue
-        voices[lang] = folder / written
-    return voices
+        voices.append((lang, folder / written))
+    return tuple(voices)
 
 
 def voice_file_problem(path: Path) -> str | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -43,7 +42,7 @@ class AudioBuilder:
         from .tts import choose, requested_engine
 
         plan = narration_plan(story, lang)
-        choice = narration_choice(story, lang, ctx)
+        choice = story.narration_for(lang)
         requested = requested_engine(ctx.options.tts, choice)
         try:
             selection = choose(lang, requested, choice, ctx.options.offline, engines=ctx.engines)
@@ -86,14 +85,6 @@ class AudioBuilder:
         return selection
 
 
-def narration_choice(story: Story, lang: str, ctx: BuildContext) -> NarrationChoice:
-    """The story's narration entry for `lang`, with the publisher's voice file for it (--voice or
-    the project configuration), if any."""
-    choice = story.narration_for(lang)
-    voice_file = ctx.project.voice_for(lang) if ctx.project else None
-    return replace(choice, voice_file=voice_file) if voice_file else choice
-
-
 def _synthesize(plan: NarrationPlan, selection: Selection, requested: str, story: Story,
                 ctx: BuildContext) -> tuple[NarrationAudio, Selection, tuple[str, ...]]:
     """The plan spoken by the chosen engine; under `auto`, by the next one if it fails mid-way
@@ -117,7 +108,7 @@ def _synthesize(plan: NarrationPlan, selection: Selection, requested: str, story
                         selection.voice.engine, error)
             notes += (f"{selection.voice.engine} failed while narrating ({error}); the next engine narrated",)
             try:
-                selection = choose(plan.lang, requested, narration_choice(story, plan.lang, ctx),
+                selection = choose(plan.lang, requested, story.narration_for(plan.lang),
                                    ctx.options.offline, skip=failed, engines=ctx.engines)
             except EngineUnavailable as unavailable:
                 raise BuildError(f"narration {plan.lang}: {unavailable}") from unavailable

@@ -45,7 +45,6 @@ class ListenBuilder:
 
     def _listen(self, story: Story, plan: NarrationPlan, ctx: BuildContext) -> Listening | None:
         from ...text.speech import speech_scripts
-        from .builder import narration_choice
         from .recognizer import Recognizer, model_name
         from .synthesis import RATE, sentence_clips
         from .tts import choose
@@ -53,7 +52,7 @@ class ListenBuilder:
         timings = recorded_timings(ctx.folder, story.slug, plan, f"the {plan.lang} narration cannot be listened to")
         if timings is None:
             return None
-        selection = choose(plan.lang, timings.engine, narration_choice(story, plan.lang, ctx), ctx.options.offline,
+        selection = choose(plan.lang, timings.engine, story.narration_for(plan.lang), ctx.options.offline,
                            engines=ctx.engines)
         scripts = speech_scripts(story, plan.lang)
         keys, clips = sentence_clips(plan, scripts, selection.engine, selection.voice, ctx.cache, ctx.options.jobs,
