@@ -63,6 +63,14 @@ def test_piper_is_given_exactly_the_lexicon_phonemes():
     assert np.array_equal(clip.samples, np.clip(audio / np.abs(audio).max(), -1, 1).astype(np.float32))
 
 
+def test_piper_keeps_a_phrase_entrys_words_apart_and_the_punctuation_around_it():
+    engine = get_engine("piper")
+    voice = engine.voice("en", NarrationChoice("en"))
+    phrase = Lexicon("en", (Pronunciation(("a Venezuelan",), "eɪ ˈvɛnəˈzweɪlɪn"),))
+    said = "".join(engine.phonemes(SpeechScript.of_text("He said so, a Venezuelan doctor.", "en", (phrase,)), voice)[0])
+    assert "sˈoʊ, eɪ vˈɛnəzwˈeɪlɪn dˈɑːktɚ." in unicodedata.normalize("NFC", said)  # not "sˈoʊeɪvˈɛnə"
+
+
 def test_kokoro_is_given_exactly_the_lexicon_phonemes():
     engine = get_engine("kokoro")
     voice = engine.voice("es", NarrationChoice("es"))

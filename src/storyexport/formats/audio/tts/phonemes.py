@@ -108,8 +108,8 @@ def units(ipa: str, language: str) -> list[str]:
 def voice_ipa(ipa: str, language: str) -> str:
     """`ipa` in the units a voice of `language` was trained on (for Piper and Kokoro), each stress
     mark moved to just before its vowel, where eSpeak NG (and so their training data) puts it:
-    "ˌvɛnəˈzweɪlən" -> "vˌɛnəzwˈeɪlən"."""
-    return "".join(_stress_on_vowels(units(ipa, language)))
+    "ˌvɛnəˈzweɪlən" -> "vˌɛnəzwˈeɪlən". The words of a phrase stay apart ("eɪ ˈvɛnə..." -> "eɪ vˈɛnə...")."""
+    return " ".join("".join(_stress_on_vowels(units(word, language))) for word in ipa.split())
 
 
 def espeak_style(ipa: str) -> str:

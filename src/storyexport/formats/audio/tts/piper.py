@@ -180,8 +180,10 @@ def _espeak_phonemizer():
 
 
 def _word_phonemes(model, text: str) -> list[str]:
-    """A word's phonemes said alone, without punctuation or stress marks."""
-    return [p for sentence in model.phonemize(text) for p in sentence if p not in PUNCTUATION | {" ", "ˈ", "ˌ"}]
+    """A word's phonemes said alone, without punctuation or stress marks (a phrase's words one space
+    apart, as they stand in the sentence's phonemes)."""
+    said = "".join(p for sentence in model.phonemize(text) for p in sentence if p not in PUNCTUATION | {"ˈ", "ˌ"})
+    return list(" ".join(said.split()))
 
 
 def _find(flat: list[str | None], word: list[str], start: int) -> tuple[int, int] | None:
