@@ -13,6 +13,9 @@ many of the English "Venezuelan(s)" Whisper heard as such, and whether "slash" w
     .venv/bin/python bench/narration.py --sentences 12    # the first 12 sentences only
     .venv/bin/python bench/narration.py --no-asr          # speed only (no extra packages needed)
     .venv/bin/python bench/narration.py --show            # print what the recognizer heard
+    .venv/bin/python bench/narration.py --lang en         # one language only
+
+A language whose sample lexicon adds nothing to the built-in one is measured once ("both").
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=0, help="first N sentences per language (0: all)")
     parser.add_argument("--no-asr", action="store_true", help="speed only")
     parser.add_argument("--show", action="store_true", help="print what the recognizer heard")
+    parser.add_argument("--lang", choices=("en", "es"), help="one language only")
     args = parser.parse_args()
     story, _ = parse(SAMPLE)
     variants = {"built-in": replace(story, lexicons=default_lexicons()), "sample": story}
@@ -50,6 +54,11 @@ def main() -> None:
     print(f"{'engine':7} {'lang':4} {'lexicons':8} {'words':>5} {'audio s':>8} {'synth s':>8} {'RTF':>6} "
           f"{'WER':>6} {'Venezuelan heard':>16} {'slash':>5}")
     for name, lang in DEFAULTS if args.engines == "default" else EVERY:
+        if args.lang and lang != args.lang:
+            continue
+        if variants["sample"].lexicon(lang) == variants["built-in"].lexicon(lang):  # nothing of its own
+            print(measure(name, lang, "both", story, args.sentences, listener), flush=True)
+            continue
         for variant, version in variants.items():
             print(measure(name, lang, variant, version, args.sentences, listener), flush=True)
 

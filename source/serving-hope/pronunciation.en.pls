@@ -4,12 +4,12 @@
 <lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" alphabet="ipa" xml:lang="en">
   <lexeme>
     <grapheme>Venezuelan</grapheme>
-    <phoneme>ˈvɛnəˈzweɪlɪn</phoneme>
+    <phoneme>ˈvɛnəˈzweɪlən</phoneme>
   </lexeme>
   <lexeme>
     <grapheme>a Venezuelan</grapheme>
     <grapheme>A Venezuelan</grapheme>
-    <phoneme>eɪ ˈvɛnəˈzweɪlɪn</phoneme>
+    <phoneme>eɪ ˈvɛnəˈzweɪlən</phoneme>
   </lexeme>
   <lexeme>
     <grapheme>Venezuelans</grapheme>
