@@ -73,6 +73,18 @@ def test_a_lexicon_can_name_no_entity_or_remote_file(story_copy):
     assert any("pronunciation.en.pls" in str(p) for p in caught.value.problems)
 
 
+def test_a_lexicon_that_is_a_symlink_is_refused(story_copy, tmp_path):
+    story_file = story_copy("pronunciation")
+    elsewhere = tmp_path / "elsewhere.pls"
+    elsewhere.write_text(lexicon("en", entry("Tacna", "ˈtakna")))
+    (story_file.parent / "pronunciation.en.pls").unlink(missing_ok=True)
+    (story_file.parent / "pronunciation.en.pls").symlink_to(elsewhere)
+    with pytest.raises(SourceError) as caught:
+        parse(story_file)
+    problem = next(p for p in caught.value.problems if p.path.name == "pronunciation.en.pls")
+    assert problem.line == 1 and problem.message.startswith("the lexicon is a symlink"), problem.message
+
+
 def test_an_authors_photo_label_is_not_doubled_and_check_warns(paths):
     story, problems = parse(paths.story("pronunciation"))
     warning = next(p for p in problems if "credit" in p.message)

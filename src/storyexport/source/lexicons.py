@@ -18,6 +18,7 @@ from lxml import etree
 from ..errors import Problem
 from ..model import Lexicon, Pronunciation
 from ..text.languages import language_problem, primary_subtag
+from .files import UnsafeFile, read_regular_file
 
 PLS_NS = "http://www.w3.org/2005/01/pronunciation-lexicon"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -111,13 +112,9 @@ def built_in_lexicons() -> list[LexiconFile]:
 
 def read_lexicon(path: Path, lang: str, problems: list[Problem]) -> LexiconFile | None:
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            problems.append(Problem(path, 1, f"the lexicon is {size // 1024} KB; at most {MAX_BYTES // 1024} KB"))
-            return None
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(path, 1, f"cannot read the lexicon: {exc.strerror or exc}"))
+        data = read_regular_file(path, MAX_BYTES)  # no symlink followed, a regular file, within its size
+    except UnsafeFile as exc:
+        problems.append(Problem(path, 1, f"the lexicon {exc}"))
         return None
     lexicon = parse_lexicon(data, path, lang, problems)
     if lexicon is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import Problem
+from .limits import LIST_ITEMS, too_long
 
 
 def compose(path: Path, text: str, first_line: int, what: str) -> tuple[yaml.Node | None, Problem | None]:
@@ -41,16 +42,25 @@ class YamlReader:
         self.problems.append(Problem(self.path, self.line(node), message, "warning"))
 
     def text(self, node: yaml.Node, key: str) -> str | None:
-        """A scalar taken as written: `lang: no` stays "no", not False."""
-        if isinstance(node, yaml.ScalarNode):
-            return str(node.value).strip()
-        self.error(node, f"`{key}` must be text, not a {_kind(node)}")
-        return None
+        """A scalar taken as written: `lang: no` stays "no", not False; None when it is not text
+        or is over its length limit (source/limits.py)."""
+        if not isinstance(node, yaml.ScalarNode):
+            self.error(node, f"`{key}` must be text, not a {_kind(node)}")
+            return None
+        value = str(node.value).strip()
+        if problem := too_long(key, value):
+            self.error(node, problem)
+            return None
+        return value
 
     def texts(self, node: yaml.Node, key: str) -> tuple[str, ...]:
         if isinstance(node, yaml.ScalarNode):
-            return (node.value.strip(),) if node.value.strip() else ()
+            value = self.text(node, key)
+            return (value,) if value else ()
         if isinstance(node, yaml.SequenceNode):
+            if len(node.value) > (limit := LIST_ITEMS.get(key, len(node.value))):
+                self.error(node, f"`{key}` lists {len(node.value):,} values; it may have at most {limit:,}")
+                return ()
             return tuple(v for item in node.value if (v := self.text(item, key)))
         self.error(node, f"`{key}` must be text or a list of texts")
         return ()

