@@ -8,7 +8,7 @@ import pytest
 
 from storyexport.formats.audio.loudness import (
     LIMIT_DBTP,
-    TARGET_LUFS,
+    AIM_LUFS,
     Limiter,
     limited,
     loudness_gain,
@@ -78,5 +78,5 @@ def test_below_the_ceiling_nothing_is_changed(speechlike):
 def test_the_gain_brings_the_limited_audio_to_the_target(speechlike):
     gain = loudness_gain(lambda: chunks(speechlike, 50000), RATE)
     result = measure(limited(chunks(speechlike, 50000), RATE, gain), RATE)
-    assert result.integrated_lufs == pytest.approx(TARGET_LUFS, abs=0.3)
+    assert result.integrated_lufs == pytest.approx(AIM_LUFS, abs=0.3)
     assert result.true_peak_dbtp <= LIMIT_DBTP + 0.05

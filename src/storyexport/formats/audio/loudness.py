@@ -5,7 +5,8 @@ Everything here works on a stream of chunks, so an hour of narration never needs
 memory at once: `measure` reads chunks once; `limited` applies the gain and a look-ahead
 true-peak limiter chunk by chunk. Gain alone cannot reach the target: synthetic speech peaks
 about 20 dB above its loudness, and -18 LUFS with -1.5 dBTP leaves room for 16.5 dB, so the
-few peaks above the ceiling are turned down by the limiter (about 5 dB at most).
+few peaks above the limiter's ceiling are turned down (a few dB; the ceiling sits below -1.5 dBTP
+because the codecs raise peaks, and the PCM is aimed a little above -18 LUFS because they lower loudness).
 
 The K-weighting filters are pyloudnorm's (its coefficients for any sample rate); pyloudnorm
 measures a whole array only, so the filtering (with state carried between chunks) and the
@@ -24,7 +25,8 @@ import numpy as np
 
 TARGET_LUFS = -18.0  # spoken word: AES TD1004 suggests -18 to -16; EBU R 128 speech -23 is for broadcast
 CEILING_DBTP = -1.5  # the largest true peak allowed in the files
-LIMIT_DBTP = -3.0  # the limiter's ceiling: lossy codecs raise peaks by up to about 1.3 dB (measured)
+LIMIT_DBTP = -4.0  # the limiter's ceiling: lossy codecs raise peaks, Opus by up to about 1.8 dB (measured)
+AIM_LUFS = TARGET_LUFS + 0.5  # what the PCM is levelled to: the codecs take 0.3 to 1 LU away (measured, decoded)
 BLOCK, STEP = 0.4, 0.1  # seconds: BS.1770 gating blocks, overlapping by 75 %
 ABSOLUTE_GATE, RELATIVE_GATE = -70.0, -10.0
 LOOKAHEAD = 0.005  # seconds the limiter sees a peak coming
@@ -202,15 +204,15 @@ def limited(chunks: Iterable[np.ndarray], rate: int, gain_db: float) -> Iterator
 
 
 def loudness_gain(chunks: Callable[[], Iterable[np.ndarray]], rate: int, corrections: int = 2) -> float:
-    """The gain (dB) that brings the audio to TARGET_LUFS once limited: measured, then tried and
+    """The gain (dB) that brings the audio to AIM_LUFS once limited: measured, then tried and
     corrected (the limiter takes a little loudness away, more the more it has to do)."""
     before = measure(chunks(), rate, true_peak=False).integrated_lufs
     if not np.isfinite(before):
         return 0.0  # silence stays silence
-    gain = TARGET_LUFS - before
+    gain = AIM_LUFS - before
     for _ in range(corrections):
         after = measure(limited(chunks(), rate, gain), rate, true_peak=False).integrated_lufs
-        if abs(after - TARGET_LUFS) < 0.1:
+        if abs(after - AIM_LUFS) < 0.1:
             break
-        gain += TARGET_LUFS - after
+        gain += AIM_LUFS - after
     return gain
