@@ -203,16 +203,22 @@ def limited(chunks: Iterable[np.ndarray], rate: int, gain_db: float) -> Iterator
     yield limiter.flush()
 
 
-def loudness_gain(chunks: Callable[[], Iterable[np.ndarray]], rate: int, corrections: int = 2) -> float:
+def loudness_gain(chunks: Callable[[], Iterable[np.ndarray]], rate: int, tries: int = 5) -> float:
     """The gain (dB) that brings the audio to AIM_LUFS once limited: measured, then tried and
-    corrected (the limiter takes a little loudness away, more the more it has to do)."""
+    corrected along the secant of the last two tries (the limiter takes loudness away, more the more
+    it has to do: a peaky voice gains only about half of each added dB)."""
     before = measure(chunks(), rate, true_peak=False).integrated_lufs
     if not np.isfinite(before):
         return 0.0  # silence stays silence
+    tried = [(0.0, before)]
     gain = AIM_LUFS - before
-    for _ in range(corrections):
+    for _ in range(tries):
         after = measure(limited(chunks(), rate, gain), rate, true_peak=False).integrated_lufs
         if abs(after - AIM_LUFS) < 0.1:
             break
-        gain += AIM_LUFS - after
+        (last_gain, last_loudness), slope = tried[-1], 1.0
+        if gain != last_gain and after != last_loudness:
+            slope = min(1.0, max(0.2, (after - last_loudness) / (gain - last_gain)))
+        tried.append((gain, after))
+        gain += (AIM_LUFS - after) / slope
     return gain
