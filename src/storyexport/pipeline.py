@@ -1,34 +1,28 @@
-"""Parse every story once, then run the asked-for builders; one failing format spares the others."""
+"""Parse every story once, then build the asked-for formats of all of them; one failing format spares the others.
+
+    find the story files ─ parse (all problems at once; nothing written on an error)
+      ─ lock the output folder ─ open the workers ─ every story's units of work (workers/schedule.py)
+      ─ each story's report and manifest as soon as its formats are done
+"""
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BuildError, OutputError, Problem, SourceError, UsageError
-from .formats import BuildContext, Options, Output, get_builder
+from .errors import Problem, SourceError, UsageError
+from .formats import Options
 from .model import Story
-from .report.build import write_report
 from .source.discover import find_stories
-from .source.parse import parse
 from .store.cache import Cache
 from .store.layout import CACHE_FOLDER
-from .store.manifest import describe_files, write_manifest
-from .store.output import output_lock, remove_stale_temps
+from .store.output import output_lock
+from .workers.schedule import CatalogProgress, FormatResult
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class FormatResult:
-    story: str
-    format: str
-    outputs: list[Output] = field(default_factory=list)
-    error: str | None = None
+__all__ = ["FormatResult", "RunResult", "build", "configure_libraries", "load_stories"]
 
 
 @dataclass
@@ -36,6 +30,8 @@ class RunResult:
     warnings: list[Problem] = field(default_factory=list)
     results: list[FormatResult] = field(default_factory=list)
     cache_stats: Counter[str] = field(default_factory=Counter)  # what this run found and stored
+    worker_memory: dict[str, int] = field(default_factory=dict)  # each worker's peak resident bytes
+    retried: int = 0  # tasks run again because the worker running them was lost
 
     @property
     def failed(self) -> bool:
@@ -44,7 +40,7 @@ class RunResult:
 
 def configure_libraries() -> None:
     """The process-wide settings storyexport makes to the libraries it uses, all here; called once
-    at start-up by the command line (and by anything else that runs builds in a process of its own)."""
+    at start-up by the command line (and by every worker process)."""
     # WeasyPrint announces every rendering step ("Step 1 - Fetching and parsing HTML") at INFO;
     # the pdf builder's own lines say enough.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -55,8 +51,14 @@ def configure_libraries() -> None:
 
 def load_stories(sources: list[Path]) -> tuple[list[Story], list[Problem]]:
     """Parse every story; all problems of all stories are raised together, nothing is built."""
+    return parse_stories(find_stories(sources))
+
+
+def parse_stories(files: list[Path]) -> tuple[list[Story], list[Problem]]:
+    from .source.parse import parse
+
     stories, warnings, errors = [], [], []
-    for path in find_stories(sources):
+    for path in files:
         try:
             story, problems = parse(path)
         except SourceError as exc:
@@ -80,72 +82,45 @@ def check_languages(stories: list[Story], options: Options) -> None:
 
 
 def build(sources: list[Path], targets: list[str], output: Path, options: Options,
-          progress: Callable[[str, int, int], None] | None = None) -> RunResult:
+          progress: CatalogProgress | None = None) -> RunResult:
     stories, warnings = load_stories(sources)
     check_languages(stories, options)
     if options.strict and warnings:
         raise SourceError(warnings)
     result = RunResult(warnings)
-    cache = Cache(output / CACHE_FOLDER)
-    engines: dict = {}  # the narration engines of this run, shared by its stories
     with output_lock(output):
-        for story in stories:
-            ctx = BuildContext(output / story.slug, cache, options, engines=engines)
-            result.results += _build_story(story, targets, ctx, progress, warnings)
+        cache = Cache(output / CACHE_FOLDER)
+        result.results = _build_all(stories, targets, output, options, cache, warnings, progress, result)
     result.cache_stats = cache.stats
     return result
 
 
-def _build_story(story: Story, targets: list[str], ctx: BuildContext,
-                 progress: Callable[[str, int, int], None] | None, warnings: list[Problem]) -> list[FormatResult]:
-    folder = ctx.folder
-    remove_stale_temps(folder)
-    if progress:
-        ctx.report_progress = progress
-    results = _run_builders(story, targets, ctx)
+def _build_all(stories: list[Story], targets: list[str], output: Path, options: Options, cache: Cache,
+               warnings: list[Problem], progress: CatalogProgress | None, result: RunResult) -> list[FormatResult]:
+    """Every story's formats through the run's workers, then its report and manifest."""
+    from .workers import open_workers
+    from .workers.schedule import Schedule
+
+    engines: dict = {}  # the narration engines of this run, shared by its stories
+    workers = open_workers(options.jobs, options.cluster, cache, engines)
+    try:
+        finish = lambda story, results: _finish_story(story, results, output, cache, options, warnings)  # noqa: E731
+        built = Schedule(stories, targets, output, options, cache, workers, engines, finish, progress).run()
+    finally:
+        workers.close()
+    result.worker_memory, result.retried = workers.peak_memory(), workers.retried()
+    return built
+
+
+def _finish_story(story: Story, results: list[FormatResult], output: Path, cache: Cache, options: Options,
+                  warnings: list[Problem]) -> None:
+    """The story's report (every check of every output) and manifest (every file, with its sha256)."""
+    from .report.build import write_report
+    from .store.manifest import describe_files, write_manifest
+
+    folder = output / story.slug
     details = {o.path.relative_to(folder).as_posix(): o.manifest_entry() for r in results for o in r.outputs}
     if folder.is_dir():
         failures = [{"format": r.format, "error": r.error} for r in results if r.error]
-        write_report(story, folder, describe_files(folder, details), warnings, failures, ctx.cache,
-                     ctx.options.jobs)
+        write_report(story, folder, describe_files(folder, details), warnings, failures, cache, options.jobs)
         write_manifest(folder, story, details)
-    return results
-
-
-def _run_one(story: Story, target: str, ctx: BuildContext) -> FormatResult:
-    outcome = FormatResult(story.slug, target)
-    try:
-        outcome.outputs = get_builder(target).build(story, ctx)
-    except BuildError as exc:
-        outcome.error = str(exc)
-        log.error("%s: %s", story.slug, exc)
-    except OutputError as exc:  # this format could not be written; the others may still be
-        outcome.error = f"{exc.category}: {exc}"
-        log.error("%s: %s", story.slug, outcome.error)
-    return outcome
-
-
-def _run_builders(story: Story, targets: list[str], ctx: BuildContext) -> list[FormatResult]:
-    """Every target, each as soon as the targets it needs are done, up to --jobs at a time.
-
-    Threads, not processes: the heavy parts (encoders, image codecs, zlib, ONNX) release the GIL,
-    and a run with nothing to do starts no worker process at all.
-    """
-    needs = {t: [n for n in get_builder(t).needs if n in targets] for t in targets}
-    done: dict[str, FormatResult] = {}
-    running: dict[Future, str] = {}
-    pool = ThreadPoolExecutor(max_workers=max(1, ctx.options.jobs))
-    try:
-        while len(done) < len(targets):
-            for target in targets:
-                if target not in done and target not in running.values() and all(n in done for n in needs[target]):
-                    running[pool.submit(_run_one, story, target, ctx)] = target
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                done[running.pop(future)] = future.result()
-    except BaseException:  # Ctrl-C or SIGTERM: builders stop at their next step; nothing half-written
-        ctx.cancelled.set()
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return [done[t] for t in targets]

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ...store.cache import Cache, cache_key
 from ...text.narration_plan import NarrationPlan, Sentence
 from ...text.timings import ChapterTiming, SentenceTiming
-from .tts import Engine, Voice
+from .tts import Voice, get_engine
+
+if TYPE_CHECKING:
+    from ...workers.task import Worker
 
 log = logging.getLogger(__name__)
 
@@ -46,21 +50,22 @@ def sentence_key(sentence: Sentence, voice: Voice) -> str:
                      voice.lang, voice.version, voice.settings)
 
 
-def synthesize_plan(plan: NarrationPlan, engine: Engine, voice: Voice, cache: Cache, jobs: int,
-                    progress: Callable[[str, int, int], None]) -> NarrationAudio:
-    """Every sentence of `plan` spoken by `voice`, from the cache when it was spoken before.
+def spoken_clips(plan: NarrationPlan, voice: Voice, cache: Cache, speak: Callable[[Sentence], Future],
+                 progress: Callable[[str, int, int], None]) -> dict[str, bytes]:
+    """Every sentence of `plan` spoken by `voice` (16-bit PCM at RATE, by sentence id), from the
+    cache when it was spoken before; `speak(sentence)` starts speaking one (speak_sentence, as a task).
 
     A sentence said twice (a repeated credit line) is synthesized once.
     """
     keys = {sentence.id: sentence_key(sentence, voice) for sentence in plan.sentences}
-    clips: dict[str, np.ndarray] = {}  # by cache key
+    clips: dict[str, bytes] = {}  # by cache key
     missing: dict[str, Sentence] = {}
     for sentence in plan.sentences:
         key = keys[sentence.id]
         if key in clips or key in missing:
             continue
         if hit := cache.get(key, kind="sentence"):
-            clips[key] = np.frombuffer(hit[0], np.int16)
+            clips[key] = hit[0]
         else:
             missing[key] = sentence
     task, total = f"narration {plan.lang} ({voice.engine})", len(set(keys.values()))
@@ -68,23 +73,20 @@ def synthesize_plan(plan: NarrationPlan, engine: Engine, voice: Voice, cache: Ca
     if missing:
         log.info("narration %s: synthesizing %d of %d sentences with %s", plan.lang, len(missing), total,
                  voice.engine)
-    workers = max(1, jobs) if engine.parallel else 1
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tts")
-    try:
-        spoken = pool.map(lambda s: _speak(s, engine, voice), missing.values())
-        for (key, sentence), clip in zip(missing.items(), spoken):
-            cache.put(key, clip.tobytes(), {"id": sentence.id}, kind="sentence")
-            clips[key] = clip
-            progress(task, len(clips), total)  # raises KeyboardInterrupt when the run is interrupted
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)  # on an interrupt: the queued sentences are dropped
-    return assemble(plan, {sentence_id: clips[key] for sentence_id, key in keys.items()})
+    speaking = {key: speak(sentence) for key, sentence in missing.items()}  # all at once, in order
+    for key, spoken in speaking.items():
+        clips[key] = spoken.result()
+        cache.put(key, clips[key], {"id": missing[key].id}, kind="sentence")
+        progress(task, len(clips), total)  # raises KeyboardInterrupt when the run is interrupted
+    return {sentence_id: clips[key] for sentence_id, key in keys.items()}
 
 
-def _speak(sentence: Sentence, engine: Engine, voice: Voice) -> np.ndarray:
-    clip = engine.synthesize(sentence.text, voice)
+def speak_sentence(worker: Worker, voice: Voice, offline: bool, text: str) -> bytes:
+    """A task: one sentence spoken by `voice`, trimmed and resampled, as 16-bit PCM at RATE."""
+    engine = get_engine(voice.engine, offline, worker.engines)
+    clip = engine.synthesize(text, voice)
     samples = resample(trim(np.asarray(clip.samples, np.float32), clip.rate), clip.rate, RATE)
-    return np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
+    return np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16).tobytes()
 
 
 def trim(samples: np.ndarray, rate: int) -> np.ndarray:
@@ -105,14 +107,14 @@ def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
     return soxr.resample(samples, rate, target, quality="HQ").astype(np.float32)
 
 
-def assemble(plan: NarrationPlan, clips: dict[str, np.ndarray]) -> NarrationAudio:
-    """The clips joined by the plan's pauses; timings are the running sample count."""
+def assemble(plan: NarrationPlan, clips: dict[str, bytes]) -> NarrationAudio:
+    """The clips (16-bit PCM by sentence id) joined by the plan's pauses; timings are the running sample count."""
     parts, sentences, chapter_starts, position = [], [], [], 0
     for sentence in plan.sentences:
         if sentence.chapter:
             chapter_starts.append((sentence.chapter, 0 if not sentences else position))
         gap = np.zeros(round(PAUSES[sentence.pause] * RATE), np.int16)
-        clip = clips[sentence.id]
+        clip = np.frombuffer(clips[sentence.id], np.int16)
         parts += [gap, clip]
         position += len(gap)
         sentences.append(SentenceTiming(sentence.id, sentence.text, position, position + len(clip)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from ...errors import BuildError
 from ...model import Story
@@ -13,6 +14,11 @@ from ...store.output import write_bytes
 from ...text.narration_plan import narration_plan
 from .. import BuildContext, Output
 
+if TYPE_CHECKING:
+    from ...text.narration_plan import NarrationPlan
+    from ...workers.task import Worker
+    from .narration import RecordedNarration
+
 log = logging.getLogger(__name__)
 
 
@@ -20,6 +26,7 @@ class EpubBuilder:
     name = "epub"
     description = "EPUB 3 per language with synchronized read-aloud"
     needs = ("audio",)  # media overlays use the narration timings
+    per_language = True
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
         from .narration import book_narration
@@ -34,14 +41,19 @@ class EpubBuilder:
             digest = inputs_digest("epub", story, lang, build_time(story).isoformat(),
                                    recorded.timings if recorded else None, recorded.audio if recorded else None)
             if not fresh.unchanged(f"epub.{lang}", digest, [path]):
-                try:  # ebooklib and lxml load only when a book is made
-                    from .book import make_epub
-                except ImportError as exc:
-                    raise BuildError(f"cannot load the EPUB writer ({exc})") from exc
-                write_bytes(path, make_epub(story, plan, recorded, ctx.cache))
+                write_bytes(path, ctx.run(book, story, plan, recorded))
                 fresh.record(f"epub.{lang}", digest, [path])
                 log.debug("%s: wrote %s (%s)", story.slug, path.name, "narrated" if recorded else "text only")
             outputs.append(Output(path, EPUB.format, lang, {"narrated": recorded is not None,
                                                             "narrator": recorded.narrator if recorded else None}))
         ctx.progress("epub", len(languages), len(languages))
         return outputs
+
+
+def book(worker: Worker, story: Story, plan: NarrationPlan, recorded: RecordedNarration | None) -> bytes:
+    """A task: one language's EPUB (see BuildContext.submit)."""
+    try:  # ebooklib and lxml load only when a book is made
+        from .book import make_epub
+    except ImportError as exc:
+        raise BuildError(f"cannot load the EPUB writer ({exc})") from exc
+    return make_epub(story, plan, recorded, worker.cache)

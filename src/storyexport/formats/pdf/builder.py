@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import logging
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...errors import BuildError
 from ...model import Story
@@ -21,6 +22,10 @@ from .. import BuildContext, Output
 from .editions import EDITIONS, Edition
 from .preflight import warn_low_resolution
 
+if TYPE_CHECKING:
+    from ...workers.task import Worker
+    from .writer import MadePdf
+
 log = logging.getLogger(__name__)
 INSTALL_HINT = ("install it with `pip install weasyprint` and its Pango libraries "
                 "(Debian: apt install libpango-1.0-0 libpangoft2-1.0-0)")
@@ -30,19 +35,28 @@ class PdfBuilder:
     name: ClassVar[str] = "pdf"
     description: ClassVar[str] = "print PDF (bleed, crop marks, PDF/X-4) and tagged PDF/UA-1 per language"
     needs: ClassVar[tuple[str, ...]] = ()
+    per_language: ClassVar[bool] = True
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
         freshness = Freshness(ctx.cache, ctx.folder)
         jobs = [(lang, edition) for lang in ctx.languages(story) for edition in EDITIONS]
+        digests = {(lang, edition.name): pdf_inputs(story, lang, edition) for lang, edition in jobs}
+        known, making = {}, {}  # the details of the PDFs that are up to date; the others, all started at once
+        for lang, edition in jobs:
+            path, digest = ctx.folder / edition.file_name(story, lang), digests[(lang, edition.name)]
+            details = _cached_details(ctx.cache, digest)
+            if details is not None and freshness.unchanged(f"pdf.{lang}.{edition.name}", digest, [path]):
+                known[(lang, edition.name)] = details
+            else:
+                making[(lang, edition.name)] = ctx.submit(pdf, story, lang, edition)
         outputs = []
         for done, (lang, edition) in enumerate(jobs):
             ctx.progress("pdf", done, len(jobs))
-            path = ctx.folder / edition.file_name(story, lang)
-            unit, digest = f"pdf.{lang}.{edition.name}", pdf_inputs(story, lang, edition)
-            details = _cached_details(ctx.cache, digest)
-            if details is None or not freshness.unchanged(unit, digest, [path]):
-                details = _make(story, lang, edition, ctx)
-                freshness.record(unit, digest, [path])
+            path, digest = ctx.folder / edition.file_name(story, lang), digests[(lang, edition.name)]
+            details = known.get((lang, edition.name))
+            if details is None:
+                details = _write(making[(lang, edition.name)].result(), path)
+                freshness.record(f"pdf.{lang}.{edition.name}", digest, [path])
                 ctx.cache.put(cache_key("pdf-details", digest), json.dumps(details).encode(), kind="pdf-details")
             warn_low_resolution(details.get("preflight", []), path.name)
             outputs.append(Output(path, edition.file.format, lang, details))
@@ -68,12 +82,16 @@ def _cached_details(cache: Cache, digest: str) -> dict[str, Any] | None:
     return json.loads(hit[0]) if hit else None
 
 
-def _make(story: Story, lang: str, edition: Edition, ctx: BuildContext) -> dict[str, Any]:
+def pdf(worker: Worker, story: Story, lang: str, edition: Edition) -> MadePdf:
+    """A task: one PDF of one language (see BuildContext.submit)."""
     try:
         from .writer import make_pdf
     except (ImportError, OSError) as exc:  # WeasyPrint missing, or Pango not installed
         raise BuildError(f"cannot load WeasyPrint ({exc}); {INSTALL_HINT}") from exc
-    made = make_pdf(story, lang, edition, ctx.cache)
-    path = write_bytes(ctx.folder / edition.file_name(story, lang), made.data)
+    return make_pdf(story, lang, edition, worker.cache)
+
+
+def _write(made: MadePdf, path: Path) -> dict[str, Any]:
+    write_bytes(path, made.data)
     log.debug("wrote %s (%d pages)", path.name, made.details["pages"])
     return made.details

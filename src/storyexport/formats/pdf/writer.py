@@ -29,7 +29,7 @@ class MadePdf:
 
 
 def make_pdf(story: Story, lang: str, edition: Edition, cache: Cache) -> MadePdf:
-    printing = edition is PRINT
+    printing = edition == PRINT  # equal, not the same object: the edition may have come from another process
     profile = _print_profile() if printing else None
     geometry = print_geometry(story.print) if printing else screen_geometry(story.print)
     fetcher = SafeFetcher(story.folder)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import logging
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:  # numpy loads with the engines, only when something is spoken
     import numpy as np
 
 log = logging.getLogger(__name__)
+_MAKING = threading.RLock()
 
 # Every engine storyexport has (module name: the name readers see), in the order `auto` prefers
 # them; the command line, the front matter and the timings take the list from here.
@@ -61,7 +63,9 @@ class EngineFailed(Exception):
 
 class Engine(Protocol):
     name: ClassVar[str]
-    parallel: ClassVar[bool]  # may synthesize several sentences at once (threads)
+    parallel: ClassVar[bool]  # may synthesize several sentences at once in one process (threads)
+    cpu_bound: ClassVar[bool]  # True: sentences go to the run's workers; False: it waits on the network,
+    # so threads of the driver speak (gTTS: the run's one probe of Google stays with the run)
 
     def unavailable_reason(self, lang: str) -> str | None: ...
 
@@ -77,13 +81,14 @@ def get_engine(name: str, offline: bool = False, made: dict[str, Engine] | None 
     machine (whether Google answers) lasts for that run and no longer.
     """
     key = f"{name}{' offline' * offline}"
-    if made is not None and key in made:
-        return made[key]
-    module = importlib.import_module(f".{name}", __name__)
-    engine = module.ENGINE_CLASS(offline=offline) if name == "gtts" else module.ENGINE_CLASS()
-    if made is not None:
-        made[key] = engine
-    return engine
+    with _MAKING:  # the run's units of work ask from several threads
+        if made is not None and key in made:
+            return made[key]
+        module = importlib.import_module(f".{name}", __name__)
+        engine = module.ENGINE_CLASS(offline=offline) if name == "gtts" else module.ENGINE_CLASS()
+        if made is not None:
+            made[key] = engine
+        return engine
 
 
 def package_version(*packages: str) -> str:

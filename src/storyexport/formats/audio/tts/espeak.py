@@ -31,6 +31,7 @@ SYNTH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), 
 class EspeakEngine:
     name = "espeak"
     parallel = False  # the library is process-global
+    cpu_bound = True
     _library_copy: Path | None = None
     _lock = threading.Lock()
 

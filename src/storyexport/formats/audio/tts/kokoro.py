@@ -25,6 +25,7 @@ VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
 class KokoroEngine:
     name = "kokoro"
     parallel = True
+    cpu_bound = True
     _loaded = None
     _lock = threading.Lock()
 

@@ -25,6 +25,7 @@ VOICE_NAME = "en_US-joe-medium"
 class PiperEngine:
     name = "piper"
     parallel = True
+    cpu_bound = True
     _loaded = None
     _lock = threading.Lock()
 

@@ -1,0 +1,51 @@
+"""Where heavy work runs: in this process (--jobs 1), in worker processes (--jobs N) or on a Ray cluster (--cluster).
+
+A builder runs in the driver (the `storyexport` process): it decides what is out of date,
+hands each heavy step (speaking a sentence, encoding a narration, laying out a PDF, making an
+EPUB or a page) to `BuildContext.submit` as a task, and writes what comes back. A task is a
+module-level function `task(worker, *args)`; `worker` (workers.task.Worker) holds what a worker
+keeps between tasks: its voices, loaded once, and its view of the run's cache. Only the driver
+writes outputs and the cache, so every output is written atomically whatever ran the task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from ..store.cache import Cache
+
+
+class Workers(Protocol):
+    """The run's workers: they take tasks and give back futures of their results."""
+
+    capacity: int  # how many tasks run at once
+
+    def submit(self, task: Callable[..., Any], *args: Any) -> Future: ...
+
+    def peak_memory(self) -> dict[str, int]:
+        """Each worker's peak resident memory in bytes, by a label naming the worker."""
+        ...
+
+    def retried(self) -> int:
+        """How many tasks were run again because the worker running them was lost."""
+        ...
+
+    def cancel(self) -> None:
+        """Stop at once (Ctrl-C): running tasks are abandoned, queued ones never start."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def open_workers(jobs: int, cluster: str | None, cache: Cache, engines: dict[str, Any]) -> Workers:
+    """The run's workers: one per CPU of a Ray cluster, else `jobs` processes, else this thread (--jobs 1)."""
+    if cluster:
+        from .ray_cluster import RayWorkers
+
+        return RayWorkers(cluster, cache)
+    from .local import InlineWorkers, ProcessWorkers
+
+    return ProcessWorkers(jobs, cache) if jobs > 1 else InlineWorkers(cache, engines)

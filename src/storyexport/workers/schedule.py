@@ -1,0 +1,171 @@
+"""The run's units of work: each story's formats (a language apart where the builder allows), then its report.
+
+Units run in threads of the driver as soon as the units they need are done; their heavy steps
+go to the run's workers (BuildContext.submit). A few stories are open at once, in catalog order,
+so that memory and the progress display stay bounded however long the catalog is.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+
+from ..errors import BuildError, OutputError
+from ..formats import BuildContext, Options, Output, get_builder
+from ..model import Story
+from ..store.cache import Cache
+from ..store.output import remove_stale_temps
+from . import Workers
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FormatResult:
+    story: str
+    format: str
+    outputs: list[Output] = field(default_factory=list)
+    error: str | None = None
+
+
+class CatalogProgress(Protocol):
+    """What the run tells the display: one line per story and task, and the catalog as a whole."""
+
+    def started(self, stories: int) -> None: ...
+
+    def step(self, story: str, task: str, done: int, total: int) -> None: ...
+
+    def finished(self, story: str) -> None: ...
+
+
+@dataclass(eq=False)
+class Unit:
+    """One builder over one story, for one language or (lang None) all of them."""
+
+    story: Story
+    target: str
+    lang: str | None
+    needs: list[Unit]
+    result: FormatResult | None = None
+
+
+def story_units(story: Story, targets: list[str], languages: tuple[str, ...]) -> list[Unit]:
+    """A story's units in build order, each needing the units of the formats its builder needs."""
+    units: list[Unit] = []
+    for target in targets:
+        builder = get_builder(target)
+        for lang in languages if builder.per_language else (None,):
+            needs = [u for u in units if u.target in builder.needs and (lang is None or u.lang in (lang, None))]
+            units.append(Unit(story, target, lang, needs))
+    return units
+
+
+Finish = Callable[[Story, list[FormatResult]], None]  # the story's report and manifest, once its formats are done
+
+
+class Schedule:
+    """Runs every unit of every story, a few stories at a time, and each story's finish after its units."""
+
+    def __init__(self, stories: list[Story], targets: list[str], output: Path, options: Options, cache: Cache,
+                 workers: Workers, engines: dict, finish: Finish, progress: CatalogProgress | None = None):
+        self.stories, self.targets, self.output, self.options = stories, targets, output, options
+        self.cache, self.workers, self.finish, self.progress = cache, workers, finish, progress
+        self.engines = engines  # the narration engines of this run, shared by its stories
+        self.cancelled = threading.Event()
+        self.open_at_once = max(2, workers.capacity + 1)
+
+    def run(self) -> list[FormatResult]:
+        if self.progress:
+            self.progress.started(len(self.stories))
+        self.waiting = list(self.stories)
+        self.open: dict[str, list[Unit]] = {}  # the units of the stories being built, by slug
+        self.running: dict[Future, Unit | Story] = {}  # a unit, or a story being finished
+        self.results: dict[str, list[FormatResult]] = {}
+        self.threads = ThreadPoolExecutor(2 * self.workers.capacity if self.workers.capacity > 1 else 1,
+                                          thread_name_prefix="storyexport-unit")
+        try:
+            while self.waiting or self.running:
+                self._open_stories()
+                self._start_ready()
+                done, _ = wait(self.running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    self._completed(self.running.pop(future), future.result())
+        except BaseException:  # Ctrl-C or SIGTERM: builders stop at their next step; nothing half-written
+            self.cancelled.set()
+            self.workers.cancel()
+            raise
+        finally:
+            self.threads.shutdown(wait=True, cancel_futures=True)
+        return [result for story in self.stories for result in self.results.get(story.slug, [])]
+
+    def _open_stories(self) -> None:
+        while self.waiting and len(self.open) < self.open_at_once:
+            story = self.waiting.pop(0)
+            remove_stale_temps(self.output / story.slug)
+            self.open[story.slug] = story_units(story, self.targets, self._languages(story))
+            if not self.open[story.slug]:  # nothing to build in the languages asked for
+                self._completed(None, None, story)
+
+    def _completed(self, item: Unit | Story | None, result: FormatResult | None, story: Story | None = None) -> None:
+        if isinstance(item, Story):  # its report is written: the story is done
+            del self.open[item.slug]
+            if self.progress:
+                self.progress.finished(item.slug)
+            return
+        if item is not None:
+            item.result, story = result, item.story
+        assert story is not None
+        units = self.open[story.slug]
+        if all(u.result is not None for u in units):
+            self.results[story.slug] = merged(units, self.targets)
+            self.running[self.threads.submit(self.finish, story, self.results[story.slug])] = story
+
+    def _start_ready(self) -> None:
+        started = {id(item) for item in self.running.values()}
+        for units in self.open.values():
+            for unit in units:
+                if unit.result is None and id(unit) not in started and all(n.result is not None for n in unit.needs):
+                    self.running[self.threads.submit(self._run_unit, unit)] = unit
+
+    def _run_unit(self, unit: Unit) -> FormatResult:
+        outcome = FormatResult(unit.story.slug, unit.target)
+        try:
+            outcome.outputs = get_builder(unit.target).build(unit.story, self._context(unit))
+        except BuildError as exc:
+            outcome.error = str(exc)
+            log.error("%s: %s", unit.story.slug, exc)
+        except OutputError as exc:  # this format could not be written; the others may still be
+            outcome.error = f"{exc.category}: {exc}"
+            log.error("%s: %s", unit.story.slug, outcome.error)
+        return outcome
+
+    def _context(self, unit: Unit) -> BuildContext:
+        options = replace(self.options, languages=(unit.lang,)) if unit.lang else self.options
+        slug, progress = unit.story.slug, self.progress
+        report = (lambda task, done, total: progress.step(slug, task, done, total)) if progress else None
+        ctx = BuildContext(self.output / slug, self.cache, options, cancelled=self.cancelled,
+                           engines=self.engines, workers=self.workers)
+        if report:
+            ctx.report_progress = report
+        return ctx
+
+    def _languages(self, story: Story) -> tuple[str, ...]:
+        wanted = self.options.languages
+        return tuple(lang for lang in story.languages if not wanted or lang in wanted)
+
+
+def merged(units: list[Unit], targets: list[str]) -> list[FormatResult]:
+    """One result per format: its languages' outputs in order, and every language's error."""
+    results = []
+    for target in targets:
+        parts = [u.result for u in units if u.target == target and u.result is not None]
+        errors = [p.error for p in parts if p.error]
+        if parts:
+            results.append(FormatResult(parts[0].story, target, [o for p in parts for o in p.outputs],
+                                        "\n".join(errors) if errors else None))
+    return results
