@@ -211,6 +211,10 @@ class Story:
                 return choice
         return NarrationChoice(lang)
 
+    def files(self) -> tuple[Path, ...]:
+        """Every file the story was read from: its source and its photos."""
+        return (self.source, *(photo.file for photo in self.photos()))
+
     def photos(self) -> tuple[Photo, ...]:
         """Every distinct photo the story shows, cover first."""
         seen: dict[str, Photo] = {}

@@ -1,24 +1,27 @@
 """Parse every story once, then build the asked-for formats of all of them; one failing format spares the others.
 
-    find the story files ─ parse (all problems at once; nothing written on an error)
+    find the story files ─ skip those whose record says nothing changed (store/records.py)
+      ─ parse the others (all problems at once; nothing written on an error)
       ─ lock the output folder ─ open the workers ─ every story's units of work (workers/schedule.py)
-      ─ each story's report and manifest as soon as its formats are done
+      ─ each story's report, manifest and record as soon as its formats are done
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem, SourceError, UsageError
-from .formats import Options
+from .formats import Options, Output
 from .model import Story
 from .source.discover import find_stories
 from .store.cache import Cache
 from .store.layout import CACHE_FOLDER
 from .store.output import output_lock
+from .store.records import Records, StoryRecord
 from .workers.schedule import CatalogProgress, FormatResult
 
 log = logging.getLogger(__name__)
@@ -51,11 +54,13 @@ def configure_libraries() -> None:
 
 def load_stories(sources: list[Path]) -> tuple[list[Story], list[Problem]]:
     """Parse every story; all problems of all stories are raised together, nothing is built."""
-    return parse_stories(find_stories(sources))
+    stories, warnings = parse_stories(find_stories(sources))
+    check_slugs([s.slug for s in stories])
+    return stories, warnings
 
 
 def parse_stories(files: list[Path]) -> tuple[list[Story], list[Problem]]:
-    from .source.parse import parse
+    from .source.parse import parse  # the parser's libraries load only when a story is read
 
     stories, warnings, errors = [], [], []
     for path in files:
@@ -68,59 +73,105 @@ def parse_stories(files: list[Path]) -> tuple[list[Story], list[Problem]]:
         warnings += problems
     if errors:
         raise SourceError(errors + warnings)
-    slugs = [s.slug for s in stories]
-    if duplicates := sorted({s for s in slugs if slugs.count(s) > 1}):
-        raise UsageError(f"two stories share the output folder name {duplicates[0]!r}; rename one folder")
     return stories, warnings
 
 
-def check_languages(stories: list[Story], options: Options) -> None:
+def check_slugs(slugs: list[str]) -> None:
+    if duplicates := sorted({s for s in slugs if slugs.count(s) > 1}):
+        raise UsageError(f"two stories share the output folder name {duplicates[0]!r}; rename one folder")
+
+
+def check_languages(languages: list[tuple[str, ...]], options: Options) -> None:
+    """Each --lang must be a language of some story (`languages`: each story's)."""
     for lang in options.languages:
-        if not any(lang in story.languages for story in stories):
-            known = sorted({lang for story in stories for lang in story.languages})
+        if not any(lang in story_languages for story_languages in languages):
+            known = sorted({lang for story_languages in languages for lang in story_languages})
             raise UsageError(f"--lang {lang}: no story has that language (they have {', '.join(known)})")
 
 
 def build(sources: list[Path], targets: list[str], output: Path, options: Options,
           progress: CatalogProgress | None = None) -> RunResult:
-    stories, warnings = load_stories(sources)
-    check_languages(stories, options)
+    files = find_stories(sources)
+    cache = Cache(output / CACHE_FOLDER)
+    records = Records(cache, targets, _settings(options))
+    unchanged = {f: record for f in files if (record := records.unchanged(f, output))}
+    stories, warnings = parse_stories([f for f in files if f not in unchanged])
+    warnings += [problem for f, record in unchanged.items() for problem in _replayed(f, record)]
+    check_slugs([s.slug for s in stories] + [r.slug for r in unchanged.values()])
+    check_languages([s.languages for s in stories] + [r.languages for r in unchanged.values()], options)
     if options.strict and warnings:
         raise SourceError(warnings)
     result = RunResult(warnings)
-    with output_lock(output):
-        cache = Cache(output / CACHE_FOLDER)
-        result.results = _build_all(stories, targets, output, options, cache, warnings, progress, result)
+    built: dict[str, list[FormatResult]] = {}
+    if stories:
+        with output_lock(output):
+            built = _build_all(stories, targets, output, options, records, warnings, progress, result)
+    for record in unchanged.values():
+        built[record.slug] = _recorded_results(record, targets, output)
+    slugs = {**{s.source: s.slug for s in stories}, **{f: r.slug for f, r in unchanged.items()}}
+    result.results = [r for f in files for r in built.get(slugs[f], [])]
     result.cache_stats = cache.stats
     return result
 
 
-def _build_all(stories: list[Story], targets: list[str], output: Path, options: Options, cache: Cache,
-               warnings: list[Problem], progress: CatalogProgress | None, result: RunResult) -> list[FormatResult]:
-    """Every story's formats through the run's workers, then its report and manifest."""
+def _settings(options: Options) -> dict:
+    """What of the options and the environment changes the outputs (not --jobs or --cluster: they never do)."""
+    return {"languages": list(options.languages), "tts": options.tts, "offline": options.offline,
+            "narration": options.narration, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
+
+
+def _build_all(stories: list[Story], targets: list[str], output: Path, options: Options, records: Records,
+               warnings: list[Problem], progress: CatalogProgress | None,
+               result: RunResult) -> dict[str, list[FormatResult]]:
+    """Every story's formats through the run's workers, then its report, manifest and record."""
     from .workers import open_workers
     from .workers.schedule import Schedule
 
     engines: dict = {}  # the narration engines of this run, shared by its stories
-    workers = open_workers(options.jobs, options.cluster, cache, engines)
+    workers = open_workers(options.jobs, options.cluster, records.cache, engines)
     try:
-        finish = lambda story, results: _finish_story(story, results, output, cache, options, warnings)  # noqa: E731
-        built = Schedule(stories, targets, output, options, cache, workers, engines, finish, progress).run()
+        finish = lambda story, results: _finish_story(story, results, output, records, options, warnings)  # noqa: E731
+        built = Schedule(stories, targets, output, options, records.cache, workers, engines, finish, progress).run()
     finally:
         workers.close()
     result.worker_memory, result.retried = workers.peak_memory(), workers.retried()
-    return built
+    return {story.slug: [r for r in built if r.story == story.slug] for story in stories}
 
 
-def _finish_story(story: Story, results: list[FormatResult], output: Path, cache: Cache, options: Options,
+def _finish_story(story: Story, results: list[FormatResult], output: Path, records: Records, options: Options,
                   warnings: list[Problem]) -> None:
-    """The story's report (every check of every output) and manifest (every file, with its sha256)."""
+    """The story's report (every check of every output), manifest (every file, with its sha256) and,
+    when every format was built, its record (so that the next run can skip it if nothing changes)."""
     from .report.build import write_report
     from .store.manifest import describe_files, write_manifest
 
     folder = output / story.slug
     details = {o.path.relative_to(folder).as_posix(): o.manifest_entry() for r in results for o in r.outputs}
-    if folder.is_dir():
-        failures = [{"format": r.format, "error": r.error} for r in results if r.error]
-        write_report(story, folder, describe_files(folder, details), warnings, failures, cache, options.jobs)
-        write_manifest(folder, story, details)
+    if not folder.is_dir():
+        return
+    failures = [{"format": r.format, "error": r.error} for r in results if r.error]
+    write_report(story, folder, describe_files(folder, details), warnings, failures, records.cache, options.jobs)
+    write_manifest(folder, story, details)
+    if not failures:
+        records.record(story.source, story.files(), output, _record(story, folder, results, warnings))
+
+
+def _record(story: Story, folder: Path, results: list[FormatResult], warnings: list[Problem]) -> StoryRecord:
+    mine = tuple((os.path.relpath(p.path, story.folder), p.line, p.message, p.severity) for p in warnings
+                 if p.path == story.source)
+    outputs = {r.format: [(o.path.relative_to(folder).as_posix(), o.format, o.lang) for o in r.outputs]
+               for r in results}
+    return StoryRecord(story.slug, story.languages, mine, outputs)
+
+
+def _replayed(story_file: Path, record: StoryRecord) -> list[Problem]:
+    """The warnings a story had when it was last built (it has not changed since)."""
+    return [Problem(story_file.parent / name, line, message, severity)
+            for name, line, message, severity in record.warnings]
+
+
+def _recorded_results(record: StoryRecord, targets: list[str], output: Path) -> list[FormatResult]:
+    folder = output / record.slug
+    return [FormatResult(record.slug, target, [Output(folder / name, fmt, lang)
+                                               for name, fmt, lang in record.outputs.get(target, [])])
+            for target in targets]

@@ -89,9 +89,10 @@ class Schedule:
         self.threads = ThreadPoolExecutor(2 * self.workers.capacity if self.workers.capacity > 1 else 1,
                                           thread_name_prefix="storyexport-unit")
         try:
-            while self.waiting or self.running:
+            while self.waiting or self.open:
                 self._open_stories()
                 self._start_ready()
+                assert self.running, "units wait for each other: a builder's `needs` make a cycle"
                 done, _ = wait(self.running, return_when=FIRST_COMPLETED)
                 for future in done:
                     self._completed(self.running.pop(future), future.result())
