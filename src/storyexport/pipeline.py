@@ -60,9 +60,13 @@ def load_stories(sources: list[Path]) -> tuple[list[Story], list[Problem]]:
 
 
 def parse_stories(files: list[Path]) -> tuple[list[Story], list[Problem]]:
+    stories: list[Story] = []
+    warnings: list[Problem] = []
+    errors: list[Problem] = []
+    if not files:
+        return stories, warnings
     from .source.parse import parse  # the parser's libraries load only when a story is read
 
-    stories, warnings, errors = [], [], []
     for path in files:
         try:
             story, problems = parse(path)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -122,9 +124,11 @@ class ProcessWorkers:
         self.settlement = Settlement(cache)
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
-        readable = cache.folder.resolve()
+        # the workers' temporary files (e.g. eSpeak NG's private library copies), removed with the pool:
+        # a worker process ends without running atexit handlers
+        self.scratch = Path(tempfile.mkdtemp(prefix="storyexport-workers-"))
         self.pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
-                                        initargs=(readable, driver_levels()))
+                                        initargs=(cache.folder.resolve(), driver_levels(), self.scratch))
 
     def submit(self, task: Callable[..., Any], *args: Any) -> Future:
         future: Future = Future()
@@ -153,17 +157,20 @@ class ProcessWorkers:
             process.terminate()
         for process in processes:
             process.join(5)
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 _WORKER: Worker | None = None  # this worker process's own, made by _start_worker
 
 
-def _start_worker(cache_folder: Path, levels: dict[str, int]) -> None:
+def _start_worker(cache_folder: Path, levels: dict[str, int], scratch: Path) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver decides what Ctrl-C means
+    tempfile.tempdir = str(scratch)
     set_up_logging(levels)
     _WORKER = Worker(WorkerCache(cache_folder))
 

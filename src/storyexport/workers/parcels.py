@@ -1,0 +1,60 @@
+"""A story sent to another machine: the parsed model with its photos as bytes, unpacked into a worker's scratch folder."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..model import Photo, Story
+
+
+@dataclass(frozen=True)
+class StoryParcel:
+    """A story and the bytes of every photo it shows, by the photo's path in the story folder."""
+
+    story: Story
+    photos: dict[str, bytes]
+
+    @property
+    def key(self) -> str:
+        """Names the photos' folder on a worker: the same story with the same photos unpacks once."""
+        listing = sorted((src, hashlib.sha256(data).hexdigest()) for src, data in self.photos.items())
+        return f"{self.story.slug}-{hashlib.sha256(repr(listing).encode()).hexdigest()[:16]}"
+
+
+def pack(story: Story) -> StoryParcel:
+    """The story as it travels: a worker needs no shared file system to read its photos."""
+    return StoryParcel(story, {photo.src: photo.file.read_bytes() for photo in story.photos()})
+
+
+def unpack(parcel: StoryParcel, scratch: Path) -> Story:
+    """The parcel's story with its photos written under `scratch` (once), and every path pointing there."""
+    folder = scratch / parcel.key
+    if not folder.is_dir():
+        partial = scratch / f".{parcel.key}.partial"
+        for src, data in parcel.photos.items():
+            (partial / src).parent.mkdir(parents=True, exist_ok=True)
+            (partial / src).write_bytes(data)
+        partial.mkdir(parents=True, exist_ok=True)
+        partial.rename(folder)
+    return relocated(parcel.story, folder)
+
+
+def relocated(story: Story, folder: Path) -> Story:
+    """The same story read from `folder`: its source, folder and photos' files there, nothing else changed."""
+    moved = _moved(story, folder)
+    return dataclasses.replace(moved, folder=folder, source=folder / story.source.name)
+
+
+def _moved(value: Any, folder: Path) -> Any:
+    if isinstance(value, Photo):
+        return dataclasses.replace(value, file=folder / value.src)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _moved(getattr(value, f.name), folder) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, tuple):
+        return tuple(_moved(item, folder) for item in value)
+    return value
