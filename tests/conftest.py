@@ -337,6 +337,7 @@ def ray_cluster():
     outlives the module: every Ray process is ended and its temporary folder removed."""
     import signal
     import tempfile
+    import time
 
     ray = pytest.importorskip("ray")
     import ray._private.services as services
@@ -368,7 +369,10 @@ def ray_cluster():
         finally:
             ray.shutdown()
             cluster.shutdown()
-            left = _pids_using(temp)
+            for _ in range(100):  # a killed node's workers notice within seconds that their raylet is gone
+                if not (left := _pids_using(temp)):
+                    break
+                time.sleep(0.1)
             for pid in left:
                 os.kill(pid, signal.SIGKILL)
             shutil.rmtree(temp, ignore_errors=True)

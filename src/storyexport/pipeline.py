@@ -8,11 +8,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Problem, SourceError, UsageError
 from .formats import Options, Output
@@ -22,7 +24,12 @@ from .store.cache import Cache
 from .store.layout import CACHE_FOLDER
 from .store.output import output_lock
 from .store.records import Records, StoryRecord
+from .workers import Workers
+from .workers.parcels import OutputFiles
 from .workers.schedule import CatalogProgress, FormatResult
+
+if TYPE_CHECKING:
+    from .workers.task import Worker
 
 log = logging.getLogger(__name__)
 __all__ = ["FormatResult", "RunResult", "build", "configure_libraries", "load_stories"]
@@ -134,7 +141,8 @@ def _build_all(stories: list[Story], targets: list[str], output: Path, options: 
     engines: dict = {}  # the narration engines of this run, shared by its stories
     workers = open_workers(options.jobs, options.cluster, records.cache, engines)
     try:
-        finish = lambda story, results: _finish_story(story, results, output, records, options, warnings)  # noqa: E731
+        finish = lambda story, results: _finish_story(story, results, output, records, workers, options,  # noqa: E731
+                                                      warnings)
         built = Schedule(stories, targets, output, options, records.cache, workers, engines, finish, progress).run()
     finally:
         workers.close()
@@ -142,29 +150,52 @@ def _build_all(stories: list[Story], targets: list[str], output: Path, options: 
     return {story.slug: [r for r in built if r.story == story.slug] for story in stories}
 
 
-def _finish_story(story: Story, results: list[FormatResult], output: Path, records: Records, options: Options,
-                  warnings: list[Problem]) -> None:
-    """The story's report (every check of every output), manifest (every file, with its sha256) and,
-    when every format was built, its record (so that the next run can skip it if nothing changes)."""
-    from .report.build import write_report
-    from .store.manifest import describe_files, write_manifest
+def _finish_story(story: Story, results: list[FormatResult], output: Path, records: Records, workers: Workers,
+                  options: Options, warnings: list[Problem]) -> None:
+    """The story's report (every check of every output: a task, the checks are work too), manifest
+    (every file, with its sha256) and, when every format was built, its record (so that the next
+    run can skip it if nothing changes)."""
+    from .report.build import cached_checks
+    from .store.layout import REPORT_HTML, REPORT_JSON
+    from .store.manifest import describe_files, published_files, write_manifest
+    from .store.output import write_text
 
     folder = output / story.slug
     details = {o.path.relative_to(folder).as_posix(): o.manifest_entry() for r in results for o in r.outputs}
     if not folder.is_dir():
         return
     failures = [{"format": r.format, "error": r.error} for r in results if r.error]
-    write_report(story, folder, describe_files(folder, details), warnings, failures, records.cache, options.jobs)
+    files = OutputFiles(folder, tuple(p.relative_to(folder).as_posix() for p in published_files(folder)))
+    mine = [p for p in warnings if p.path == story.source]
+    entries = describe_files(folder, details)
+    known = {} if workers.local else cached_checks(entries, records.cache)  # a local worker reads the cache itself
+    report, page = workers.submit(story_report, story, files, entries, mine, failures, options.jobs, known).result()
+    write_text(folder / REPORT_JSON, report)
+    write_text(folder / REPORT_HTML, page)
     write_manifest(folder, story, details)
     if not failures:
         records.record(story.source, story.files(), output, _record(story, folder, results, warnings))
 
 
+def story_report(worker: Worker, story: Story, files: OutputFiles, entries: list[dict], problems: list[Problem],
+                 failures: list[dict[str, str]], jobs: int, known: dict[str, tuple[bytes, dict]]) -> tuple[str, str]:
+    """A task: report.json and report.html, from the story's output files as this worker reads them
+    (`problems` are the story's own, here pointed at its source as this worker has it; `known`,
+    the checks already made of these files, from the driver's cache)."""
+    from .report.build import report_texts
+    from .workers.task import WorkerCache
+
+    if isinstance(worker.cache, WorkerCache):
+        worker.cache.know(known)
+    problems = [dataclasses.replace(p, path=story.source) for p in problems]
+    return report_texts(story, files.folder, entries, problems, failures, worker.cache, jobs)
+
+
 def _record(story: Story, folder: Path, results: list[FormatResult], warnings: list[Problem]) -> StoryRecord:
     mine = tuple((os.path.relpath(p.path, story.folder), p.line, p.message, p.severity) for p in warnings
                  if p.path == story.source)
-    outputs = {r.format: [(o.path.relative_to(folder).as_posix(), o.format, o.lang) for o in r.outputs]
-               for r in results}
+    outputs = {r.format: [(o.path.relative_to(folder).as_posix(), o.format, o.lang, dict(o.details))
+                          for o in r.outputs] for r in results}
     return StoryRecord(story.slug, story.languages, mine, outputs)
 
 
@@ -176,6 +207,6 @@ def _replayed(story_file: Path, record: StoryRecord) -> list[Problem]:
 
 def _recorded_results(record: StoryRecord, targets: list[str], output: Path) -> list[FormatResult]:
     folder = output / record.slug
-    return [FormatResult(record.slug, target, [Output(folder / name, fmt, lang)
-                                               for name, fmt, lang in record.outputs.get(target, [])])
+    return [FormatResult(record.slug, target, [Output(folder / name, fmt, lang, details)
+                                               for name, fmt, lang, details in record.outputs.get(target, [])])
             for target in targets]

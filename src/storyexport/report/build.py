@@ -1,4 +1,4 @@
-"""Assemble report.json and report.html for a story from the files in its output folder."""
+"""Assemble report.json and report.html for a story from the files in its output folder (the driver writes them)."""
 
 from __future__ import annotations
 
@@ -26,13 +26,10 @@ from ..store.layout import (
     OPUS,
     PAGE_FORMAT,
     PRINT_PDF,
-    REPORT_HTML,
-    REPORT_JSON,
     TAGGED_PDF,
     TIMINGS,
 )
-from ..store.output import write_text
-from .checks import Check, passed, run_cached, warned, worst
+from .checks import Check, checks_key, passed, run_cached, warned, worst
 from .epub_checks import check_epub
 from .html_checks import check_page
 from .image_checks import check_images, images_in_epub, images_in_folder, images_in_pdf
@@ -56,6 +53,13 @@ def _checks(kind: str, path: Path, entry: dict[str, Any], timings: Path, cache: 
 
 
 JUDGED = (EPUB.format, TAGGED_PDF.format, PRINT_PDF.format, MP3.format, OPUS.format, CAPTIONS.format, PAGE_FORMAT)
+
+
+def cached_checks(entries: list[dict[str, Any]], cache: Cache) -> dict[str, tuple[bytes, dict]]:
+    """The cache entries of the checks already made of these outputs (by content): sent along with
+    a report made on another machine, so that its worker checks only what changed."""
+    keys = {checks_key(e["format"], e["sha256"]) for e in entries if e.get("format") in JUDGED}
+    return {key: hit for key in sorted(keys) if (hit := cache.get(key, kind="checks"))}
 
 
 def _source_checks(story: Story, problems: list[Problem]) -> list[dict[str, Any]]:
@@ -120,11 +124,12 @@ def _first_page(path: Path, cache: Cache) -> str:
     return uri
 
 
-def write_report(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],
-                 failures: list[dict[str, str]], cache: Cache, jobs: int = 2) -> list[Path]:
+def report_texts(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],
+                 failures: list[dict[str, str]], cache: Cache, jobs: int = 2) -> tuple[str, str]:
+    """report.json and report.html of the story whose outputs are in `folder`, as text."""
     data = report_data(story, folder, entries, problems, failures, cache, jobs)
     environment = Environment(loader=PackageLoader("storyexport", "templates/report"),
                               autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True)
     html = environment.get_template("report.html.j2").render(report=data, thumbs=_thumbnails(story, folder, cache))
-    return [write_text(folder / REPORT_JSON, json.dumps(data, indent=2, ensure_ascii=False) + "\n"),
-            write_text(folder / REPORT_HTML, html)]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n", html
+

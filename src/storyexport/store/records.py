@@ -36,7 +36,7 @@ class StoryRecord:
     slug: str
     languages: tuple[str, ...]
     warnings: tuple[tuple[str, int, str, str], ...]  # (file relative to the story folder, line, message, severity)
-    outputs: dict[str, list[tuple[str, str | None, str | None]]]  # format -> [(file, format, language)]
+    outputs: dict[str, list[tuple[str, str | None, str | None, dict]]]  # target -> [(file, format, lang, details)]
 
 
 class Records:

@@ -22,6 +22,7 @@ class Workers(Protocol):
     """The run's workers: they take tasks and give back futures of their results."""
 
     capacity: int  # how many tasks run at once
+    local: bool  # on this machine: a task reads the run's files and cache where they are
 
     def submit(self, task: Callable[..., Any], *args: Any) -> Future: ...
 

@@ -27,6 +27,7 @@ class InlineWorkers:
     their results are read."""
 
     capacity = 1
+    local = True
 
     def __init__(self, cache: Cache, engines: dict[str, Any] | None = None):
         self.worker = Worker(cache, engines if engines is not None else {})
@@ -95,6 +96,8 @@ class Settlement:
         self._lock = threading.Lock()
 
     def settle(self, future: Future, outcome: TaskOutcome) -> None:
+        if future.cancelled():  # the run was interrupted: nothing more is stored
+            return
         try:
             for entry in outcome.entries:
                 self.cache.put(entry.key, entry.data, entry.info, kind=entry.kind)
@@ -118,6 +121,8 @@ class ProcessWorkers:
     Workers come from a fork server: forked from a clean process that imported storyexport once,
     never from the driver with its threads. They ignore Ctrl-C, which the driver handles.
     """
+
+    local = True
 
     def __init__(self, count: int, cache: Cache):
         self.capacity = count

@@ -1,9 +1,10 @@
-"""A story sent to another machine: the parsed model with its photos as bytes, unpacked into a worker's scratch folder."""
+"""What a task on another machine reads, sent as bytes: a story with its photos, the files of an output folder."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,14 +32,16 @@ def pack(story: Story) -> StoryParcel:
 
 
 def unpack(parcel: StoryParcel, scratch: Path) -> Story:
-    """The parcel's story with its photos written under `scratch` (once), and every path pointing there."""
-    folder = scratch / parcel.key
+    """The parcel's story with its photos written under `scratch` (once), and every path pointing
+    there; the story's folder keeps its name (the report shows it)."""
+    folder = scratch / parcel.key / parcel.story.folder.name
     if not folder.is_dir():
         partial = scratch / f".{parcel.key}.partial"
         for src, data in parcel.photos.items():
             (partial / src).parent.mkdir(parents=True, exist_ok=True)
             (partial / src).write_bytes(data)
         partial.mkdir(parents=True, exist_ok=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
         partial.rename(folder)
     return relocated(parcel.story, folder)
 
@@ -58,3 +61,24 @@ def _moved(value: Any, folder: Path) -> Any:
     if isinstance(value, tuple):
         return tuple(_moved(item, folder) for item in value)
     return value
+
+
+@dataclass(frozen=True)
+class OutputFiles:
+    """Files of a story's output folder that a task reads: in place on this machine, or (`data`)
+    carried as bytes to another, where the worker writes them into a folder of its own."""
+
+    folder: Path
+    names: tuple[str, ...]  # relative to the folder
+    data: dict[str, bytes] | None = None
+
+    def packed(self) -> OutputFiles:
+        return dataclasses.replace(self, data={name: (self.folder / name).read_bytes() for name in self.names})
+
+    def unpacked(self, scratch: Path) -> OutputFiles:
+        """The files written under `scratch`, in a folder of the same name (reports show its name)."""
+        folder = Path(tempfile.mkdtemp(prefix="output-", dir=scratch)) / self.folder.name
+        for name, data in (self.data or {}).items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(data)
+        return OutputFiles(folder, self.names)

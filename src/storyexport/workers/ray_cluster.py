@@ -26,7 +26,7 @@ from ..errors import BuildError, UsageError
 from ..model import Story
 from ..store.cache import Cache
 from .local import Settlement
-from .parcels import StoryParcel, pack, unpack
+from .parcels import OutputFiles, StoryParcel, pack, unpack
 from .task import TaskOutcome, Worker, WorkerCache, driver_levels, perform, set_up_logging, worker_name
 
 log = logging.getLogger(__name__)
@@ -63,18 +63,22 @@ class StoryWorker:
         tempfile.tempdir = str(self.scratch)  # whatever the libraries leave in temp goes when the worker does
         self.stories: OrderedDict[str, Story] = OrderedDict()
 
-    def identity(self) -> tuple[str, str, str, str]:
-        """storyexport's version and code digest here, this worker's name and its node."""
+    def identity(self) -> tuple[str, str, str, str, str]:
+        """storyexport's version and code digest here, this worker's name, its node and scratch folder."""
         import ray
 
         from ..store.freshness import code_digest
 
-        return __version__, code_digest(), worker_name(), ray.get_runtime_context().get_node_id()
+        return __version__, code_digest(), worker_name(), ray.get_runtime_context().get_node_id(), str(self.scratch)
 
     def run(self, task: Callable[..., Any], *args: Any) -> TaskOutcome:
         return perform(self.worker, task, tuple(self._here(arg) for arg in args), worker_name())
 
     def _here(self, arg: Any) -> Any:
+        """An argument as a task here uses it: a story read from this worker's scratch folder, an
+        output folder's files written there."""
+        if isinstance(arg, OutputFiles):
+            return arg.unpacked(self.scratch)
         if not isinstance(arg, ParcelRef):
             return arg
         key = arg.ref.hex()
@@ -88,10 +92,10 @@ class StoryWorker:
         self.stories.move_to_end(key)
         return self.stories[key]
 
-    def close(self) -> None:
-        """Remove the worker's scratch folder (photos, temporary files) before the driver ends it."""
-        self.stories.clear()
-        shutil.rmtree(self.scratch, ignore_errors=True)
+
+def remove_folder(path: str) -> None:
+    """A task pinned to a node: remove an ended worker's scratch folder (photos, temporary files)."""
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @dataclass(eq=False)
@@ -106,24 +110,43 @@ class _Job:
 class RayWorkers:
     """The run's workers on a Ray cluster; a thread of the driver hands them tasks and collects results."""
 
+    local = False
+
     def __init__(self, address: str, cache: Cache):
         self.ray = _ray()
         self.connected_here = _connect(self.ray, address)
         self.settlement = Settlement(cache)
-        self.actors = _start_actors(self.ray)
+        try:
+            self.actors, self.scratch = _start_actors(self.ray)
+        except BaseException:
+            if self.connected_here:
+                self.ray.shutdown()  # its actors end with the connection
+            raise
         self.capacity = len(self.actors)
         self.parcels: OrderedDict[int, tuple[Story, ParcelRef]] = OrderedDict()
         self.jobs: queue.Queue[_Job | None] = queue.Queue()
         self.in_flight: dict[Any, tuple[_Job, Any]] = {}  # ObjectRef -> (job, actor)
+        self.pending: set[_Job] = set()  # submitted and not yet settled
         self.retries = 0
+        self.closed = False
         self.stopping = threading.Event()
         self.dispatcher = threading.Thread(target=self._dispatch, name="storyexport-ray", daemon=True)
         self.dispatcher.start()
 
     def submit(self, task: Callable[..., Any], *args: Any) -> Future:
-        future: Future = Future()
-        self.jobs.put(_Job(task, tuple(self._parcel(a) if isinstance(a, Story) else a for a in args), future))
-        return future
+        job = _Job(task, tuple(self._sendable(arg) for arg in args), Future())
+        self.pending.add(job)
+        job.future.add_done_callback(lambda _: self.pending.discard(job))
+        self.jobs.put(job)
+        return job.future
+
+    def _sendable(self, arg: Any) -> Any:
+        """An argument as it travels: a story as its parcel, an output folder's files as their bytes."""
+        if isinstance(arg, Story):
+            return self._parcel(arg)
+        if isinstance(arg, OutputFiles):
+            return arg.packed()
+        return arg
 
     def _parcel(self, story: Story) -> ParcelRef:
         """The story's parcel, put in the object store on its first task (stories are kept by identity)."""
@@ -211,21 +234,27 @@ class RayWorkers:
 
     def cancel(self) -> None:
         self.stopping.set()
-        for job, _ in list(self.in_flight.values()):
+        for job in list(self.pending):
             job.future.cancel()
-        while not self.jobs.empty():
-            if (job := self.jobs.get_nowait()) is not None:
-                job.future.cancel()
         self.close()
 
     def close(self) -> None:
+        """End the workers, then remove their scratch folders, each by a task on its node."""
+        if self.closed:
+            return
+        self.closed = True
         self.stopping.set()
         self.dispatcher.join(5)
-        closing = [actor.close.remote() for actor in self.actors]
-        self.ray.wait(closing, num_returns=len(closing), timeout=10)
         for actor in self.actors:
             self.ray.kill(actor)
         self.actors = []
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+        alive = {node["NodeID"] for node in self.ray.nodes() if node.get("Alive")}
+        remove = self.ray.remote(num_cpus=0)(remove_folder)
+        removing = [remove.options(scheduling_strategy=NodeAffinitySchedulingStrategy(node, soft=False)).remote(path)
+                    for node, path in self.scratch if node in alive]
+        self.ray.wait(removing, num_returns=len(removing), timeout=30)
         if self.connected_here:
             self.ray.shutdown()
 
@@ -245,8 +274,9 @@ def _connect(ray, address: str) -> bool:
     return True
 
 
-def _start_actors(ray) -> list[Any]:
-    """One worker per CPU of the cluster, each checked to run this very storyexport."""
+def _start_actors(ray) -> tuple[list[Any], list[tuple[str, str]]]:
+    """One worker per CPU of the cluster, each checked to run this very storyexport; and each
+    worker's node and scratch folder."""
     cpus = int(ray.cluster_resources().get("CPU", 0))
     if cpus < 1:
         raise UsageError("the Ray cluster has no CPU to run storyexport's workers")
@@ -258,13 +288,13 @@ def _start_actors(ray) -> list[Any]:
     except ray.exceptions.RayError as error:
         raise UsageError(f"storyexport's workers could not start on the Ray cluster ({error}); {INSTALL_HINT}") \
             from None
-    for version, digest, where, _ in identities:
+    for version, digest, where, *_ in identities:
         if (version, digest) != ours:
             raise UsageError(f"the Ray worker {where} runs storyexport {version} (code {digest[:12]}), this "
                              f"machine {ours[0]} (code {ours[1][:12]}): install the same storyexport on every node, "
                              "so that the outputs are the same wherever they are made")
-    log.info("Ray cluster: %d workers on %d nodes", len(actors), len({node for *_, node in identities}))
-    return actors
+    log.info("Ray cluster: %d workers on %d nodes", len(actors), len({node for *_, node, _ in identities}))
+    return actors, [(node, scratch) for *_, node, scratch in identities]
 
 
 def _code_digest() -> str:

@@ -77,17 +77,17 @@ class Schedule:
         self.cache, self.workers, self.finish, self.progress = cache, workers, finish, progress
         self.engines = engines  # the narration engines of this run, shared by its stories
         self.cancelled = threading.Event()
-        self.open_at_once = max(2, workers.capacity + 1)
+        self.waiting = list(stories)  # the stories not yet begun, in catalog order
+        self.open_at_once = max(2, workers.capacity + 1)  # enough to keep every worker busy
+        self.open: dict[str, list[Unit]] = {}  # the units of the stories being built (a few at once), by slug
+        self.running: dict[Future, Unit | Story] = {}  # a unit, or a story whose report is being written
+        self.results: dict[str, list[FormatResult]] = {}
+        self.threads = ThreadPoolExecutor(2 * workers.capacity if workers.capacity > 1 else 1,
+                                          thread_name_prefix="storyexport-unit")
 
     def run(self) -> list[FormatResult]:
         if self.progress:
             self.progress.started(len(self.stories))
-        self.waiting = list(self.stories)
-        self.open: dict[str, list[Unit]] = {}  # the units of the stories being built, by slug
-        self.running: dict[Future, Unit | Story] = {}  # a unit, or a story being finished
-        self.results: dict[str, list[FormatResult]] = {}
-        self.threads = ThreadPoolExecutor(2 * self.workers.capacity if self.workers.capacity > 1 else 1,
-                                          thread_name_prefix="storyexport-unit")
         try:
             while self.waiting or self.open:
                 self._open_stories()
@@ -95,7 +95,13 @@ class Schedule:
                 assert self.running, "units wait for each other: a builder's `needs` make a cycle"
                 done, _ = wait(self.running, return_when=FIRST_COMPLETED)
                 for future in done:
-                    self._completed(self.running.pop(future), future.result())
+                    item = self.running.pop(future)
+                    if isinstance(item, Story):
+                        future.result()
+                        self._story_done(item)
+                    else:
+                        item.result = future.result()
+                        self._finish_when_built(item.story)
         except BaseException:  # Ctrl-C or SIGTERM: builders stop at their next step; nothing half-written
             self.cancelled.set()
             self.workers.cancel()
@@ -109,22 +115,19 @@ class Schedule:
             story = self.waiting.pop(0)
             remove_stale_temps(self.output / story.slug)
             self.open[story.slug] = story_units(story, self.targets, self._languages(story))
-            if not self.open[story.slug]:  # nothing to build in the languages asked for
-                self._completed(None, None, story)
+            self._finish_when_built(story)  # at once if there is nothing to build in the languages asked for
 
-    def _completed(self, item: Unit | Story | None, result: FormatResult | None, story: Story | None = None) -> None:
-        if isinstance(item, Story):  # its report is written: the story is done
-            del self.open[item.slug]
-            if self.progress:
-                self.progress.finished(item.slug)
-            return
-        if item is not None:
-            item.result, story = result, item.story
-        assert story is not None
+    def _finish_when_built(self, story: Story) -> None:
+        """Once every unit of the story is done: its report and manifest (Finish), in a thread."""
         units = self.open[story.slug]
         if all(u.result is not None for u in units):
             self.results[story.slug] = merged(units, self.targets)
             self.running[self.threads.submit(self.finish, story, self.results[story.slug])] = story
+
+    def _story_done(self, story: Story) -> None:
+        del self.open[story.slug]
+        if self.progress:
+            self.progress.finished(story.slug)
 
     def _start_ready(self) -> None:
         started = {id(item) for item in self.running.values()}

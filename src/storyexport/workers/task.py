@@ -64,6 +64,11 @@ class WorkerCache(Cache):
         self.stats[f"hit:{kind}"] += 1
         return data, record.get("info", {})
 
+    def know(self, entries: dict[str, tuple[bytes, dict]]) -> None:
+        """Entries of the driver's cache that came with a task (for a worker that cannot read it)."""
+        for key, (data, info) in entries.items():
+            self._remember(key, data, info)
+
     def put(self, key: str, data: bytes, info: dict | None = None, kind: str = "blob") -> None:
         self.new.append(CacheEntry(key, data, info or {}, kind))
         self._remember(key, data, info or {})
