@@ -7,7 +7,8 @@ photos of 1600 to 2400 pixels), then builds them cold with `storyexport all`: wi
 (--jobs 1), with two worker processes (--jobs 2) and on a two-node Ray cluster started on
 loopback (one CPU a node). For each it prints the wall time, the CPU time (the run and its
 workers, or the run and the cluster's processes), the peak memory of the largest process and of
-each worker, and the speed-up over --jobs 1. Then the no-op (a second run with nothing to do)
+each worker, and the speed-up over --jobs 1 (CPU time: the run's process and its workers', each
+with the programs it started; Ray's own daemons are not counted). Then the no-op (a second run with nothing to do)
 for the sample story and for a catalog of --noop-stories small stories. Finally a model, from
 the --jobs 1 run's measured cost per sentence spoken, per PDF page laid out and per story
 checked, of 1,000 stories in two languages on k machines of c cores.
@@ -141,15 +142,16 @@ def child(args: argparse.Namespace) -> None:
     result = pipeline.build([Path(args.source)], ["audio", "html", "epub", "pdf"], Path(args.output), options)
     pages = sum(o.details.get("pages", 0) for r in result.results for o in r.outputs if o.format == "pdf")
     print(json.dumps({**spent, "pages": pages, "failed": result.failed, "stories": len({r.story for r in result.results}),
-                      "workers": sorted(result.worker_memory.values(), reverse=True), "retried": result.retried}))
+                      "workers": sorted((u.peak_memory for u in result.workers.values()), reverse=True),
+                      "workers_cpu": sum(u.cpu_seconds for u in result.workers.values()), "retried": result.retried}))
 
 
-def run(source: Path, output: Path, tts: str, jobs: int, cluster: str | None = None,
-        cluster_pids=lambda: []) -> dict:
-    """Build in a fresh process; wall time, CPU time (the run's and, with a cluster, its processes') and peak memory."""
+def run(source: Path, output: Path, tts: str, jobs: int, cluster: str | None = None) -> dict:
+    """Build in a fresh process: wall time, CPU time (the run's own and its workers', each with the
+    programs it started, such as EPUBCheck's Java) and peak memory of the largest process."""
     command = [sys.executable, str(HERE), "--child", "--source", str(source), "--output", str(output),
                "--tts", tts, "--jobs", str(jobs), *(["--cluster", cluster] if cluster else [])]
-    before_children, before_cluster = resource.getrusage(resource.RUSAGE_CHILDREN), _cpu(cluster_pids())
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
     wall = time.perf_counter() - start
@@ -157,21 +159,8 @@ def run(source: Path, output: Path, tts: str, jobs: int, cluster: str | None = N
     if done.returncode != 0:
         sys.exit(f"the run failed:\n{done.stderr[-3000:]}")
     measured = json.loads(done.stdout.strip().splitlines()[-1])
-    cpu = (after.ru_utime - before_children.ru_utime) + (after.ru_stime - before_children.ru_stime)
-    cpu += _cpu(cluster_pids()) - before_cluster
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime) + measured["workers_cpu"]
     return {**measured, "wall": wall, "cpu": cpu, "peak": after.ru_maxrss * 1024}
-
-
-def _cpu(pids: list[int]) -> float:
-    """CPU seconds the processes have used so far (from /proc)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except (OSError, IndexError):
-            pass
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def noop(source: Path, output: Path, runs: int = 5) -> float:
@@ -292,8 +281,7 @@ def main() -> None:
                 "--jobs 2": run(source, work / "jobs2", args.tts, 2)}
         if not args.no_ray:
             with LoopbackCluster() as cluster:
-                runs["Ray, 2 nodes × 1 CPU"] = run(source, work / "ray", args.tts, 1, cluster.cluster.address,
-                                                   cluster.pids)
+                runs["Ray, 2 nodes × 1 CPU"] = run(source, work / "ray", args.tts, 1, cluster.cluster.address)
         one = runs["--jobs 1"]
         print(f"{args.stories} bilingual stories, narrated with {args.tts}, {os.cpu_count()} cores\n")
         table([(name, f"{r['wall']:.1f}", f"{r['cpu']:.1f}", _mib(r["peak"]), ", ".join(map(_mib, r["workers"])) or "-",

@@ -23,8 +23,8 @@ def in_two_processes(catalog, tmp_path_factory):
     output = tmp_path_factory.mktemp("jobs2") / "output"
     result = build([catalog], TARGETS, output, Options(jobs=2, **ESPEAK))
     assert not result.failed
-    assert len(result.worker_memory) == 2  # the work went to two worker processes, whose memory is reported
-    assert all(50 * 2**20 < peak < 2**31 for peak in result.worker_memory.values())
+    assert len(result.workers) == 2  # the work went to two worker processes, whose memory is reported
+    assert all(50 * 2**20 < usage.peak_memory < 2**31 and usage.cpu_seconds > 0.5 for usage in result.workers.values())
     return output
 
 
@@ -33,7 +33,7 @@ def test_one_process_and_two_make_the_same_bytes(catalog, in_two_processes, tmp_
     output = tmp_path / "output"
     carry_over_checks(in_two_processes, output)
     result = build([catalog], TARGETS, output, Options(jobs=1, **ESPEAK))
-    assert not result.failed and result.worker_memory == {}  # all in this process
+    assert not result.failed and result.workers == {}  # all in this process
     assert result.cache_stats["put:sentence"] > 0 and result.cache_stats["put:freshness"] > 0  # built, not copied
     reference, made = output_files(in_two_processes), output_files(output)
     assert len(reference) > 4 * 20
@@ -64,7 +64,7 @@ def test_a_ray_cluster_makes_the_same_bytes(catalog, in_two_processes, ray_clust
     carry_over_checks(in_two_processes, output)
     result = build([catalog], TARGETS, output, Options(cluster=ray_cluster.address, **ESPEAK))
     assert not result.failed
-    assert len(result.worker_memory) == 2  # one worker per CPU of the cluster: one on each node
+    assert len(result.workers) == 2  # one worker per CPU of the cluster: one on each node
     reference, made = output_files(in_two_processes), output_files(output)
     assert sorted(made) == sorted(reference)
     assert [name for name in reference if made[name] != reference[name]] == []

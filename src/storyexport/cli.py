@@ -244,8 +244,8 @@ def _print_summary(result: RunResult, output: Path) -> None:
                     table.add_row(outcome.format, built.lang or "", built.path.relative_to(output / story).as_posix(),
                                   file_size(size), "[green]ok[/green]")
         console.print(table)
-    if result.worker_memory:
-        peaks = sorted(result.worker_memory.values(), reverse=True)
+    if result.workers:
+        peaks = sorted((usage.peak_memory for usage in result.workers.values()), reverse=True)
         console.print(f"{len(peaks)} worker{'s' * (len(peaks) != 1)}, peak memory "
                       + ", ".join(f"{peak / 2**20:.0f} MiB" for peak in peaks), markup=False, soft_wrap=True)
     if result.retried:

@@ -29,7 +29,7 @@ from .workers.parcels import OutputFiles
 from .workers.schedule import CatalogProgress, FormatResult
 
 if TYPE_CHECKING:
-    from .workers.task import Worker
+    from .workers.task import Worker, WorkerUsage
 
 log = logging.getLogger(__name__)
 __all__ = ["FormatResult", "RunResult", "build", "configure_libraries", "load_stories"]
@@ -40,7 +40,7 @@ class RunResult:
     warnings: list[Problem] = field(default_factory=list)
     results: list[FormatResult] = field(default_factory=list)
     cache_stats: Counter[str] = field(default_factory=Counter)  # what this run found and stored
-    worker_memory: dict[str, int] = field(default_factory=dict)  # each worker's peak resident bytes
+    workers: dict[str, WorkerUsage] = field(default_factory=dict)  # each worker's peak memory and processor time
     retried: int = 0  # tasks run again because the worker running them was lost
 
     @property
@@ -146,7 +146,7 @@ def _build_all(stories: list[Story], targets: list[str], output: Path, options: 
         built = Schedule(stories, targets, output, options, records.cache, workers, engines, finish, progress).run()
     finally:
         workers.close()
-    result.worker_memory, result.retried = workers.peak_memory(), workers.retried()
+    result.workers, result.retried = workers.usage(), workers.retried()
     return {story.slug: [r for r in built if r.story == story.slug] for story in stories}
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from ..store.cache import Cache
+    from .task import WorkerUsage
 
 
 class Workers(Protocol):
@@ -26,8 +27,8 @@ class Workers(Protocol):
 
     def submit(self, task: Callable[..., Any], *args: Any) -> Future: ...
 
-    def peak_memory(self) -> dict[str, int]:
-        """Each worker's peak resident memory in bytes, by a label naming the worker."""
+    def usage(self) -> dict[str, WorkerUsage]:
+        """Each worker's peak memory and processor time, by a label naming the worker."""
         ...
 
     def retried(self) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store.cache import Cache
-from .task import TaskOutcome, Worker, WorkerCache, driver_levels, perform, set_up_logging, worker_name
+from .task import TaskOutcome, Worker, WorkerCache, WorkerUsage, driver_levels, perform, set_up_logging, worker_name
 
 log = logging.getLogger(__name__)
 # What every worker process needs, imported once in the fork server rather than in each worker.
@@ -35,7 +35,7 @@ class InlineWorkers:
     def submit(self, task: Callable[..., Any], *args: Any) -> Future:
         return _OnDemand(lambda: task(self.worker, *args))
 
-    def peak_memory(self) -> dict[str, int]:
+    def usage(self) -> dict[str, WorkerUsage]:
         return {}
 
     def retried(self) -> int:
@@ -92,7 +92,7 @@ class Settlement:
 
     def __init__(self, cache: Cache):
         self.cache = cache
-        self.memory: dict[str, int] = {}
+        self.usage: dict[str, WorkerUsage] = {}  # by worker, as its latest task left it
         self._lock = threading.Lock()
 
     def settle(self, future: Future, outcome: TaskOutcome) -> None:
@@ -103,7 +103,7 @@ class Settlement:
                 self.cache.put(entry.key, entry.data, entry.info, kind=entry.kind)
             with self._lock:
                 self.cache.stats.update(outcome.reads)
-                self.memory[outcome.worker] = max(self.memory.get(outcome.worker, 0), outcome.peak_memory)
+                self.usage[outcome.worker] = outcome.usage
             for line in outcome.log:
                 line.emit()
         except Exception as exc:  # e.g. the cache's disk is full
@@ -149,8 +149,8 @@ class ProcessWorkers:
         else:
             self.settlement.settle(future, done.result())
 
-    def peak_memory(self) -> dict[str, int]:
-        return dict(self.settlement.memory)
+    def usage(self) -> dict[str, WorkerUsage]:
+        return dict(self.settlement.usage)
 
     def retried(self) -> int:
         return 0

@@ -27,7 +27,7 @@ from ..model import Story
 from ..store.cache import Cache
 from .local import Settlement
 from .parcels import OutputFiles, StoryParcel, pack, unpack
-from .task import TaskOutcome, Worker, WorkerCache, driver_levels, perform, set_up_logging, worker_name
+from .task import TaskOutcome, Worker, WorkerCache, WorkerUsage, driver_levels, perform, set_up_logging, worker_name
 
 log = logging.getLogger(__name__)
 INSTALL_HINT = "pip install 'storyexport[ray]' on this machine and on every node of the cluster"
@@ -226,8 +226,8 @@ class RayWorkers:
         self.retries += 1
         return [job]
 
-    def peak_memory(self) -> dict[str, int]:
-        return dict(self.settlement.memory)
+    def usage(self) -> dict[str, WorkerUsage]:
+        return dict(self.settlement.usage)
 
     def retried(self) -> int:
         return self.retries

@@ -123,7 +123,7 @@ class TaskOutcome:
     reads: Counter[str]
     log: list[LogLine]
     worker: str  # "host:pid"
-    peak_memory: int  # bytes, the worker process's peak so far
+    usage: WorkerUsage  # the worker process's so far
 
 
 class _Collector(logging.Handler):
@@ -147,7 +147,7 @@ def perform(worker: Worker, task: Callable[..., Any], args: tuple, name: str) ->
     finally:
         logging.getLogger().removeHandler(collector)
     entries, reads = worker.cache.handed_over() if isinstance(worker.cache, WorkerCache) else ([], Counter())
-    return TaskOutcome(value, error, entries, reads, collector.lines, name, peak_memory())
+    return TaskOutcome(value, error, entries, reads, collector.lines, name, usage())
 
 
 def _portable(exc: Exception) -> Exception:
@@ -162,9 +162,19 @@ def _portable(exc: Exception) -> Exception:
         return portable
 
 
-def peak_memory() -> int:
-    """This process's peak resident set, in bytes (Linux counts it in kilobytes)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+@dataclass(frozen=True)
+class WorkerUsage:
+    """What a worker has used so far: its peak resident memory, and processor time (with the
+    programs it ran, such as EPUBCheck's Java)."""
+
+    peak_memory: int  # bytes
+    cpu_seconds: float
+
+
+def usage() -> WorkerUsage:
+    own, programs = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + programs.ru_utime + programs.ru_stime
+    return WorkerUsage(own.ru_maxrss * 1024, cpu)  # Linux counts the peak in kilobytes
 
 
 def worker_name() -> str:
