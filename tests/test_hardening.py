@@ -185,8 +185,8 @@ def executable_markup(document) -> list[str]:
 
 
 def test_hostile_content_is_inert_in_every_format(tmp_path, paths, run_cli):
-    """Raw HTML, event handlers, attribute injection and script-like text: inert text in the page,
-    the EPUB and the PDF."""
+    """Raw HTML (dropped by the allowlist, with warnings), event handlers, attribute injection and
+    script-like text (inert text): nothing executable in the page, the EPUB and the PDF."""
     from lxml import etree, html
 
     output = tmp_path / "output"
@@ -195,7 +195,9 @@ def test_hostile_content_is_inert_in_every_format(tmp_path, paths, run_cli):
     folder = output / "hostile"
     page = (folder / "html" / "index.html").read_text()
     assert executable_markup(html.document_fromstring(page)) == []
-    assert "&lt;script&gt;alert(&#39;raw block script&#39;)&lt;/script&gt;" in page
+    assert "raw block script" not in page  # a raw <script> is dropped with its content
+    assert "warning: raw HTML <script> dropped" in result.output
+    assert "&lt;script&gt;alert(&#39;code block&#39;)&lt;/script&gt;" in page  # code stays text
     with zipfile.ZipFile(folder / "hostile.en.epub") as book:
         for name in book.namelist():
             if name.endswith(".xhtml"):

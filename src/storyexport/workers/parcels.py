@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,21 +15,25 @@ from ..model import Photo, Story
 
 @dataclass(frozen=True)
 class StoryParcel:
-    """A story and the bytes of every photo it shows, by the photo's path in the story folder."""
+    """A story and the bytes of every file it was read from, by their paths in the story folder."""
 
     story: Story
-    photos: dict[str, bytes]
+    files: dict[str, bytes]  # by path in the story folder
 
     @property
     def key(self) -> str:
         """Names the photos' folder on a worker: the same story with the same photos unpacks once."""
-        listing = sorted((src, hashlib.sha256(data).hexdigest()) for src, data in self.photos.items())
+        listing = sorted((src, hashlib.sha256(data).hexdigest()) for src, data in self.files.items())
         return f"{self.story.slug}-{hashlib.sha256(repr(listing).encode()).hexdigest()[:16]}"
 
 
 def pack(story: Story) -> StoryParcel:
-    """The story as it travels: a worker needs no shared file system to read its photos."""
-    return StoryParcel(story, {photo.src: photo.file.read_bytes() for photo in story.photos()})
+    """The story as it travels, with every file it was read from (Story.files): a worker needs no
+    shared file system. Photos go where their `src` says, the others where they were."""
+    photos = {photo.src: photo.file.read_bytes() for photo in story.photos()}
+    others = {os.path.relpath(path, story.folder): path.read_bytes() for path in story.files()
+              if path not in {photo.file for photo in story.photos()}}
+    return StoryParcel(story, {**others, **photos})
 
 
 def unpack(parcel: StoryParcel, scratch: Path) -> Story:
@@ -37,7 +42,7 @@ def unpack(parcel: StoryParcel, scratch: Path) -> Story:
     folder = scratch / parcel.key / parcel.story.folder.name
     if not folder.is_dir():
         partial = scratch / f".{parcel.key}.partial"
-        for src, data in parcel.photos.items():
+        for src, data in parcel.files.items():
             (partial / src).parent.mkdir(parents=True, exist_ok=True)
             (partial / src).write_bytes(data)
         partial.mkdir(parents=True, exist_ok=True)

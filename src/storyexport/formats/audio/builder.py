@@ -131,6 +131,7 @@ def _speakers(engine: Engine, voice: Voice, ctx: BuildContext) -> Iterator[Calla
 def _digest(story: Story, plan: NarrationPlan, voice: Voice) -> str:
     """Everything one language's audio files are made from."""
     article = story.article(plan.lang)
-    return inputs_digest("audio", plan, voice, story.title, article.publisher, article.authors, article.rights,
+    return inputs_digest("audio", plan, voice, article.title, article.subtitle, article.publisher, article.authors,
+                         article.rights,
                          story.cover.sha256 if story.cover else None, build_time(story).isoformat())
 

@@ -56,7 +56,8 @@ def _tags(story: Story, lang: str, voice: Voice, narration: NarrationAudio, cach
     cover = rendition(story.cover, cache, width=COVER_WIDTH, quality=80) if story.cover else None
     article = story.article(lang)
     return AudioTags(
-        title=article.title, artist=article.publisher.text or ", ".join(article.authors),
+        title=article.title, subtitle=article.subtitle,
+        artist=article.publisher.text or ", ".join(a.name for a in article.authors),
         language=langcodes.Language.get(lang).to_alpha3(), year=str(build_time(story).year),
         rights=article.rights.text,
         comment=f"Synthetic narration: {voice.engine}, voice {voice.name} ({voice.version})",
