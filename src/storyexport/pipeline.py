@@ -24,11 +24,10 @@ from .store.cache import Cache
 from .store.layout import CACHE_FOLDER
 from .store.output import output_lock
 from .store.records import Records, StoryRecord
-from .workers import Workers
-from .workers.parcels import OutputFiles
-from .workers.schedule import CatalogProgress, FormatResult
+from .workers import CatalogProgress, FormatResult, Workers
 
 if TYPE_CHECKING:
+    from .workers.parcels import OutputFiles
     from .workers.task import Worker, WorkerUsage
 
 log = logging.getLogger(__name__)
@@ -156,6 +155,7 @@ def _finish_story(story: Story, results: list[FormatResult], output: Path, recor
     (every file, with its sha256) and, when every format was built, its record (so that the next
     run can skip it if nothing changes)."""
     from .report.build import cached_checks
+    from .workers.parcels import OutputFiles
     from .store.layout import REPORT_HTML, REPORT_JSON
     from .store.manifest import describe_files, published_files, write_manifest
     from .store.output import write_text

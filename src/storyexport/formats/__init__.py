@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -14,6 +13,8 @@ from ..model import Story
 from ..store.cache import Cache
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from ..workers import Workers
 
 

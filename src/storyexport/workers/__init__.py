@@ -11,12 +11,36 @@ writes outputs and the cache, so every output is written atomically whatever ran
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..formats import Output
+
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from ..store.cache import Cache
     from .task import WorkerUsage
+
+
+@dataclass
+class FormatResult:
+    """What one format of one story came to: the files written, or why it failed."""
+
+    story: str
+    format: str
+    outputs: list[Output] = field(default_factory=list)
+    error: str | None = None
+
+
+class CatalogProgress(Protocol):
+    """What the run tells the display: one line per story and task, and the catalog as a whole."""
+
+    def started(self, stories: int) -> None: ...
+
+    def step(self, story: str, task: str, done: int, total: int) -> None: ...
+
+    def finished(self, story: str) -> None: ...
 
 
 class Workers(Protocol):

@@ -11,36 +11,17 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
 
 from ..errors import BuildError, OutputError
-from ..formats import BuildContext, Options, Output, get_builder
+from ..formats import BuildContext, Options, get_builder
 from ..model import Story
 from ..store.cache import Cache
 from ..store.output import remove_stale_temps
-from . import Workers
+from . import CatalogProgress, FormatResult, Workers
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class FormatResult:
-    story: str
-    format: str
-    outputs: list[Output] = field(default_factory=list)
-    error: str | None = None
-
-
-class CatalogProgress(Protocol):
-    """What the run tells the display: one line per story and task, and the catalog as a whole."""
-
-    def started(self, stories: int) -> None: ...
-
-    def step(self, story: str, task: str, done: int, total: int) -> None: ...
-
-    def finished(self, story: str) -> None: ...
 
 
 @dataclass(eq=False)

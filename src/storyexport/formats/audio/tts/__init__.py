@@ -10,7 +10,6 @@ EngineUnavailable with every reason when nothing can speak.
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -93,6 +92,8 @@ def get_engine(name: str, offline: bool = False, made: dict[str, Engine] | None 
 
 def package_version(*packages: str) -> str:
     """"piper-tts 1.8.0, onnxruntime 1.22.0"; a package that is not installed is left out."""
+    import importlib.metadata  # it takes a moment (it reads the packages' metadata): only when a voice is chosen
+
     versions = []
     for package in packages:
         try:
