@@ -114,8 +114,7 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
     result = RunResult(warnings)
     built: dict[str, list[FormatResult]] = {}
     if stories:
-        with output_lock(output):
-            built = _build_all(stories, targets, output, options, records, warnings, progress, result)
+        built = _build_all(stories, targets, output, options, records, warnings, progress, result)
     for record in unchanged.values():
         built[record.slug] = _recorded_results(record, targets, output)
     slugs = {**{s.source: s.slug for s in stories}, **{f: r.slug for f, r in unchanged.items()}}
@@ -138,11 +137,13 @@ def _build_all(stories: list[Story], targets: list[str], output: Path, options: 
     from .workers.schedule import Schedule
 
     engines: dict = {}  # the narration engines of this run, shared by its stories
-    workers = open_workers(options.jobs, options.cluster, records.cache, engines)
+    workers = open_workers(options.jobs, options.cluster, records.cache, engines)  # a bad --cluster: nothing written
     try:
         finish = lambda story, results: _finish_story(story, results, output, records, workers, options,  # noqa: E731
                                                       warnings)
-        built = Schedule(stories, targets, output, options, records.cache, workers, engines, finish, progress).run()
+        with output_lock(output):
+            built = Schedule(stories, targets, output, options, records.cache, workers, engines, finish,
+                             progress).run()
     finally:
         workers.close()
     result.workers, result.retried = workers.usage(), workers.retried()
@@ -154,11 +155,12 @@ def _finish_story(story: Story, results: list[FormatResult], output: Path, recor
     """The story's report (every check of every output: a task, the checks are work too), manifest
     (every file, with its sha256) and, when every format was built, its record (so that the next
     run can skip it if nothing changes)."""
-    from .report.build import cached_checks
-    from .workers.parcels import OutputFiles
+    from .report.build import known_checks
     from .store.layout import REPORT_HTML, REPORT_JSON
     from .store.manifest import describe_files, published_files, write_manifest
     from .store.output import write_text
+    from .workers.local import InlineWorkers
+    from .workers.parcels import OutputFiles
 
     folder = output / story.slug
     details = {o.path.relative_to(folder).as_posix(): o.manifest_entry() for r in results for o in r.outputs}
@@ -168,8 +170,10 @@ def _finish_story(story: Story, results: list[FormatResult], output: Path, recor
     files = OutputFiles(folder, tuple(p.relative_to(folder).as_posix() for p in published_files(folder)))
     mine = [p for p in warnings if p.path == story.source]
     entries = describe_files(folder, details)
-    known = {} if workers.local else cached_checks(entries, records.cache)  # a local worker reads the cache itself
-    report, page = workers.submit(story_report, story, files, entries, mine, failures, options.jobs, known).result()
+    known, complete = known_checks(entries, records.cache)
+    maker = InlineWorkers(records.cache) if complete else workers  # nothing left to check: no need to send it
+    known = {} if maker.local else known  # a worker on this machine reads the cache itself
+    report, page = maker.submit(story_report, story, files, entries, mine, failures, options.jobs, known).result()
     write_text(folder / REPORT_JSON, report)
     write_text(folder / REPORT_HTML, page)
     write_manifest(folder, story, details)

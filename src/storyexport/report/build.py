@@ -55,11 +55,13 @@ def _checks(kind: str, path: Path, entry: dict[str, Any], timings: Path, cache: 
 JUDGED = (EPUB.format, TAGGED_PDF.format, PRINT_PDF.format, MP3.format, OPUS.format, CAPTIONS.format, PAGE_FORMAT)
 
 
-def cached_checks(entries: list[dict[str, Any]], cache: Cache) -> dict[str, tuple[bytes, dict]]:
-    """The cache entries of the checks already made of these outputs (by content): sent along with
-    a report made on another machine, so that its worker checks only what changed."""
-    keys = {checks_key(e["format"], e["sha256"]) for e in entries if e.get("format") in JUDGED}
-    return {key: hit for key in sorted(keys) if (hit := cache.get(key, kind="checks"))}
+def known_checks(entries: list[dict[str, Any]], cache: Cache) -> tuple[dict[str, tuple[bytes, dict]], bool]:
+    """The cache entries of the checks already made of these outputs (by content), and whether that
+    is all of them: a report made on another machine takes them along, so that its worker checks
+    only what changed; a report with nothing left to check is quick to make anywhere."""
+    keys = {checks_key(e["format"], e["sha256"]) for e in entries if e.get("format") in set(JUDGED) - {PAGE_FORMAT}}
+    known = {key: hit for key in sorted(keys) if (hit := cache.get(key, kind="checks"))}
+    return known, len(known) == len(keys)
 
 
 def _source_checks(story: Story, problems: list[Problem]) -> list[dict[str, Any]]:

@@ -82,6 +82,7 @@ class OutputFiles:
 
     def unpacked(self, scratch: Path) -> OutputFiles:
         """The files written under `scratch`, in a folder of the same name (reports show its name)."""
+        scratch.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix="output-", dir=scratch)) / self.folder.name
         for name, data in (self.data or {}).items():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ import logging
 import os
 import queue
 import shutil
+import socket
 import tempfile
 import threading
 from collections import OrderedDict
@@ -263,6 +264,7 @@ def _connect(ray, address: str) -> bool:
     """Join the cluster; False when this process was already connected (then it stays so)."""
     if ray.is_initialized():
         return False
+    _answers(os.environ.get("RAY_ADDRESS", "") if address == "auto" else address)
     try:
         ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING, configure_logging=False)
     except ValueError as error:  # e.g. "Ray Client requires pip package ray[client]"
@@ -272,6 +274,19 @@ def _connect(ray, address: str) -> bool:
                          "(ray://HOST:10001 for Ray Client, HOST:PORT, or auto with RAY_ADDRESS set) and "
                          "that the cluster runs (`ray status` on its head node)") from None
     return True
+
+
+def _answers(address: str, seconds: float = 5.0) -> None:
+    """A mistyped address is a clear error at once (Ray itself would retry it for minutes)."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto" without RAY_ADDRESS, or a form Ray will judge itself
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=seconds).close()
+    except OSError as error:
+        raise UsageError(f"--cluster {address}: nothing answers at {host}:{port} ({error.strerror or error}). "
+                         "Check the address (ray://HOST:10001 for Ray Client, HOST:6379 from a node of the "
+                         "cluster) and that the cluster runs (`ray status` on its head node)") from None
 
 
 def _start_actors(ray) -> tuple[list[Any], list[tuple[str, str]]]:
