@@ -17,8 +17,7 @@ from ..store.cache import Cache
 from .task import TaskOutcome, Worker, WorkerCache, WorkerUsage, driver_levels, perform, set_up_logging, worker_name
 
 log = logging.getLogger(__name__)
-# What every worker process needs, imported once in the fork server rather than in each worker.
-PRELOAD = ["storyexport.workers.task", "storyexport.formats.audio.synthesis", "storyexport.formats.renditions"]
+PRELOAD = ["storyexport.workers.preload"]  # imported once in the fork server rather than in each worker
 
 
 class InlineWorkers:
