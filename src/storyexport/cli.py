@@ -9,7 +9,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -206,7 +205,7 @@ class _Display:
         with self.lock:
             if (story, task) not in self.lines:
                 self.lines[(story, task)] = self.bar.add_task(f"{story} · {task}", total=total)
-        self.bar.update(self.lines[(story, task)], completed=done, total=total)
+            self.bar.update(self.lines[(story, task)], completed=done, total=total)
 
     def finished(self, story: str) -> None:
         with self.lock:
