@@ -26,6 +26,7 @@ from .formats.audio.tts import ENGINES
 from .pipeline import RunResult, build, configure_libraries, load_stories
 from .store.layout import TIMINGS
 from .text.units import clock, file_size
+from .workers import BUILDING
 
 console = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -41,14 +42,19 @@ The source format: docs/source-format.md"""
 
 
 class _ConsoleHandler(logging.Handler):
-    """Log records as plain lines on stderr ("warning: ..."), never wrapped, so they can be grepped."""
+    """Log records as plain lines on stderr ("warning: ..."), never wrapped, so they can be grepped;
+    a line made while a story is built names the story ("serving-hope: narration es: ...")."""
 
     STYLES = {logging.WARNING: ("warning: ", "yellow"), logging.ERROR: ("error: ", "red")}
 
     def emit(self, record: logging.LogRecord) -> None:
         prefix, style = self.STYLES.get(min(record.levelno, logging.ERROR) if record.levelno >= logging.WARNING
                                         else 0, ("", None))
-        console.print(prefix + self.format(record), style=style, markup=False, soft_wrap=True, highlight=False)
+        message = self.format(record)
+        story = BUILDING.get()
+        if story and not message.startswith(f"{story}:"):
+            message = f"{story}: {message}"
+        console.print(prefix + message, style=style, markup=False, soft_wrap=True, highlight=False)
 
 
 def _setup_logging(verbose: bool, quiet: bool) -> None:

@@ -11,6 +11,7 @@ writes outputs and the cache, so every output is written atomically whatever ran
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 
     from ..store.cache import Cache
     from .task import WorkerUsage
+
+
+BUILDING: ContextVar[str | None] = ContextVar("storyexport_building", default=None)  # the story a thread builds
 
 
 @dataclass

@@ -19,7 +19,7 @@ from ..formats import BuildContext, Options, get_builder
 from ..model import Story
 from ..store.cache import Cache
 from ..store.output import remove_stale_temps
-from . import CatalogProgress, FormatResult, Workers
+from . import BUILDING, CatalogProgress, FormatResult, Workers
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,11 @@ class Schedule:
         units = self.open[story.slug]
         if all(u.result is not None for u in units):
             self.results[story.slug] = merged(units, self.targets)
-            self.running[self.threads.submit(self.finish, story, self.results[story.slug])] = story
+            self.running[self.threads.submit(self._finish, story, self.results[story.slug])] = story
+
+    def _finish(self, story: Story, results: list[FormatResult]) -> None:
+        BUILDING.set(story.slug)  # log lines say which story they are about
+        self.finish(story, results)
 
     def _story_done(self, story: Story) -> None:
         del self.open[story.slug]
@@ -118,6 +122,7 @@ class Schedule:
                     self.running[self.threads.submit(self._run_unit, unit)] = unit
 
     def _run_unit(self, unit: Unit) -> FormatResult:
+        BUILDING.set(unit.story.slug)  # log lines say which story they are about
         outcome = FormatResult(unit.story.slug, unit.target)
         try:
             outcome.outputs = get_builder(unit.target).build(unit.story, self._context(unit))
