@@ -89,13 +89,12 @@ def test_an_edition_compares_equal_after_travelling():
 def test_a_story_unpacked_elsewhere_reads_its_photos_there_and_is_the_same_story(paths, tmp_path):
     story, _ = parse(paths.sample)
     parcel = pickle.loads(pickle.dumps(pack(story)))
-    here = unpack(parcel, tmp_path)
-    assert here.folder.name == story.folder.name and here.folder.is_relative_to(tmp_path)
+    here = unpack(parcel, tmp_path / "one")
+    assert here.folder.name == story.folder.name and here.folder.is_relative_to(tmp_path / "one")
     photos = [here.cover, *(b.photo for a in here.articles for b in walk_blocks(a.blocks) if hasattr(b, "photo"))]
     assert photos and all(isinstance(p, Photo) and p.file.is_relative_to(here.folder) for p in photos)
     assert all(p.file.read_bytes() == (story.folder / p.src).read_bytes() for p in photos)
     assert inputs_digest("story", here) == inputs_digest("story", story)  # paths aside, nothing changed
-    assert unpack(parcel, tmp_path).folder == here.folder  # unpacked once
 
 
 def test_an_output_folder_travels_as_bytes(tmp_path):

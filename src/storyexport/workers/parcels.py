@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,12 +18,6 @@ class StoryParcel:
     story: Story
     files: dict[str, bytes]  # by path in the story folder
 
-    @property
-    def key(self) -> str:
-        """Names the photos' folder on a worker: the same story with the same photos unpacks once."""
-        listing = sorted((src, hashlib.sha256(data).hexdigest()) for src, data in self.files.items())
-        return f"{self.story.slug}-{hashlib.sha256(repr(listing).encode()).hexdigest()[:16]}"
-
 
 def pack(story: Story) -> StoryParcel:
     """The story as it travels, with every file it was read from (Story.files): a worker needs no
@@ -36,18 +28,15 @@ def pack(story: Story) -> StoryParcel:
     return StoryParcel(story, {**others, **photos})
 
 
-def unpack(parcel: StoryParcel, scratch: Path) -> Story:
-    """The parcel's story with its photos written under `scratch` (once), and every path pointing
-    there; the story's folder keeps its name (the report shows it)."""
-    folder = scratch / parcel.key / parcel.story.folder.name
-    if not folder.is_dir():
-        partial = scratch / f".{parcel.key}.partial"
-        for src, data in parcel.files.items():
-            (partial / src).parent.mkdir(parents=True, exist_ok=True)
-            (partial / src).write_bytes(data)
-        partial.mkdir(parents=True, exist_ok=True)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        partial.rename(folder)
+def unpack(parcel: StoryParcel, place: Path) -> Story:
+    """The parcel's story with its files written in a folder under `place` (which it may own
+    alone: remove `place` to remove them), and every path pointing there; the story's folder keeps
+    its name (the report shows it)."""
+    folder = place / parcel.story.folder.name
+    for src, data in parcel.files.items():
+        (folder / src).parent.mkdir(parents=True, exist_ok=True)
+        (folder / src).write_bytes(data)
+    folder.mkdir(parents=True, exist_ok=True)
     return relocated(parcel.story, folder)
 
 
@@ -80,10 +69,10 @@ class OutputFiles:
     def packed(self) -> OutputFiles:
         return dataclasses.replace(self, data={name: (self.folder / name).read_bytes() for name in self.names})
 
-    def unpacked(self, scratch: Path) -> OutputFiles:
-        """The files written under `scratch`, in a folder of the same name (reports show its name)."""
-        scratch.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix="output-", dir=scratch)) / self.folder.name
+    def unpacked(self, place: Path) -> OutputFiles:
+        """The files written in a folder under `place` (remove `place` to remove them), named as
+        the original (reports show its name)."""
+        folder = place / self.folder.name
         for name, data in (self.data or {}).items():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(data)

@@ -73,13 +73,17 @@ class StoryWorker:
         return __version__, code_digest(), worker_name(), ray.get_runtime_context().get_node_id(), str(self.scratch)
 
     def run(self, task: Callable[..., Any], *args: Any) -> TaskOutcome:
-        return perform(self.worker, task, tuple(self._here(arg) for arg in args), worker_name())
+        place = Path(tempfile.mkdtemp(prefix="task-", dir=self.scratch))  # this task's files, gone after it
+        try:
+            return perform(self.worker, task, tuple(self._here(arg, place) for arg in args), worker_name())
+        finally:
+            shutil.rmtree(place, ignore_errors=True)
 
-    def _here(self, arg: Any) -> Any:
-        """An argument as a task here uses it: a story read from this worker's scratch folder, an
-        output folder's files written there."""
+    def _here(self, arg: Any, place: Path) -> Any:
+        """An argument as a task here uses it: a story read from this worker's scratch folder (kept
+        for the story's next tasks), an output folder's files written for this task alone."""
         if isinstance(arg, OutputFiles):
-            return arg.unpacked(self.scratch)
+            return arg.unpacked(place)
         if not isinstance(arg, ParcelRef):
             return arg
         key = arg.ref.hex()
@@ -87,9 +91,9 @@ class StoryWorker:
             import ray
 
             parcel: StoryParcel = ray.get(arg.ref)
-            self.stories[key] = unpack(parcel, self.scratch)
+            self.stories[key] = unpack(parcel, self.scratch / key)
             while len(self.stories) > PARCELS_KEPT:
-                self.stories.popitem(last=False)
+                shutil.rmtree(self.scratch / self.stories.popitem(last=False)[0], ignore_errors=True)
         self.stories.move_to_end(key)
         return self.stories[key]
 
