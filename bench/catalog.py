@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/catalog.py [--stories 8] [--tts auto|espeak] [--no-ray] [--noop-stories 100]
 
+--stories 0 measures the no-op only; --noop-stories -1 skips it.
+
 Generates N bilingual stories (English and Spanish, 80 to 320 words a language, one to three
 photos of 1600 to 2400 pixels), then builds them cold with `storyexport all`: with one process
 (--jobs 1), with two worker processes (--jobs 2) and on a two-node Ray cluster started on
@@ -160,7 +162,8 @@ def run(source: Path, output: Path, tts: str, jobs: int, cluster: str | None = N
         sys.exit(f"the run failed:\n{done.stderr[-3000:]}")
     measured = json.loads(done.stdout.strip().splitlines()[-1])
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime) + measured["workers_cpu"]
-    return {**measured, "wall": wall, "cpu": cpu, "peak": after.ru_maxrss * 1024}
+    return {**measured, "wall": wall, "cpu": cpu, "driver_cpu": cpu - measured["workers_cpu"],
+            "peak": after.ru_maxrss * 1024, "load": os.getloadavg()[0]}
 
 
 def noop(source: Path, output: Path, runs: int = 5) -> float:
@@ -237,18 +240,12 @@ def model(one: dict, two: dict, stories: int) -> None:
     sentences, pages = one["sentences"] / stories * 1000, one["pages"] / stories * 1000
     efficiency = min(1.0, one["wall"] / two["wall"] / 2)
     print(f"Model: {per_sentence * 1000:.0f} ms a sentence spoken, {per_page:.2f} s a PDF page laid out (with its "
-          f"language's EPUB, page and audio encoding), {per_story_report:.1f} s a story checked (on the driver); "
+          f"language's EPUB, page and audio encoding), {per_story_report:.1f} s a story checked (its report); "
           f"1,000 stories of this catalog's size: {sentences:,.0f} sentences, {pages:,.0f} PDF pages; "
           f"parallel efficiency {efficiency:.2f} (measured with --jobs 2).")
-    workers_work = sentences * per_sentence + pages * per_page
-    rows = []
-    for machines in (1, 2, 4, 8, 16, 32):
-        cells = []
-        for cores in (2, 8, 32):
-            spread = workers_work / (machines * cores * efficiency)
-            checking = 1000 * per_story_report / cores  # the reports run on the driver's cores
-            cells.append(_hours(max(spread, checking)))
-        rows.append((machines, *cells))
+    work = sentences * per_sentence + pages * per_page + 1000 * per_story_report  # reports are workers' tasks too
+    rows = [(machines, *(_hours(work / (machines * cores * efficiency)) for cores in (2, 8, 32)))
+            for machines in (1, 2, 4, 8, 16, 32)]
     table(rows, ("machines", "2 cores", "8 cores", "32 cores"))
 
 
@@ -262,10 +259,10 @@ def _mib(size: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stories", type=int, default=8)
+    parser.add_argument("--stories", type=int, default=8, help="stories of the catalog built three ways (0: skip)")
     parser.add_argument("--tts", default="auto", choices=["auto", "espeak"])
     parser.add_argument("--no-ray", action="store_true", help="skip the Ray cluster")
-    parser.add_argument("--noop-stories", type=int, default=100, help="stories of the no-op catalog (0: skip)")
+    parser.add_argument("--noop-stories", type=int, default=100, help="stories of the no-op catalog (0: the sample only; -1: no no-op)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--source", help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
@@ -276,24 +273,33 @@ def main() -> None:
         return child(args)
     with tempfile.TemporaryDirectory(prefix="storyexport-catalog-") as temp:
         work = Path(temp)
-        source = make_catalog(work / "catalog", args.stories)
-        runs = {"--jobs 1": run(source, work / "jobs1", args.tts, 1),
-                "--jobs 2": run(source, work / "jobs2", args.tts, 2)}
-        if not args.no_ray:
-            with LoopbackCluster() as cluster:
-                runs["Ray, 2 nodes × 1 CPU"] = run(source, work / "ray", args.tts, 1, cluster.cluster.address)
-        one = runs["--jobs 1"]
-        print(f"{args.stories} bilingual stories, narrated with {args.tts}, {os.cpu_count()} cores\n")
-        table([(name, f"{r['wall']:.1f}", f"{r['cpu']:.1f}", _mib(r["peak"]), ", ".join(map(_mib, r["workers"])) or "-",
-                f"{one['wall'] / r['wall']:.2f}×") for name, r in runs.items()],
-              ("run", "wall s", "CPU s", "peak MiB", "workers' peak MiB", "speed-up"))
-        rows = [("sample (source/serving-hope)", f"{noop(ROOT / 'source' / 'serving-hope', work / 'noop-sample'):.2f}")]
-        if args.noop_stories:
-            small = make_catalog(work / "small", args.noop_stories, small=True)
-            rows.append((f"{args.noop_stories} small stories", f"{noop(small, work / 'noop-catalog'):.2f}"))
-        table(rows, ("no-op `storyexport all`", "wall s"))
-        model(one, runs["--jobs 2"], args.stories)
+        if args.stories:
+            builds(work, args)
+        if args.noop_stories >= 0:
+            rows = [("sample (source/serving-hope)", f"{noop(ROOT / 'source' / 'serving-hope', work / 'noop-sample'):.2f}")]
+            if args.noop_stories:
+                small = make_catalog(work / "small", args.noop_stories, small=True)
+                rows.append((f"{args.noop_stories} small stories", f"{noop(small, work / 'noop-catalog'):.2f}"))
+            table(rows, ("no-op `storyexport all`", "wall s"))
 
+
+def builds(work: Path, args: argparse.Namespace) -> None:
+    """The catalog built cold three ways, and the model of 1,000 stories."""
+    source = make_catalog(work / "catalog", args.stories)
+    runs = {"--jobs 1": run(source, work / "jobs1", args.tts, 1),
+            "--jobs 2": run(source, work / "jobs2", args.tts, 2)}
+    if not args.no_ray:
+        with LoopbackCluster() as cluster:
+            runs["Ray, 2 nodes × 1 CPU"] = run(source, work / "ray", args.tts, 1, cluster.cluster.address)
+    one = runs["--jobs 1"]
+    print(f"{args.stories} bilingual stories, narrated with {args.tts}, {os.cpu_count()} cores\n")
+    table([(name, f"{r['wall']:.1f}", f"{r['cpu']:.1f}", f"{r['driver_cpu']:.1f}", _mib(r["peak"]),
+            ", ".join(map(_mib, r["workers"])) or "-", f"{one['wall'] / r['wall']:.2f}×", f"{r['load']:.1f}")
+           for name, r in runs.items()],
+          ("run", "wall s", "CPU s", "driver CPU s", "peak MiB", "workers' peak MiB", "speed-up", "load"))
+    print("load: the machine's load average (1 min) at the end of the run; above the core count, other "
+          "programs took processor time from this one\n")
+    model(one, runs["--jobs 2"], args.stories)
 
 if __name__ == "__main__":
     main()
