@@ -20,9 +20,27 @@ ESPEAK = {"tts": "espeak", "offline": True}
 @pytest.fixture(scope="module")
 def in_two_processes(catalog, tmp_path_factory):
     """The catalog built with two worker processes (--jobs 2): every other build must equal it."""
+    class Recorder:  # what the progress display is told
+        def __init__(self):
+            self.stories, self.steps, self.finished = 0, set(), []
+
+        def started(self, stories: int) -> None:
+            self.stories = stories
+
+        def step(self, story: str, task: str, done: int, total: int) -> None:
+            self.steps.add((story, task.split(" (")[0]))
+
+        def finished(self, story: str) -> None:
+            self.finished.append(story)
+
     output = tmp_path_factory.mktemp("jobs2") / "output"
-    result = build([catalog], TARGETS, output, Options(jobs=2, **ESPEAK))
+    progress = Recorder()
+    result = build([catalog], TARGETS, output, Options(jobs=2, **ESPEAK), progress)
     assert not result.failed
+    slugs = sorted(p.name for p in catalog.iterdir())
+    assert progress.stories == 4 and sorted(progress.finished) == slugs  # the catalog line and its count
+    tasks = ["narration en", "narration es", "html", "epub", "pdf", "report"]  # a line per story and task
+    assert progress.steps == {(slug, task) for slug in slugs for task in tasks}
     assert len(result.workers) == 2  # the work went to two worker processes, whose memory is reported
     assert all(50 * 2**20 < usage.peak_memory < 2**31 and usage.cpu_seconds > 0.5 for usage in result.workers.values())
     return output

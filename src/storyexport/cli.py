@@ -227,9 +227,13 @@ def _progress_display(quiet: bool) -> Iterator[_Display | None]:
     if quiet:
         yield None
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _TimeColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
+    with Progress(*_progress_columns(), console=console, transient=True) as bar:
         yield _Display(bar)
+
+
+def _progress_columns() -> tuple[ProgressColumn, ...]:
+    """What a progress line shows: its story and task, a bar, done/total, time spent or left."""
+    return TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _TimeColumn()
 
 
 def _print_summary(result: RunResult, output: Path) -> None:

@@ -107,6 +107,8 @@ class Schedule:
 
     def _finish(self, story: Story, results: list[FormatResult]) -> None:
         BUILDING.set(story.slug)  # log lines say which story they are about
+        if self.progress:
+            self.progress.step(story.slug, "report", 0, 1)  # the checks take a while too
         self.finish(story, results)
 
     def _story_done(self, story: Story) -> None:
