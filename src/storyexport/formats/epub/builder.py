@@ -12,10 +12,12 @@ from ...store.freshness import Freshness, inputs_digest
 from ...store.layout import EPUB
 from ...store.output import write_bytes
 from ...text.narration_plan import narration_plan
+from ...text.pagination import recorded_pages
 from .. import BuildContext, Output
 
 if TYPE_CHECKING:
     from ...text.narration_plan import NarrationPlan
+    from ...text.pagination import PrintPages
     from ...workers.task import Worker
     from .narration import RecordedNarration
 
@@ -25,7 +27,7 @@ log = logging.getLogger(__name__)
 class EpubBuilder:
     name = "epub"
     description = "EPUB 3 per language with synchronized read-aloud"
-    needs = ("audio",)  # media overlays use the narration timings
+    needs = ("audio", "pdf")  # media overlays use the narration timings; the page-list, the print pages
     per_language = True
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
@@ -37,23 +39,27 @@ class EpubBuilder:
             ctx.progress("epub", done, len(languages))
             plan = narration_plan(story, lang)
             recorded = book_narration(ctx.folder, story, plan) if ctx.options.narration else None
+            pages = recorded_pages(ctx.folder, story.slug, plan)
             path = EPUB.path(ctx.folder, story.slug, lang)
             digest = inputs_digest("epub", story, lang, build_time(story).isoformat(),
-                                   recorded.timings if recorded else None, recorded.audio if recorded else None)
+                                   recorded.timings if recorded else None, recorded.audio if recorded else None,
+                                   pages)
             if not fresh.unchanged(f"epub.{lang}", digest, [path]):
-                write_bytes(path, ctx.run(book, story, plan, recorded))
+                write_bytes(path, ctx.run(book, story, plan, recorded, pages))
                 fresh.record(f"epub.{lang}", digest, [path])
                 log.debug("%s: wrote %s (%s)", story.slug, path.name, "narrated" if recorded else "text only")
             outputs.append(Output(path, EPUB.format, lang, {"narrated": recorded is not None,
-                                                            "narrator": recorded.narrator if recorded else None}))
+                                                            "narrator": recorded.narrator if recorded else None,
+                                                            "print_pages": pages.pdf if pages else None}))
         ctx.progress("epub", len(languages), len(languages))
         return outputs
 
 
-def book(worker: Worker, story: Story, plan: NarrationPlan, recorded: RecordedNarration | None) -> bytes:
+def book(worker: Worker, story: Story, plan: NarrationPlan, recorded: RecordedNarration | None,
+         pages: PrintPages | None) -> bytes:
     """A task: one language's EPUB (see BuildContext.submit)."""
     try:  # ebooklib and lxml load only when a book is made
         from .book import make_epub
     except ImportError as exc:
         raise BuildError(f"cannot load the EPUB writer ({exc})") from exc
-    return make_epub(story, plan, recorded, worker.cache)
+    return make_epub(story, plan, recorded, worker.cache, pages)

@@ -1,4 +1,5 @@
-"""The pdf builder: per language, `<slug>.<lang>.print.pdf` (PDF/X-4) and `<slug>.<lang>.pdf` (PDF/UA-1).
+"""The pdf builder: per language, `<slug>.<lang>.print.pdf` (PDF/X-4) and `<slug>.<lang>.pdf` (PDF/UA-1),
+and where the print edition's pages begin (`<slug>.<lang>.pages.json`, for the EPUB's page-list).
 
 A PDF whose inputs did not change is not made again (and WeasyPrint is not even imported); its
 details (pages, preflight, language tagging) come back from the cache with it.
@@ -17,9 +18,13 @@ from ...model import Story
 from ...store.cache import Cache, cache_key
 from ...store.clock import build_time
 from ...store.freshness import Freshness, inputs_digest
+from ...store.layout import PRINT_PAGES
 from ...store.output import write_bytes
+from ...text.editions import print_edition_name
+from ...text.narration_plan import narration_plan
+from ...text.pagination import PrintPages, save_pages, text_digest
 from .. import BuildContext, Output
-from .editions import EDITIONS, Edition
+from .editions import EDITIONS, PRINT, Edition
 from .preflight import warn_low_resolution
 
 if TYPE_CHECKING:
@@ -43,23 +48,25 @@ class PdfBuilder:
         digests = {(lang, edition.name): pdf_inputs(story, lang, edition) for lang, edition in jobs}
         known, making = {}, {}  # the details of the PDFs that are up to date; the others, all started at once
         for lang, edition in jobs:
-            path, digest = ctx.folder / edition.file_name(story, lang), digests[(lang, edition.name)]
+            digest = digests[(lang, edition.name)]
             details = _cached_details(ctx.cache, digest)
-            if details is not None and freshness.unchanged(f"pdf.{lang}.{edition.name}", digest, [path]):
+            if details is not None and freshness.unchanged(f"pdf.{lang}.{edition.name}", digest,
+                                                           _written(ctx, story, lang, edition)):
                 known[(lang, edition.name)] = details
             else:
                 making[(lang, edition.name)] = ctx.submit(pdf, story, lang, edition)
         outputs = []
         for done, (lang, edition) in enumerate(jobs):
             ctx.progress("pdf", done, len(jobs))
-            path, digest = ctx.folder / edition.file_name(story, lang), digests[(lang, edition.name)]
-            details = known.get((lang, edition.name))
+            written, digest = _written(ctx, story, lang, edition), digests[(lang, edition.name)]
+            path, details = written[0], known.get((lang, edition.name))
             if details is None:
-                details = _write(making[(lang, edition.name)].result(), path)
-                freshness.record(f"pdf.{lang}.{edition.name}", digest, [path])
+                details = _write(making[(lang, edition.name)].result(), story, lang, edition, written)
+                freshness.record(f"pdf.{lang}.{edition.name}", digest, written)
                 ctx.cache.put(cache_key("pdf-details", digest), json.dumps(details).encode(), kind="pdf-details")
             warn_low_resolution(details.get("preflight", []), path.name)
             outputs.append(Output(path, edition.file.format, lang, details))
+            outputs += [Output(part, None, lang) for part in written[1:]]
         ctx.progress("pdf", len(jobs), len(jobs))
         return outputs
 
@@ -91,7 +98,16 @@ def pdf(worker: Worker, story: Story, lang: str, edition: Edition) -> MadePdf:
     return make_pdf(story, lang, edition, worker.cache)
 
 
-def _write(made: MadePdf, path: Path) -> dict[str, Any]:
-    write_bytes(path, made.data)
+def _written(ctx: BuildContext, story: Story, lang: str, edition: Edition) -> list[Path]:
+    """The files one PDF makes: the PDF, and for the print edition where its pages begin."""
+    path = ctx.folder / edition.file_name(story, lang)
+    return [path] + ([PRINT_PAGES.path(ctx.folder, story.slug, lang)] if edition is PRINT else [])
+
+
+def _write(made: MadePdf, story: Story, lang: str, edition: Edition, written: list[Path]) -> dict[str, Any]:
+    path = write_bytes(written[0], made.data)
+    if edition is PRINT:
+        save_pages(written[1], PrintPages(lang, print_edition_name(story, lang), path.name,
+                                          text_digest(narration_plan(story, lang)), made.pages))
     log.debug("wrote %s (%d pages)", path.name, made.details["pages"])
     return made.details
