@@ -324,6 +324,7 @@ class Story:
     articles: tuple[Article, ...]
     identifiers: tuple[Identifier, ...] = ()  # the front matter's; the first is `identifier`
     accessibility: AccessibilityDeclaration = AccessibilityDeclaration()
+    project_file: Path | None = None  # the storyexport.yaml whose settings the story took, if any
 
     @property
     def title(self) -> str:
@@ -351,8 +352,10 @@ class Story:
         return NarrationChoice(lang)
 
     def files(self) -> tuple[Path, ...]:
-        """Every file the story was read from: its source and its photos."""
-        return (self.source, *(photo.file for photo in self.photos()))
+        """Every file the story was read from: its source, its photos, the print colour profile and
+        the project file (a change to any of them changes the outputs)."""
+        settings = (self.print.profile.file if self.print.profile else None, self.project_file)
+        return (self.source, *(photo.file for photo in self.photos()), *(path for path in settings if path))
 
     def photos(self) -> tuple[Photo, ...]:
         """Every distinct photo the story shows, cover first."""

@@ -156,6 +156,7 @@ def _finish_story(story: Story, results: list[FormatResult], output: Path, recor
     (every file, with its sha256) and, when every format was built, its record (so that the next
     run can skip it if nothing changes)."""
     from .report.build import known_checks
+    from .source.project import nearer_project_file_places
     from .store.layout import REPORT_HTML, REPORT_JSON
     from .store.manifest import describe_files, published_files, write_manifest
     from .store.output import write_text
@@ -178,7 +179,8 @@ def _finish_story(story: Story, results: list[FormatResult], output: Path, recor
     write_text(folder / REPORT_HTML, page)
     write_manifest(folder, story, details)
     if not failures:
-        records.record(story.source, story.files(), output, _record(story, folder, results, warnings))
+        records.record(story.source, story.files(), output, _record(story, folder, results, warnings),
+                       absent=nearer_project_file_places(story.source, story.project_file))
 
 
 def story_report(worker: Worker, story: Story, files: OutputFiles, entries: list[dict], problems: list[Problem],

@@ -1,7 +1,8 @@
 """What each story's last complete build was made from, so that a run with nothing to do skips it unparsed.
 
-After a story is built with no format failing, its record keeps the files it was made from (size,
-modification time, sha256), every file of its output folder (size, modification time) and, in
+After a story is built with no format failing, its record keeps the files it was made from (Story.files:
+story, photos, print profile, project file; size, modification time, sha256), the places where a
+new project file would change it, every file of its output folder (size, modification time) and, in
 its key, a digest of everything else its outputs depend on: storyexport's own files, the
 installed packages, the Python version, the options and SOURCE_DATE_EPOCH. The next run skips
 the story (no parsing, no builder, no report) when all of that still holds. Sizes and times are
@@ -57,17 +58,22 @@ class Records:
         data = json.loads(hit[0])
         if not _sources_unchanged(story_file.parent, data["sources"]):
             return None
+        if any(os.path.lexists(story_file.parent / name) for name in data["absent"]):
+            return None
         if _listing(output / data["slug"]) != {k: tuple(v) for k, v in data["listing"].items()}:
             return None
         outputs = {fmt: [tuple(entry) for entry in entries] for fmt, entries in data["outputs"].items()}
         return StoryRecord(data["slug"], tuple(data["languages"]), tuple(tuple(w) for w in data["warnings"]),
                            outputs)
 
-    def record(self, story_file: Path, sources: Iterable[Path], output: Path, record: StoryRecord) -> None:
-        """Remember a story just built, with every file of its output folder as it is now."""
+    def record(self, story_file: Path, sources: Iterable[Path], output: Path, record: StoryRecord,
+               absent: Iterable[Path] = ()) -> None:
+        """Remember a story just built, with every file of its output folder as it is now; `absent`:
+        files that would change the story if they appeared (a project file nearer than its own)."""
         folder, now = story_file.parent, time.time()
         data = {"slug": record.slug, "languages": list(record.languages), "warnings": list(record.warnings),
-                "outputs": record.outputs, "sources": {}, "listing": _listing(output / record.slug)}
+                "outputs": record.outputs, "sources": {}, "listing": _listing(output / record.slug),
+                "absent": sorted(os.path.relpath(path, folder) for path in absent)}
         for path in sources:
             status = path.stat()
             racy = now - status.st_mtime < RACY_SECONDS

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,21 +10,26 @@ from typing import Any
 from ..model import Photo, Story
 
 
+PROFILE = ".print-profile.icc"  # where a parcel puts the print colour profile (it may come from outside the story)
+
+
 @dataclass(frozen=True)
 class StoryParcel:
-    """A story and the bytes of every file it was read from, by their paths in the story folder."""
+    """A story and the bytes of every file a worker reads of it, by their paths in the story folder."""
 
     story: Story
     files: dict[str, bytes]  # by path in the story folder
 
 
 def pack(story: Story) -> StoryParcel:
-    """The story as it travels, with every file it was read from (Story.files): a worker needs no
-    shared file system. Photos go where their `src` says, the others where they were."""
-    photos = {photo.src: photo.file.read_bytes() for photo in story.photos()}
-    others = {os.path.relpath(path, story.folder): path.read_bytes() for path in story.files()
-              if path not in {photo.file for photo in story.photos()}}
-    return StoryParcel(story, {**others, **photos})
+    """The story as it travels, with every file a worker reads: its source, its photos (where their
+    `src` says) and its print colour profile; a worker needs no shared file system. The project
+    file stays: its settings are in the story already."""
+    files = {story.source.name: story.source.read_bytes()}
+    files.update((photo.src, photo.file.read_bytes()) for photo in story.photos())
+    if story.print.profile:
+        files[PROFILE] = story.print.profile.file.read_bytes()
+    return StoryParcel(story, files)
 
 
 def unpack(parcel: StoryParcel, place: Path) -> Story:
@@ -37,7 +41,11 @@ def unpack(parcel: StoryParcel, place: Path) -> Story:
         (folder / src).parent.mkdir(parents=True, exist_ok=True)
         (folder / src).write_bytes(data)
     folder.mkdir(parents=True, exist_ok=True)
-    return relocated(parcel.story, folder)
+    story = relocated(parcel.story, folder)
+    if not story.print.profile:
+        return story
+    profile = dataclasses.replace(story.print.profile, file=folder / PROFILE)
+    return dataclasses.replace(story, print=dataclasses.replace(story.print, profile=profile))
 
 
 def relocated(story: Story, folder: Path) -> Story:
