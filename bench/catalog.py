@@ -171,12 +171,19 @@ def noop(source: Path, output: Path, runs: int = 5) -> float:
     command = [sys.executable, "-m", "storyexport", "all", str(source), "-o", str(output), "-q", "--offline",
                "--tts", "espeak"]
     subprocess.run(command, check=True, capture_output=True)
+    built = _listing(output)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True)
         times.append(time.perf_counter() - start)
+    if _listing(output) != built:
+        sys.exit("a run that should have had nothing to do wrote files (was storyexport edited meanwhile?)")
     return min(times)
+
+
+def _listing(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
 
 
 # -- a Ray cluster on loopback ----------------------------------------------------------------

@@ -22,7 +22,7 @@ def in_two_processes(catalog, tmp_path_factory):
     """The catalog built with two worker processes (--jobs 2): every other build must equal it."""
     class Recorder:  # what the progress display is told
         def __init__(self):
-            self.stories, self.steps, self.finished = 0, set(), []
+            self.stories, self.steps, self.done = 0, set(), []
 
         def started(self, stories: int) -> None:
             self.stories = stories
@@ -31,14 +31,14 @@ def in_two_processes(catalog, tmp_path_factory):
             self.steps.add((story, task.split(" (")[0]))
 
         def finished(self, story: str) -> None:
-            self.finished.append(story)
+            self.done.append(story)
 
     output = tmp_path_factory.mktemp("jobs2") / "output"
     progress = Recorder()
     result = build([catalog], TARGETS, output, Options(jobs=2, **ESPEAK), progress)
     assert not result.failed
     slugs = sorted(p.name for p in catalog.iterdir())
-    assert progress.stories == 4 and sorted(progress.finished) == slugs  # the catalog line and its count
+    assert progress.stories == 4 and sorted(progress.done) == slugs  # the catalog line and its count
     tasks = ["narration en", "narration es", "html", "epub", "pdf", "report"]  # a line per story and task
     assert progress.steps == {(slug, task) for slug in slugs for task in tasks}
     assert len(result.workers) == 2  # the work went to two worker processes, whose memory is reported
