@@ -26,7 +26,7 @@ def test_each_language_is_a_unit_of_its_own_and_waits_only_for_what_it_reads(pat
     named = {(u.target, u.lang): u for u in units}
     assert list(named) == [("audio", "en"), ("audio", "es"), ("html", None), ("epub", "en"), ("epub", "es"),
                            ("pdf", "en"), ("pdf", "es")]
-    assert [(n.target, n.lang) for n in named[("epub", "es")].needs] == [("audio", "es")]
+    assert [(n.target, n.lang) for n in named[("epub", "es")].needs] == [("audio", "es"), ("pdf", "es")]  # pages
     assert [(n.target, n.lang) for n in named[("html", None)].needs] == [("audio", "en"), ("audio", "es")]
     assert named[("pdf", "en")].needs == [] and named[("audio", "en")].needs == []
     assert [u.target for u in story_units(story, ["epub"], ("es",))] == ["epub"]  # audio not asked for: no wait

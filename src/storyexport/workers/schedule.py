@@ -36,13 +36,13 @@ class Unit:
 
 
 def story_units(story: Story, targets: list[str], languages: tuple[str, ...]) -> list[Unit]:
-    """A story's units in build order, each needing the units of the formats its builder needs."""
-    units: list[Unit] = []
-    for target in targets:
-        builder = get_builder(target)
-        for lang in languages if builder.per_language else (None,):
-            needs = [u for u in units if u.target in builder.needs and (lang is None or u.lang in (lang, None))]
-            units.append(Unit(story, target, lang, needs))
+    """A story's units, each needing the units (of its language, or all) of the formats its builder
+    needs, whatever order the targets come in."""
+    units = [Unit(story, target, lang, []) for target in targets
+             for lang in (languages if get_builder(target).per_language else (None,))]
+    for unit in units:
+        needs = get_builder(unit.target).needs
+        unit.needs = [u for u in units if u.target in needs and (unit.lang is None or u.lang in (unit.lang, None))]
     return units
 
 
