@@ -3,6 +3,7 @@ a run that survives losing a Ray node, and a run with nothing to do that parses 
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -86,6 +87,15 @@ def test_a_ray_cluster_makes_the_same_bytes(catalog, in_two_processes, ray_clust
     reference, made = output_files(in_two_processes), output_files(output)
     assert sorted(made) == sorted(reference)
     assert [name for name in reference if made[name] != reference[name]] == []
+
+    edited = tmp_path / "source"  # the catalog copied elsewhere, one sentence of one story changed
+    shutil.copytree(catalog, edited)
+    story = edited / "market" / "story.md"
+    story.write_text(story.read_text("utf-8").replace("opens at dawn", "opens before dawn"), "utf-8")
+    again = build([edited], TARGETS, output, Options(cluster=ray_cluster.address, **ESPEAK))
+    assert not again.failed
+    assert again.cache_stats["put:story-record"] == 1  # the other stories are skipped, not even sent
+    assert again.cache_stats["put:sentence"] == 1  # of the edited story, only the new sentence is spoken
 
 
 def test_losing_a_ray_node_mid_run_still_completes_the_catalog(catalog, in_two_processes, ray_cluster, tmp_path,
