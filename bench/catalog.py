@@ -145,12 +145,13 @@ def child(args: argparse.Namespace) -> None:
     pages = sum(o.details.get("pages", 0) for r in result.results for o in r.outputs if o.format == "pdf")
     print(json.dumps({**spent, "pages": pages, "failed": result.failed, "stories": len({r.story for r in result.results}),
                       "workers": sorted((u.peak_memory for u in result.workers.values()), reverse=True),
-                      "workers_cpu": sum(u.cpu_seconds for u in result.workers.values()), "retried": result.retried}))
+                      "workers_cpu": sum(u.cpu_seconds for u in result.workers.values()), "retried": result.retried,
+                      "driver_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 
 
 def run(source: Path, output: Path, tts: str, jobs: int, cluster: str | None = None) -> dict:
     """Build in a fresh process: wall time, CPU time (the run's own and its workers', each with the
-    programs it started, such as EPUBCheck's Java) and peak memory of the largest process."""
+    programs it started, such as EPUBCheck's Java) and the peak memory of the run's own process."""
     command = [sys.executable, str(HERE), "--child", "--source", str(source), "--output", str(output),
                "--tts", tts, "--jobs", str(jobs), *(["--cluster", cluster] if cluster else [])]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -163,7 +164,7 @@ def run(source: Path, output: Path, tts: str, jobs: int, cluster: str | None = N
     measured = json.loads(done.stdout.strip().splitlines()[-1])
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime) + measured["workers_cpu"]
     return {**measured, "wall": wall, "cpu": cpu, "driver_cpu": cpu - measured["workers_cpu"],
-            "peak": after.ru_maxrss * 1024, "load": os.getloadavg()[0]}
+            "peak": measured["driver_peak"], "load": os.getloadavg()[0]}
 
 
 def noop(source: Path, output: Path, runs: int = 5) -> float:
@@ -240,17 +241,23 @@ def table(rows: list[tuple], header: tuple) -> None:
 
 
 def model(one: dict, two: dict, stories: int) -> None:
-    """1,000 stories × 2 languages on k machines of c cores, from the --jobs 1 run's measured costs."""
-    per_sentence = one["synthesis"] / max(1, one["sentences"])
-    per_story_report = one["report"] / stories
-    per_page = (one["wall"] - one["synthesis"] - one["report"]) / max(1, one["pages"])
+    """1,000 stories × 2 languages on k machines of c cores, from the --jobs 1 run's measured costs.
+
+    Costs are in processor seconds (the run's wall-clock shares of speaking, laying out and
+    checking, times the processor time it got per second: on a shared machine wall time is not
+    work). The parallel overhead is the extra processor time --jobs 2 spent for the same catalog."""
+    busy = one["cpu"] / one["wall"]  # processor seconds the run got per second of wall time
+    per_sentence = one["synthesis"] * busy / max(1, one["sentences"])
+    per_story_report = one["report"] * busy / stories
+    per_page = (one["wall"] - one["synthesis"] - one["report"]) * busy / max(1, one["pages"])
     sentences, pages = one["sentences"] / stories * 1000, one["pages"] / stories * 1000
-    efficiency = min(1.0, one["wall"] / two["wall"] / 2)
-    print(f"Model: {per_sentence * 1000:.0f} ms a sentence spoken, {per_page:.2f} s a PDF page laid out (with its "
-          f"language's EPUB, page and audio encoding), {per_story_report:.1f} s a story checked (its report); "
-          f"1,000 stories of this catalog's size: {sentences:,.0f} sentences, {pages:,.0f} PDF pages; "
-          f"parallel efficiency {efficiency:.2f} (measured with --jobs 2).")
+    efficiency = min(1.0, one["cpu"] / two["cpu"])
     work = sentences * per_sentence + pages * per_page + 1000 * per_story_report  # reports are workers' tasks too
+    print(f"Model (processor seconds): {per_sentence * 1000:.0f} ms a sentence spoken, {per_page:.2f} s a PDF page "
+          f"laid out (with its language's EPUB, page and audio encoding), {per_story_report:.1f} s a story "
+          f"checked (its report); 1,000 stories of this catalog's size: {sentences:,.0f} sentences, {pages:,.0f} "
+          f"PDF pages, {work / 3600:.1f} processor hours; parallel efficiency {efficiency:.2f} (the processor time "
+          f"of --jobs 1 over that of --jobs 2). Hours on k machines of c cores, a worker a core:")
     rows = [(machines, *(_hours(work / (machines * cores * efficiency)) for cores in (2, 8, 32)))
             for machines in (1, 2, 4, 8, 16, 32)]
     table(rows, ("machines", "2 cores", "8 cores", "32 cores"))
@@ -303,7 +310,7 @@ def builds(work: Path, args: argparse.Namespace) -> None:
     table([(name, f"{r['wall']:.1f}", f"{r['cpu']:.1f}", f"{r['driver_cpu']:.1f}", _mib(r["peak"]),
             ", ".join(map(_mib, r["workers"])) or "-", f"{one['wall'] / r['wall']:.2f}×", f"{r['load']:.1f}")
            for name, r in runs.items()],
-          ("run", "wall s", "CPU s", "driver CPU s", "peak MiB", "workers' peak MiB", "speed-up", "load"))
+          ("run", "wall s", "CPU s", "driver CPU s", "driver peak MiB", "workers' peak MiB", "speed-up", "load"))
     print("load: the machine's load average (1 min) at the end of the run; above the core count, other "
           "programs took processor time from this one\n")
     model(one, runs["--jobs 2"], args.stories)
