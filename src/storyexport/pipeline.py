@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 from collections import Counter
@@ -19,10 +20,11 @@ from typing import TYPE_CHECKING
 from .errors import Problem, SourceError, UsageError
 from .formats import Options, Output
 from .model import Story
-from .source.discover import find_stories
+from .source.discover import DEFAULT_SOURCE, find_stories
 from .store.cache import Cache
+from .store.clock import source_date_epoch
 from .store.layout import CACHE_FOLDER
-from .store.output import output_lock
+from .store.output import output_run, refuse_output_among_sources
 from .store.records import Records, StoryRecord
 from .workers import CatalogProgress, FormatResult, Workers
 
@@ -56,10 +58,15 @@ def configure_libraries() -> None:
     # phonemizer (Kokoro's) warns on every sentence whose numbers expand into words ("words count
     # mismatch") and resets its logger's level and handlers on each call, but not this.
     logging.getLogger("phonemizer").propagate = False
+    # onnxruntime (Piper, Kokoro) reports usage to Microsoft unless told before it is imported
+    from .formats.audio.tts import disable_onnxruntime_telemetry
+
+    disable_onnxruntime_telemetry()
 
 
 def load_stories(sources: list[Path]) -> tuple[list[Story], list[Problem]]:
     """Parse every story; all problems of all stories are raised together, nothing is built."""
+    source_date_epoch()  # a SOURCE_DATE_EPOCH no output can carry stops `check` and `all` alike
     stories, warnings = parse_stories(find_stories(sources))
     check_slugs([s.slug for s in stories])
     return stories, warnings
@@ -101,6 +108,7 @@ def check_languages(languages: list[tuple[str, ...]], options: Options) -> None:
 
 def build(sources: list[Path], targets: list[str], output: Path, options: Options,
           progress: CatalogProgress | None = None) -> RunResult:
+    source_date_epoch()  # a SOURCE_DATE_EPOCH no output can carry stops the run before anything is read
     files = find_stories(sources)
     cache = Cache(output / CACHE_FOLDER)
     records = Records(cache, targets, _settings(options))
@@ -109,6 +117,8 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
     warnings += [problem for f, record in unchanged.items() for problem in _replayed(f, record)]
     check_slugs([s.slug for s in stories] + [r.slug for r in unchanged.values()])
     check_languages([s.languages for s in stories] + [r.languages for r in unchanged.values()], options)
+    refuse_output_among_sources(output, [s for s in sources or [DEFAULT_SOURCE] if s.is_dir()],
+                                [f.parent.resolve() for f in files])
     if options.strict and warnings:
         raise SourceError(warnings)
     result = RunResult(warnings)
@@ -141,7 +151,7 @@ def _build_all(stories: list[Story], targets: list[str], output: Path, options: 
     try:
         finish = lambda story, results: _finish_story(story, results, output, records, workers, options,  # noqa: E731
                                                       warnings)
-        with output_lock(output):
+        with output_run(output):
             built = Schedule(stories, targets, output, options, records.cache, workers, engines, finish,
                              progress).run()
     finally:
@@ -155,9 +165,9 @@ def _finish_story(story: Story, results: list[FormatResult], output: Path, recor
     """The story's report (every check of every output: a task, the checks are work too), manifest
     (every file, with its sha256) and, when every format was built, its record (so that the next
     run can skip it if nothing changes)."""
-    from .report.build import known_checks
+    from .report.build import failed_outputs, known_checks
     from .source.project import nearer_project_file_places
-    from .store.layout import REPORT_HTML, REPORT_JSON
+    from .store.layout import LEDGER, REPORT_HTML, REPORT_JSON
     from .store.manifest import describe_files, published_files, write_manifest
     from .store.output import write_text
     from .workers.local import InlineWorkers
@@ -168,7 +178,8 @@ def _finish_story(story: Story, results: list[FormatResult], output: Path, recor
     if not folder.is_dir():
         return
     failures = [{"format": r.format, "error": r.error} for r in results if r.error]
-    files = OutputFiles(folder, tuple(p.relative_to(folder).as_posix() for p in published_files(folder)))
+    ledger = (LEDGER,) if (folder / LEDGER).is_file() else ()  # which of the page's images this run wrote
+    files = OutputFiles(folder, tuple(p.relative_to(folder).as_posix() for p in published_files(folder)) + ledger)
     mine = [p for p in warnings if p.path == story.source]
     entries = describe_files(folder, details)
     known, complete = known_checks(entries, records.cache)
@@ -178,9 +189,21 @@ def _finish_story(story: Story, results: list[FormatResult], output: Path, recor
     write_text(folder / REPORT_JSON, report)
     write_text(folder / REPORT_HTML, page)
     write_manifest(folder, story, details)
-    if not failures:
+    _fail_what_the_report_fails(results, folder, failed_outputs(json.loads(report)))
+    if not any(r.error for r in results):
         records.record(story.source, story.files(), output, _record(story, folder, results, warnings),
                        absent=nearer_project_file_places(story.source, story.project_file))
+
+
+def _fail_what_the_report_fails(results: list[FormatResult], folder: Path, failed: dict[str, str]) -> None:
+    """A format whose output fails a check (an EPUBCheck error, a PDF showing boxes) failed: the
+    run says so and exits 1, as when it could not be built."""
+    for result in results:
+        result.rejected = {name: failed[name] for o in result.outputs
+                           if (name := o.path.relative_to(folder).as_posix()) in failed}
+        if result.rejected and not result.error:
+            result.error = "; ".join(f"{name} fails {why}" for name, why in result.rejected.items())
+            log.error("%s: %s", result.story, result.error)
 
 
 def story_report(worker: Worker, story: Story, files: OutputFiles, entries: list[dict], problems: list[Problem],

@@ -29,8 +29,9 @@ from ..store.layout import (
     TAGGED_PDF,
     TIMINGS,
 )
+from ..store.ledger import Ledger
 from ..text.accessibility import tagged_languages
-from .checks import Check, checks_key, passed, run_cached, warned, worst
+from .checks import Check, checks_key, inspect_safely, passed, run_cached, warned, worst
 from .epub_checks import check_epub
 from .html_checks import check_page
 from .image_checks import check_images, images_in_epub, images_in_folder, images_in_pdf
@@ -55,7 +56,7 @@ def _checks(kind: str, path: Path, entry: dict[str, Any], story: Story, timings:
         return run_cached(cache, kind, path, sha, lambda p: check_audio(p, timings))
     if kind == CAPTIONS.format:
         return run_cached(cache, kind, path, sha, lambda p: check_captions(p, timings))
-    return check_page(path, untranslated)
+    return inspect_safely(kind, path, lambda page: check_page(page, untranslated))
 
 
 JUDGED = (EPUB.format, TAGGED_PDF.format, PRINT_PDF.format, MP3.format, OPUS.format, CAPTIONS.format, PAGE_FORMAT)
@@ -104,8 +105,10 @@ def _output(entry: dict[str, Any], story: Story, folder: Path, cache: Cache) -> 
     kind = entry["format"]
     timings = TIMINGS.path(folder, story.slug, entry.get("lang", ""))
     checks = _checks(kind, folder / entry["path"], entry, story, timings, cache)
-    if kind == PAGE_FORMAT:
-        checks.append(check_images(images_in_folder(folder / HTML_FOLDER)))
+    if kind == PAGE_FORMAT:  # the images the page build wrote (a file someone else put there is not judged)
+        written = {folder / name for name in Ledger(folder).names()}
+        checks += inspect_safely("images", folder / HTML_FOLDER,
+                                 lambda html: [check_images(images_in_folder(html, written))])
     details = {k: entry[k] for k in ("engine", "voice", "language_tagging", "warnings") if k in entry}
     return {"file": entry["path"], "format": kind, "lang": entry.get("lang"), "bytes": entry["bytes"],
             "sha256": entry["sha256"], "status": worst(checks), "details": details,
@@ -165,3 +168,8 @@ def report_texts(story: Story, folder: Path, entries: list[dict[str, Any]], prob
     html = environment.get_template("report.html.j2").render(report=data, thumbs=_thumbnails(story, folder, cache))
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n", html
 
+
+def failed_outputs(report: dict[str, Any]) -> dict[str, str]:
+    """The files the report fails (EPUBCheck errors, boxes in a PDF...), each with its first failing check."""
+    return {output["file"]: f"{check['name']}: {check['detail']}" for output in report["outputs"]
+            for check in output["checks"][::-1] if check["status"] == "fail"}

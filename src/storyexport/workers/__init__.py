@@ -35,6 +35,7 @@ class FormatResult:
     format: str
     outputs: list[Output] = field(default_factory=list)
     error: str | None = None
+    rejected: dict[str, str] = field(default_factory=dict)  # output file -> the report's failing check
 
 
 class CatalogProgress(Protocol):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.util
 import shutil
 import signal
 import tempfile
@@ -41,7 +42,7 @@ class InlineWorkers:
         return 0
 
     def cancel(self) -> None:
-        pass
+        self.worker.cancelled.set()  # a task running in one of the driver's threads stops at its next step
 
     def close(self) -> None:
         pass
@@ -128,6 +129,10 @@ class ProcessWorkers:
         self.settlement = Settlement(cache)
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
+        # the fork server's socket goes in multiprocessing's own temporary folder: made now, in the
+        # system's, before the run points TMPDIR into the output folder, whose path may be too long
+        # for a socket (107 bytes); multiprocessing removes it when the process ends
+        multiprocessing.util.get_temp_dir()
         # the workers' temporary files (e.g. eSpeak NG's private library copies), removed with the pool:
         # a worker process ends without running atexit handlers
         self.scratch = Path(tempfile.mkdtemp(prefix="storyexport-workers-"))

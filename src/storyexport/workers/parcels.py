@@ -25,8 +25,12 @@ def pack(story: Story) -> StoryParcel:
     """The story as it travels, with every file a worker reads: its source, its photos (where their
     `src` says) and its print colour profile; a worker needs no shared file system. The project
     file stays: its settings are in the story already."""
-    files = {story.source.name: story.source.read_bytes()}
-    files.update((photo.src, photo.file.read_bytes()) for photo in story.photos())
+    from ..source.files import read_regular_file
+    from ..source.photos import photo_bytes  # the very bytes parse checked, or SourceChanged
+    from ..source.sourcefile import MAX_SOURCE_BYTES
+
+    files = {story.source.name: read_regular_file(story.source, MAX_SOURCE_BYTES)}
+    files.update((photo.src, photo_bytes(photo)) for photo in story.photos())
     if story.print.profile:
         files[PROFILE] = story.print.profile.file.read_bytes()
     return StoryParcel(story, files)

@@ -129,11 +129,16 @@ class Schedule:
         try:
             outcome.outputs = get_builder(unit.target).build(unit.story, self._context(unit))
         except BuildError as exc:
-            outcome.error = str(exc)
+            outcome.outputs, outcome.error = exc.outputs, str(exc)
             log.error("%s: %s", unit.story.slug, exc)
         except OutputError as exc:  # this format could not be written; the others may still be
             outcome.error = f"{exc.category}: {exc}"
             log.error("%s: %s", unit.story.slug, outcome.error)
+        except Exception as exc:  # a bug: this format fails, the others are built and reported
+            outcome.error = f"internal error: {type(exc).__name__}: {exc}"
+            log.error("%s: %s: %s (a bug in storyexport; re-run with -v for the traceback and report it)",
+                      unit.story.slug, unit.target, outcome.error)
+            log.debug("traceback of the %s failure", unit.target, exc_info=True)
         return outcome
 
     def _context(self, unit: Unit) -> BuildContext:

@@ -6,6 +6,7 @@ import logging
 import os
 import pickle
 import resource
+import threading
 import traceback
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -93,6 +94,14 @@ class Worker:
 
     cache: Cache
     engines: dict[str, Any] = field(default_factory=dict)
+    cancelled: threading.Event = field(default_factory=threading.Event)  # set when the run is interrupted
+
+    def stop_if_cancelled(self) -> None:
+        """Raises KeyboardInterrupt once the run is interrupted; long steps call it as they go (a
+        worker in the driver's process sees the run's interruption here; one in a process of its
+        own is ended instead)."""
+        if self.cancelled.is_set():
+            raise KeyboardInterrupt
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,16 @@ class AudioBuilder:
     per_language: ClassVar[bool] = True
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
+        """Every language's narration; one that fails spares the others (their files are listed)."""
         outputs: list[Output] = []
+        failures: list[str] = []
         for lang in ctx.languages(story):
-            outputs += self._narrate(story, lang, ctx)
+            try:
+                outputs += self._narrate(story, lang, ctx)
+            except BuildError as error:
+                failures.append(str(error))
+        if failures:
+            raise BuildError("\n".join(failures), outputs)
         return outputs
 
     def _narrate(self, story: Story, lang: str, ctx: BuildContext) -> list[Output]:

@@ -42,8 +42,8 @@ def record_narration(worker: Worker, story: Story, plan: NarrationPlan, voice: V
     narration = assemble(plan, clips)
     tags = _tags(story, plan.lang, voice, narration, worker.cache)
     with ThreadPoolExecutor(max_workers=2) as pool:  # the two encoders run side by side
-        mp3 = pool.submit(encode.mp3, narration.pcm, narration.rate)
-        opus = pool.submit(encode.opus, narration.pcm, narration.rate)
+        mp3 = pool.submit(encode.mp3, narration.pcm, narration.rate, worker.stop_if_cancelled)
+        opus = pool.submit(encode.opus, narration.pcm, narration.rate, worker.stop_if_cancelled)
         return Recording(tag_mp3(mp3.result(), tags), tag_opus(opus.result(), tags), narration.rate,
                          len(narration.pcm), narration.sentences, narration.chapters)
 

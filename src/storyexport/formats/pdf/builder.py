@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import Future
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -46,29 +47,41 @@ class PdfBuilder:
         freshness = Freshness(ctx.cache, ctx.folder)
         jobs = [(lang, edition) for lang in ctx.languages(story) for edition in EDITIONS]
         digests = {(lang, edition.name): pdf_inputs(story, lang, edition) for lang, edition in jobs}
-        known, making = {}, {}  # the details of the PDFs that are up to date; the others, all started at once
+        ready: dict[tuple[str, str], dict[str, Any] | Future[MadePdf]] = {}  # details, or the task making it
         for lang, edition in jobs:
             digest = digests[(lang, edition.name)]
             details = _cached_details(ctx.cache, digest)
             if details is not None and freshness.unchanged(f"pdf.{lang}.{edition.name}", digest,
                                                            _written(ctx, story, lang, edition)):
-                known[(lang, edition.name)] = details
-            else:
-                making[(lang, edition.name)] = ctx.submit(pdf, story, lang, edition)
-        outputs = []
+                ready[(lang, edition.name)] = details
+            else:  # every PDF to make is started at once
+                ready[(lang, edition.name)] = ctx.submit(pdf, story, lang, edition)
+        outputs, failures = [], []
         for done, (lang, edition) in enumerate(jobs):
             ctx.progress("pdf", done, len(jobs))
-            written, digest = _written(ctx, story, lang, edition), digests[(lang, edition.name)]
-            path, details = written[0], known.get((lang, edition.name))
-            if details is None:
-                details = _write(making[(lang, edition.name)].result(), story, lang, edition, written)
-                freshness.record(f"pdf.{lang}.{edition.name}", digest, written)
-                ctx.cache.put(cache_key("pdf-details", digest), json.dumps(details).encode(), kind="pdf-details")
-            warn_low_resolution(details.get("preflight", []), path.name)
-            outputs.append(Output(path, edition.file.format, lang, details))
-            outputs += [Output(part, None, lang) for part in written[1:]]
+            try:  # one PDF that cannot be made spares the others
+                outputs += self._one(story, lang, edition, ctx, freshness, digests[(lang, edition.name)],
+                                     ready[(lang, edition.name)])
+            except BuildError as error:
+                failures.append(str(error))
         ctx.progress("pdf", len(jobs), len(jobs))
+        if failures:
+            raise BuildError("\n".join(failures), outputs)
         return outputs
+
+    def _one(self, story: Story, lang: str, edition: Edition, ctx: BuildContext, freshness: Freshness,
+             digest: str, known: dict[str, Any] | Future[MadePdf]) -> list[Output]:
+        """One PDF (and, for the print edition, its page map): its details when it was up to date
+        (`known`), else written from its task's result; or BuildError."""
+        written = _written(ctx, story, lang, edition)
+        details = known
+        if isinstance(known, Future):
+            details = _write(known.result(), story, lang, edition, written)
+            freshness.record(f"pdf.{lang}.{edition.name}", digest, written)
+            ctx.cache.put(cache_key("pdf-details", digest), json.dumps(details).encode(), kind="pdf-details")
+        warn_low_resolution(details.get("preflight", []), written[0].name)
+        return [Output(written[0], edition.file.format, lang, details), *(Output(part, None, lang)
+                                                                           for part in written[1:])]
 
 
 def pdf_inputs(story: Story, lang: str, edition: Edition) -> str:
@@ -92,10 +105,12 @@ def _cached_details(cache: Cache, digest: str) -> dict[str, Any] | None:
 def pdf(worker: Worker, story: Story, lang: str, edition: Edition) -> MadePdf:
     """A task: one PDF of one language (see BuildContext.submit)."""
     try:
+        from .weasyprint_door import interruptible
         from .writer import make_pdf
     except (ImportError, OSError) as exc:  # WeasyPrint missing, or Pango not installed
         raise BuildError(f"cannot load WeasyPrint ({exc}); {INSTALL_HINT}") from exc
-    return make_pdf(story, lang, edition, worker.cache)
+    with interruptible(worker.stop_if_cancelled):  # an interrupted run stops between two pages
+        return make_pdf(story, lang, edition, worker.cache)
 
 
 def _written(ctx: BuildContext, story: Story, lang: str, edition: Edition) -> list[Path]:

