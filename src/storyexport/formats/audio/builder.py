@@ -14,7 +14,7 @@ from ...store.freshness import Freshness, inputs_digest
 from ...store.layout import CAPTIONS, MP3, OPUS, TIMINGS, FileKind
 from ...store.output import write_bytes, write_text
 from ...text.narration_plan import NarrationPlan, narration_plan
-from ...text.timings import NarrationTimings, load_timings, save_timings
+from ...text.timings import ENGINE_WORDS, ESTIMATED_WORDS, NarrationTimings, load_timings, save_timings
 from .. import BuildContext, Output
 
 if TYPE_CHECKING:  # the engines and audio modules import numpy: only when narrating
@@ -55,8 +55,10 @@ class AudioBuilder:
             freshness.record(f"audio.{lang}", _digest(story, plan, selection.voice), list(paths.values()))
         details = {"engine": selection.voice.engine, "voice": selection.voice.name,
                    "engine_version": selection.voice.version}
-        if (made := load_timings(paths[TIMINGS])) and made.notes:
-            details["warnings"] = list(made.notes)
+        if made := load_timings(paths[TIMINGS]):
+            details["word_timings"] = made.word_timing
+            if made.notes:
+                details["warnings"] = list(made.notes)
         return [Output(path, kind.format, lang, details) for kind, path in paths.items()]
 
     def _write(self, story: Story, plan: NarrationPlan, selection: Selection, requested: str,
@@ -68,10 +70,15 @@ class AudioBuilder:
 
         narration, selection, notes = _synthesize(plan, selection, requested, story, ctx)
         voice = selection.voice
+        every = narration.estimated == len(narration.sentences)
+        if narration.estimated and not every:
+            notes += (f"{narration.estimated} of {len(narration.sentences)} sentences: {voice.engine}'s words could "
+                      "not be matched to the text; their word times are estimated",)
         timings = NarrationTimings(
             lang=plan.lang, sample_rate=narration.rate, samples=len(narration.pcm), engine=voice.engine,
             voice=voice.name, audio=(paths[MP3].name, paths[OPUS].name),
-            sentences=narration.sentences, chapters=narration.chapters, notes=notes)
+            sentences=narration.sentences, chapters=narration.chapters, notes=notes,
+            word_timing=ESTIMATED_WORDS if every else ENGINE_WORDS)
         tags = _tags(story, plan.lang, voice, narration, ctx)
         with ThreadPoolExecutor(max_workers=2) as pool:  # the two encoders run side by side
             mp3 = pool.submit(encode.mp3, narration.pcm, narration.rate)

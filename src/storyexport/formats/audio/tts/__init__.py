@@ -49,10 +49,12 @@ class Voice:
 
 @dataclass(frozen=True)
 class SpeechClip:
-    """One sentence of speech: mono float32 samples in [-1, 1]."""
+    """One sentence of speech: mono float32 samples in [-1, 1], and when each word is said."""
 
     samples: np.ndarray
     rate: int
+    words: tuple[tuple[int, int], ...] | None = None  # per word of the text (text.words): samples
+    # [begin, end) in `samples`; None when the engine cannot tell (the words are then estimated)
 
 
 class EngineFailed(Exception):
@@ -67,7 +69,7 @@ class Engine(Protocol):
 
     def voice(self, lang: str, choice: NarrationChoice) -> Voice: ...
 
-    def synthesize(self, text: str, voice: Voice) -> SpeechClip: ...
+    def synthesize(self, text: str, voice: Voice) -> SpeechClip: ...  # with word times when it can
 
 
 def get_engine(name: str, offline: bool = False, made: dict[str, Engine] | None = None) -> Engine:

