@@ -26,7 +26,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import ExitCode, SourceError, StoryExportError, display_path
-from .formats import Options, registry
+from .formats import OVERLAY_LEVELS, SENTENCE, Options, registry
 from .formats.audio.tts import ENGINES
 from .pipeline import RunResult, build, configure_libraries, load_stories
 from .store.layout import TIMINGS
@@ -130,6 +130,9 @@ def _build_options(function: Callable) -> Callable:
         click.option("--offline", is_flag=True, help="Never use the network (no gTTS)."),
         click.option("--no-narration", "narration", is_flag=True, flag_value=False, default=True,
                      help="Text-only EPUBs: no audio inside, the smallest download."),
+        click.option("--overlay", type=click.Choice(OVERLAY_LEVELS), default=SENTENCE, show_default=True,
+                     help="What the EPUB's read-aloud highlights: each sentence (most reading systems) or "
+                     "each word as it is spoken (a slightly larger book; Thorium and Readium follow it)."),
         click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
                      show_default="number of cores", help="Independent work run in parallel."),
     ]):
@@ -150,9 +153,10 @@ def cli() -> None:
 
 
 def _run_build(targets: list[str], sources: tuple[Path, ...], output: Path, languages: str | None,
-               tts: str, offline: bool, jobs: int, strict: bool, quiet: bool, narration: bool = True) -> int:
+               tts: str, offline: bool, jobs: int, strict: bool, quiet: bool, narration: bool = True,
+               overlay: str = SENTENCE) -> int:
     options = Options(tuple(l.strip() for l in (languages or "").split(",") if l.strip()),
-                      tts, offline, strict, jobs, narration)
+                      tts, offline, strict, jobs, narration, overlay)
     with _progress_bar(quiet) as progress:
         result = build(list(sources), targets, output, options, progress)
     _print_problems(result.warnings, quiet)

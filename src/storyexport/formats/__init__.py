@@ -12,6 +12,10 @@ from ..model import Story
 from ..store.cache import Cache
 
 
+SENTENCE, WORD = "sentence", "word"
+OVERLAY_LEVELS = (SENTENCE, WORD)  # what the EPUB's read-aloud highlights as it plays (--overlay)
+
+
 @dataclass(frozen=True)
 class Options:
     """What the command line asked for."""
@@ -22,6 +26,7 @@ class Options:
     strict: bool = False
     jobs: int = 2
     narration: bool = True  # False: text-only EPUBs (no audio, no media overlays)
+    overlay: str = SENTENCE  # the EPUB's media overlays follow sentences or words (OVERLAY_LEVELS)
 
 
 @dataclass

@@ -31,17 +31,18 @@ class EpubBuilder:
             plan = narration_plan(story, lang)
             recorded = book_narration(ctx.folder, story, plan) if ctx.options.narration else None
             path = EPUB.path(ctx.folder, story.slug, lang)
-            digest = inputs_digest("epub", story, lang, build_time(story).isoformat(),
+            overlay = ctx.options.overlay if recorded else None
+            digest = inputs_digest("epub", story, lang, build_time(story).isoformat(), overlay,
                                    recorded.timings if recorded else None, recorded.audio if recorded else None)
             if not fresh.unchanged(f"epub.{lang}", digest, [path]):
                 try:  # ebooklib and lxml load only when a book is made
                     from .book import make_epub
                 except ImportError as exc:
                     raise BuildError(f"cannot load the EPUB writer ({exc})") from exc
-                write_bytes(path, make_epub(story, plan, recorded, ctx.cache))
+                write_bytes(path, make_epub(story, plan, recorded, ctx.cache, ctx.options.overlay))
                 fresh.record(f"epub.{lang}", digest, [path])
                 log.debug("%s: wrote %s (%s)", story.slug, path.name, "narrated" if recorded else "text only")
-            outputs.append(Output(path, EPUB.format, lang, {"narrated": recorded is not None,
+            outputs.append(Output(path, EPUB.format, lang, {"narrated": recorded is not None, "overlay": overlay,
                                                             "narrator": recorded.narrator if recorded else None}))
         ctx.progress("epub", len(languages), len(languages))
         return outputs
