@@ -60,7 +60,8 @@ def render_page(story: Story, lang: str, plan: NarrationPlan, pictures: Pictures
     """The complete HTML of one language's page, linking to every other language's page."""
     facts = page_facts(story, lang, pictures, narration)
     root = facts.root
-    rendered = render_article(story, facts.article, plan, RenderTarget(name="html", image=pictures.at(root)))
+    target = RenderTarget(name="html", image=pictures.at(root), words=narration is not None)
+    rendered = render_article(story, facts.article, plan, target)
     links = [LanguageLink(v.lang, root + v.path, autonym(v.lang)) for v in facts.others]
     alternates = [LanguageLink(v.lang, facts.page_address(v), autonym(v.lang)) for v in (facts.version, *facts.others)]
     return _environment().get_template("page.html.j2").render(
