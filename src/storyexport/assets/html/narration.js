@@ -8,7 +8,7 @@
   "use strict";
 
   var FOLLOW_MARGIN = 0.15; /* keep the spoken word this far (a share of the window) from its edges */
-  var OWN_SCROLL_MS = 1200; /* scroll events this soon after we scrolled are ours, not the reader's */
+  var SCROLL_KEYS = ["PageUp", "PageDown", "Home", "End", "ArrowUp", "ArrowDown", " "];
   var reduceMotion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : null;
 
   function timeline(audio) {
@@ -56,7 +56,6 @@
     this.sentence = null;
     this.word = null;
     this.following = true;
-    this.ownScrollUntil = 0;
     this.frame = 0;
     this.focusable = null;
   }
@@ -115,16 +114,31 @@
       return;
     }
     if (!inView && !this.audio.paused) {
-      this.ownScrollUntil = Date.now() + OWN_SCROLL_MS;
       var instant = reduceMotion && reduceMotion.matches;
       element.scrollIntoView({block: "center", behavior: instant ? "instant" : "smooth"});
     }
   };
 
-  ReadAlong.prototype.readerScrolled = function () {
-    if (Date.now() > this.ownScrollUntil) {
-      this.following = false;
-    }
+  /* The reader scrolls (wheel, touch, keys, the scroll bar): stop following until they come back
+     to the spoken word, choose a word, or press play. Scrolling the script does itself is not
+     counted, nor the page's own shifts as images load. */
+  ReadAlong.prototype.watchReader = function () {
+    var self = this;
+    var away = function () { self.following = false; };
+    window.addEventListener("wheel", away, {passive: true});
+    window.addEventListener("touchmove", away, {passive: true});
+    window.addEventListener("keydown", function (event) {
+      var inText = self.byElement.has(event.target);
+      var inControl = event.target.closest && event.target.closest("audio, input, button, select, textarea");
+      if (SCROLL_KEYS.indexOf(event.key) >= 0 && !inText && !inControl) {
+        away();
+      }
+    });
+    document.documentElement.addEventListener("pointerdown", function (event) {
+      if (event.target === document.documentElement) {
+        away(); /* the scroll bar */
+      }
+    });
   };
 
   ReadAlong.prototype.playFrom = function (item) {
@@ -235,6 +249,7 @@
     };
     var audio = this.audio;
     audio.addEventListener("play", function () {
+      self.following = true;
       if (!self.frame) {
         self.frame = window.requestAnimationFrame(tick);
       }
@@ -247,10 +262,7 @@
       swap(self.sentence, null, "speaking");
       self.word = self.sentence = null;
     });
-    ["wheel", "touchmove"].forEach(function (name) {
-      window.addEventListener(name, function () { self.following = false; }, {passive: true});
-    });
-    window.addEventListener("scroll", function () { self.readerScrolled(); }, {passive: true});
+    this.watchReader();
     var article = document.querySelector("main") || document.body;
     article.addEventListener("click", function (event) { self.onClick(event); });
     article.addEventListener("keydown", function (event) { self.onKey(event); });
