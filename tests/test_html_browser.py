@@ -292,7 +292,7 @@ def test_narration_player_captions_and_highlighting(visit, site):
     assert mp3.read_bytes() == (site / "narrated" / "narrated.en.mp3").read_bytes()
     link = page.get_by_role("link", name=re.compile("^MP3"))
     assert link.inner_text() == f"MP3, {round(mp3.stat().st_size / 1000)} KB"
-    times = dict((i, (b, e)) for i, b, e in page.evaluate("JSON.parse(document.querySelector('audio').dataset.sentences)"))
+    times = dict((i, (b, e)) for i, b, e, _ in page.evaluate("JSON.parse(document.querySelector('audio').dataset.sentences)"))
     page.evaluate("""async () => {
         const audio = document.querySelector('audio');
         audio.preload = 'auto'; audio.load();
@@ -398,7 +398,7 @@ def test_the_page_follows_the_spoken_word_unless_the_reader_scrolled_away(visit)
 
 
 def test_highlights_contrast_3_to_1_in_light_and_dark(visit):
-    page = visit("narrated-en").page
+    page = visit("narrated-en", reduced_motion="reduce").page  # no fading in: the colours as they settle
     page.evaluate("document.getElementById('s3').classList.add('speaking'); "
                   "document.getElementById('s3w2').classList.add('speaking-word')")
     style = """([id, prop]) => getComputedStyle(document.getElementById(id))[prop]"""
