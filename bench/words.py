@@ -7,11 +7,12 @@ timestamps (faster-whisper, multilingual base, on the same clip, offline).
 Each sentence goes through storyexport's own synthesis (trimmed, resampled to 24 kHz, its word
 times moved with it), then Whisper transcribes the clip with word timestamps. The two word lists
 are matched by their spelling (difflib, after lower-casing and removing accents and punctuation).
-For each pair of neighbouring words matched on both sides, the boundary between them is compared:
-the reference boundary is where Whisper starts the second word; the engine's boundary is the
-stretch from the end of the first word to the start of the second (a pause between two words is
-a boundary as a whole), and the difference is the distance from the reference to that stretch
-(0 inside it). Word starts alone are printed too. Figures: median and 95th percentile, in ms.
+For each pair of neighbouring words matched on both sides, the boundary between them is compared.
+On each side the boundary is the stretch from the end of the first word to the start of the
+second (a pause between two words is a boundary as a whole; Whisper's words mostly touch, so its
+stretch is mostly a point), and the difference is the distance between the two stretches (0 when
+they meet). "bias" is the median of the signed differences (negative: Whisper puts boundaries
+earlier). Word starts alone are printed too. Figures: median and 95th percentile, in ms.
 The recogniser is bench-only: see bench/README.md.
 """
 
@@ -46,7 +47,7 @@ def main() -> None:
     story, _ = parse(SAMPLE)
     print("reference: Whisper base (faster-whisper, int8), word_timestamps=True, beam 5, language given")
     print(f"{'engine':8} {'lang':4} {'sentences':>9} {'words':>6} {'matched':>7} {'boundaries':>10} "
-          f"{'median ms':>9} {'p95 ms':>7} {'start med':>9} {'start p95':>9} {'estimated':>9}")
+          f"{'median ms':>9} {'p95 ms':>7} {'bias':>5} {'start med':>9} {'start p95':>9} {'estimated':>9}")
     for name, lang, _ in RUNS:
         sentences = narration_plan(story, lang).sentences
         sentences = sentences[:args.sentences] if args.sentences else sentences
@@ -58,7 +59,7 @@ def measure(name: str, lang: str, sentences, whisper) -> str:
 
     engine = get_engine(name, offline=True)
     voice = engine.voice(lang, NarrationChoice(lang))
-    boundaries, starts, total, matched, estimated = [], [], 0, 0, 0
+    boundaries, signed, starts, total, matched, estimated = [], [], [], 0, 0, 0
     for sentence in sentences:
         spoken = _speak(sentence, engine, voice)
         estimated += spoken.estimated
@@ -73,11 +74,13 @@ def measure(name: str, lang: str, sentences, whisper) -> str:
         starts += [abs(ours[i][1] - heard[j][1]) for i, j in pairs]
         for (i, j), (k, m) in zip(pairs, pairs[1:]):
             if k == i + 1 and m == j + 1:
-                reference, low, high = heard[m][1], ours[i][2], ours[k][1]
-                boundaries.append(max(0.0, low - reference, reference - high))
+                (ours_low, ours_high), (low, high) = (ours[i][2], ours[k][1]), (heard[j][2], heard[m][1])
+                late, early = low - ours_high, ours_low - high  # Whisper's stretch after ours / before ours
+                boundaries.append(max(0.0, late, early))
+                signed.append(late if late > 0 else -early if early > 0 else 0.0)
     return (f"{name:8} {lang:4} {len(sentences):9d} {total:6d} {matched:7d} {len(boundaries):10d} "
-            f"{ms(boundaries, 50):9.0f} {ms(boundaries, 95):7.0f} {ms(starts, 50):9.0f} {ms(starts, 95):9.0f} "
-            f"{estimated:9d}")
+            f"{ms(boundaries, 50):9.0f} {ms(boundaries, 95):7.0f} {ms(signed, 50):5.0f} {ms(starts, 50):9.0f} "
+            f"{ms(starts, 95):9.0f} {estimated:9d}")
 
 
 def matches(ours: list[str], heard: list[str]) -> list[tuple[int, int]]:

@@ -238,3 +238,10 @@ def test_every_word_span_has_a_par_and_the_words_tile_each_sentence(word_books, 
             assert sequence.get(f"{{{ns['epub']}}}textref").endswith("#" + sequence.get("id")[4:])
     summary = book.meta("schema:accessibilitySummary")[0]
     assert "each word" in summary and "captions" not in book.meta("schema:accessibilityFeature")
+
+
+def test_the_overlay_option_is_offered_and_checked(run_cli):
+    help_text = run_cli("epub", "--help").output
+    assert "--overlay [sentence|word]" in help_text and "each word" in help_text
+    wrong = run_cli("epub", "--overlay", "letter", "source/")
+    assert wrong.exit_code == 2 and "'letter' is not one of 'sentence', 'word'" in wrong.output
