@@ -55,10 +55,12 @@ def word_id(sentence_id: str, number: int) -> str:
     return f"{sentence_id}w{number}"
 
 
+CLAUSE_MARKS = ",;:.!?…)—–\"”»"  # after a word, these end a clause (or the sentence)
+
+
 def clause_end(text: str, word: Word) -> bool:
     """True when a clause ends after this word (a comma, semicolon, colon, dash or a sentence end)."""
-    tail = text[word.end:word.token_end]
-    return any(mark in tail for mark in ",;:.!?…)—–\"”»")
+    return any(mark in CLAUSE_MARKS for mark in text[word.end:word.token_end])
 
 
 def shown_words(spoken: str, shown: str) -> list[tuple[int, Word]] | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ...text.timings import NarrationTimings, SentenceTiming
 from ...text.units import clock
-from ...text.words import TOKEN, clause_end, words
+from ...text.words import CLAUSE_MARKS, TOKEN, clause_end, words
 from .words import shared_out
 
 MAX_LINE = 42  # characters per line (the BBC's and Netflix's figure for Latin scripts)
@@ -78,8 +78,8 @@ def _units(sentence: SentenceTiming) -> list[Unit]:
     for token in TOKEN.finditer(text):
         if token.start() not in by_token:  # "—", "&": said with the words around it
             if units:
-                last = units[-1]
-                units[-1] = Unit(f"{last.text} {token.group()}", last.begin, last.clause or _ends_clause(token.group()))
+                last, ends = units[-1], any(mark in CLAUSE_MARKS for mark in token.group())
+                units[-1] = Unit(f"{last.text} {token.group()}", last.begin, last.clause or ends)
             else:
                 pending += token.group() + " "
             continue
@@ -87,10 +87,6 @@ def _units(sentence: SentenceTiming) -> list[Unit]:
         units += _fitted(Unit(pending + token.group(), begin, clause_end(text, word)))
         pending = ""
     return units
-
-
-def _ends_clause(token: str) -> bool:
-    return any(mark in token for mark in ",;:.!?…—–")
 
 
 def _fitted(unit: Unit) -> list[Unit]:
