@@ -47,7 +47,8 @@ def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | N
     story_xhtml = story_document(story, render_article(story, article, plan, target), article.title)
     audio_href = f"audio/{MP3.name(story.slug, plan.lang)}"
     overlay = _overlay(article, plan, recorded, story_xhtml, audio_href, by_word) if recorded else None
-    narration = NarrationFacts(recorded.narrator, overlay.duration_ms, by_word=by_word) if recorded and overlay else None
+    narration = (NarrationFacts(recorded.narrator, overlay.duration_ms, by_word=by_word)
+                 if recorded and overlay else None)
     book = epub.EpubBook()
     _describe(book, story, article, accessibility(story, article, BOOK, narration))
     _add_documents(book, story, article, images, story_xhtml)

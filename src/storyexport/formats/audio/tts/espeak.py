@@ -106,7 +106,8 @@ class EspeakEngine:
                 pointer = ctypes.c_void_p(ctypes.addressof(data))
                 parts = []
                 while pointer.value:  # one clause per call; the pointer moves on, NULL at the end
-                    parts.append((library.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, IPA) or b"").decode())
+                    said_now = library.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, IPA)
+                    parts.append((said_now or b"").decode())
                 said.append(" ".join(parts))
         return said
 

@@ -7,8 +7,9 @@ docs/narration.md. The model has no random nodes, so its output is deterministic
 
 Word times: the int8 model computes each token's duration (frames of 600 samples) but does not
 output it. The voice is loaded with that tensor (`/encoder/Clip_output_0`) added as a `duration`
-output, saved once beside the joined model (kokoro-onnx wants a model file); kokoro-onnx then reports when each phoneme is said (`create_timed`), and with
-its pauses set to 0 the audio is bit-identical to the unpatched model's.
+output, saved once beside the joined model (kokoro-onnx wants a model file); kokoro-onnx then
+reports when each phoneme is said (`create_timed`), and with its pauses set to 0 the audio is
+bit-identical to the unpatched model's.
 """
 
 from __future__ import annotations
