@@ -168,7 +168,9 @@ def test_hostile_content_is_inert_in_every_format(tmp_path, paths, run_cli):
     folder = output / "hostile"
     page = (folder / "html" / "index.html").read_text()
     assert executable_markup(html.document_fromstring(page)) == []
-    assert "&lt;script&gt;alert(&#39;raw block script&#39;)&lt;/script&gt;" in page
+    # shown as text, escaped (the narrated page wraps its words in spans, which may cut it up)
+    assert "<script>alert('raw block script')</script>" in html.document_fromstring(page).text_content()
+    assert "&lt;script&gt;alert(&#39;raw" in page
     with zipfile.ZipFile(folder / "hostile.en.epub") as book:
         for name in book.namelist():
             if name.endswith(".xhtml"):
