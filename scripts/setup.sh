@@ -10,8 +10,8 @@ cd "$(dirname "$0")/.."
 # Everything else (eSpeak NG, the voices, fonts, the CMYK profile) comes with the Python packages.
 RUNTIME_DEBS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 openjdk-17-jre-headless"
 # The test suite: axe-core runs in Debian's Chromium; poppler (pdffonts, pdfimages) and ffmpeg
-# are independent readers of our PDFs and audio.
-TEST_DEBS="chromium poppler-utils ffmpeg"
+# are independent readers of our PDFs and audio; pandoc renders the Markdown fixtures for comparison.
+TEST_DEBS="chromium poppler-utils ffmpeg pandoc"
 
 debs="$RUNTIME_DEBS"
 extra=""

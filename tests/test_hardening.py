@@ -158,8 +158,8 @@ def executable_markup(document) -> list[str]:
 
 
 def test_hostile_content_is_inert_in_every_format(tmp_path, paths, run_cli):
-    """Raw HTML, event handlers, attribute injection and script-like text: inert text in the page,
-    the EPUB and the PDF."""
+    """Raw HTML (dropped by the allowlist, with warnings), event handlers, attribute injection and
+    script-like text (inert text): nothing executable in the page, the EPUB and the PDF."""
     from lxml import etree, html
 
     output = tmp_path / "output"
@@ -168,9 +168,11 @@ def test_hostile_content_is_inert_in_every_format(tmp_path, paths, run_cli):
     folder = output / "hostile"
     page = (folder / "html" / "index.html").read_text()
     assert executable_markup(html.document_fromstring(page)) == []
-    # shown as text, escaped (the narrated page wraps its words in spans, which may cut it up)
-    assert "<script>alert('raw block script')</script>" in html.document_fromstring(page).text_content()
-    assert "&lt;script&gt;alert(&#39;raw" in page
+    assert "raw block script" not in page  # a raw <script> is dropped with its content
+    assert "warning: raw HTML <script> dropped" in result.output
+    # code stays text, escaped (the narrated page wraps its words in spans, which may cut it up)
+    assert "<script>alert('code block')</script>" in html.document_fromstring(page).text_content()
+    assert "&lt;script&gt;alert(&#39;code" in page
     with zipfile.ZipFile(folder / "hostile.en.epub") as book:
         for name in book.namelist():
             if name.endswith(".xhtml"):

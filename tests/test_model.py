@@ -8,6 +8,7 @@ import pytest
 
 from storyexport.errors import SourceError
 from storyexport.model import (
+    Author,
     CodeBlock,
     Division,
     Figure,
@@ -124,7 +125,7 @@ def test_every_construct_figures_and_notes(every):
     assert every.print.trim == "6in 9in" and every.print.marks is False
     assert every.narration_for("es").voice == "es-419"
     assert every.identifier == "urn:isbn:9780000000002"
-    assert every.original.authors == ("Ana Reporter", "Luis Editor")
+    assert every.original.authors == (Author("Ana Reporter"), Author("Luis Editor"))
 
 
 def test_identifier_is_stable_and_derived_from_the_story(paths):
@@ -197,8 +198,8 @@ Un texte.
     story, problems = parse(tmp_path / "story.md")
     assert problems == []
     english, spanish, french = story.articles
-    assert story.original is english and english.authors == ("IOM",)
-    assert spanish.authors == ("OIM", "Ana Pérez") and french.authors == ("IOM",)
+    assert story.original is english and english.authors == (Author("IOM"),)
+    assert spanish.authors == (Author("OIM"), Author("Ana Pérez")) and french.authors == (Author("IOM"),)
     assert (spanish.publisher.text, spanish.publisher.lang) == ("Organización Internacional para las Migraciones", "es")
     assert (spanish.rights.text, spanish.rights.lang) == ("© IOM", "en")  # not translated: the original's
     assert [(s.text, s.lang) for s in spanish.subjects] == [("migración", "es")]

@@ -69,7 +69,6 @@ def test_a_source_that_names_files_outside_its_folder_gets_nothing_from_them(bes
     ("", "![Alt text.](file:///etc/hostname){#s}"),
     ("", "![Alt text.](https://example.org/a.jpg){#s}"),
     ("cover: ../secret.png\n", "Text."),
-    ("", "[a link](../secret.txt)"),
     ("", "[a link](file:///etc/passwd)"),
 ])
 def test_the_parser_refuses_paths_outside_the_story_folder(beside, front, body):
@@ -77,6 +76,14 @@ def test_the_parser_refuses_paths_outside_the_story_folder(beside, front, body):
     story.write_text(f'---\ntitle: "Escape"\nlang: en\n{front}---\n\n{body}\n', "utf-8")
     with pytest.raises(SourceError):
         parse(story)
+
+
+def test_a_link_to_a_file_outside_the_story_keeps_its_text_and_loses_its_target(beside):
+    story = beside / "escape" / "story.md"
+    story.write_text('---\ntitle: "Escape"\nlang: en\n---\n\n[a link](../secret.txt)\n', "utf-8")
+    parsed, problems = parse(story)
+    assert [p.severity for p in problems] == ["warning"] and "'../secret.txt'" in problems[0].message
+    assert [(s.text, s.href) for s in parsed.original.blocks[0].content] == [("a link", None)]
 
 
 @pytest.mark.slow  # WeasyPrint

@@ -19,8 +19,6 @@ BAD_SOURCES = {
     "no-front-matter": [(1, "no front matter: the file must start with a line '---', then YAML with at least "
                             "title and lang, then '---'")],
     "bad-yaml": [(4, "the front matter is not valid YAML: expected ',' or ']', but got '<stream end>'")],
-    "unknown-key": [(4, "unknown front matter key `autor`; did you mean `author`?"),
-                    (5, "unknown front matter key `bled` in `print`; did you mean `bleed`?")],
     "bad-date": [(4, "`date` '20/06/2023' is not an ISO date; write it as YYYY-MM-DD, e.g. 2023-06-20")],
     "unknown-lang": [(3, "unknown language tag 'xx': use a BCP 47 tag such as en, es, es-419, pt-BR "
                          "(quote it if YAML reads it as something else)"),
@@ -46,12 +44,14 @@ BAD_SOURCES = {
     "unbalanced-fence": [(8, "fenced div opened here is never closed: add a line ::: after its content")],
     "stray-fence": [(8, "closing ::: without an opening fence: remove it, or open a div above with ::: {.class} "
                         "or ::: {lang=xx}")],
-    "heading-skip": [(10, "heading level 4 follows level 2: headings may not skip a level; use ### here"),
-                     (14, "level-1 heading in the body: the story's title (from the front matter) is its only "
-                          "level-1 heading; use ## here")],
+    "heading-skip": [(6, "heading level 2 follows the story's title: headings may not skip a level; use # here"),
+                     (10, "heading level 4 follows level 2: headings may not skip a level; use ### here"),
+                     (14, "warning: level-1 heading in the en text: the story's title (front matter `title`) is "
+                          "its only level-1 heading, so every heading is moved one level down; write ## here, or "
+                          "say so with `shift-heading-level-by: 1` in the front matter (as in pandoc)")],
     "bad-link": [(6, f"link target 'javascript:alert(1)' is not allowed: {LINK_RULE}"),
-                 (6, f"link target 'other.html' is not a web address: {LINK_RULE} (other files are not "
-                     "published with the story)")],
+                 (6, f"warning: link target 'other.html' is not a web address, so its text is kept without the "
+                     f"link ({LINK_RULE}; other files are not published with the story)")],
     "three-problems": [(8, f'figure "photo" {ALT_RULE}'),
                        (12, "heading level 4 follows level 2: headings may not skip a level; use ### here"),
                        (14, "image file 'photos/nowhere.jpg' not found (looked in photos/)")],
@@ -128,6 +128,16 @@ def test_bad_story_among_good_ones_stops_all_before_writing(tmp_path: Path, path
     assert result.exit_code == 2
     assert problem_lines(result.output) == BAD_SOURCES["missing-alt"]
     assert not output.exists()
+
+
+def test_unknown_front_matter_keys_warn_with_a_suggestion_and_stop_only_with_strict(paths, run_cli):
+    expected = [(4, "warning: unknown front matter key `autor` is ignored; did you mean `author`?"),
+                (5, "warning: unknown front matter key `bled` in `print` is ignored; did you mean `bleed`?")]
+    relaxed = run_cli("check", paths.stories / "unknown-key")
+    assert relaxed.exit_code == 0, relaxed.output
+    assert problem_lines(relaxed.output) == expected
+    strict = run_cli("check", "--strict", paths.stories / "unknown-key")
+    assert strict.exit_code == 2 and problem_lines(strict.output) == expected
 
 
 def test_warnings_pass_unless_strict(paths, run_cli):

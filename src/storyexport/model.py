@@ -3,9 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
+
+
+# Inline formatting beyond emphasis, strong and code, in the order the renderer nests it (outermost
+# first): <del>, <q>, <mark>, <small>, <kbd>, small caps, <sub>, <sup>
+STYLES = ("del", "q", "mark", "small", "kbd", "smallcaps", "sub", "sup")
+
+
+@dataclass(frozen=True)
+class Photo:
+    """An image file of the story folder, checked and measured; shared by every language."""
+
+    src: str  # as written in the source, relative to the story folder (POSIX)
+    file: Path  # resolved absolute path; never written into an output
+    width: int
+    height: int
+    format: str  # Pillow's name: JPEG, PNG, WEBP, GIF, TIFF
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -20,26 +38,18 @@ class Span:
     lang: str | None = None
     note: str | None = None  # a footnote call: the footnote's label (text is "")
     line_break: bool = False  # a hard line break (text is "\n")
+    styles: frozenset[str] = frozenset()  # any of STYLES
+    abbr: str | None = None  # an abbreviation's expansion (<abbr title>)
+    image: Photo | None = None  # an image inside a sentence: `text` is its alt text ("" if decorative)
 
 
 Inline = tuple[Span, ...]
 
 
 def plain_text(content: Inline) -> str:
-    """The words of some inline content, without formatting or footnote calls."""
+    """The words of some inline content (an inline image's alt text too), without formatting or
+    footnote calls."""
     return "".join(" " if span.line_break else span.text for span in content)
-
-
-@dataclass(frozen=True)
-class Photo:
-    """An image file of the story folder, checked and measured; shared by every language."""
-
-    src: str  # as written in the source, relative to the story folder (POSIX)
-    file: Path  # resolved absolute path; never written into an output
-    width: int
-    height: int
-    format: str  # Pillow's name: JPEG, PNG, WEBP, GIF, TIFF
-    sha256: str
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class Paragraph:
 @dataclass(frozen=True)
 class ListItem:
     blocks: tuple[Block, ...]
+    task: bool | None = None  # a task list's item: True done, False to do; None: not a task
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,56 @@ class ItemList:
     start: int
     items: tuple[ListItem, ...]
     line: int
+    style: str = "decimal"  # ordered: decimal, lower-alpha, upper-alpha, lower-roman, upper-roman
+    delimiter: str = "."  # ordered: "." as in 1., ")" as in 1), "()" as in (1)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A term and its definitions (`Term` then one or more `:   definition`)."""
+
+    term: Inline
+    definitions: tuple[tuple[Block, ...], ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class DefinitionList:
+    items: tuple[Definition, ...]  # terms and their definitions (<dl>)
+    line: int
+
+
+@dataclass(frozen=True)
+class LineBlock:
+    content: Inline  # lines whose breaks are kept (poetry, addresses): line_break spans separate them
+    line: int
+
+
+Cell = tuple["Block", ...]  # a table cell's blocks: one Paragraph, except in grid tables
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: tuple[Cell, ...]  # header cells in a header row; in the body the first may name the row
+    line: int
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: Inline  # may be empty
+    alignments: tuple[str | None, ...]  # per column: "left", "right", "center" or None
+    widths: tuple[float, ...]  # per column, fractions of the width; () for pipe and simple tables
+    head: tuple[TableRow, ...]  # header rows (their cells are column headers); may be empty
+    body: tuple[TableRow, ...]
+    row_headers: bool  # the first cell of each body row names the row (a <th scope="row">)
+    line: int
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """Each column's header text (the last header row's), "" without a header."""
+        if not self.head:
+            return ("",) * len(self.alignments)
+        return tuple(" ".join(blocks_text(cell).split()) for cell in self.head[-1].cells)
 
 
 @dataclass(frozen=True)
@@ -118,7 +179,29 @@ class CodeBlock:
     line: int
 
 
-Block = Union[Heading, Paragraph, ItemList, Quote, Division, CodeBlock, ThematicBreak, Figure]
+Block = Union[Heading, Paragraph, ItemList, Quote, Division, CodeBlock, ThematicBreak, Figure, Table,
+              DefinitionList, LineBlock]
+
+
+def blocks_text(blocks: tuple[Block, ...]) -> str:
+    """The words of some blocks, one line each (a table cell's, a definition's)."""
+    lines = []
+    for block in walk_blocks(blocks):
+        if isinstance(block, (Paragraph, Heading, LineBlock)):
+            lines.append(plain_text(block.content))
+        elif isinstance(block, CodeBlock):
+            lines.append(block.text)
+        elif isinstance(block, Figure):
+            lines.append(block.alt)
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Author:
+    """An author as the front matter names them: `author: Name` or `{name: ..., affiliation: ...}`."""
+
+    name: str
+    affiliation: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,10 +223,12 @@ class Article:
     blocks: tuple[Block, ...]
     footnotes: tuple[Footnote, ...]
     line: int  # where this language's body starts in the source
-    authors: tuple[str, ...] = ()
+    authors: tuple[Author, ...] = ()
     publisher: Localized = Localized("", "")
     rights: Localized = Localized("", "")
-    subjects: tuple[Localized, ...] = ()
+    subjects: tuple[Localized, ...] = ()  # `subjects` and `keywords` together
+    subtitle: str = ""
+    abstract: tuple[Block, ...] = ()  # the front matter's `abstract`, read as Markdown
 
     def figures(self) -> tuple[Figure, ...]:
         """Every figure, in reading order (including those inside quotes, lists and divs)."""
@@ -151,6 +236,25 @@ class Article:
 
     def figure(self, figure_id: str) -> Figure:
         return next(f for f in self.figures() if f.id == figure_id)
+
+    def photos(self) -> tuple[Photo, ...]:
+        """Every photo this text shows, figures' and inline images', in reading order, once each."""
+        found: dict[str, Photo] = {}
+        for block in walk_blocks((*self.abstract, *self.blocks, *(b for n in self.footnotes for b in n.blocks))):
+            if isinstance(block, Figure):
+                found.setdefault(block.photo.src, block.photo)
+            for span in inline_content(block):
+                if span.image is not None:
+                    found.setdefault(span.image.src, span.image)
+        return tuple(found.values())
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """One of the story's identifiers as its metadata names it."""
+
+    value: str  # urn:isbn:9780000000002, urn:doi:10.1234/x, urn:uuid:..., or as the author wrote it
+    scheme: str = ""  # "ISBN", "DOI", or "" for any other kind
 
 
 @dataclass(frozen=True)
@@ -179,12 +283,13 @@ class Story:
     folder: Path  # the story folder: the only place the renderers may read from
     lang: str
     date: dt.date | None
-    identifier: str
+    identifier: str  # the book's unique identifier (urn:isbn:..., urn:doi:..., urn:uuid:...)
     url: str
     cover: Photo | None
     print: PrintSettings
     narration: tuple[NarrationChoice, ...]
     articles: tuple[Article, ...]
+    identifiers: tuple[Identifier, ...] = ()  # the front matter's; the first is `identifier`
 
     @property
     def title(self) -> str:
@@ -217,19 +322,39 @@ class Story:
         if self.cover:
             seen[self.cover.src] = self.cover
         for article in self.articles:
-            for figure in article.figures():
-                seen.setdefault(figure.photo.src, figure.photo)
+            for photo in article.photos():
+                seen.setdefault(photo.src, photo)
         return tuple(seen.values())
 
 
-def walk_blocks(blocks: tuple[Block, ...]):
+def child_blocks(block: Block) -> tuple[Block, ...]:
+    """The blocks directly inside a block, in reading order."""
+    if isinstance(block, (Quote, Division)):
+        return block.blocks
+    if isinstance(block, ItemList):
+        return tuple(b for item in block.items for b in item.blocks)
+    if isinstance(block, Figure):
+        return block.long_description
+    if isinstance(block, DefinitionList):
+        return tuple(b for item in block.items for blocks in item.definitions for b in blocks)
+    if isinstance(block, Table):
+        return tuple(b for row in (*block.head, *block.body) for cell in row.cells for b in cell)
+    return ()
+
+
+def inline_content(block: Block) -> Inline:
+    """The inline text a block holds itself (not its children's): a paragraph's, a caption's..."""
+    if isinstance(block, (Paragraph, Heading, LineBlock)):
+        return block.content
+    if isinstance(block, Table):
+        return block.caption
+    if isinstance(block, DefinitionList):
+        return tuple(span for item in block.items for span in item.term)
+    return ()
+
+
+def walk_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
     """Every block in reading order, depth first (containers before their children)."""
     for block in blocks:
         yield block
-        if isinstance(block, (Quote, Division)):
-            yield from walk_blocks(block.blocks)
-        elif isinstance(block, ItemList):
-            for item in block.items:
-                yield from walk_blocks(item.blocks)
-        elif isinstance(block, Figure):
-            yield from walk_blocks(block.long_description)
+        yield from walk_blocks(child_blocks(block))

@@ -5,35 +5,23 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from ..errors import Problem
-from ..model import (
-    Block,
-    CodeBlock,
-    Division,
-    Figure,
-    Footnote,
-    Heading,
-    Inline,
-    ItemList,
-    ListItem,
-    Paragraph,
-    Quote,
-    ThematicBreak,
-    plain_text,
-)
-from ..text.languages import language_problem
+from ..model import Block, CodeBlock, Division, Figure, Footnote, Heading, Inline, ItemList, LineBlock, ListItem
+from ..model import Paragraph, Photo, Quote, Span, ThematicBreak, plain_text
+from ..text.languages import language_problem, quotation_marks
 from . import lint
-from .inline import InlineReader
-from .markdown import parse_attrs
+from .blocks import TableReader, definition_list
+from .inline import InlineHooks, InlineReader
+from .markdown import markdown, parse_attrs
 from .photos import PhotoChecker, PhotoProblem
+from .syntax.typography import smart_text, smarten_tokens
 
-FIGURE_ATTRS = ("id", "class", "credit", "caption", "src", "alt")
-TRAILING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
+FIGURE_ATTRS = ("id", "class", "credit", "caption", "src", "alt", "title")
 MAX_BLOCK_CHARS = 20_000  # about 3,000 words: sentence splitting and narration stay fast
 RESERVED_ID = re.compile(r"^(s\d+|fn-\d+|fnref-\d+(-\d+)?|notes-title|main|narration-title)$")
 
@@ -47,13 +35,25 @@ class Section:
     figures: dict[str, Figure] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Leniency:
+    """What the story lets the converter decide for the author."""
+
+    figure_ids_required: bool = True  # False for a one-language story: ids are made from file names
+    heading_shift: int | None = None  # the front matter's shift-heading-level-by; None: decide
+
+
 class SectionConverter:
     """Converts one language's syntax tree; problems go into the shared list."""
 
     def __init__(self, source: Path, lang: str, photos: PhotoChecker, problems: list[Problem],
-                 primary_figures: dict[str, Figure] | None = None):
+                 primary_figures: dict[str, Figure] | None = None, leniency: Leniency = Leniency()):
         self.source, self.lang, self.photos, self.problems = source, lang, photos, problems
         self.primary_figures = primary_figures or {}
+        self.leniency = leniency
+        self.shift = 0
+        self.previous_level = 1  # the last heading's level, shifted (the title is level 1)
+        self.in_cell = False  # inside a table cell, an image alone is an inline image, not a figure
         self.figures: dict[str, Figure] = {}
         self.heading_ids: set[str] = set()
         self.note_order: list[str] = []
@@ -69,6 +69,8 @@ class SectionConverter:
 
     def convert(self, tree: SyntaxTreeNode, env: dict) -> Section:
         self.env = env
+        self.shift = self._heading_shift(tree)
+        self._report_dropped_html(env)
         definitions = [n for n in tree.children if n.type == "footnote_reference"]
         self._collect_descriptions(tree)
         blocks = self.blocks([n for n in tree.children if n.type != "footnote_reference"])
@@ -91,9 +93,13 @@ class SectionConverter:
         if kind == "heading":
             return self._heading(node, line)
         if kind in ("bullet_list", "ordered_list"):
-            start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else 1
-            items = tuple(ListItem(self.blocks(item.children)) for item in node.children)
-            return ItemList(kind == "ordered_list", start, items, line)
+            return self._list(node, line)
+        if kind == "table":
+            return TableReader(self).table(node, line)
+        if kind == "dl":
+            return definition_list(self, node, line)
+        if kind == "line_block":
+            return LineBlock(self.inline(node.children[0], line), line)
         if kind == "blockquote":
             return Quote(self.blocks(node.children), line)
         if kind in ("fence", "code_block"):
@@ -109,12 +115,40 @@ class SectionConverter:
                        "with ::: {.class} or ::: {lang=xx}")
         elif kind == "footnote_reference":
             self.error(line, "a footnote definition must start at the margin, not inside another block")
+        elif kind == "grid_table_invalid":
+            self.error(line, "this grid table has merged cells (row or column spans) or lines of different "
+                       "lengths; storyexport reads grid tables as pandoc 2 does: give every row every "
+                       "column, with the + and | of each line under those of the top line")
         return None
+
+    def _list(self, node: SyntaxTreeNode, line: int) -> ItemList:
+        ordered = node.type == "ordered_list"
+        items = tuple(ListItem(self.blocks(item.children), item.meta.get("checked")) for item in node.children)
+        meta = node.meta or {}
+        return ItemList(ordered, int(node.attrs.get("start", 1)) if ordered else 1, items, line,
+                        meta.get("style", "decimal"), meta.get("delim", "."))
+
+    def _heading_shift(self, tree: SyntaxTreeNode) -> int:
+        """The front matter's shift-heading-level-by, or 1 (with a warning) when the body has a
+        level-1 heading: the story's title is its only level-1 heading."""
+        if self.leniency.heading_shift is not None:
+            return self.leniency.heading_shift
+        first = next((n for n in tree.walk() if n.type == "heading" and n.tag == "h1"), None)
+        if first is None:
+            return 0
+        self.warn(_line(first), f"level-1 heading in the {self.lang} text: the story's title (front matter "
+                  "`title`) is its only level-1 heading, so every heading is moved one level down; "
+                  "write ## here, or say so with `shift-heading-level-by: 1` in the front matter (as in pandoc)")
+        return 1
+
+    def _report_dropped_html(self, env: dict) -> None:
+        for line, what, why in env.get("html_dropped", []):
+            self.warn(line + 1, f"raw HTML {what} dropped: {why}")
 
     def _paragraph_or_figure(self, node: SyntaxTreeNode, line: int) -> Block | None:
         inline = node.children[0]
         content = [c for c in inline.children if not (c.type in ("text", "softbreak") and not c.content.strip())]
-        if len(content) == 1 and content[0].type == "image":
+        if len(content) == 1 and content[0].type == "image" and not self.in_cell:
             return self._figure(content[0], line)
         paragraph = Paragraph(self.inline(inline, line), line)
         if (size := len(plain_text(paragraph.content))) > MAX_BLOCK_CHARS:
@@ -123,17 +157,17 @@ class SectionConverter:
         return paragraph
 
     def _heading(self, node: SyntaxTreeNode, line: int) -> Heading:
-        attrs = dict(node.attrs)
-        inline = node.children[0]
-        last = inline.children[-1] if inline.children else None
-        if last is not None and last.type == "text" and (match := TRAILING_ATTRS.search(last.content)):
-            parsed = parse_attrs(match[1])
-            if parsed is not None:
-                attrs.update(parsed)
-                last.token.content = last.content[: match.start()]
-        content = self.inline(inline, line)
-        heading_id = self._unique_id(str(attrs.get("id") or slugify(plain_text(content))))
-        return Heading(int(node.tag[1]), heading_id, content, line)
+        content = self.inline(node.children[0], line)  # its {#id} was taken out by markdown.heading_attrs
+        heading_id = self._unique_id(str(node.attrs.get("id") or slugify(plain_text(content))))
+        written = int(node.tag[1])
+        level = min(max(written + self.shift, 1), 6)
+        if level > self.previous_level + 1:  # said in the levels the author wrote
+            before = self.previous_level - self.shift
+            after = f"level {before}" if before >= 1 else "the story's title"
+            self.error(line, f"heading level {written} follows {after}: headings may not skip a level; "
+                       f"use {'#' * (before + 1)} here")
+        self.previous_level = level
+        return Heading(level, heading_id, content, line)
 
     def _division(self, node: SyntaxTreeNode, line: int) -> Block | None:
         if not node.meta.get("closed", True):
@@ -156,9 +190,11 @@ class SectionConverter:
     def _figure(self, node: SyntaxTreeNode, line: int) -> Figure | None:
         attrs = {k: str(v) for k, v in node.attrs.items()}
         src = attrs.get("src", "")
-        alt = " ".join(_alt_text(node).split())
+        alt = self._alt_text(node)
         decorative = "decorative" in attrs.get("class", "").split()
         figure_id = attrs.get("id", "")
+        if not figure_id and (decorative or not self.leniency.figure_ids_required):
+            figure_id = self._unique_id(slugify(PurePosixPath(src).stem))
         primary = self.primary_figures.get(figure_id)
         if not figure_id:
             self.error(line, f"figure {src!r} has no id: add one after the image, "
@@ -174,16 +210,13 @@ class SectionConverter:
         for name in sorted(set(attrs) - set(FIGURE_ATTRS)):
             self.warn(line, f"figure attribute `{name}` is ignored: figures take #id, .decorative, "
                       "credit and caption")
-        try:
-            photo = self.photos.photo(src)
-        except PhotoProblem as problem:
-            self.error(line, str(problem))
+        if (photo := self._photo(src, line)) is None:
             return None
         if primary is not None and primary.photo.src != photo.src:
             self.error(line, f'figure "{figure_id}" shows {photo.src} in {self.lang} but {primary.photo.src} '
                        "in the primary text: a figure id names one photo in every language")
-        credit = attrs.get("credit", "") or (primary.credit if primary else "")
-        figure = Figure(figure_id, photo, "" if decorative else alt, attrs.get("caption", ""), credit,
+        credit = self.smart(attrs.get("credit", "")) or (primary.credit if primary else "")
+        figure = Figure(figure_id, photo, "" if decorative else alt, self.smart(attrs.get("caption", "")), credit,
                         decorative, self.descriptions.get(figure_id, ()), line)
         self.problems.extend(lint.figure_problems(self.source, figure, alt))
         if figure_id:
@@ -207,10 +240,37 @@ class SectionConverter:
                 self.descriptions[target] = self.blocks(node.children)
                 self._description_lines[target] = line
 
+    def _inline_image(self, node: SyntaxTreeNode, line: int) -> Span | None:
+        """An image inside a sentence: its alt text is part of the sentence (spoken, shown if it fails)."""
+        src, alt = str(node.attrs.get("src", "")), self._alt_text(node)
+        decorative = "decorative" in str(node.attrs.get("class", "")).split()
+        if not alt and not decorative:
+            self.error(line, f"image {src!r} has no alt text: write what it shows between the brackets, "
+                       "or mark it {.decorative} if it carries no information")
+        photo = self._photo(src, line)
+        return Span("" if decorative else alt, image=photo) if photo else None
+
+    def _photo(self, src: str, line: int) -> Photo | None:
+        try:
+            return self.photos.photo(src)
+        except PhotoProblem as problem:
+            self.error(line, str(problem))
+            return None
+
+    def _alt_text(self, node: SyntaxTreeNode) -> str:
+        if node.token is not None and node.token.children:
+            smarten_tokens(markdown(self.lang), node.token.children, self.env)
+        return " ".join(_alt_text(node).split())
+
+    def smart(self, text: str) -> str:
+        """Attribute text (a caption, a credit) unescaped (\\" is ") with this language's typography."""
+        return smart_text(re.sub(r"\\(.)", r"\1", text), quotation_marks(self.lang))
+
     # -- inline and footnotes -------------------------------------------------------------------
 
     def inline(self, inline: SyntaxTreeNode, line: int) -> Inline:
-        return InlineReader(line, self.error, self._note_label).read(inline.children)
+        hooks = InlineHooks(self.error, self.warn, self._note_label, self._inline_image)
+        return InlineReader(line, hooks).read(inline.children)
 
     def _note_label(self, node: SyntaxTreeNode, line: int) -> str:
         label = node.meta.get("label") or f"^{node.meta['id']}"
@@ -233,6 +293,7 @@ class SectionConverter:
             if "tokens" in data:  # an inline note ^[...]
                 label = f"^{note_id}"
                 line = self.note_lines.get(label, 0)
+                smarten_tokens(markdown(self.lang), data["tokens"], self.env)
                 root = SyntaxTreeNode(_wrap_inline(data["tokens"], data.get("content", "")))
                 bodies[label] = ((Paragraph(self.inline(root.children[0].children[0], line), line),), line)
         return tuple(Footnote(label, number, *bodies[label])

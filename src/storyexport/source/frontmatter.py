@@ -6,20 +6,29 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 import yaml
 
 from ..errors import Problem
 from ..formats.audio.tts import ENGINES
-from ..model import NarrationChoice, PrintSettings
+from ..model import Author, NarrationChoice, PrintSettings
 from ..text.languages import language_problem
+from .identifiers import Identifier, identifier_problem, read_identifier
 
 ENGINE_CHOICES = ("auto", *ENGINES)
 PAGE_SIZES = ("A3", "A4", "A5", "A6", "B4", "B5", "letter", "legal", "ledger")
 LENGTH = r"\d+(?:\.\d+)?(?:mm|cm|in|pt)"
 TRIM = re.compile(rf"^(?:{'|'.join(PAGE_SIZES)}|{LENGTH} {LENGTH})$", re.IGNORECASE)
 MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+
+
+class Markdown(NamedTuple):
+    """Front-matter text read as Markdown blocks (`abstract`), with the file line it starts on."""
+
+    text: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -29,13 +38,16 @@ class TranslationInfo:
     title: str
     description: str
     line: int
-    authors: tuple[str, ...] | None = None
+    authors: tuple[Author, ...] | None = None
     publisher: str | None = None
     rights: str | None = None
-    subjects: tuple[str, ...] | None = None
+    subjects: tuple[str, ...] | None = None  # its `subjects` and `keywords`
+    subtitle: str | None = None
+    abstract: Markdown | None = None
 
 
-TRANSLATED_KEYS = ("title", "description", "author", "publisher", "rights", "subjects")
+TRANSLATED_KEYS = ("title", "subtitle", "description", "abstract", "author", "publisher", "rights", "subjects",
+                   "keywords")
 
 
 @dataclass
@@ -43,20 +55,29 @@ class FrontMatter:
     """Validated front matter values, with the line of each key for later messages."""
 
     title: str = ""
+    subtitle: str = ""
     lang: str = ""
     date: dt.date | None = None
-    authors: tuple[str, ...] = ()
+    authors: tuple[Author, ...] = ()
     publisher: str = ""
     rights: str = ""
     description: str = ""
+    abstract: Markdown | None = None
     subjects: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
     cover: str | None = None
     print: PrintSettings = field(default_factory=PrintSettings)
     translations: dict[str, TranslationInfo] = field(default_factory=dict)
     narration: tuple[NarrationChoice, ...] = ()
-    identifier: str = ""
+    identifiers: tuple[Identifier, ...] = ()
     url: str = ""
+    heading_shift: int | None = None  # shift-heading-level-by
     lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def all_subjects(self) -> tuple[str, ...]:
+        """`subjects` then `keywords`, each once (pandoc's `keywords` are subjects too)."""
+        return tuple(dict.fromkeys((*self.subjects, *self.keywords)))
 
 
 class _Reader:
@@ -72,6 +93,34 @@ class _Reader:
 
     def error(self, node: yaml.Node, message: str) -> None:
         self.problems.append(Problem(self.path, self.line(node), message))
+
+    def warn(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(self.path, self.line(node), message, "warning"))
+
+    def markdown(self, node: yaml.Node, key: str) -> Markdown | None:
+        """Text to read as Markdown; a block scalar (`key: |`) starts on the line after its key."""
+        value = self.text(node, key)
+        if not value:
+            return None
+        block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
+        return Markdown(node.value if block else value, self.line(node) + block)
+
+    def authors(self, node: yaml.Node, key: str) -> tuple[Author, ...]:
+        """A name, a list of names, or {name, affiliation} mappings (as pandoc reads `author`)."""
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        found = []
+        for item in items:
+            if isinstance(item, yaml.MappingNode):
+                fields = self.mapping(item, key, ("name", "affiliation", "email", "orcid", "url"))
+                name = self.text(fields["name"], "name") if "name" in fields else None
+                if not name:
+                    self.error(item, f"an `{key}` given as a mapping needs a `name:`")
+                    continue
+                affiliation = ", ".join(self.texts(fields["affiliation"], "affiliation")) if "affiliation" in fields else ""
+                found.append(Author(name, affiliation))
+            elif (name := self.text(item, key)) is not None and name:
+                found.append(Author(name))
+        return tuple(found)
 
     def text(self, node: yaml.Node, key: str) -> str | None:
         """A scalar taken as written: `lang: no` stays "no", not False."""
@@ -96,8 +145,8 @@ class _Reader:
         values: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             name = str(key_node.value)
-            if known and name not in known:
-                self.error(key_node, _unknown_key(name, key, known))
+            if known and name not in known:  # pandoc files carry template variables: say, go on
+                self.warn(key_node, _unknown_key(name, key, known))
             elif name in values:
                 self.error(key_node, f"`{name}` is given twice{' in `' + key + '`' if key else ''}")
             else:
@@ -113,11 +162,12 @@ def _unknown_key(name: str, parent: str, known: tuple[str, ...]) -> str:
     where = f" in `{parent}`" if parent else ""
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(known)
-    return f"unknown front matter key `{name}`{where}; {hint}"
+    return f"unknown front matter key `{name}`{where} is ignored; {hint}"
 
 
-TOP_KEYS = ("title", "lang", "date", "author", "publisher", "rights", "description", "subjects",
-            "cover", "print", "translations", "narration", "identifier", "url")
+TOP_KEYS = ("title", "subtitle", "lang", "date", "author", "publisher", "rights", "description", "abstract",
+            "subjects", "keywords", "cover", "print", "translations", "narration", "identifier", "url",
+            "shift-heading-level-by")
 
 
 def parse_front_matter(path: Path, text: str, first_line: int) -> tuple[FrontMatter | None, list[Problem]]:
@@ -173,11 +223,47 @@ def _read_date(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
 
 
 def _read_authors(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
-    meta.authors = reader.texts(node, "author")
+    meta.authors = reader.authors(node, "author")
 
 
 def _read_subjects(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
     meta.subjects = reader.texts(node, "subjects")
+
+
+def _read_keywords(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    meta.keywords = reader.texts(node, "keywords")
+
+
+def _read_abstract(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    meta.abstract = reader.markdown(node, "abstract")
+
+
+def _read_identifier(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    """A string, or a list of strings or of {scheme, text} mappings (pandoc's EPUB form)."""
+    found = []
+    for item in node.value if isinstance(node, yaml.SequenceNode) else [node]:
+        if isinstance(item, yaml.MappingNode):
+            fields = reader.mapping(item, "identifier", ("scheme", "text"))
+            value = reader.text(fields["text"], "text") if "text" in fields else None
+            scheme = reader.text(fields["scheme"], "scheme") if "scheme" in fields else None
+        else:
+            value, scheme = reader.text(item, "identifier"), None
+        if not value:
+            reader.error(item, "`identifier` is empty: give an ISBN, a DOI or a URN")
+        elif problem := identifier_problem(value, scheme):
+            reader.error(item, problem)
+        else:
+            found.append(read_identifier(value, scheme))
+    meta.identifiers = tuple(found)
+
+
+def _read_heading_shift(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    value = reader.text(node, "shift-heading-level-by")
+    if value is not None and re.fullmatch(r"[+-]?[0-5]", value):
+        meta.heading_shift = int(value)
+    elif value is not None:
+        reader.error(node, f"`shift-heading-level-by` {value!r} must be a whole number from -5 to 5, "
+                     "e.g. 1 to make # headings ## (as in pandoc)")
 
 
 def _read_cover(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
@@ -221,14 +307,19 @@ def _read_translations(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> N
             reader.error(key_node, f"translations: {problem}")
             continue
         fields = reader.mapping(value_node, f"translations.{lang}", TRANSLATED_KEYS)
-        texts = {k: reader.text(v, k) or "" for k, v in fields.items() if k not in ("author", "subjects")}
-        lists = {k: reader.texts(v, k) for k, v in fields.items() if k in ("author", "subjects")}
+        texts = {k: reader.text(v, k) or "" for k, v in fields.items() if k in ("title", "subtitle", "description",
+                                                                                "publisher", "rights")}
+        lists = {k: reader.texts(v, k) for k, v in fields.items() if k in ("subjects", "keywords")}
         if not texts.get("title"):
             reader.error(key_node, f"translations.{lang} has no `title`: give the {lang} title")
+        subjects = (tuple(dict.fromkeys((*lists.get("subjects", ()), *lists.get("keywords", ()))))
+                    if lists else None)
         meta.translations[lang] = TranslationInfo(
             texts.get("title", ""), texts.get("description", ""), reader.line(key_node),
-            authors=lists.get("author"), publisher=texts.get("publisher"), rights=texts.get("rights"),
-            subjects=lists.get("subjects"))
+            authors=reader.authors(fields["author"], "author") if "author" in fields else None,
+            publisher=texts.get("publisher"), rights=texts.get("rights"), subjects=subjects,
+            subtitle=texts.get("subtitle"),
+            abstract=reader.markdown(fields["abstract"], "abstract") if "abstract" in fields else None)
     if not isinstance(node, yaml.MappingNode):
         reader.error(node, "`translations` must map a language to its title and description, "
                      "e.g. `es: {title: \"...\", description: \"...\"}`")
@@ -255,9 +346,10 @@ def _read_narration(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None
 
 
 _READERS = {
-    "title": _read_plain("title"), "lang": _read_lang, "date": _read_date, "author": _read_authors,
-    "publisher": _read_plain("publisher"), "rights": _read_plain("rights"),
-    "description": _read_plain("description"), "subjects": _read_subjects, "cover": _read_cover,
-    "print": _read_print, "translations": _read_translations, "narration": _read_narration,
-    "identifier": _read_plain("identifier"), "url": _read_url,
+    "title": _read_plain("title"), "subtitle": _read_plain("subtitle"), "lang": _read_lang, "date": _read_date,
+    "author": _read_authors, "publisher": _read_plain("publisher"), "rights": _read_plain("rights"),
+    "description": _read_plain("description"), "abstract": _read_abstract, "subjects": _read_subjects,
+    "keywords": _read_keywords, "cover": _read_cover, "print": _read_print, "translations": _read_translations,
+    "narration": _read_narration, "identifier": _read_identifier, "url": _read_url,
+    "shift-heading-level-by": _read_heading_shift,
 }

@@ -13,6 +13,9 @@ from ..text.languages import language_problem
 
 LINK_SCHEMES = re.compile(r"^(https?://|mailto:|tel:|#)", re.IGNORECASE)
 Report = Callable[[int, str], None]  # (line, message)
+# the tokens of inline formatting other than emphasis and strong, and the style each gives
+STYLE_OF = {"s": "del", "sub": "sub", "sup": "sup", "html_sub": "sub", "html_sup": "sup", "html_mark": "mark",
+            "html_small": "small", "html_kbd": "kbd", "html_q": "q"}
 
 
 @dataclass
@@ -21,15 +24,26 @@ class _Style:
     strong: bool = False
     href: str | None = None
     lang: str | None = None
+    styles: frozenset[str] = frozenset()
+    abbr: str | None = None
+
+
+@dataclass(frozen=True)
+class InlineHooks:
+    """What reading inline content needs from the converter, each with the current line."""
+
+    error: Report
+    warn: Report
+    note_label: Callable[[SyntaxTreeNode, int], str]
+    image: Callable[[SyntaxTreeNode, int], Span | None]  # an image inside a sentence
 
 
 class InlineReader:
     """Walks inline nodes, keeping the current line (each line break moves it on)."""
 
-    def __init__(self, line: int, report: Report, note_label: Callable[[SyntaxTreeNode, int], str]):
+    def __init__(self, line: int, hooks: InlineHooks):
         self.line = line
-        self.report = report
-        self.note_label = note_label
+        self.hooks = hooks
         self.spans: list[Span] = []
 
     def read(self, nodes: list[SyntaxTreeNode], style: _Style | None = None) -> Inline:
@@ -39,7 +53,7 @@ class InlineReader:
 
     def _add(self, text: str, style: _Style, **extra) -> None:
         self.spans.append(Span(text, style.emphasis, style.strong, href=style.href, lang=style.lang,
-                               **extra))
+                               styles=style.styles, abbr=style.abbr, **extra))
 
     def _node(self, node: SyntaxTreeNode, style: _Style) -> None:
         kind = node.type
@@ -54,29 +68,39 @@ class InlineReader:
         elif kind == "code_inline":
             self._add(node.content, style, code=True)
         elif kind == "footnote_ref":
-            self._add("", style, note=self.note_label(node, self.line))
+            self._add("", style, note=self.hooks.note_label(node, self.line))
         elif kind == "image":
-            self.report(self.line, "an image must stand alone in its own paragraph (it becomes a "
-                        "figure with its caption); put a blank line before and after it")
-        elif kind in ("em", "strong", "link", "span"):
-            for child in node.children:
-                self._node(child, self._restyle(node, style))
+            if (image := self.hooks.image(node, self.line)) is not None:
+                self.spans.append(replace(image, emphasis=style.emphasis, strong=style.strong, href=style.href,
+                                          lang=style.lang, styles=style.styles, abbr=style.abbr))
         else:
             for child in node.children:
-                self._node(child, style)
+                self._node(child, self._restyle(node, style))
 
     def _restyle(self, node: SyntaxTreeNode, style: _Style) -> _Style:
-        if node.type == "em":
+        kind = node.type
+        if kind == "em":
             return replace(style, emphasis=True)
-        if node.type == "strong":
+        if kind == "strong":
             return replace(style, strong=True)
-        if node.type == "link":
+        if kind == "link":
             return replace(style, href=self._href(str(node.attrs.get("href", ""))))
+        if kind in STYLE_OF:
+            return replace(style, styles=style.styles | {STYLE_OF[kind]})
+        if kind == "html_abbr":
+            return replace(style, abbr=str(node.attrs.get("title", "")) or None)
+        if kind in ("span", "html_span"):
+            return self._span_style(node, style)
+        return style
+
+    def _span_style(self, node: SyntaxTreeNode, style: _Style) -> _Style:
+        if "smallcaps" in str(node.attrs.get("class", "")).split():
+            style = replace(style, styles=style.styles | {"smallcaps"})
         lang = node.attrs.get("lang")
         if lang is None:
             return style
         if problem := language_problem(str(lang)):
-            self.report(self.line, problem)
+            self.hooks.error(self.line, problem)
             return style
         return replace(style, lang=str(lang))
 
@@ -85,10 +109,10 @@ class InlineReader:
             return href
         allowed = "links must start with https://, http://, mailto:, tel: or #"
         if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", href):
-            self.report(self.line, f"link target {href!r} is not allowed: {allowed}")
+            self.hooks.error(self.line, f"link target {href!r} is not allowed: {allowed}")
         else:
-            self.report(self.line, f"link target {href!r} is not a web address: {allowed} (other files "
-                        "are not published with the story)")
+            self.hooks.warn(self.line, f"link target {href!r} is not a web address, so its text is kept "
+                            f"without the link ({allowed}; other files are not published with the story)")
         return None
 
 
@@ -97,9 +121,10 @@ def merge(spans: list[Span]) -> Inline:
     merged: list[Span] = []
     for span in spans:
         previous = merged[-1] if merged else None
-        if (previous and not span.note and not previous.note and not span.line_break
-                and not previous.line_break and replace(previous, text="") == replace(span, text="")):
+        if (previous and not span.note and not previous.note and not span.line_break and not span.image
+                and not previous.line_break and not previous.image
+                and replace(previous, text="") == replace(span, text="")):
             merged[-1] = replace(previous, text=previous.text + span.text)
-        elif span.text or span.note or span.line_break:
+        elif span.text or span.note or span.line_break or span.image:
             merged.append(span)
     return tuple(merged)

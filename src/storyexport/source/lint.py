@@ -38,19 +38,11 @@ def figure_problems(source: Path, figure: Figure, written_alt: str) -> list[Prob
 
 
 def heading_problems(source: Path, article: Article) -> list[Problem]:
-    """Errors for headings that skip a level (the title is level 1, so sections start at ##)."""
-    found, previous = [], 1
-    for block in walk_blocks(article.blocks):
-        if not isinstance(block, Heading):
-            continue
-        if block.level == 1:
-            found.append(Problem(source, block.line, "level-1 heading in the body: the story's title "
-                                 "(from the front matter) is its only level-1 heading; use ## here"))
-        elif block.level > previous + 1:
-            found.append(Problem(source, block.line, f"heading level {block.level} follows level {previous}: "
-                                 f"headings may not skip a level; use {'#' * (previous + 1)} here"))
-        previous = max(block.level, 2) if block.level == 1 else block.level
-    return found
+    """Errors for level-1 headings left in the body (a negative shift-heading-level-by); skipped
+    levels are found while parsing, where the source's own levels are known."""
+    return [Problem(source, block.line, "level-1 heading in the body: the story's title (from the front matter) "
+                    "is its only level-1 heading; use ## here, or a larger shift-heading-level-by")
+            for block in walk_blocks(article.blocks) if isinstance(block, Heading) and block.level == 1]
 
 
 def text_problems(source: Path, article: Article) -> list[Problem]:

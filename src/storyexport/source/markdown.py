@@ -1,4 +1,10 @@
-"""The Markdown dialect: CommonMark plus Pandoc's attributes, spans, footnotes and fenced divs."""
+"""The Markdown dialect: CommonMark plus pandoc's extensions that stories use.
+
+markdown-it-py's own rules (pipe tables, strikethrough, task lists, smart quotes) and
+mdit-py-plugins (attributes, spans, footnotes, definition lists, sub/superscript) where they
+exist; our rules in `syntax/` for what no plugin parses (fenced divs, simple/multiline/grid
+tables and captions, pandoc's list markers, line blocks, the raw HTML subset, typography).
+"""
 
 from __future__ import annotations
 
@@ -7,26 +13,64 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attr_text
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
+
+from ..text.languages import quotation_marks
+from .syntax.line_blocks import line_block_plugin
+from .syntax.lists import list_block
+from .syntax.raw_html import raw_html_plugin
+from .syntax.tables import pandoc_tables_plugin
+from .syntax.typography import typography_plugin
 
 DIV_OPEN = re.compile(r"^(:{3,})[ \t]*(\{[^{}]*\}|[^\s:{}]+)[ \t]*:*[ \t]*$")
 DIV_CLOSE = re.compile(r"^:{3,}[ \t]*$")
 CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+TRAILING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
 
 
-@lru_cache(maxsize=1)
-def markdown() -> MarkdownIt:
-    """The parser; raw HTML is off, so any tag in the source stays text and is escaped."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+def markdown(lang: str = "en") -> MarkdownIt:
+    """The parser for text in `lang` (its quotation marks); raw HTML is read, then filtered."""
+    return _markdown(quotation_marks(lang))
+
+
+@lru_cache(maxsize=8)
+def _markdown(quotes: tuple[str, str, str, str]) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"linkify": False, "tasklists": True})
+    md.enable(["table", "strikethrough"])
     md.validateLink = lambda url: True  # every link and image is judged, with its line, by parse
     md.use(footnote_plugin, move_to_end=False, inline=True)
     md.use(attrs_plugin, spans=True).use(attrs_block_plugin)
+    md.use(deflist_plugin).use(sub_plugin).use(superscript_plugin)
+    md.block.ruler.at("list", list_block, {"alt": ["paragraph", "reference", "blockquote"]})
+    md.use(pandoc_tables_plugin).use(line_block_plugin)
     md.block.ruler.before("fence", "fenced_div", fenced_div,
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.use(raw_html_plugin)
+    md.core.ruler.after("inline", "heading_attrs", heading_attrs)
+    typography_plugin(md, quotes)
     return md
+
+
+def heading_attrs(state: StateCore) -> None:
+    """Core rule: a heading's trailing `{#id .class}` moves into heading_open.attrs before the
+    typography rules could curl the quotes inside it."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens[:-1]):
+        inline = tokens[index + 1]
+        if token.type != "heading_open" or not inline.children or inline.children[-1].type != "text":
+            continue
+        last = inline.children[-1]
+        if (match := TRAILING_ATTRS.search(last.content)) and (parsed := parse_attrs(match[1])) is not None:
+            last.content = last.content[: match.start()]
+            for key, value in parsed.items():
+                token.attrSet(key, value)
 
 
 def parse_attrs(text: str) -> dict[str, str] | None:

@@ -9,14 +9,15 @@ from pathlib import Path
 from markdown_it.tree import SyntaxTreeNode
 
 from ..errors import Problem, SourceError
-from ..model import Article, Localized, Photo, Story
-from ..text.languages import language_problem
+from ..model import Article, Block, Division, Localized, Photo, Story
+from ..text.languages import language_problem, quotation_marks
 from . import lint
-from .convert import Section, SectionConverter, slugify
-from .frontmatter import FrontMatter, TranslationInfo, parse_front_matter
+from .convert import Leniency, Section, SectionConverter, slugify
+from .frontmatter import FrontMatter, Markdown, TranslationInfo, parse_front_matter
 from .markdown import markdown, parse_attrs
 from .photos import PhotoChecker, PhotoProblem
 from .sourcefile import SourceText, read_source
+from .syntax.typography import smart_text
 
 
 @dataclass(frozen=True)
@@ -80,13 +81,27 @@ def split_languages(text: SourceText, primary: str, problems: list[Problem]) -> 
     return [LanguageBlock(primary, "\n".join(primary_lines), 1), *found.values()]
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What converting any text of one story shares."""
+
+    source: Path
+    photos: PhotoChecker
+    problems: list[Problem]
+    leniency: Leniency
+
+
 def _articles(source: Path, meta: FrontMatter, blocks: list[LanguageBlock], photos: PhotoChecker,
               problems: list[Problem]) -> list[Article]:
     primary_block, *translations = blocks
-    primary = _convert(source, primary_block, photos, problems, None)
-    original = Article(meta.lang, meta.title, meta.description, primary.blocks, primary.footnotes,
+    reading = _Reading(source, photos, problems, Leniency(figure_ids_required=bool(translations),
+                                                          heading_shift=meta.heading_shift))
+    primary = _convert(reading, primary_block, None)
+    smart = _smart(meta.lang)
+    original = Article(meta.lang, smart(meta.title), smart(meta.description), primary.blocks, primary.footnotes,
                        primary_block.line, meta.authors, Localized(meta.publisher, meta.lang),
-                       Localized(meta.rights, meta.lang), tuple(Localized(s, meta.lang) for s in meta.subjects))
+                       Localized(meta.rights, meta.lang), tuple(Localized(s, meta.lang) for s in meta.all_subjects),
+                       smart(meta.subtitle), _abstract(reading, meta.abstract, meta.lang))
     articles = [original]
     for block in translations:
         info = meta.translations.get(block.lang)
@@ -94,9 +109,10 @@ def _articles(source: Path, meta: FrontMatter, blocks: list[LanguageBlock], phot
             problems.append(Problem(source, block.line, f"the {block.lang} text has no title: add "
                                     f"`translations: {{{block.lang}: {{title: \"...\"}}}}` to the front matter"))
             info = TranslationInfo("", "", block.line)
-        section = _convert(source, block, photos, problems, primary)
+        section = _convert(reading, block, primary)
         _compare_figures(source, block, primary, section, problems)
-        articles.append(_translation(original, info, block.lang, section, block.line))
+        abstract = _abstract(reading, info.abstract, block.lang) if info.abstract else _foreign(original)
+        articles.append(_translation(original, info, block.lang, section, block.line, abstract))
     for lang, info in meta.translations.items():
         if lang not in {b.lang for b in translations}:
             problems.append(Problem(source, info.line, f"translations.{lang} is given, but the body has no "
@@ -106,23 +122,46 @@ def _articles(source: Path, meta: FrontMatter, blocks: list[LanguageBlock], phot
     return articles
 
 
-def _translation(original: Article, info: TranslationInfo, lang: str, section: Section, line: int) -> Article:
+def _translation(original: Article, info: TranslationInfo, lang: str, section: Section, line: int,
+                 abstract: tuple[Block, ...]) -> Article:
     """A translation's article: its own front-matter values where it gives them, else the original's."""
     def own(text: str | None, fallback: Localized) -> Localized:
         return Localized(text, lang) if text is not None else fallback
 
+    smart = _smart(lang)
     subjects = (tuple(Localized(s, lang) for s in info.subjects) if info.subjects is not None
                 else original.subjects)
-    return Article(lang, info.title, info.description, section.blocks, section.footnotes, line,
+    subtitle = smart(info.subtitle) if info.subtitle is not None else original.subtitle
+    return Article(lang, smart(info.title), smart(info.description), section.blocks, section.footnotes, line,
                    info.authors if info.authors is not None else original.authors,
-                   own(info.publisher, original.publisher), own(info.rights, original.rights), subjects)
+                   own(info.publisher, original.publisher), own(info.rights, original.rights), subjects,
+                   subtitle, abstract)
 
 
-def _convert(source: Path, block: LanguageBlock, photos: PhotoChecker, problems: list[Problem],
-             primary: Section | None) -> Section:
+def _smart(lang: str):
+    """Front-matter text with the language's typography (pandoc reads these as Markdown, `smart` on)."""
+    return lambda text: smart_text(text, quotation_marks(lang))
+
+
+def _abstract(reading: _Reading, abstract: Markdown | None, lang: str) -> tuple[Block, ...]:
+    """The front matter's `abstract`, read as Markdown blocks with file lines."""
+    if abstract is None:
+        return ()
+    text = LanguageBlock(lang, "\n" * (abstract.line - 1) + abstract.text, abstract.line)
+    return _convert(reading, text, None).blocks
+
+
+def _foreign(original: Article) -> tuple[Block, ...]:
+    """The original's abstract in a translation that has none of its own, marked with its language."""
+    return (Division(("abstract-original",), original.lang, original.abstract, original.abstract[0].line),) \
+        if original.abstract else ()
+
+
+def _convert(reading: _Reading, block: LanguageBlock, primary: Section | None) -> Section:
     env: dict = {}
-    tree = SyntaxTreeNode(markdown().parse(block.text, env))
-    converter = SectionConverter(source, block.lang, photos, problems, primary.figures if primary else None)
+    tree = SyntaxTreeNode(markdown(block.lang).parse(block.text, env))
+    converter = SectionConverter(reading.source, block.lang, reading.photos, reading.problems,
+                                 primary.figures if primary else None, reading.leniency)
     return converter.convert(tree, env)
 
 
@@ -154,7 +193,7 @@ def _cover(source: Path, meta: FrontMatter, articles: list[Article], photos: Pho
 def _story(source: Path, meta: FrontMatter, articles: list[Article], cover: Photo | None) -> Story:
     slug = slugify(source.parent.name if source.name == "story.md" else source.stem)
     key = meta.url or f"storyexport:{slug}:{meta.title}:{meta.date or ''}"
-    identifier = meta.identifier or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
+    identifier = meta.identifiers[0].value if meta.identifiers else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
     return Story(slug=slug, source=source, folder=source.parent.resolve(), lang=meta.lang, date=meta.date,
                  identifier=identifier, url=meta.url, cover=cover, print=meta.print,
-                 narration=meta.narration, articles=tuple(articles))
+                 narration=meta.narration, articles=tuple(articles), identifiers=meta.identifiers)

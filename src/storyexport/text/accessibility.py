@@ -103,7 +103,7 @@ def accessibility(story: Story, article: Article, medium: str, narration: Narrat
     """The accessibility facts of `article`'s edition as a BOOK (EPUB) or a PAGE (web)."""
     figures = article.figures()
     return Accessibility(
-        medium=medium, lang=article.lang, publisher=article.publisher.text or ", ".join(article.authors),
+        medium=medium, lang=article.lang, publisher=article.publisher.text or ", ".join(a.name for a in article.authors),
         photos=sum(not f.decorative for f in figures), decorative=sum(f.decorative for f in figures),
         long_descriptions=sum(bool(f.long_description) for f in figures if not f.decorative),
         footnotes=len(article.footnotes), cover=medium == BOOK and story.cover is not None,

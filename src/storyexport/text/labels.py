@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from importlib import resources
 
+from ..model import Author
 from .languages import primary_subtag
 
 LABELS_FOLDER = "assets/labels"  # one JSON file per language, <lang>.json: a translator edits only that
@@ -25,12 +26,13 @@ def label(lang: str, key: str) -> str:
     return LABELS.get(primary_subtag(lang), LABELS["en"]).get(key, LABELS["en"][key])
 
 
-def byline(authors: tuple[str, ...], lang: str) -> str:
-    """"By IOM" / "Por IOM"; empty when the story names no author."""
+def byline(authors: tuple[Author, ...], lang: str) -> str:
+    """"By IOM" / "Por Ana Pérez (OIM) y Luis Gil"; empty when the story names no author."""
     if not authors:
         return ""
     joiner = " y " if primary_subtag(lang) == "es" else " and "
-    names = authors[0] if len(authors) == 1 else ", ".join(authors[:-1]) + joiner + authors[-1]
+    shown = [f"{a.name} ({a.affiliation})" if a.affiliation else a.name for a in authors]
+    names = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + joiner + shown[-1]
     return f"{label(lang, 'by')} {names}"
 
 

@@ -28,3 +28,20 @@ def autonym(tag: str) -> str:
     """The language's name in itself, capitalised, for a language switch: es -> Español."""
     name = langcodes.Language.get(tag).autonym()
     return name[:1].upper() + name[1:]
+
+
+# Quotation marks (outer pair, inner pair) where a language's typography differs from English's
+# “…” ‘…’ (CLDR's delimiters; Spanish, like Portuguese and Italian, opens with «…» and nests “…”).
+QUOTATION_MARKS: dict[str, tuple[str, str, str, str]] = {
+    "es": ("«", "»", "“", "”"), "pt": ("«", "»", "“", "”"), "it": ("«", "»", "“", "”"),
+    "ca": ("«", "»", "“", "”"), "fr": ("«\u202f", "\u202f»", "“", "”"), "de": ("„", "“", "‚", "‘"),
+    "ru": ("«", "»", "„", "“"), "uk": ("«", "»", "„", "“"), "pl": ("„", "”", "«", "»"),
+}
+ENGLISH_QUOTATION_MARKS = ("“", "”", "‘", "’")
+
+
+def quotation_marks(tag: str) -> tuple[str, str, str, str]:
+    """The opening and closing double quotes, then the inner (single) pair, of a language."""
+    if tag.lower() == "pt-br":
+        return ENGLISH_QUOTATION_MARKS[:2] + ("‘", "’")
+    return QUOTATION_MARKS.get(primary_subtag(tag), ENGLISH_QUOTATION_MARKS)

@@ -1,10 +1,14 @@
 """The narration plan: what is read aloud, sentence by sentence, with ids every render shares.
 
-Reading order: the title, the byline, then the body. Each paragraph, heading and list item is
-split into sentences (pysbd, per block). A figure is read as "Photo description: <alt text>",
-then its caption, then its credit line; decorative figures and long descriptions are not read.
-Footnotes are read at the end of the section that calls them ("Note 1: ..."). Each heading
-starts an audio chapter; a story without headings gets a chapter every few paragraphs.
+Reading order: the title, the subtitle, the byline, the abstract ("Abstract: ..."), then the body.
+Each paragraph, heading, list item, line block and definition is split into sentences (pysbd,
+per block); a task list's item starts with "Done:" or "Not done:". A figure is read as "Photo
+description: <alt text>", then its caption, then its credit line; decorative figures and long
+descriptions are not read; an inline image's alt text is part of its sentence. A table is read as
+its caption, its column names, then one sentence per body row naming each column ("Peru.
+People: 1,500,000. Share: 19%."), anchored on the row. Footnotes are read at the end of the section that calls them
+("Note 1: ..."). Each heading starts an audio chapter; a story without headings gets a chapter
+every few paragraphs.
 """
 
 from __future__ import annotations
@@ -14,20 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from ..model import (
-    Article,
-    Block,
-    CodeBlock,
-    Division,
-    Figure,
-    Heading,
-    ItemList,
-    Paragraph,
-    Quote,
-    Story,
-    ThematicBreak,
-    plain_text,
-)
+from ..model import Article, Block, CodeBlock, DefinitionList, Division, Figure, Heading, ItemList, LineBlock
+from ..model import Paragraph, Quote, Story, Table, ThematicBreak, blocks_text, inline_content, plain_text, walk_blocks
 from .labels import byline, credit_line, label
 from .languages import primary_subtag
 
@@ -39,7 +31,7 @@ CHAPTER_TITLE_WORDS = 6
 class Anchor:
     """Where a sentence's words are in the article, so a render can wrap them in its <span id>."""
 
-    part: str  # "title", "byline", "block", "alt", "caption", "credit", "note"
+    part: str  # title, subtitle, byline, abstract, block, alt, caption, credit, term, head, row, note
     path: tuple[int, ...] = ()  # a block's position (see block_paths); for "note", (number, *path)
     start: int = 0  # the sentence's characters in that part's plain text: [start, end)
     end: int = 0
@@ -118,7 +110,8 @@ def sentence_ranges(text: str, lang: str) -> tuple[tuple[int, int], ...]:
 
 
 def block_paths(blocks: tuple[Block, ...], prefix: tuple[int, ...] = ()) -> Iterator[tuple[tuple[int, ...], Block]]:
-    """Every block with its path, in reading order; a list item's blocks are (list, item, block)."""
+    """Every block with its path, in reading order; a list item's blocks are (list, item, block), a
+    definition's (list, term, definition, block). A table's cells are read by rows, not as blocks."""
     for index, block in enumerate(blocks):
         path = (*prefix, index)
         yield path, block
@@ -127,6 +120,24 @@ def block_paths(blocks: tuple[Block, ...], prefix: tuple[int, ...] = ()) -> Iter
         elif isinstance(block, ItemList):
             for item_index, item in enumerate(block.items):
                 yield from block_paths(item.blocks, (*path, item_index))
+        elif isinstance(block, DefinitionList):
+            for item_index, item in enumerate(block.items):
+                for number, definition in enumerate(item.definitions):
+                    yield from block_paths(definition, (*path, item_index, number))
+
+
+def table_row_text(table: Table, row_index: int) -> str:
+    """A body row as one sentence: "Peru. People: 1,500,000. Share: 19%." (the first cell alone
+    when it names the row; each other cell after its column's name)."""
+    names = table.column_names
+    parts = []
+    for index, cell in enumerate(table.body[row_index].cells):
+        text = " ".join(blocks_text(cell).split())
+        if not text:
+            continue
+        named = index < len(names) and names[index] and not (index == 0 and table.row_headers)
+        parts.append(f"{names[index]}: {text}" if named else text)
+    return " ".join(part if part[-1] in ".!?…" else part + "." for part in parts)
 
 
 class _PlanWriter:
@@ -168,9 +179,12 @@ def narration_plan(story: Story, lang: str) -> NarrationPlan:
     writer = _PlanWriter(lang)
     writer.chapter(article.title)
     writer.add(article.title, Anchor("title", (), 0, len(article.title)))
+    if article.subtitle:
+        writer.add(article.subtitle, Anchor("subtitle", (), 0, len(article.subtitle)))
     if by := byline(article.authors, lang):
         writer.pause("paragraph")
         writer.add(by, Anchor("byline", (), 0, len(by)))
+    _read_abstract(article, writer)
     has_headings = any(isinstance(b, Heading) for _, b in block_paths(article.blocks))
     _read_body(article, writer, has_headings)
     return NarrationPlan(lang, tuple(writer.sentences))
@@ -179,6 +193,8 @@ def narration_plan(story: Story, lang: str) -> NarrationPlan:
 def _read_body(article: Article, writer: _PlanWriter, has_headings: bool) -> None:
     notes = {note.label: note for note in article.footnotes}
     called: list[str] = []
+    tasks: dict[tuple[int, ...], str] = {}  # a task item's first block -> "Done:" / "Not done:"
+    terms: dict[tuple[int, ...], list] = {}  # a definition's first block -> the terms read before it
     read: set[str] = set()  # a note called again in a later section is not read (nor anchored) twice
     paragraphs_in_chapter = 0
     for path, block in block_paths(article.blocks):
@@ -198,16 +214,52 @@ def _read_body(article: Article, writer: _PlanWriter, has_headings: bool) -> Non
                 writer.chapter(_opening_words(block, writer.lang))
                 paragraphs_in_chapter = 0
             paragraphs_in_chapter += 1
+        for term_path, term in terms.pop(path, ()):  # a definition list's term, before its definition
+            writer.pause("paragraph")
+            writer.add_text(plain_text(term), "term", term_path)
         writer.pause("paragraph")
-        _read_block(block, path, writer)
-        if isinstance(block, Paragraph):
-            called += [s.note for s in block.content if s.note and s.note not in called and s.note not in read]
+        _read_block(block, path, writer, tasks.pop(path, ""))
+        if isinstance(block, ItemList):
+            tasks.update(_task_prefixes(block, path, writer.lang))
+        elif isinstance(block, DefinitionList):
+            terms.update(_term_places(block, path))
+        called += [note for note in _notes_called(block) if note not in called and note not in read]
     _read_notes(writer, [notes[c] for c in called if c in notes])
 
 
-def _read_block(block: Block, path: tuple[int, ...], writer: _PlanWriter) -> None:
-    if isinstance(block, Paragraph):
-        writer.add_text(plain_text(block.content), "block", path)
+def _read_abstract(article: Article, writer: _PlanWriter) -> None:
+    writer.pause("paragraph")
+    prefix = label(writer.lang, "abstract") + ":"
+    for path, block in block_paths(article.abstract):
+        if isinstance(block, Paragraph):
+            writer.add_text(plain_text(block.content), "abstract", path, prefix)
+            prefix = ""
+
+
+def _task_prefixes(block: ItemList, path: tuple[int, ...], lang: str) -> dict[tuple[int, ...], str]:
+    """"Done:" / "Not done:" before the first block of each task list item."""
+    return {(*path, index, 0): label(lang, "task_done" if item.task else "task_open") + ":"
+            for index, item in enumerate(block.items) if item.task is not None and item.blocks}
+
+
+def _term_places(block: DefinitionList, path: tuple[int, ...]) -> dict[tuple[int, ...], list]:
+    """Each term goes before the first block of its first definition (block_paths gives the blocks)."""
+    return {(*path, index, 0, 0): [((*path, index), item.term)]
+            for index, item in enumerate(block.items) if item.definitions and item.definitions[0]}
+
+
+def _notes_called(block: Block) -> list[str]:
+    """The footnotes a block calls in its own text (a table's: in its caption and cells)."""
+    inner = walk_blocks(tuple(b for row in (*block.head, *block.body) for cell in row.cells for b in cell)) \
+        if isinstance(block, Table) else ()
+    return [span.note for b in (block, *inner) for span in inline_content(b) if span.note]
+
+
+def _read_block(block: Block, path: tuple[int, ...], writer: _PlanWriter, prefix: str = "") -> None:
+    if isinstance(block, (Paragraph, LineBlock)):
+        writer.add_text(plain_text(block.content), "block", path, prefix)
+    elif isinstance(block, Table):
+        _read_table(block, path, writer)
     elif isinstance(block, CodeBlock):
         writer.add_text(block.text, "block", path)
     elif isinstance(block, Figure) and not block.decorative:
@@ -216,6 +268,19 @@ def _read_block(block: Block, path: tuple[int, ...], writer: _PlanWriter) -> Non
         writer.add_text(block.caption, "caption", path)
         credit = credit_line(block.credit, writer.lang)
         writer.add(credit, Anchor("credit", path, 0, len(credit)))
+
+
+def _read_table(table: Table, path: tuple[int, ...], writer: _PlanWriter) -> None:
+    """The caption, the column names, then one sentence per body row, each anchored on its row."""
+    caption = plain_text(table.caption)
+    writer.add_text(caption, "caption", path, label(writer.lang, "table") + ":")
+    if names := [name for name in table.column_names if name]:
+        text = ", ".join(names) + "."
+        writer.add(text, Anchor("head", path, 0, len(text)))
+    for index in range(len(table.body)):
+        text = table_row_text(table, index)
+        prefix = label(writer.lang, "table") + ": " if not caption and index == 0 else ""
+        writer.add(text, Anchor("row", (*path, index), 0, len(text)), prefix + text)
 
 
 def _read_notes(writer: _PlanWriter, notes) -> None:

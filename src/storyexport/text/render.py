@@ -10,30 +10,21 @@ that follows the narration word by word also wraps each shown word of a sentence
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from importlib import resources
 from itertools import groupby
 
 from markupsafe import Markup, escape
 
-from ..model import (
-    Article,
-    Block,
-    CodeBlock,
-    Division,
-    Figure,
-    Footnote,
-    Heading,
-    Inline,
-    ItemList,
-    Paragraph,
-    Quote,
-    Span,
-    Story,
-    ThematicBreak,
-)
+from ..model import STYLES, Article, Block, CodeBlock, DefinitionList, Division, Figure, Footnote, Heading, Inline
+from ..model import ItemList, LineBlock, Paragraph, Photo, Quote, Span, Story, Table, ThematicBreak, plain_text
 from .labels import byline, credit_line, label
 from .narration_plan import NarrationPlan, Sentence
+from .render_blocks import BlockMarkup
 from .words import shown_words, word_id
+
+STYLE_TAGS = {"del": "del", "q": "q", "mark": "mark", "small": "small", "kbd": "kbd", "sub": "sub", "sup": "sup",
+              "smallcaps": 'span class="smallcaps"'}
 
 
 def plain_img(figure: Figure, img_id: str | None, target: "RenderTarget") -> Markup:
@@ -41,6 +32,18 @@ def plain_img(figure: Figure, img_id: str | None, target: "RenderTarget") -> Mar
     return Markup('<img src="{}" alt="{}" width="{}" height="{}"{} />').format(
         figure.photo.src, figure.alt, figure.photo.width, figure.photo.height,
         Markup(' id="{}"').format(img_id) if img_id else "")
+
+
+def plain_inline_img(photo: Photo, alt: str, target: "RenderTarget") -> Markup:
+    """An image inside a sentence, at the source path (formats that copy images override this)."""
+    return Markup('<img class="inline-image" src="{}" alt="{}" width="{}" height="{}" />').format(
+        photo.src, alt, photo.width, photo.height)
+
+
+def render_stylesheet() -> str:
+    """The CSS every format adds to its own for the markup written here (tables, definition
+    lists, line blocks, list markers, task marks, inline images, small caps)."""
+    return resources.files("storyexport").joinpath("assets", "css", "render.css").read_text("utf-8")
 
 
 def long_description_id(figure: Figure) -> str:
@@ -63,13 +66,16 @@ class RenderTarget:
     xml_lang: bool = False  # also write xml:lang (XHTML for EPUB)
     words: bool = False  # wrap each word of each sentence in its <span id> (word-by-word read-along)
     image: Callable[[Figure, str | None, "RenderTarget"], Markup] = plain_img
+    inline_image: Callable[[Photo, str, "RenderTarget"], Markup] = plain_inline_img
 
 
 @dataclass(frozen=True)
 class RenderedArticle:
     lang: str
     title: Markup  # the inside of the <h1>
+    subtitle: Markup  # the inside of <p class="subtitle">; may be empty
     byline: Markup  # "By IOM", sentence-wrapped; may be empty
+    abstract: Markup  # <section class="abstract">; may be empty
     body: Markup
     notes: Markup  # the notes section (empty for inline notes or when there are none)
 
@@ -78,9 +84,11 @@ def render_article(story: Story, article: Article, plan: NarrationPlan | None,
                    target: RenderTarget) -> RenderedArticle:
     renderer = _Renderer(article, plan, target)
     title = renderer.sentences((Span(article.title),), "title", ())
+    subtitle = renderer.sentences((Span(article.subtitle),), "subtitle", ()) if article.subtitle else Markup("")
     by = byline(article.authors, article.lang)
-    return RenderedArticle(article.lang, title, renderer.sentences((Span(by),), "byline", ()) if by else Markup(""),
-                           renderer.blocks(article.blocks, ()), renderer.notes_section())
+    return RenderedArticle(article.lang, title, subtitle,
+                           renderer.sentences((Span(by),), "byline", ()) if by else Markup(""),
+                           renderer.abstract(), renderer.blocks(article.blocks, ()), renderer.notes_section())
 
 
 class _Renderer:
@@ -88,6 +96,14 @@ class _Renderer:
         self.article, self.plan, self.target = article, plan, target
         self.notes = {note.label: note for note in article.footnotes}
         self.calls: dict[int, int] = {}  # footnote number -> calls rendered so far
+        self.markup = BlockMarkup(self)
+
+    def abstract(self) -> Markup:
+        if not self.article.abstract:
+            return Markup("")
+        return Markup('<section class="abstract" role="doc-abstract" aria-labelledby="abstract-title">\n'
+                      '<p class="abstract-title" id="abstract-title">{}</p>\n{}\n</section>').format(
+            label(self.article.lang, "abstract"), self.blocks(self.article.abstract, (), "abstract"))
 
     # -- blocks ---------------------------------------------------------------------------------
 
@@ -115,14 +131,16 @@ class _Renderer:
             return Markup("<pre><code>{}</code></pre>").format(text)
         if isinstance(block, ThematicBreak):
             return Markup("<hr />")
+        if isinstance(block, Table):
+            return self.markup.table(block, path, part)
+        if isinstance(block, DefinitionList):
+            return self.markup.definition_list(block, path, part)
+        if isinstance(block, LineBlock):
+            return Markup('<p class="line-block">{}</p>').format(self.sentences(block.content, part, path))
         raise TypeError(f"cannot render {type(block).__name__}")
 
     def item_list(self, block: ItemList, path: tuple[int, ...], part: str) -> Markup:
-        tag = "ol" if block.ordered else "ul"
-        start = Markup(' start="{}"').format(block.start) if block.ordered and block.start != 1 else ""
-        items = Markup("\n").join(Markup("<li>{}</li>").format(self.blocks(item.blocks, (*path, i), part))
-                                  for i, item in enumerate(block.items))
-        return Markup("<{0}{1}>\n{2}\n</{0}>").format(tag, start, items)
+        return self.markup.item_list(block, path, part)
 
     def figure(self, figure: Figure, path: tuple[int, ...]) -> Markup:
         alt_sentence = self._sentences("alt", path)
@@ -225,7 +243,7 @@ class _Renderer:
         """A sentence's inline content; for a word-by-word target, each shown word in its <span id>."""
         if not self.target.words:
             return self.spans(spans)
-        numbered = shown_words(sentence.text, "".join(" " if s.line_break else s.text for s in spans))
+        numbered = shown_words(sentence.text, plain_text(tuple(spans)))
         if not numbered:
             return self.spans(spans)
         ranges = [(word.start, word.end, word_id(sentence.id, number)) for number, word in numbered]
@@ -260,9 +278,15 @@ class _Renderer:
             return self.note_call(span.note)
         if span.line_break:
             return Markup("<br />")
-        text = escape(span.text)
+        text = self.target.inline_image(span.image, span.text, self.target) if span.image else escape(span.text)
         if span.code:
             text = Markup("<code>{}</code>").format(text)
+        for style in reversed(STYLES):
+            if style in span.styles:
+                tag = STYLE_TAGS[style]
+                text = Markup("<{}>{}</{}>").format(Markup(tag), text, Markup(tag.split()[0]))
+        if span.abbr:
+            text = Markup('<abbr title="{}">{}</abbr>').format(span.abbr, text)
         if span.emphasis:
             text = Markup("<em>{}</em>").format(text)
         if span.strong:
@@ -285,7 +309,7 @@ def _cut_at_words(spans: list[Span], ranges: list[tuple[int, int, str]]) -> tupl
     position = 0
     for span in spans:
         length = 1 if span.line_break else len(span.text)
-        if span.note or span.line_break or not length:
+        if span.note or span.line_break or span.image is not None or not length:  # never cut, never a word
             pieces.append(span)
             ids.append(None)
             position += 0 if span.note else length
@@ -293,7 +317,7 @@ def _cut_at_words(spans: list[Span], ranges: list[tuple[int, int, str]]) -> tupl
         cuts = sorted({0, length, *(edge - position for start, end, _ in ranges for edge in (start, end)
                                     if position < edge < position + length)})
         for lo, hi in zip(cuts, cuts[1:]):
-            pieces.append(Span(span.text[lo:hi], span.emphasis, span.strong, span.code, span.href, span.lang))
+            pieces.append(replace(span, text=span.text[lo:hi]))
             ids.append(next((i for start, end, i in ranges if start <= position + lo and position + hi <= end), None))
         position += length
     return pieces, ids
@@ -301,7 +325,8 @@ def _cut_at_words(spans: list[Span], ranges: list[tuple[int, int, str]]) -> tupl
 
 def _slice(content: Inline, start: int, end: int | None) -> list[Span]:
     """The spans covering characters [start, end) of the content's plain text (a line break is one
-    character; a footnote call goes with the character before it)."""
+    character; a footnote call goes with the character before it; an inline image is whole, with
+    the sentence its alt text starts in)."""
     out, position = [], 0
     for span in content:
         length = 1 if span.line_break else len(span.text)
@@ -309,11 +334,15 @@ def _slice(content: Inline, start: int, end: int | None) -> list[Span]:
             if (start < position or position == 0 == start) and (end is None or position <= end):
                 out.append(span)
             continue
+        if span.image is not None:
+            if start <= position and (end is None or position < end):
+                out.append(span)
+            position += length
+            continue
         lo, hi = max(start, position), min(end if end is not None else position + length, position + length)
         if hi > lo:
             out.append(span if (lo, hi) == (position, position + length) else
-                       Span(span.text[lo - position: hi - position], span.emphasis, span.strong, span.code,
-                            span.href, span.lang))
+                       replace(span, text=span.text[lo - position: hi - position]))
         position += length
     return out
 

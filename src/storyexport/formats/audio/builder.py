@@ -128,7 +128,8 @@ def _tags(story: Story, lang: str, voice: Voice, narration: NarrationAudio, ctx:
     cover = rendition(story.cover, ctx.cache, width=COVER_WIDTH, quality=80) if story.cover else None
     article = story.article(lang)
     return AudioTags(
-        title=article.title, artist=article.publisher.text or ", ".join(article.authors),
+        title=article.title, subtitle=article.subtitle,
+        artist=article.publisher.text or ", ".join(a.name for a in article.authors),
         language=langcodes.Language.get(lang).to_alpha3(), year=str(build_time(story).year),
         rights=article.rights.text,
         comment=f"Synthetic narration: {voice.engine}, voice {voice.name} ({voice.version})",
@@ -139,6 +140,7 @@ def _tags(story: Story, lang: str, voice: Voice, narration: NarrationAudio, ctx:
 def _digest(story: Story, plan: NarrationPlan, voice: Voice) -> str:
     """Everything one language's audio files are made from."""
     article = story.article(plan.lang)
-    return inputs_digest("audio", plan, voice, story.title, article.publisher, article.authors, article.rights,
+    return inputs_digest("audio", plan, voice, article.title, article.subtitle, article.publisher, article.authors,
+                         article.rights,
                          story.cover.sha256 if story.cover else None, build_time(story).isoformat())
 

@@ -13,6 +13,7 @@ from .vtt import timestamp
 @dataclass(frozen=True)
 class AudioTags:
     title: str
+    subtitle: str  # may be empty
     artist: str  # the publisher
     language: str  # ISO 639-2 (TLAN): eng, spa
     year: str
@@ -28,6 +29,7 @@ def tag_mp3(mp3: bytes, tags: AudioTags) -> bytes:
     """`mp3` with an ID3v2.3 tag in front: title, artist, language, cover, comment, chapters."""
     from mutagen.id3 import (
         APIC,
+        TIT3,
         CHAP,
         COMM,
         CTOC,
@@ -42,6 +44,8 @@ def tag_mp3(mp3: bytes, tags: AudioTags) -> bytes:
 
     frames = ID3()
     frames.add(TIT2(encoding=3, text=tags.title))
+    if tags.subtitle:
+        frames.add(TIT3(encoding=3, text=tags.subtitle))
     frames.add(TPE1(encoding=3, text=tags.artist))
     frames.add(TLAN(encoding=3, text=tags.language))
     frames.add(TYER(encoding=3, text=tags.year))
@@ -73,6 +77,8 @@ def tag_opus(opus: bytes, tags: AudioTags) -> bytes:
                 "COMMENT": tags.comment}
     if tags.rights:
         comments["COPYRIGHT"] = tags.rights
+    if tags.subtitle:
+        comments["SUBTITLE"] = tags.subtitle
     for number, chapter in enumerate(tags.chapters, 1):
         comments[f"CHAPTER{number:03d}"] = timestamp(chapter.begin, tags.rate)
         comments[f"CHAPTER{number:03d}NAME"] = chapter.title

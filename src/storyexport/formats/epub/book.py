@@ -15,11 +15,11 @@ from ...store.layout import EPUB, MP3
 from ...text.accessibility import BOOK, Accessibility, NarrationFacts, accessibility
 from ...text.labels import label
 from ...text.narration_plan import NarrationPlan
-from ...text.render import RenderTarget, render_article
+from ...text.render import RenderTarget, render_article, render_stylesheet
 from .documents import STYLESHEET, cover_document, story_document
 from .ebooklib_door import epub_bytes
-from .images import BookImage, book_images, image_markup
-from .metadata import access_modes, book_identifier, dublin_core, media_properties
+from .images import BookImage, book_images, image_markup, inline_image_markup
+from .metadata import access_modes, dublin_core, identifiers, media_properties, titles
 from .narration import RecordedNarration
 from .nav import COVER, NAV, STORY, TocEntry, nav_document, toc_entries
 from .. import SENTENCE, WORD
@@ -41,9 +41,10 @@ def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | N
     """The EPUB of one language, narrated when `recorded` is given, its read-aloud following
     sentences or, with overlay_level WORD, words."""
     article = story.article(plan.lang)
-    images = book_images([*([story.cover] if story.cover else []), *(f.photo for f in article.figures())], cache)
+    images = book_images([*([story.cover] if story.cover else []), *article.photos()], cache)
     by_word = recorded is not None and overlay_level == WORD
-    target = RenderTarget(name="epub", notes="epub", xml_lang=True, image=image_markup(images), words=by_word)
+    target = RenderTarget(name="epub", notes="epub", xml_lang=True, image=image_markup(images),
+                          inline_image=inline_image_markup(images), words=by_word)
     story_xhtml = story_document(story, render_article(story, article, plan, target), article.title)
     audio_href = f"audio/{MP3.name(story.slug, plan.lang)}"
     overlay = _overlay(article, plan, recorded, story_xhtml, audio_href, by_word) if recorded else None
@@ -71,8 +72,19 @@ def _overlay(article: Article, plan: NarrationPlan, recorded: RecordedNarration,
 
 
 def _describe(book: epub.EpubBook, story: Story, article: Article, facts: Accessibility) -> None:
-    book.set_identifier(book_identifier(story, article.lang))
-    book.set_title(article.title)
+    for element_id, value, onix_type in identifiers(story, article.lang):
+        if element_id == "id":
+            book.set_identifier(value)
+        else:
+            book.add_metadata("DC", "identifier", value, {"id": element_id})
+        if onix_type:
+            book.add_metadata(None, "meta", onix_type, {"refines": f"#{element_id}", "property": "identifier-type",
+                                                        "scheme": "onix:codelist5"})
+    book.title = article.title  # ebooklib's name for the book in its nav and NCX
+    for element_id, value, title_type in titles(story, article.lang):
+        book.add_metadata("DC", "title", value, {"id": element_id})
+        if title_type:
+            book.add_metadata(None, "meta", title_type, {"refines": f"#{element_id}", "property": "title-type"})
     book.set_language(article.lang)
     creators = 0
     for name, value, lang in dublin_core(story, article.lang):
@@ -87,7 +99,8 @@ def _describe(book: epub.EpubBook, story: Story, article: Article, facts: Access
 
 def _add_documents(book: epub.EpubBook, story: Story, article: Article, images: dict[str, BookImage],
                    story_xhtml: bytes) -> None:
-    css = resources.files("storyexport").joinpath("templates/epub/book.css").read_bytes()
+    css = resources.files("storyexport").joinpath("templates/epub/book.css").read_bytes() + b"\n" + \
+        render_stylesheet().encode("utf-8")
     book.add_item(epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css", content=css))
     nav = book.add_item(epub.EpubNav(uid="nav", file_name=NAV, title=label(article.lang, "contents")))
     nav.content = nav_document(article, story.cover is not None)

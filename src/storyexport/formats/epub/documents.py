@@ -28,9 +28,11 @@ def xhtml_document(name: str, lang: str, title: str, body: Markup, body_type: st
 def story_document(story: Story, rendered: RenderedArticle, title: str) -> bytes:
     """Title, byline, text, footnotes and a colophon: everything the narration reads."""
     lang = rendered.lang
-    header = Markup("<header>\n<h1>{}</h1>\n{}</header>").format(
-        rendered.title, Markup('<p class="byline">{}</p>\n').format(rendered.byline) if rendered.byline else "")
-    body = Markup("\n").join(part for part in (header, rendered.body, rendered.notes, colophon(story, lang)) if part)
+    header = Markup("<header>\n<h1>{}</h1>\n{}{}</header>").format(
+        rendered.title, Markup('<p class="subtitle">{}</p>\n').format(rendered.subtitle) if rendered.subtitle else "",
+        Markup('<p class="byline">{}</p>\n').format(rendered.byline) if rendered.byline else "")
+    body = Markup("\n").join(part for part in (header, rendered.abstract, rendered.body, rendered.notes,
+                                                colophon(story, lang)) if part)
     return xhtml_document("story.xhtml", lang, title, body, "bodymatter")
 
 

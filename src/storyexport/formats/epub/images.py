@@ -46,6 +46,15 @@ def book_images(photos: list[Photo], cache: Cache) -> dict[str, BookImage]:
     return images
 
 
+def inline_image_markup(images: dict[str, BookImage]) -> Callable[[Photo, str, RenderTarget], Markup]:
+    """The render's inline_image callback: an image inside a sentence, sized by the stylesheet."""
+    def image(photo: Photo, alt: str, target: RenderTarget) -> Markup:
+        picture = images[photo.src]
+        return Markup('<img class="inline-image" src="{}" alt="{}" width="{}" height="{}" />').format(
+            picture.href, alt, picture.width, picture.height)
+    return image
+
+
 def image_markup(images: dict[str, BookImage]) -> Callable[[Figure, str | None, RenderTarget], Markup]:
     """The render's image callback: the rendition, its size, and the long description it points to."""
     def image(figure: Figure, img_id: str | None, target: RenderTarget) -> Markup:

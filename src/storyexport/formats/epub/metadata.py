@@ -20,6 +20,30 @@ def book_identifier(story: Story, lang: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{story.identifier}#{lang}')}"
 
 
+# ONIX code list 5: the identifier-type of an ISBN-13 and of a DOI (EPUB 3 identifier refinement)
+ONIX_IDENTIFIER_TYPES = {"ISBN": "15", "DOI": "06"}
+
+
+def identifiers(story: Story, lang: str) -> list[tuple[str, str, str]]:
+    """(element id, identifier, ONIX type or "") of the book: the unique identifier first (ids
+    "id", then "identifier-2"...). A translation is another book: it gets its own identifier only,
+    since an ISBN or a DOI names one edition."""
+    first = book_identifier(story, lang)
+    found = [("id", first, "")]
+    if lang == story.lang:
+        found = [(("id" if n == 1 else f"identifier-{n}"), i.value, ONIX_IDENTIFIER_TYPES.get(i.scheme, ""))
+                 for n, i in enumerate(story.identifiers, start=1)] or found
+    return found
+
+
+def titles(story: Story, lang: str) -> list[tuple[str, str, str]]:
+    """(element id, title, title-type) of the book: its title, and its subtitle when it has one."""
+    article = story.article(lang)
+    if not article.subtitle:
+        return [("title", xml_text(article.title), "")]
+    return [("title", xml_text(article.title), "main"), ("subtitle", xml_text(article.subtitle), "subtitle")]
+
+
 def dublin_core(story: Story, lang: str) -> list[tuple[str, str, str | None]]:
     """(element, value, xml:lang when not the book's) besides identifier, title and language, in order.
 
@@ -33,7 +57,7 @@ def dublin_core(story: Story, lang: str) -> list[tuple[str, str, str | None]]:
         return value.lang if value.lang != lang else None
 
     description = (article.description, None) if article.description.strip() else (original.description, other)
-    triples = [("creator", author, None) for author in article.authors]
+    triples = [("creator", author.name, None) for author in article.authors]
     triples += [("publisher", article.publisher.text, None),
                 ("date", story.date.isoformat() if story.date else "", None),
                 ("rights", article.rights.text, tagged(article.rights)), ("description", *description)]

@@ -9,7 +9,7 @@ from typing import Any
 import langcodes
 from markupsafe import Markup
 
-from ...model import Article, Story
+from ...model import Article, Author, Story, blocks_text
 from ...store.layout import PAGE_AUDIO_FOLDER, PAGE_IMAGES_FOLDER
 from ...text.accessibility import PAGE, NarrationFacts, accessibility
 from .pictures import WebImage
@@ -66,6 +66,7 @@ def json_ld(page: PageFacts) -> Markup:
         "url": page.page_address(page.version) if story.url else None, "identifier": story.identifier,
         "datePublished": story.date.isoformat() if story.date else None,
         "author": [_author(a, article.publisher.text) for a in article.authors] or None,
+        "alternativeHeadline": article.subtitle or None, "abstract": plain_abstract(article) or None,
         "publisher": {"@type": "Organization", "name": article.publisher.text} if article.publisher.text else None,
         "copyrightNotice": article.rights.text or None, "keywords": [s.text for s in article.subjects] or None,
         "image": _image(page), "audio": _audio(page),
@@ -76,10 +77,18 @@ def json_ld(page: PageFacts) -> Markup:
     return script_json({key: value for key, value in data.items() if value is not None})
 
 
-def _author(name: str, publisher: str) -> dict[str, str]:
+def _author(author: Author, publisher: str) -> dict[str, Any]:
     # an author named like the publisher, or an acronym such as "IOM", is an organisation
+    name = author.name
     kind = "Organization" if name == publisher or (name.isupper() and " " not in name) else "Person"
-    return {"@type": kind, "name": name}
+    found: dict[str, Any] = {"@type": kind, "name": name}
+    if author.affiliation:
+        found["affiliation"] = {"@type": "Organization", "name": author.affiliation}
+    return found
+
+
+def plain_abstract(article: Article) -> str:
+    return " ".join(blocks_text(article.abstract).split())
 
 
 def _image(page: PageFacts) -> dict[str, Any] | None:
@@ -134,6 +143,6 @@ def open_graph(page: PageFacts) -> list[tuple[str, str]]:
                  ("og:image:width", str(rendition.width)), ("og:image:height", str(rendition.height))]
         tags += [("og:image:alt", page.cover_alt)] if page.cover_alt else []
     tags += [("article:published_time", story.date.isoformat())] if story.date else []
-    tags += [("article:author", author) for author in article.authors]
+    tags += [("article:author", author.name) for author in article.authors]
     tags += [("article:tag", subject.text) for subject in article.subjects]
     return tags

@@ -14,7 +14,7 @@ from ...store.layout import PAGE_ASSETS_FOLDER, PAGE_AUDIO_FOLDER, page_path
 from ...text.labels import LABELS, date_text, label
 from ...text.languages import autonym, primary_subtag
 from ...text.narration_plan import NarrationPlan
-from ...text.render import RenderTarget, render_article
+from ...text.render import RenderTarget, render_article, render_stylesheet
 from ...text.units import clock, file_size
 from .metadata import PageFacts, PageVersion, json_ld, open_graph
 from .pictures import Pictures
@@ -32,8 +32,10 @@ class LanguageLink:
 
 
 def asset(name: str) -> bytes:
-    """A file the page loads (stylesheet, script), shipped inside the package."""
-    return resources.files("storyexport").joinpath("assets", "html", name).read_bytes()
+    """A file the page loads (stylesheet, script), shipped inside the package; the stylesheet
+    with the shared render's rules after the page's own."""
+    data = resources.files("storyexport").joinpath("assets", "html", name).read_bytes()
+    return data + b"\n" + render_stylesheet().encode("utf-8") if name == STYLESHEET else data
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +62,8 @@ def render_page(story: Story, lang: str, plan: NarrationPlan, pictures: Pictures
     """The complete HTML of one language's page, linking to every other language's page."""
     facts = page_facts(story, lang, pictures, narration)
     root = facts.root
-    target = RenderTarget(name="html", image=pictures.at(root), words=narration is not None)
+    images = pictures.at(root)
+    target = RenderTarget(name="html", image=images, inline_image=images.inline, words=narration is not None)
     rendered = render_article(story, facts.article, plan, target)
     links = [LanguageLink(v.lang, root + v.path, autonym(v.lang)) for v in facts.others]
     alternates = [LanguageLink(v.lang, facts.page_address(v), autonym(v.lang)) for v in (facts.version, *facts.others)]

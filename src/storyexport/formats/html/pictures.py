@@ -98,6 +98,12 @@ class Pictures:
     def srcset(self, images: tuple[WebImage, ...]) -> str:
         return ", ".join(f"{self.url(image)} {image.rendition.width}w" for image in images)
 
+    def inline(self, photo: Photo, alt: str, target: RenderTarget) -> Markup:
+        """An image inside a sentence (the render's inline_image callback): its smallest copy."""
+        image = self.of(photo).fallback[0]
+        return Markup('<img class="inline-image" src="{}" alt="{}" width="{}" height="{}" />').format(
+            self.url(image), alt, image.rendition.width, image.rendition.height)
+
     def __call__(self, figure: Figure, img_id: str | None, target: RenderTarget) -> Markup:
         """A <picture>: AVIF sources, then the fallback <img> with its size and alt text."""
         pictures = self.of(figure.photo)

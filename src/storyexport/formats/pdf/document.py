@@ -12,7 +12,7 @@ from ... import __version__
 from ...model import Story
 from ...store.clock import build_time
 from ...text.labels import date_text
-from ...text.render import RenderedArticle
+from ...text.render import RenderedArticle, render_stylesheet
 from .fetcher import assets_folder
 from .geometry import PageGeometry
 from .images import PlacedImage
@@ -26,6 +26,7 @@ FONT_FACES = (  # family, file, weight, style: the bundled Noto fonts (assets/fo
     ("Noto Sans", "NotoSans-Italic.ttf", 400, "italic"),
     ("Noto Sans", "NotoSans-Bold.ttf", 700, "normal"),
     ("Noto Sans", "NotoSans-BoldItalic.ttf", 700, "italic"),
+    ("Task Marks", "TaskMarks.ttf", 400, "normal"),  # ☐ ☑ ☒ of task lists (DejaVu Sans subset)
 )
 PRINT_COLOURS = {"text": "device-cmyk(0 0 0 1)", "muted": "device-cmyk(0 0 0 0.78)",
                  "accent": "device-cmyk(1 0.62 0 0.38)", "rule": "device-cmyk(0 0 0 0.5)"}
@@ -57,7 +58,7 @@ def stylesheet(geometry: PageGeometry, cover: PlacedImage | None, color_profile:
     top = geometry.margins[0]
     cover_box = geometry.cover_box(cover.photo) if cover else None
     text_top = cover_box.height - geometry.bleed + COVER_TEXT_GAP if cover_box else geometry.trim.height * 0.3
-    return _templates().get_template("pdf.css.j2").render(
+    return render_stylesheet() + _templates().get_template("pdf.css.j2").render(
         g=geometry, fonts=font_faces(), color_profile=color_profile, print=bool(color_profile),
         c=PRINT_COLOURS if color_profile else SCREEN_COLOURS, cover=cover, cover_box=cover_box,
         cover_text_top=round(max(text_top, top), 2))
@@ -70,6 +71,6 @@ def html_document(story: Story, rendered: RenderedArticle, css: str, cover: Plac
     imprint = " · ".join(part for part in (article.publisher.text, date_text(story.date, rendered.lang)
                                            if story.date else "") if part)
     return _templates().get_template("document.html.j2").render(
-        lang=rendered.lang, title=article.title, description=article.description, authors=article.authors,
+        lang=rendered.lang, title=article.title, description=article.description, authors=[a.name for a in article.authors],
         keywords=", ".join(s.text for s in article.subjects), generator=f"storyexport {__version__}", created=moment,
         stylesheet=Markup(css), cover=cover, rendered=rendered, imprint=imprint, rights=article.rights.text)

@@ -21,6 +21,7 @@ from .geometry import PageGeometry, Size
 
 PRINT_PPI = 300
 SCREEN_PPI = 200
+INLINE_HEIGHT_EM = 1.2  # an image inside a sentence is as tall as the text (render.css)
 EXTRA_PIXELS = 2  # so rounding the height never drops the resolution below the target
 
 
@@ -60,6 +61,19 @@ class DocumentImages:
                 placed.url, size.width, size.height)
         return Markup('<img src="{}" alt="{}" style="width: {}mm"{} />').format(
             placed.url, figure.alt, size.width, Markup(' id="{}"').format(img_id) if img_id else "")
+
+    def inline(self, photo: Photo, alt: str, target: RenderTarget) -> Markup:
+        """An image inside a sentence (the render's inline_image callback), as tall as the text; a
+        decorative one is an artifact (a background), like a decorative figure."""
+        height = self.geometry.font_size * INLINE_HEIGHT_EM * 25.4 / 72
+        width = round(height * photo.width / photo.height, 2)
+        placed = self.prepare(photo, Size(width, height))
+        if not alt:
+            return Markup('<span class="decorative-image inline-image" role="presentation" data-image="{0}" '
+                          "style=\"width: {1}mm; height: {2}mm; background-image: url('{0}')\"></span>").format(
+                placed.url, width, round(height, 2))
+        return Markup('<img class="inline-image" src="{}" alt="{}" style="width: {}mm" />').format(
+            placed.url, alt, width)
 
     def cover(self, photo: Photo) -> PlacedImage:
         return self.prepare(photo, self.geometry.cover_size(photo))

@@ -26,6 +26,7 @@ class StructureFixes:
     supported: bool
     languages: dict[str, int] = field(default_factory=dict)  # lang -> structure elements tagged
     artifacts: dict[int, set[int]] = field(default_factory=dict)  # page index -> MCIDs of margin boxes
+    constructs: dict[str, int] = field(default_factory=dict)  # construct_tagging's fixes, by kind
 
     def language_summary(self) -> str:
         if not self.supported:
@@ -48,7 +49,10 @@ def structure_fixes() -> Iterator[StructureFixes]:
         wrapped_box_tree,
     )
 
+    from .construct_tagging import ConstructTagging
+
     fixes = StructureFixes(supported=True)
+    constructs: dict[int, ConstructTagging] = {}  # one per PDF being written
 
     def wrap(original):
         def build_box_tree(box, parent, pdf, page_number, nums, annotations, tag_map):
@@ -56,10 +60,12 @@ def structure_fixes() -> Iterator[StructureFixes]:
                 fixes.artifacts.setdefault(page_number, set()).update(
                     tag_map[child]["mcid"] for child in descendants(box) if child in tag_map)
             lang = own_element_language(box)
+            tagging = constructs.setdefault(id(pdf), ConstructTagging(pdf, counts=fixes.constructs))
             for element in original(box, parent, pdf, page_number, nums, annotations, tag_map):
                 if lang and "Lang" not in element:
                     element["Lang"] = String(lang)
                     fixes.languages[lang] = fixes.languages.get(lang, 0) + 1
+                tagging.retag(box, element)
                 yield element
         return build_box_tree
 

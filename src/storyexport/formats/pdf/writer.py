@@ -48,6 +48,7 @@ def make_pdf(story: Story, lang: str, edition: Edition, cache: Cache) -> MadePdf
     else:
         details["language_tagging"] = fixes.language_summary()
         details["languages_tagged"] = dict(sorted(fixes.languages.items()))
+        details["structure_fixes"] = dict(sorted(fixes.constructs.items()))
     if fetcher.refused:
         details["refused"] = sorted(set(fetcher.refused))
     return MadePdf(data, details)
@@ -64,9 +65,10 @@ def _lay_out(story: Story, lang: str, edition: Edition, geometry: PageGeometry, 
              fetcher: SafeFetcher):
     """The shared render in our document and stylesheet, laid out in pages by WeasyPrint."""
     cover = images.cover(story.cover) if story.cover else None
-    target = RenderTarget(name="pdf", notes="inline", image=images.figure)
+    target = RenderTarget(name="pdf", notes="inline", image=images.figure, inline_image=images.inline)
     rendered = render_article(story, story.article(lang), None, target)
     css = stylesheet(geometry, cover, images.cmyk.as_uri() if images.cmyk else None)
     html = html_document(story, rendered, css, cover)
+    # presentational hints: WeasyPrint honours <ol start> and <li value> only with them
     return HTML(string=html, base_url=story.folder.as_uri() + "/", url_fetcher=fetcher).render(
-        pdf_variant=edition.variant)
+        pdf_variant=edition.variant, presentational_hints=True)
