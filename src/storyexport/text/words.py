@@ -13,17 +13,19 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-TOKEN = re.compile(r"\S+")
-LETTER_OR_DIGIT = re.compile(r"\w")
+TOKEN, LETTER_OR_DIGIT = re.compile(r"\S+"), re.compile(r"\w")
+KEPT = set("%‰‱#@&*/")  # punctuation that is part of what is said ("19%")
+CLAUSE_MARKS = ",;:.!?…)—–\"”»"  # after a word, these end a clause (or the sentence)
 
 
 @dataclass(frozen=True)
 class Word:
-    """One word of a text: its characters [start, end) and the token around it (with punctuation)."""
+    """One word of a text: its characters [start, end) and the whitespace-separated token around it,
+    punctuation included ([token_start, token_end))."""
 
     start: int
     end: int
-    token_start: int  # the whitespace-separated token the word is in, punctuation included
+    token_start: int
     token_end: int
 
 
@@ -43,9 +45,6 @@ def words(text: str) -> tuple[Word, ...]:
     return tuple(found)
 
 
-KEPT = set("%‰‱#@&*/")  # punctuation that is part of what is said ("19%")
-
-
 def _punctuation(character: str) -> bool:
     return unicodedata.category(character).startswith("P") and character not in KEPT
 
@@ -53,9 +52,6 @@ def _punctuation(character: str) -> bool:
 def word_id(sentence_id: str, number: int) -> str:
     """The element id of a sentence's word (numbered from 1): "s3w2". One home for the scheme."""
     return f"{sentence_id}w{number}"
-
-
-CLAUSE_MARKS = ",;:.!?…)—–\"”»"  # after a word, these end a clause (or the sentence)
 
 
 def clause_end(text: str, word: Word) -> bool:
