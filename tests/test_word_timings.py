@@ -21,7 +21,7 @@ from storyexport.store.cache import Cache
 from storyexport.store.layout import TIMINGS
 from storyexport.text.narration_plan import narration_plan
 from storyexport.text.render import RenderTarget, render_article
-from storyexport.text.timings import ENGINE_WORDS, SentenceTiming, WordTiming, load_timings
+from storyexport.text.timings import ENGINE_WORDS, ESTIMATED_WORDS, SentenceTiming, WordTiming, load_timings
 from storyexport.text.words import shown_words, words
 
 RATE = 24000
@@ -69,6 +69,17 @@ def test_phoneme_words_are_counted_per_token_and_joined_pairs_share_a_span():
     spans = from_phoneme_words("One of the 1.5 & more.", engine, count)
     assert spans == [(0, 10), (12, 19), (19, 30), (40, 70), (95, 120)]  # shared by length; "&" is no word
     assert from_phoneme_words("One of the 1.5 & more.", engine[:-1], count) is None  # counts differ
+
+
+def test_timings_written_before_words_still_read(tmp_path):
+    old = tmp_path / "x.en.timings.json"
+    old.write_text('{"lang": "en", "sample_rate": 24000, "samples": 48000, "engine": "espeak", "voice": "en-us", '
+                   '"audio": ["x.en.mp3"], "sentences": [{"id": "s1", "text": "It was cold.", "begin": 10, '
+                   '"end": 24000}], "chapters": []}')
+    timings = load_timings(old)
+    assert timings.sentences[0].words == () and timings.word_timing == ESTIMATED_WORDS
+    cues = sentence_cues(timings.sentences[0], RATE)  # captions still come out, shared out by length
+    assert [(c.id, c.begin, c.end, c.lines) for c in cues] == [("s1", 10, 24000, ("It was cold.",))]
 
 
 # -- captions -----------------------------------------------------------------------------------

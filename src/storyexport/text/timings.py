@@ -91,7 +91,7 @@ def load_timings(path: Path) -> NarrationTimings | None:
             engine=data["engine"], voice=data["voice"], audio=tuple(data["audio"]),
             sentences=tuple(_sentence(s) for s in data["sentences"]),
             chapters=tuple(ChapterTiming(**c) for c in data["chapters"]), notes=tuple(data.get("notes", ())),
-            word_timing=data.get("word_timing", ENGINE_WORDS))
+            word_timing=data.get("word_timing", ESTIMATED_WORDS))  # older files have no words
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
