@@ -8,6 +8,8 @@ import shutil
 from itertools import pairwise
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storyexport.formats import WORD, BuildContext, Options
 from storyexport.formats.audio.builder import AudioBuilder
@@ -37,7 +39,16 @@ def said(text: str) -> list[str]:
 def test_words_leave_punctuation_out_and_symbols_alone():
     assert said("“Tacna,” he said — (in 2018): 19% & more… don't U.S.") == [
         "Tacna", "he", "said", "in", "2018", "19%", "more", "don't", "U.S"]
-    assert said("   ") == [] and said("— … !") == []
+    assert said("   ") == [] and said("— … !") == [] and said("___ _a_") == ["a"]
+
+
+@given(st.text(max_size=60))
+def test_words_of_any_text_lie_inside_their_tokens_in_order(text):
+    found = words(text)
+    for word in found:
+        assert word.token_start <= word.start < word.end <= word.token_end
+        assert not text[word.start:word.end].isspace() and any(c.isalnum() for c in text[word.start:word.end])
+    assert all(a.token_end <= b.token_start for a, b in pairwise(found))
 
 
 def test_shown_words_are_the_last_ones_said():

@@ -37,11 +37,12 @@ def words(text: str) -> tuple[Word, ...]:
         if not LETTER_OR_DIGIT.search(token.group()):
             continue  # a dash, an ampersand alone: said with the words around it, never timed alone
         start, end = token.start(), token.end()
-        while _punctuation(text[start]):
+        while start < end and _punctuation(text[start]):
             start += 1
-        while _punctuation(text[end - 1]):
+        while end > start and _punctuation(text[end - 1]):
             end -= 1
-        found.append(Word(start, end, token.start(), token.end()))
+        if start < end:  # "___" has \w (the underscore) but is all punctuation
+            found.append(Word(start, end, token.start(), token.end()))
     return tuple(found)
 
 
