@@ -27,7 +27,16 @@ def main(source: Path) -> None:
                     made = make_pdf(story, lang, edition, cache)
                     seconds = time.perf_counter() - start
                     print(f"{run:4}  {edition.file_name(story, lang):32} {made.details['pages']:3} pages "
-                          f"{len(made.data) / 1024:8.1f} KiB  {seconds:5.2f} s")
+                          f"{len(made.data) / 1024:8.1f} KiB  {seconds:5.2f} s  {_what(made)}")
+
+
+def _what(made) -> str:
+    """What the fixes did (tagged PDF) or how many page starts the EPUB gets (print PDF)."""
+    if "structure" in made.details:
+        done = made.details["structure"]
+        return (f"notes {done['notes']}, list bodies {done['list_bodies']}, links {done['links']}, "
+                f"fragments merged {sum(done['merged_fragments'].values())}")
+    return f"page starts {len(made.pages)}"
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Test modules take these as fixtures; none imports this file or another module of
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -204,6 +205,40 @@ def open_epub():
     """open_epub(path) is a Book: the EPUB's package document and files, parsed; book.NS holds the
     namespace prefixes its queries use (opf, dc, x, epub, smil) and book.XML_LANG the xml:lang name."""
     return Book
+
+
+# -- a story built with every format, as `storyexport all` builds it ---------------------------
+
+
+@dataclass(frozen=True)
+class BuiltStory:
+    story: Story
+    folder: Path  # output/<slug>/, with every format, report.json and manifest.json
+
+    def path(self, suffix: str, lang: str) -> Path:
+        """<slug>.<lang><suffix>: path(".print.pdf", "es")."""
+        return self.folder / f"{self.story.slug}.{lang}{suffix}"
+
+    @property
+    def report(self) -> dict:
+        return json.loads((self.folder / "report.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def expert_review(paths, tmp_path_factory) -> BuiltStory:
+    """The expert-review story (bilingual; a footnote, lists, links, a quote, a long description, a
+    portrait photo; an A6 print edition of six pages) built by `storyexport all`'s pipeline with eSpeak
+    NG, report included, once per session (a slow fixture)."""
+    from storyexport.formats import Options
+    from storyexport.pipeline import build
+    from storyexport.source.parse import parse
+
+    output = tmp_path_factory.mktemp("expert-review")
+    result = build([paths.story("expert-review")], ["audio", "html", "epub", "pdf"], output,
+                   Options(tts="espeak", offline=True))
+    assert not result.failed, [r.error for r in result.results if r.error]
+    story, _ = parse(paths.story("expert-review"))
+    return BuiltStory(story, output / story.slug)
 
 
 # -- the HTML pages -----------------------------------------------------------------------------

@@ -63,7 +63,8 @@ def test_editing_one_sentence_resynthesizes_it_and_rebuilds_only_its_language(bu
     changed = {path for path in after if after[path] != before.get(path)}
     assert changed - {"report.json", "report.html"} == {
         "bilingual.es.mp3", "bilingual.es.opus", "bilingual.es.vtt", "bilingual.es.timings.json",
-        "bilingual.es.epub", "bilingual.es.pdf", "bilingual.es.print.pdf", "html/es/index.html",
+        "bilingual.es.epub", "bilingual.es.pdf", "bilingual.es.print.pdf", "bilingual.es.pages.json",
+        "html/es/index.html",
         "html/audio/bilingual.es.mp3", "html/audio/bilingual.es.opus", "html/audio/bilingual.es.vtt"}
 
 

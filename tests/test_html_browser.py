@@ -196,11 +196,13 @@ def test_page_structure_landmarks_headings_and_languages(visit):
 def test_figures_captions_credits_long_description_and_decorative_image(visit):
     page = visit("every-construct-en").page
     kite = page.get_by_role("img", name="A red kite flying over a green hill under a blue sky.")
-    playwright_api.expect(kite).to_have_accessible_description(re.compile("diamond-shaped and bright red"))
+    # one relation to its long description, the <details> that follows it (not a description too)
+    assert kite.get_attribute("aria-details") == "kite-description" and kite.get_attribute("aria-describedby") is None
+    assert "diamond-shaped and bright red" in page.locator("#kite-description").text_content()
     caption = page.locator("#kite figcaption")
     assert "The kite festival on the hill." in caption.inner_text()
     assert "Photo: Test Photographer" in caption.inner_text()
-    assert page.locator("#kite details").get_attribute("open") is None  # closed, yet described
+    assert page.locator("#kite details").get_attribute("open") is None  # closed until asked for
     page.locator("#kite summary").click()
     assert page.locator("#kite-description li").count() == 2
     assert page.locator("#ornament img").get_attribute("alt") == ""
@@ -224,10 +226,12 @@ def test_footnotes_link_both_ways_with_accessible_names(visit):
 def test_metadata_json_ld_and_open_graph(visit):
     page = visit("every-construct-es").page
     data = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
-    assert data["@type"] == "Article" and data["inLanguage"] == "es"
+    assert data["@type"] == "NewsArticle" and data["inLanguage"] == "es"
     assert data["headline"] == "Todas las construcciones: una historia de prueba"
     assert data["url"] == "https://example.org/stories/every-construct/es/"
-    assert data["translationOfWork"] == [{"@type": "Article", "inLanguage": "en",
+    assert data["identifier"].startswith("urn:uuid:")  # the Spanish edition's own, as its EPUB's
+    assert data["translationOfWork"] == [{"@type": "NewsArticle", "inLanguage": "en",
+                                          "identifier": "urn:isbn:9780000000002",
                                           "url": "https://example.org/stories/every-construct/"}]
     assert "longDescription" in data["accessibilityFeature"]
     og = dict(page.evaluate("[...document.querySelectorAll('meta[property^=\"og:\"]')]"

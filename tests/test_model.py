@@ -196,7 +196,10 @@ Un texte.
 :::
 """, "utf-8")
     story, problems = parse(tmp_path / "story.md")
-    assert problems == []
+    # what a translation leaves in the original's language is a warning at its front-matter entry
+    assert [(p.line, p.severity) for p in problems] == [(9, "warning"), (14, "warning")]
+    assert "translations.es gives no `rights`: the es edition shows the en text (marked as en)" in problems[0].message
+    assert "translations.fr gives no `publisher`, `rights`, `subjects`" in problems[1].message
     english, spanish, french = story.articles
     assert story.original is english and english.authors == (Author("IOM"),)
     assert spanish.authors == (Author("OIM"), Author("Ana Pérez")) and french.authors == (Author("IOM"),)

@@ -53,7 +53,10 @@ def test_notes_follow_the_target(paths):
     web, epub, printed = (render_article(story, article, None, t) for t in TARGETS)
     assert 'role="doc-endnotes"' in web.notes and 'href="#fnref-1"' in web.notes
     assert 'epub:type="footnote"' in epub.notes and 'epub:type="noteref"' in epub.body
-    assert printed.notes == "" and '<span class="footnote">' in printed.body
+    assert printed.notes == "" and '<span class="footnote" id="fn-1">' in printed.body
+    # in the PDF too the call links to its note and the note's number back to the call
+    assert '<a class="noteref" id="fnref-1" href="#fn-1"' in printed.body
+    assert '<a class="footnote-back" href="#fnref-1"' in printed.body
     assert 'xml:lang="es"' in epub.body and 'xml:lang' not in web.body
 
 

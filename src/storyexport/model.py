@@ -230,6 +230,12 @@ class Article:
     subtitle: str = ""
     abstract: tuple[Block, ...] = ()  # the front matter's `abstract`, read as Markdown
 
+    def untranslated(self) -> tuple[tuple[str, Localized], ...]:
+        """(front matter key, value) of the text this edition shows in another language: what a
+        translation takes from the original because it does not give its own."""
+        values = [("publisher", self.publisher), ("rights", self.rights)] + [("subjects", s) for s in self.subjects]
+        return tuple((key, value) for key, value in values if value.text and value.lang != self.lang)
+
     def figures(self) -> tuple[Figure, ...]:
         """Every figure, in reading order (including those inside quotes, lists and divs)."""
         return tuple(b for b in walk_blocks(self.blocks) if isinstance(b, Figure))
@@ -258,10 +264,37 @@ class Identifier:
 
 
 @dataclass(frozen=True)
+class ColourProfile:
+    """The print team's ICC output profile (CMYK), checked; what the print PDF's photos are
+    converted into and what its output intent embeds."""
+
+    src: str  # as written in the source, relative to the story folder (POSIX)
+    file: Path  # resolved absolute path; never written into an output
+    sha256: str
+    description: str  # the profile's own name, e.g. "Coated FOGRA39 (ISO 12647-2:2004)"
+
+
+@dataclass(frozen=True)
 class PrintSettings:
     trim: str = "A5"  # a CSS page size: A5, A4, letter, "6in 9in", ...
     bleed_mm: float = 3.0
     marks: bool = True
+    profile: ColourProfile | None = None  # None: storyexport's generic profile (ask the printer for theirs)
+    condition: str = ""  # the printing condition the profile is for, as registered (e.g. FOGRA39)
+
+
+@dataclass(frozen=True)
+class AccessibilityDeclaration:
+    """What the publisher declares after its own review (front matter `accessibility:`); storyexport
+    never claims conformance by itself."""
+
+    conforms_to: str = ""  # e.g. "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+    certified_by: str = ""  # who evaluated it
+    credential: str = ""  # the evaluator's credential, if any
+    report: str = ""  # the address of the evaluation report, if published
+
+    def __bool__(self) -> bool:
+        return bool(self.conforms_to)
 
 
 @dataclass(frozen=True)
@@ -290,6 +323,7 @@ class Story:
     narration: tuple[NarrationChoice, ...]
     articles: tuple[Article, ...]
     identifiers: tuple[Identifier, ...] = ()  # the front matter's; the first is `identifier`
+    accessibility: AccessibilityDeclaration = AccessibilityDeclaration()
 
     @property
     def title(self) -> str:

@@ -32,27 +32,33 @@ from ..store.layout import (
     TIMINGS,
 )
 from ..store.output import write_text
+from ..text.accessibility import tagged_languages
 from .checks import Check, passed, run_cached, warned, worst
 from .epub_checks import check_epub
 from .html_checks import check_page
 from .image_checks import check_images, images_in_epub, images_in_folder, images_in_pdf
 from .media_checks import check_audio, check_captions
 from .pdf_checks import check_print_pdf, check_tagged_pdf
+from .tagged_pdf_checks import check_reading_structure
 
 
-def _checks(kind: str, path: Path, entry: dict[str, Any], timings: Path, cache: Cache) -> list[Check]:
+def _checks(kind: str, path: Path, entry: dict[str, Any], story: Story, timings: Path, cache: Cache) -> list[Check]:
     sha = entry["sha256"]
+    article = story.article(entry["lang"]) if entry.get("lang") in story.languages else story.original
+    untranslated = tuple(value for _, value in article.untranslated())
     if kind == EPUB.format:
-        return run_cached(cache, kind, path, sha, lambda p: check_epub(p) + [check_images(images_in_epub(p))])
+        return run_cached(cache, kind, path, sha, lambda p: check_epub(p, story.accessibility, untranslated)
+                          + [check_images(images_in_epub(p))])
     if kind == TAGGED_PDF.format:
-        return run_cached(cache, kind, path, sha, lambda p: check_tagged_pdf(p) + [check_images(images_in_pdf(p))])
+        return run_cached(cache, kind, path, sha, lambda p: check_tagged_pdf(p) + check_reading_structure(
+            p, len(article.footnotes), tagged_languages(article)) + [check_images(images_in_pdf(p))])
     if kind == PRINT_PDF.format:
         return run_cached(cache, kind, path, sha, lambda p: check_print_pdf(p, entry))
     if kind in (MP3.format, OPUS.format):
         return run_cached(cache, kind, path, sha, lambda p: check_audio(p, timings))
     if kind == CAPTIONS.format:
         return run_cached(cache, kind, path, sha, lambda p: check_captions(p, timings))
-    return check_page(path)
+    return check_page(path, untranslated)
 
 
 JUDGED = (EPUB.format, TAGGED_PDF.format, PRINT_PDF.format, MP3.format, OPUS.format, CAPTIONS.format, PAGE_FORMAT)
@@ -60,15 +66,38 @@ JUDGED = (EPUB.format, TAGGED_PDF.format, PRINT_PDF.format, MP3.format, OPUS.for
 
 def _source_checks(story: Story, problems: list[Problem]) -> list[dict[str, Any]]:
     mine = [p for p in problems if p.path == story.source]
-    if not mine:
-        return [vars(passed("source.lint", "no problems: alt text, figures, headings and languages check out"))]
-    return [vars(warned("source.lint", f"line {p.line}: {p.message}")) for p in mine]
+    checks = [warned("source.lint", f"line {p.line}: {p.message}") for p in mine] or [
+        passed("source.lint", "no problems: alt text, figures, headings and languages check out")]
+    return [vars(c) for c in checks + [_review(story)]]
+
+
+def _review(story: Story) -> Check:
+    """What no machine can check, and whether the publisher has declared that a person did."""
+    declared = story.accessibility
+    if declared:
+        return passed("source.accessibility-review", f"{declared.certified_by} declares {declared.conforms_to}; "
+                      "the EPUBs say so")
+    return warned("source.accessibility-review", "no person has declared this story's editions accessible, so they "
+                  "claim no conformance. Have someone check that each alt text says what its photo shows, that "
+                  "the reading order makes sense and that the narration says names right; then add to the front "
+                  "matter accessibility: {conformsTo: EPUB Accessibility 1.1 - WCAG 2.2 Level AA, certifiedBy: "
+                  "<who checked>}")
+
+
+def attention(report: dict[str, Any]) -> list[dict[str, str]]:
+    """Every failed and warning check, failures first, each with the file it is about (what to do is
+    in its detail): what the report shows before anything else."""
+    found = [{"file": report["source"]["file"], **c} for c in report["source"]["checks"]]
+    found += [{"file": o["file"], **c} for o in report["outputs"] for c in o["checks"]]
+    found += [{"file": "", "name": f"build.{f['format']}", "status": "fail", "detail": f["error"]}
+              for f in report["failures"]]
+    return sorted((c for c in found if c["status"] in ("fail", "warn")), key=lambda c: c["status"] != "fail")
 
 
 def _output(entry: dict[str, Any], story: Story, folder: Path, cache: Cache) -> dict[str, Any]:
     kind = entry["format"]
     timings = TIMINGS.path(folder, story.slug, entry.get("lang", ""))
-    checks = _checks(kind, folder / entry["path"], entry, timings, cache)
+    checks = _checks(kind, folder / entry["path"], entry, story, timings, cache)
     if kind == PAGE_FORMAT:
         checks.append(check_images(images_in_folder(folder / HTML_FOLDER)))
     details = {k: entry[k] for k in ("engine", "voice", "language_tagging", "warnings") if k in entry}
@@ -85,11 +114,12 @@ def report_data(story: Story, folder: Path, entries: list[dict[str, Any]], probl
     source = _source_checks(story, problems)
     statuses = Counter(c["status"] for o in outputs for c in o["checks"]) + Counter(c["status"] for c in source)
     statuses.update({"fail": len(failures)})
-    return {"story": story.slug, "title": story.title, "languages": list(story.languages),
-            "generator": f"storyexport {__version__}", "built": build_time(story).isoformat(),
-            "summary": {s: statuses.get(s, 0) for s in ("pass", "warn", "fail", "skip")},
-            "source": {"file": f"{story.folder.name}/{story.source.name}", "checks": source},
-            "failures": failures, "outputs": outputs}
+    report = {"story": story.slug, "title": story.title, "languages": list(story.languages),
+              "generator": f"storyexport {__version__}", "built": build_time(story).isoformat(),
+              "summary": {s: statuses.get(s, 0) for s in ("pass", "warn", "fail", "skip")},
+              "source": {"file": f"{story.folder.name}/{story.source.name}", "checks": source},
+              "failures": failures, "outputs": outputs}
+    return {**report, "attention": attention(report)}
 
 
 def _thumbnails(story: Story, folder: Path, cache: Cache) -> dict[str, str]:

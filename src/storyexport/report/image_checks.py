@@ -44,13 +44,15 @@ def images_in_epub(path: Path) -> list[tuple[str, bytes]]:
 
 
 def images_in_pdf(path: Path) -> list[tuple[str, bytes]]:
-    """The JPEG streams of a PDF, as stored (WeasyPrint embeds JPEGs unchanged)."""
+    """The JPEG streams of a PDF, each once, as stored (WeasyPrint embeds JPEGs unchanged). Its pages
+    share one resource dictionary, so an image is listed on every page: it is counted once."""
     import pikepdf
 
-    found = []
+    found, seen = [], set()
     with pikepdf.open(path) as pdf:
         for number, page in enumerate(pdf.pages, 1):
             for name, image in page.get_images().items():
-                if image.get("/Filter") == "/DCTDecode":
+                if image.get("/Filter") == "/DCTDecode" and image.objgen not in seen:
+                    seen.add(image.objgen)
                     found.append((f"{path.name} page {number} {name}", image.read_raw_bytes()))
     return found

@@ -25,11 +25,11 @@ def check_tagged_pdf(path: Path) -> list[Check]:
         shows_title = bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False))
         checks.append(passed("pdf.title", "the title is shown instead of the file name") if shows_title
                       else failed("pdf.title", "viewers will show the file name, not the title"))
-        figures = [e for e in _structure(root) if e.get("/S") == "/Figure"]
+        figures = [e for e in structure_elements(root) if e.get("/S") == "/Figure"]
         without_alt = [e for e in figures if "/Alt" not in e and "/ActualText" not in e]
         checks.append(failed("pdf.figure-alt", f"{len(without_alt)} of {len(figures)} figures have no alt text")
                       if without_alt else passed("pdf.figure-alt", f"all {len(figures)} figures have alt text"))
-        levels = [int(str(e.get("/S"))[2:]) for e in _structure(root) if str(e.get("/S", "")) in
+        levels = [int(str(e.get("/S"))[2:]) for e in structure_elements(root) if str(e.get("/S", "")) in
                   {f"/H{n}" for n in range(1, 7)}]
         skips = [b for a, b in zip([0, *levels], levels) if b > a + 1]
         checks.append(failed("pdf.headings", f"heading levels skip: {levels}") if skips
@@ -41,15 +41,69 @@ def check_print_pdf(path: Path, details: dict[str, Any]) -> list[Check]:
     import pikepdf
 
     with pikepdf.open(path) as pdf:
-        checks = [_fonts(pdf), _boxes(pdf)]
-        intents = pdf.Root.get("/OutputIntents", [])
-        checks.append(passed("print.output-intent", str(details.get("output_intent", "CMYK output intent")))
-                      if len(intents) else failed("print.output-intent", "no PDF/X output intent"))
+        checks = [_fonts(pdf), _boxes(pdf), _annotations(pdf), _output_intent(pdf)]
+        if details.get("crop_marks"):
+            checks.append(_registration_marks(pdf))
     checks.append(_preflight(details.get("preflight", [])))
     return checks
 
 
-def _structure(root) -> list:
+def _annotations(pdf) -> Check:
+    """PDF/X: no annotation on the printed area (only trap networks and printer's marks)."""
+    found = 0
+    for page in pdf.pages:
+        for annotation in page.get("/Annots", []):
+            if str(annotation.get("/Subtype")) not in ("/TrapNet", "/PrinterMark"):
+                found += 1
+    if found:
+        return failed("print.annotations", f"{found} annotations (links) on the printed pages: print checkers "
+                      "reject them; this is a bug in storyexport, report it with the story")
+    return passed("print.annotations", "no annotations on the printed pages; link addresses are printed")
+
+
+def _output_intent(pdf) -> Check:
+    intents = pdf.Root.get("/OutputIntents", [])
+    if not len(intents):
+        return failed("print.output-intent", "no PDF/X output intent: printers cannot tell what the colours are for")
+    intent = intents[0]
+    identifier, info = str(intent.get("/OutputConditionIdentifier", "")), str(intent.get("/Info", ""))
+    if _is_generic(intent):
+        return warned("print.output-intent", f"the generic profile {info!r} (not a printer's): ask your printer "
+                      "for its ICC profile and printing condition, and give them in the front matter as "
+                      "print: {icc: print/printer.icc, condition: FOGRA39} (the name the printer gives)")
+    return passed("print.output-intent", f"{identifier} ({info})")
+
+
+def _is_generic(intent) -> bool:
+    """The output intent embeds storyexport's own fallback profile."""
+    import hashlib
+
+    from ..formats.renditions import BUNDLED_CMYK_PROFILE
+
+    profile = intent.get("/DestOutputProfile")
+    if profile is None or not BUNDLED_CMYK_PROFILE.is_file():
+        return False
+    embedded = hashlib.sha256(profile.read_bytes()).digest()
+    return embedded == hashlib.sha256(BUNDLED_CMYK_PROFILE.read_bytes()).digest()
+
+
+def _registration_marks(pdf) -> Check:
+    """The crop marks are drawn in the registration colour (Separation /All), so they print on every plate."""
+    import pikepdf
+
+    for number, page in enumerate(pdf.pages, 1):
+        spaces = page.get("/Resources", {}).get("/ColorSpace", {})
+        names = [name for name, space in spaces.items() if isinstance(space, pikepdf.Array) and len(space) > 1
+                 and space[0] == "/Separation" and space[1] == "/All"]
+        contents = page.Contents if isinstance(page.Contents, pikepdf.Array) else [page.Contents]
+        marks = contents[-1].read_bytes() if contents else b""
+        if not any(f"{name} CS".encode() in marks for name in names):
+            return failed("print.crop-marks", f"page {number}'s crop marks are not in registration colour: they "
+                          "would print on the black plate only; this is a bug in storyexport, report it")
+    return passed("print.crop-marks", f"crop marks in registration colour (all plates) on all {len(pdf.pages)} pages")
+
+
+def structure_elements(root) -> list:
     """Every structure element of the tagged PDF, in document order."""
     import pikepdf
 

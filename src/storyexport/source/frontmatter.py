@@ -13,7 +13,7 @@ import yaml
 
 from ..errors import Problem
 from ..formats.audio.tts import ENGINES
-from ..model import Author, NarrationChoice, PrintSettings
+from ..model import AccessibilityDeclaration, Author, NarrationChoice, PrintSettings
 from ..text.languages import language_problem
 from .identifiers import Identifier, identifier_problem, read_identifier
 
@@ -72,6 +72,8 @@ class FrontMatter:
     identifiers: tuple[Identifier, ...] = ()
     url: str = ""
     heading_shift: int | None = None  # shift-heading-level-by
+    print_profile: str | None = None  # `print.icc`, relative to the story folder (checked by parse)
+    accessibility: AccessibilityDeclaration = field(default_factory=AccessibilityDeclaration)
     lines: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -83,9 +85,10 @@ class FrontMatter:
 class _Reader:
     """Turns YAML nodes into values, recording a Problem (with its file line) for each bad one."""
 
-    def __init__(self, path: Path, first_line: int):
+    def __init__(self, path: Path, first_line: int, kind: str = "front matter"):
         self.path = path
         self.first_line = first_line
+        self.kind = kind  # what the YAML is, as messages name it
         self.problems: list[Problem] = []
 
     def line(self, node: yaml.Node) -> int:
@@ -146,7 +149,7 @@ class _Reader:
         for key_node, value_node in node.value:
             name = str(key_node.value)
             if known and name not in known:  # pandoc files carry template variables: say, go on
-                self.warn(key_node, _unknown_key(name, key, known))
+                self.warn(key_node, _unknown_key(name, key, known, self.kind))
             elif name in values:
                 self.error(key_node, f"`{name}` is given twice{' in `' + key + '`' if key else ''}")
             else:
@@ -158,28 +161,40 @@ def _kind(node: yaml.Node) -> str:
     return {yaml.MappingNode: "mapping", yaml.SequenceNode: "list"}.get(type(node), "value")
 
 
-def _unknown_key(name: str, parent: str, known: tuple[str, ...]) -> str:
+def _unknown_key(name: str, parent: str, known: tuple[str, ...], kind: str = "front matter") -> str:
     where = f" in `{parent}`" if parent else ""
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(known)
-    return f"unknown front matter key `{name}`{where} is ignored; {hint}"
+    return f"unknown {kind} key `{name}`{where} is ignored; {hint}"
 
 
 TOP_KEYS = ("title", "subtitle", "lang", "date", "author", "publisher", "rights", "description", "abstract",
             "subjects", "keywords", "cover", "print", "translations", "narration", "identifier", "url",
-            "shift-heading-level-by")
+            "shift-heading-level-by", "accessibility")
+PRINT_KEYS = ("trim", "bleed", "marks", "icc", "condition")
+ACCESSIBILITY_KEYS = ("conformsTo", "certifiedBy", "credential", "report")
+CONFORMANCE = re.compile(r"^(EPUB Accessibility 1\.1 - WCAG 2\.[012] Level A{1,2}|"
+                         r"http://www\.idpf\.org/epub/a11y/accessibility-20170105\.html#wcag-a{1,2})$")
+CONDITION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()/+-]{1,79}$")  # FOGRA39, GRACoL2013_CRPC6, "ISO Coated v2"
+
+
+def _compose(path: Path, text: str, first_line: int, what: str) -> tuple[yaml.Node | None, list[Problem]]:
+    """The YAML's node tree, or a problem naming the line where it stops being YAML."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader), []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = first_line + (mark.line if mark else 0)
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [Problem(path, line, f"{what} is not valid YAML: {problem}")]
 
 
 def parse_front_matter(path: Path, text: str, first_line: int) -> tuple[FrontMatter | None, list[Problem]]:
     """Validate the front matter (wrong values keep their defaults); None when it is not YAML at all."""
     reader = _Reader(path, first_line)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = first_line + (mark.line if mark else 0)
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(path, line, f"the front matter is not valid YAML: {problem}")]
+    root, problems = _compose(path, text, first_line, "the front matter")
+    if problems:
+        return None, problems
     if root is None:
         return None, [Problem(path, first_line - 1, "the front matter is empty: "
                                        "give at least `title:` and `lang:`")]
@@ -278,7 +293,7 @@ def _read_url(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
 
 
 def _read_print(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
-    fields = reader.mapping(node, "print", ("trim", "bleed", "marks"))
+    fields = reader.mapping(node, "print", PRINT_KEYS)
     trim, bleed, marks = meta.print.trim, meta.print.bleed_mm, meta.print.marks
     if "trim" in fields and (value := reader.text(fields["trim"], "trim")) is not None:
         if TRIM.match(value):
@@ -297,7 +312,24 @@ def _read_print(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
             marks = value.lower() in ("true", "yes", "on")
         else:
             reader.error(fields["marks"], "`print.marks` must be true or false")
-    meta.print = PrintSettings(trim, bleed, marks)
+    meta.print = PrintSettings(trim, bleed, marks, condition=_print_condition(reader, fields))
+    if "icc" in fields:
+        meta.print_profile = reader.text(fields["icc"], "icc") or None
+        meta.lines["print.icc"] = reader.line(fields["icc"])
+
+
+def _print_condition(reader: _Reader, fields: dict[str, yaml.Node]) -> str:
+    """`print.condition`: the printing condition the print team's `print.icc` is made for."""
+    if "condition" not in fields or (value := reader.text(fields["condition"], "condition")) is None:
+        return ""
+    if "icc" not in fields:
+        reader.error(fields["condition"], "`print.condition` names the printing condition of the printer's "
+                     "profile: give that profile too, as `print.icc` (e.g. icc: print/printer.icc)")
+    elif not CONDITION.match(value):
+        reader.error(fields["condition"], f"`print.condition` {value!r} is not a printing condition's name; "
+                     "use the name the printer gives, as in the ICC registry (e.g. FOGRA39, FOGRA51, "
+                     "GRACoL2013_CRPC6)")
+    return value
 
 
 def _read_translations(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
@@ -345,11 +377,55 @@ def _read_narration(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None
     meta.narration = tuple(choices)
 
 
+def _read_accessibility(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
+    """The publisher's own conformance declaration, made after its review (EPUB Accessibility 1.1 §5)."""
+    fields = reader.mapping(node, "accessibility", ACCESSIBILITY_KEYS)
+    values = {key: reader.text(value, key) or "" for key, value in fields.items()}
+    conforms, certified = values.get("conformsTo", ""), values.get("certifiedBy", "")
+    if conforms and not CONFORMANCE.match(conforms):
+        reader.error(fields["conformsTo"], f"`accessibility.conformsTo` {conforms!r} is not a conformance "
+                     "reading systems know; write it as `EPUB Accessibility 1.1 - WCAG 2.2 Level AA` "
+                     "(or Level A, WCAG 2.0/2.1)")
+    if conforms and not certified:
+        reader.error(fields["conformsTo"], "`accessibility.conformsTo` needs `certifiedBy`: the person or "
+                     "organization who reviewed the editions and stands behind the claim")
+    for key in ("certifiedBy", "credential", "report"):
+        if values.get(key) and not conforms:
+            reader.error(fields[key], f"`accessibility.{key}` is about a conformance claim, but there is no "
+                         "`accessibility.conformsTo`; add it (after your review) or remove this key")
+    if values.get("report") and not re.match(r"^https?://\S+$", values["report"]):
+        reader.error(fields["report"], "`accessibility.report` must be the web address of the evaluation report")
+    meta.accessibility = AccessibilityDeclaration(conforms, certified, values.get("credential", ""),
+                                                  values.get("report", ""))
+
+
 _READERS = {
     "title": _read_plain("title"), "subtitle": _read_plain("subtitle"), "lang": _read_lang, "date": _read_date,
     "author": _read_authors, "publisher": _read_plain("publisher"), "rights": _read_plain("rights"),
     "description": _read_plain("description"), "abstract": _read_abstract, "subjects": _read_subjects,
     "keywords": _read_keywords, "cover": _read_cover, "print": _read_print, "translations": _read_translations,
     "narration": _read_narration, "identifier": _read_identifier, "url": _read_url,
-    "shift-heading-level-by": _read_heading_shift,
+    "shift-heading-level-by": _read_heading_shift, "accessibility": _read_accessibility,
 }
+
+
+PROJECT_KEYS = ("print", "accessibility")  # what a project file may say for every story
+
+
+def parse_project_settings(path: Path, text: str) -> tuple[FrontMatter, list[Problem]]:
+    """A project file (source/project.py): the publisher's print profile and condition and its
+    accessibility declaration, read and checked as the front matter's keys of the same names."""
+    reader = _Reader(path, 1, "project")
+    root, problems = _compose(path, text, 1, path.name)
+    meta = FrontMatter()
+    if problems or root is None:
+        return meta, problems
+    fields = reader.mapping(root, "", PROJECT_KEYS)
+    for key, node in fields.items():
+        if key == "print" and isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if str(key_node.value) in ("trim", "bleed", "marks"):
+                    reader.error(key_node, f"`print.{key_node.value}` belongs to each story's front matter; "
+                                 "a project file gives the printer's `icc` and `condition` only")
+        _READERS[key](reader, meta, node)
+    return meta, reader.problems

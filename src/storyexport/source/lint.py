@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import langcodes
+
 from ..errors import Problem
-from ..model import Article, Figure, Heading, Paragraph, Story, walk_blocks
+from ..model import Article, Division, Figure, Heading, Paragraph, Story, walk_blocks
 
 ALT_MAX = 250
 REDUNDANT_ALT = re.compile(
@@ -55,6 +57,30 @@ def text_problems(source: Path, article: Article) -> list[Problem]:
                 found.append(Problem(source, block.line, f"footnote {match[0]} has no definition "
                                      f"(add a line `{match[0]}: text` in the {article.lang} text)", "warning"))
     return found
+
+
+def untranslated_problems(source: Path, original: Article, translation: Article, line: int) -> list[Problem]:
+    """A warning naming the front-matter text a translation leaves in the original's language (every
+    format shows it marked as that language, but a reader of the translation may not read it)."""
+    keys = list(dict.fromkeys(key for key, _ in translation.untranslated()))
+    if original.description.strip() and not translation.description.strip():
+        keys.insert(0, "description")
+    if original.subtitle and translation.subtitle == original.subtitle:
+        keys.insert(0, "subtitle")
+    if original.abstract and translation.abstract and _borrowed(translation.abstract[0], original.lang):
+        keys.append("abstract")
+    if not keys:
+        return []
+    lang, listed = translation.lang, ", ".join(f"`{key}`" for key in keys)
+    name = langcodes.Language.get(lang).display_name()
+    return [Problem(source, line, f"translations.{lang} gives no {listed}: the {lang} edition shows the "
+                    f"{original.lang} text (marked as {original.lang}); add {'them' if len(keys) > 1 else 'it'} "
+                    f"to translations.{lang}, in {name}", "warning")]
+
+
+def _borrowed(block, lang: str) -> bool:
+    """The original's abstract, shown in a translation that has none of its own (source/parse.py)."""
+    return isinstance(block, Division) and block.lang == lang and "abstract-original" in block.classes
 
 
 def story_problems(story: Story) -> list[Problem]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,8 @@ from .convert import Leniency, Section, SectionConverter, slugify
 from .frontmatter import FrontMatter, Markdown, TranslationInfo, parse_front_matter
 from .markdown import markdown, parse_attrs
 from .photos import PhotoChecker, PhotoProblem
+from .profiles import ProfileProblem, colour_profile
+from .project import ProjectSettings, project_settings
 from .sourcefile import SourceText, read_source
 from .syntax.typography import smart_text
 
@@ -41,6 +44,10 @@ def parse(source: Path) -> tuple[Story, list[Problem]]:
     blocks = split_languages(text, meta.lang or "und", problems)
     articles = _articles(source, meta, blocks, photos, problems)
     cover = _cover(source, meta, articles, photos, problems)
+    project, project_problems = project_settings(source)
+    problems += project_problems
+    meta = dataclasses.replace(meta, print=_print_settings(source, meta, project, problems),
+                               accessibility=meta.accessibility or project.accessibility)
     if any(p.is_error for p in problems) or not articles:
         raise SourceError(problems)
     story = _story(source, meta, articles, cover)
@@ -113,6 +120,7 @@ def _articles(source: Path, meta: FrontMatter, blocks: list[LanguageBlock], phot
         _compare_figures(source, block, primary, section, problems)
         abstract = _abstract(reading, info.abstract, block.lang) if info.abstract else _foreign(original)
         articles.append(_translation(original, info, block.lang, section, block.line, abstract))
+        problems += lint.untranslated_problems(source, original, articles[-1], info.line)
     for lang, info in meta.translations.items():
         if lang not in {b.lang for b in translations}:
             problems.append(Problem(source, info.line, f"translations.{lang} is given, but the body has no "
@@ -190,10 +198,25 @@ def _cover(source: Path, meta: FrontMatter, articles: list[Article], photos: Pho
     return figures[0].photo if figures else None
 
 
+def _print_settings(source: Path, meta: FrontMatter, project: ProjectSettings, problems: list[Problem]):
+    """The front matter's print settings with the print team's colour profile checked and read: the
+    story's own, else the project file's (with its condition)."""
+    if not meta.print_profile:
+        if project.profile is None:
+            return meta.print
+        return dataclasses.replace(meta.print, profile=project.profile, condition=project.condition)
+    try:
+        return dataclasses.replace(meta.print, profile=colour_profile(source.parent, meta.print_profile))
+    except ProfileProblem as problem:
+        problems.append(Problem(source, meta.lines.get("print.icc", 1), f"print.icc: {problem}"))
+        return meta.print
+
+
 def _story(source: Path, meta: FrontMatter, articles: list[Article], cover: Photo | None) -> Story:
     slug = slugify(source.parent.name if source.name == "story.md" else source.stem)
     key = meta.url or f"storyexport:{slug}:{meta.title}:{meta.date or ''}"
     identifier = meta.identifiers[0].value if meta.identifiers else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
     return Story(slug=slug, source=source, folder=source.parent.resolve(), lang=meta.lang, date=meta.date,
                  identifier=identifier, url=meta.url, cover=cover, print=meta.print,
-                 narration=meta.narration, articles=tuple(articles), identifiers=meta.identifiers)
+                 narration=meta.narration, articles=tuple(articles), identifiers=meta.identifiers,
+                 accessibility=meta.accessibility)

@@ -24,25 +24,26 @@ class PhotoProblem(Exception):
     """Why a photo cannot be used; the message is for the user."""
 
 
-def photo_file(folder: Path, src: str) -> Path:
-    """The file `src` names, refusing anything that is not a plain file inside `folder`."""
+def photo_file(folder: Path, src: str, kind: str = "image", thing: str = "photo") -> Path:
+    """The file `src` names, refusing anything that is not a plain file inside `folder` (`kind`
+    and `thing` name it in messages: "image"/"photo", "colour profile"/"profile")."""
     if URL_SCHEME.match(src) and not re.match(r"^[A-Za-z]:[\\/]", src):
-        raise PhotoProblem(f"image {src!r} is a remote or special address; copy the photo into the "
+        raise PhotoProblem(f"{kind} {src!r} is a remote or special address; copy the {thing} into the "
                            "story folder and give its path relative to story.md")
     path_text = unquote(src)
     if path_text.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", path_text):
-        raise PhotoProblem(f"image path {src!r} is absolute; give the path relative to story.md, "
-                           "e.g. photos/name.jpg")
+        raise PhotoProblem(f"{kind} path {src!r} is absolute; give the path relative to story.md, "
+                           f"e.g. {'photos/name.jpg' if thing == 'photo' else 'print/name.icc'}")
     if ".." in PurePosixPath(path_text.replace("\\", "/")).parts:
-        raise PhotoProblem(f"image path {src!r} leaves the story folder; keep photos inside it")
+        raise PhotoProblem(f"{kind} path {src!r} leaves the story folder; keep {thing}s inside it")
     candidate = folder / path_text
     root = folder.resolve()
     if not candidate.resolve().is_relative_to(root):
-        raise PhotoProblem(f"image {src!r} is a symlink that leaves the story folder; copy the photo in")
+        raise PhotoProblem(f"{kind} {src!r} is a symlink that leaves the story folder; copy the {thing} in")
     if not candidate.exists():
-        raise PhotoProblem(f"image file {src!r} not found (looked in {_shown(candidate.parent, folder)})")
+        raise PhotoProblem(f"{kind} file {src!r} not found (looked in {_shown(candidate.parent, folder)})")
     if not candidate.is_file():
-        raise PhotoProblem(f"image {src!r} is not a file")
+        raise PhotoProblem(f"{kind} {src!r} is not a file")
     return candidate.resolve()
 
 

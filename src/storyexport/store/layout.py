@@ -1,7 +1,7 @@
 """Where everything lives in an output folder: the one place output file names are spelled.
 
     output/                 .cache/ (the content cache), .lock (one run at a time)
-      <slug>/               <slug>.<lang>.epub|.pdf|.print.pdf|.mp3|.opus|.vtt|.timings.json
+      <slug>/               <slug>.<lang>.epub|.pdf|.print.pdf|.pages.json|.mp3|.opus|.vtt|.timings.json
                             html/index.html, html/<lang>/index.html, html/{audio,images,assets}/
                             report.json, report.html, manifest.json
 """
@@ -42,6 +42,7 @@ MP3 = FileKind("mp3", ".mp3")
 OPUS = FileKind("opus", ".opus")
 CAPTIONS = FileKind("captions", ".vtt")
 TIMINGS = FileKind("timings", ".timings.json")
+PRINT_PAGES = FileKind("print pages", ".pages.json")  # where the print PDF's pages begin (text/pagination.py)
 PAGE_FORMAT = "html"  # what the report calls a web page
 
 

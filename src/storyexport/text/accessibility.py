@@ -1,10 +1,14 @@
 """What an edition offers readers with disabilities, decided once for every format.
 
 `accessibility` looks at what one language's edition really contains (photos with alt text,
-long descriptions, notes, languages marked, a narration) and says which schema.org access modes
-and features are true, and writes the accessibility summary. The EPUB's package metadata and the
-page's JSON-LD are both written from it; only the medium differs (a book has a cover page and a
-table of contents; a page shows captions with its player).
+long descriptions, notes, languages marked, a narration, print page numbers) and says which
+schema.org access modes and features are true, and writes the accessibility summary: what the
+edition offers, what storyexport checked by machine, and what a person still has to check.
+The EPUB's package metadata and the page's JSON-LD are both written from it; only the medium
+differs (a book has a cover page and a table of contents; a page shows captions with its player).
+
+Conformance to a standard is never claimed by the tool: only the publisher can declare it, after
+its own review (front matter `accessibility:`, in the model as `Story.accessibility`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 
 import langcodes
 
-from ..model import Article, Division, Heading, Paragraph, Story, walk_blocks
+from ..model import AccessibilityDeclaration, Article, Division, Heading, Paragraph, Story, walk_blocks
 from .labels import label
 from .languages import primary_subtag
 from .units import minutes_and_seconds
@@ -35,7 +39,7 @@ class Accessibility:
 
     medium: str  # BOOK or PAGE
     lang: str
-    publisher: str
+    declaration: AccessibilityDeclaration  # the publisher's, after its review; empty: no claim
     photos: int  # figures with alternative text
     decorative: int
     long_descriptions: int
@@ -43,6 +47,7 @@ class Accessibility:
     cover: bool  # the edition shows a cover image of its own (the book's cover page)
     other_languages: tuple[str, ...]  # languages tagged inside the text, in order of appearance
     narration: NarrationFacts | None
+    print_pages: bool = False  # the print edition's page numbers are marked, with a page list
 
     @property
     def visual(self) -> bool:
@@ -66,6 +71,7 @@ class Accessibility:
         found |= {"longDescription"} if self.long_descriptions else set()
         found |= {"captions"} if self.narration and self.narration.captions else set()
         found |= {"synchronizedAudioText"} if self.narration else set()
+        found |= {"printPageNumbers", "pageNavigation"} if self.print_pages else set()
         return frozenset(found)
 
     hazards: tuple[str, ...] = ("none",)
@@ -87,6 +93,8 @@ class Accessibility:
         sentences.append(say("a11y_languages", languages=language_names(self.other_languages, self.lang))
                          if self.other_languages else say("a11y_language"))
         sentences.append(say("a11y_display"))
+        if self.print_pages:
+            sentences.append(say("a11y_pages"))
         if self.narration:
             sentences.append(say("a11y_narration_words" if self.narration.by_word else "a11y_narration",
                                  narrator=self.narration.narrator,
@@ -94,24 +102,30 @@ class Accessibility:
         else:
             sentences.append(say("a11y_no_narration"))
         sentences.append(say("a11y_hazards"))
-        if self.publisher.strip():
-            sentences.append(say("a11y_conformance", publisher=self.publisher))
+        sentences.append(say("a11y_checked"))
+        if self.declaration:
+            sentences.append(say("a11y_conformance", certifier=self.declaration.certified_by,
+                                 conformance=self.declaration.conforms_to))
+        else:
+            sentences.append(say("a11y_unreviewed"))
         return " ".join(sentences)
 
 
-def accessibility(story: Story, article: Article, medium: str, narration: NarrationFacts | None) -> Accessibility:
+def accessibility(story: Story, article: Article, medium: str, narration: NarrationFacts | None,
+                  print_pages: bool = False) -> Accessibility:
     """The accessibility facts of `article`'s edition as a BOOK (EPUB) or a PAGE (web)."""
     figures = article.figures()
     return Accessibility(
-        medium=medium, lang=article.lang, publisher=article.publisher.text or ", ".join(a.name for a in article.authors),
+        medium=medium, lang=article.lang, declaration=story.accessibility,
         photos=sum(not f.decorative for f in figures), decorative=sum(f.decorative for f in figures),
         long_descriptions=sum(bool(f.long_description) for f in figures if not f.decorative),
         footnotes=len(article.footnotes), cover=medium == BOOK and story.cover is not None,
-        other_languages=tagged_languages(article), narration=narration)
+        other_languages=tagged_languages(article), narration=narration, print_pages=print_pages)
 
 
 def tagged_languages(article: Article) -> tuple[str, ...]:
-    """Languages other than the article's own that its text marks (spans and divisions)."""
+    """Languages other than the article's own that its text marks (spans and divisions), and those of
+    the front matter it shows untranslated (which every format marks too)."""
     found: dict[str, None] = {}
     blocks = list(walk_blocks(article.blocks))
     for note in article.footnotes:
@@ -121,6 +135,7 @@ def tagged_languages(article: Article) -> tuple[str, ...]:
             found[block.lang] = None
         if isinstance(block, (Paragraph, Heading)):
             found.update((span.lang, None) for span in block.content if span.lang)
+    found.update((value.lang, None) for _, value in article.untranslated())
     found.pop(article.lang, None)
     return tuple(found)
 

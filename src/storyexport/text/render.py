@@ -17,7 +17,9 @@ from itertools import groupby
 from markupsafe import Markup, escape
 
 from ..model import STYLES, Article, Block, CodeBlock, DefinitionList, Division, Figure, Footnote, Heading, Inline
-from ..model import ItemList, LineBlock, Paragraph, Photo, Quote, Span, Story, Table, ThematicBreak, plain_text
+from ..model import ItemList, LineBlock, Localized, Paragraph, Photo, Quote, Span, Story, Table, ThematicBreak
+from ..model import plain_text
+from .editions import subtitle_language
 from .labels import byline, credit_line, label
 from .narration_plan import NarrationPlan, Sentence
 from .render_blocks import BlockMarkup
@@ -25,6 +27,15 @@ from .words import shown_words, word_id
 
 STYLE_TAGS = {"del": "del", "q": "q", "mark": "mark", "small": "small", "kbd": "kbd", "sub": "sub", "sup": "sup",
               "smallcaps": 'span class="smallcaps"'}
+
+
+def foreign_text(value: Localized, document_lang: str, xml_lang: bool = False) -> Markup:
+    """Front-matter text as a document shows it: wrapped in a <span lang> (and xml:lang for XHTML)
+    when it is in another language than the document's (a translation that did not give its own)."""
+    if not value.lang or value.lang == document_lang:
+        return escape(value.text)
+    attributes = (Markup(' lang="{0}" xml:lang="{0}"') if xml_lang else Markup(' lang="{0}"')).format(value.lang)
+    return Markup("<span{}>{}</span>").format(attributes, value.text)
 
 
 def plain_img(figure: Figure, img_id: str | None, target: "RenderTarget") -> Markup:
@@ -52,8 +63,8 @@ def long_description_id(figure: Figure) -> str:
 
 
 def long_description_text_id(figure: Figure) -> str:
-    """The id of the long description's text alone (without its summary), for aria-describedby:
-    referenced hidden content is still read, so it reaches screen readers while closed."""
+    """The id of the long description's text alone (without its summary): a link target for it.
+    (A photo names its long description once, by aria-details; see formats/html/pictures.py.)"""
     return f"{figure.id}-description-text"
 
 
@@ -84,7 +95,9 @@ def render_article(story: Story, article: Article, plan: NarrationPlan | None,
                    target: RenderTarget) -> RenderedArticle:
     renderer = _Renderer(article, plan, target)
     title = renderer.sentences((Span(article.title),), "title", ())
-    subtitle = renderer.sentences((Span(article.subtitle),), "subtitle", ()) if article.subtitle else Markup("")
+    subtitle_lang = subtitle_language(story, article)  # a translation may show the original's
+    subtitle = renderer.sentences((Span(article.subtitle, lang=subtitle_lang if subtitle_lang != article.lang
+                                        else None),), "subtitle", ()) if article.subtitle else Markup("")
     by = byline(article.authors, article.lang)
     return RenderedArticle(article.lang, title, subtitle,
                            renderer.sentences((Span(by),), "byline", ()) if by else Markup(""),
@@ -177,10 +190,13 @@ class _Renderer:
         n = note.number
         name = f"{label(self.article.lang, 'note')} {n}"
         ref_id = self.note_ref_id(n)
-        if self.target.notes == "inline":  # the text floats from its first call; later calls show the number
+        if self.target.notes == "inline":  # the text floats from its first call; every call links to it
+            call = Markup('<a class="noteref" id="{1}" href="#fn-{0}" aria-label="{2}">{0}</a>').format(n, ref_id, name)
             if ref_id != f"fnref-{n}":
-                return Markup('<sup class="footnote-again">{}</sup>').format(n)
-            return Markup('<span class="footnote">{}</span>').format(self.note_inline(note))
+                return call
+            back = Markup('<a class="footnote-back" href="#{0}" aria-label="{1}">{2}.</a> ').format(
+                ref_id, label(self.article.lang, "back_to_text"), n)
+            return call + Markup('<span class="footnote" id="fn-{}">{}{}</span>').format(n, back, self.note_inline(note))
         if self.target.notes == "epub":
             return Markup('<a class="noteref" id="{1}" href="#fn-{0}" epub:type="noteref" '
                           'role="doc-noteref">{0}</a>').format(n, ref_id)

@@ -15,15 +15,17 @@ from ...store.layout import EPUB, MP3
 from ...text.accessibility import BOOK, Accessibility, NarrationFacts, accessibility
 from ...text.labels import label
 from ...text.narration_plan import NarrationPlan
+from ...text.pagination import PageStart, PrintPages
 from ...text.render import RenderTarget, render_article, render_stylesheet
 from .documents import STYLESHEET, cover_document, story_document
 from .ebooklib_door import epub_bytes
 from .images import BookImage, book_images, image_markup, inline_image_markup
-from .metadata import access_modes, dublin_core, identifiers, media_properties, titles
+from .metadata import access_modes, conformance, dublin_core, identifiers, media_properties, titles
 from .narration import RecordedNarration
 from .nav import COVER, NAV, STORY, TocEntry, nav_document, toc_entries
 from .. import SENTENCE, WORD
 from .overlays import Overlay, WordClips, clip_boundaries, media_overlay
+from .pagebreaks import add_page_breaks
 from .xml import XML_LANG
 
 OVERLAY_ID, OVERLAY_FILE = "overlay-story", "overlays/story.smil"
@@ -37,22 +39,26 @@ class _Document(epub.EpubHtml):
 
 
 def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | None, cache: Cache,
-              overlay_level: str = SENTENCE) -> bytes:
-    """The EPUB of one language, narrated when `recorded` is given, its read-aloud following
-    sentences or, with overlay_level WORD, words."""
+              print_pages: PrintPages | None = None, overlay_level: str = SENTENCE) -> bytes:
+    """The EPUB of one language, narrated when `recorded` is given (its read-aloud following
+    sentences or, with overlay_level WORD, words), with the print edition's page numbers when
+    `print_pages` is."""
     article = story.article(plan.lang)
     images = book_images([*([story.cover] if story.cover else []), *article.photos()], cache)
     by_word = recorded is not None and overlay_level == WORD
     target = RenderTarget(name="epub", notes="epub", xml_lang=True, image=image_markup(images),
                           inline_image=inline_image_markup(images), words=by_word)
     story_xhtml = story_document(story, render_article(story, article, plan, target), article.title)
+    story_xhtml, pages = add_page_breaks(story_xhtml, print_pages.pages) if print_pages else (story_xhtml, ())
     audio_href = f"audio/{MP3.name(story.slug, plan.lang)}"
     overlay = _overlay(article, plan, recorded, story_xhtml, audio_href, by_word) if recorded else None
     narration = (NarrationFacts(recorded.narrator, overlay.duration_ms, by_word=by_word)
                  if recorded and overlay else None)
     book = epub.EpubBook()
-    _describe(book, story, article, accessibility(story, article, BOOK, narration))
-    _add_documents(book, story, article, images, story_xhtml)
+    _describe(book, story, article, accessibility(story, article, BOOK, narration, print_pages=bool(pages)))
+    if pages and print_pages:
+        book.add_metadata(None, "meta", print_pages.source, {"property": "pageBreakSource"})
+    _add_documents(book, story, article, images, story_xhtml, pages)
     _add_images(book, story, images)
     if recorded and overlay:
         _add_narration(book, recorded, overlay, audio_href)
@@ -81,8 +87,8 @@ def _describe(book: epub.EpubBook, story: Story, article: Article, facts: Access
             book.add_metadata(None, "meta", onix_type, {"refines": f"#{element_id}", "property": "identifier-type",
                                                         "scheme": "onix:codelist5"})
     book.title = article.title  # ebooklib's name for the book in its nav and NCX
-    for element_id, value, title_type in titles(story, article.lang):
-        book.add_metadata("DC", "title", value, {"id": element_id})
+    for element_id, value, title_type, lang in titles(story, article.lang):
+        book.add_metadata("DC", "title", value, {"id": element_id, **({XML_LANG: lang} if lang else {})})
         if title_type:
             book.add_metadata(None, "meta", title_type, {"refines": f"#{element_id}", "property": "title-type"})
     book.set_language(article.lang)
@@ -95,15 +101,17 @@ def _describe(book: epub.EpubBook, story: Story, article: Article, facts: Access
             book.add_metadata("DC", name, value, {XML_LANG: lang} if lang else {})
     for prop, value in access_modes(facts):
         book.add_metadata(None, "meta", value, {"property": prop})
+    for element, value, attributes in conformance(facts):
+        book.add_metadata(None, element, value, attributes)
 
 
 def _add_documents(book: epub.EpubBook, story: Story, article: Article, images: dict[str, BookImage],
-                   story_xhtml: bytes) -> None:
+                   story_xhtml: bytes, pages: tuple[PageStart, ...]) -> None:
     css = resources.files("storyexport").joinpath("templates/epub/book.css").read_bytes() + b"\n" + \
         render_stylesheet().encode("utf-8")
     book.add_item(epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css", content=css))
     nav = book.add_item(epub.EpubNav(uid="nav", file_name=NAV, title=label(article.lang, "contents")))
-    nav.content = nav_document(article, story.cover is not None)
+    nav.content = nav_document(article, story.cover is not None, pages)
     book.add_item(epub.EpubNcx())
     spine: list = [nav]
     if story.cover:

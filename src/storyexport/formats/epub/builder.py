@@ -11,6 +11,7 @@ from ...store.freshness import Freshness, inputs_digest
 from ...store.layout import EPUB
 from ...store.output import write_bytes
 from ...text.narration_plan import narration_plan
+from ...text.pagination import recorded_pages
 from .. import BuildContext, Output
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 class EpubBuilder:
     name = "epub"
     description = "EPUB 3 per language with synchronized read-aloud"
-    needs = ("audio",)  # media overlays use the narration timings
+    needs = ("audio", "pdf")  # media overlays use the narration timings; the page-list, the print pages
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
         from .narration import book_narration
@@ -30,19 +31,22 @@ class EpubBuilder:
             ctx.progress("epub", done, len(languages))
             plan = narration_plan(story, lang)
             recorded = book_narration(ctx.folder, story, plan) if ctx.options.narration else None
+            pages = recorded_pages(ctx.folder, story.slug, plan)
             path = EPUB.path(ctx.folder, story.slug, lang)
             overlay = ctx.options.overlay if recorded else None
             digest = inputs_digest("epub", story, lang, build_time(story).isoformat(), overlay,
-                                   recorded.timings if recorded else None, recorded.audio if recorded else None)
+                                   recorded.timings if recorded else None, recorded.audio if recorded else None,
+                                   pages)
             if not fresh.unchanged(f"epub.{lang}", digest, [path]):
                 try:  # ebooklib and lxml load only when a book is made
                     from .book import make_epub
                 except ImportError as exc:
                     raise BuildError(f"cannot load the EPUB writer ({exc})") from exc
-                write_bytes(path, make_epub(story, plan, recorded, ctx.cache, ctx.options.overlay))
+                write_bytes(path, make_epub(story, plan, recorded, ctx.cache, pages, ctx.options.overlay))
                 fresh.record(f"epub.{lang}", digest, [path])
                 log.debug("%s: wrote %s (%s)", story.slug, path.name, "narrated" if recorded else "text only")
             outputs.append(Output(path, EPUB.format, lang, {"narrated": recorded is not None, "overlay": overlay,
-                                                            "narrator": recorded.narrator if recorded else None}))
+                                                            "narrator": recorded.narrator if recorded else None,
+                                                            "print_pages": pages.pdf if pages else None}))
         ctx.progress("epub", len(languages), len(languages))
         return outputs

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ...model import Story
 from ...text.labels import label
-from ...text.render import RenderedArticle
+from ...text.render import RenderedArticle, foreign_text
 from .images import BookImage
 from .xml import checked_xml
 
@@ -41,18 +41,14 @@ def colophon(story: Story, lang: str) -> Markup:
     lines = []
     article = story.article(lang)
     if article.publisher.text:
-        published = label(lang, "published_by").format(publisher=article.publisher.text)
+        published = escape(label(lang, "published_by")).replace(
+            "{publisher}", foreign_text(article.publisher, lang, xml_lang=True))
         when = Markup(', <time datetime="{0}">{0}</time>').format(story.date.isoformat()) if story.date else ""
         lines.append(Markup("<p>{}{}</p>").format(published, when))
     if article.rights.text:
-        rights = article.rights
-        lines.append(Markup("<p{}>{}</p>").format(lang_attributes(rights.lang, lang), rights.text))
-    return Markup('<footer class="colophon">\n{}\n</footer>').format(Markup("\n").join(lines)) if lines else Markup("")
-
-
-def lang_attributes(text_lang: str, document_lang: str) -> Markup:
-    """lang and xml:lang for text in another language than its document's; nothing otherwise."""
-    return Markup(' lang="{0}" xml:lang="{0}"').format(text_lang) if text_lang != document_lang else Markup("")
+        lines.append(Markup("<p>{}</p>").format(foreign_text(article.rights, lang, xml_lang=True)))
+    return (Markup('<footer class="colophon" id="colophon">\n{}\n</footer>').format(Markup("\n").join(lines))
+            if lines else Markup(""))
 
 
 def cover_document(lang: str, title: str, image: BookImage, alt: str) -> bytes:

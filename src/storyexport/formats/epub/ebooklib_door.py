@@ -1,10 +1,10 @@
 """The one door to ebooklib's internals: its EPUB writer made reproducible and strict.
 
 ebooklib 0.20 stamps zip entries with the wall clock, writes a generator meta, builds a nav
-whose page-list picks up every element with an epub:type, and swallows write errors. This
-writer fixes the entry dates and attributes, serves the navigation document we made, adds
-xml:lang to the package, and turns any failure (or a value ebooklib only logs and drops) into
-BuildError. It overrides private methods of `EpubWriter`, so it refuses another ebooklib
+whose page-list picks up every element with an epub:type, writes the NCX with a depth of 0
+whatever its nesting, and swallows write errors. This writer fixes the entry dates and
+attributes, serves the navigation document we made, writes the NCX's true depth, adds xml:lang
+to the package, and turns any failure (or a value ebooklib only logs and drops) into BuildError. It overrides private methods of `EpubWriter`, so it refuses another ebooklib
 version than the one it was written for (book.py uses only ebooklib's public classes).
 """
 
@@ -63,6 +63,16 @@ class ReproducibleWriter(epub.EpubWriter):
 
     def _get_nav(self, item: epub.EpubNav) -> bytes:
         return item.content  # made by epub.nav, not ebooklib's (its page-list lists every epub:type)
+
+    def _get_ncx(self) -> bytes:
+        """ebooklib's NCX with `dtb:depth` saying how deep its navMap really nests."""
+        ncx = etree.fromstring(super()._get_ncx())
+        namespace = {"ncx": "http://www.daisy.org/z3986/2005/ncx/"}
+        depth = max((len(point.xpath("ancestor-or-self::ncx:navPoint", namespaces=namespace))
+                     for point in ncx.iterfind(".//ncx:navPoint", namespace)), default=0)
+        for meta in ncx.iterfind("ncx:head/ncx:meta[@name='dtb:depth']", namespace):
+            meta.set("content", str(depth))
+        return etree.tostring(ncx, pretty_print=True, encoding="utf-8", xml_declaration=True)
 
     def _write_opf_file(self, root) -> None:
         root.set(XML_LANG, self.book.language)

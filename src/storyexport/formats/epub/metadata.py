@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 from ...model import Story
 from ...text.accessibility import Accessibility
+from ...text.editions import edition_identifier, subtitle_language
 from .overlays import ACTIVE_CLASS, smil_clock
 from .xml import xml_text
 
-CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-
-
-def book_identifier(story: Story, lang: str) -> str:
-    """The story's identifier for its own language; a stable one derived from it for each translation,
-    so that reading systems keep the two books apart."""
-    if lang == story.lang:
-        return story.identifier
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{story.identifier}#{lang}')}"
+CERTIFIER_ID = "certifier"
 
 
 # ONIX code list 5: the identifier-type of an ISBN-13 and of a DOI (EPUB 3 identifier refinement)
@@ -28,7 +19,7 @@ def identifiers(story: Story, lang: str) -> list[tuple[str, str, str]]:
     """(element id, identifier, ONIX type or "") of the book: the unique identifier first (ids
     "id", then "identifier-2"...). A translation is another book: it gets its own identifier only,
     since an ISBN or a DOI names one edition."""
-    first = book_identifier(story, lang)
+    first = edition_identifier(story, lang)
     found = [("id", first, "")]
     if lang == story.lang:
         found = [(("id" if n == 1 else f"identifier-{n}"), i.value, ONIX_IDENTIFIER_TYPES.get(i.scheme, ""))
@@ -36,12 +27,15 @@ def identifiers(story: Story, lang: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def titles(story: Story, lang: str) -> list[tuple[str, str, str]]:
-    """(element id, title, title-type) of the book: its title, and its subtitle when it has one."""
+def titles(story: Story, lang: str) -> list[tuple[str, str, str, str | None]]:
+    """(element id, title, title-type, xml:lang when not the book's) of the book: its title, and its
+    subtitle when it has one (the original's, so marked, in a translation that gives none)."""
     article = story.article(lang)
     if not article.subtitle:
-        return [("title", xml_text(article.title), "")]
-    return [("title", xml_text(article.title), "main"), ("subtitle", xml_text(article.subtitle), "subtitle")]
+        return [("title", xml_text(article.title), "", None)]
+    subtitle_lang = subtitle_language(story, article)
+    return [("title", xml_text(article.title), "main", None),
+            ("subtitle", xml_text(article.subtitle), "subtitle", subtitle_lang if subtitle_lang != lang else None)]
 
 
 def dublin_core(story: Story, lang: str) -> list[tuple[str, str, str | None]]:
@@ -58,7 +52,7 @@ def dublin_core(story: Story, lang: str) -> list[tuple[str, str, str | None]]:
 
     description = (article.description, None) if article.description.strip() else (original.description, other)
     triples = [("creator", author.name, None) for author in article.authors]
-    triples += [("publisher", article.publisher.text, None),
+    triples += [("publisher", article.publisher.text, tagged(article.publisher)),
                 ("date", story.date.isoformat() if story.date else "", None),
                 ("rights", article.rights.text, tagged(article.rights)), ("description", *description)]
     triples += [("subject", subject.text, tagged(subject)) for subject in article.subjects]
@@ -69,19 +63,34 @@ def dublin_core(story: Story, lang: str) -> list[tuple[str, str, str | None]]:
 
 # the order the package metadata lists the features in (a set to reading systems; kept stable)
 FEATURE_ORDER = ("alternativeText", "longDescription", "structuralNavigation", "tableOfContents", "readingOrder",
-                 "displayTransformability", "synchronizedAudioText")
+                 "printPageNumbers", "pageNavigation", "displayTransformability", "synchronizedAudioText")
 
 
 def access_modes(facts: Accessibility) -> list[tuple[str, str]]:
-    """schema: accessibility properties true to what the book contains."""
+    """(property, value) of the schema: accessibility properties, true to what the book contains."""
     features = [feature for feature in FEATURE_ORDER if feature in facts.features]
     return ([("schema:accessMode", m) for m in facts.access_modes]
             + [("schema:accessModeSufficient", m) for m in facts.sufficient_modes]
             + [("schema:accessibilityFeature", f) for f in features]
             + [("schema:accessibilityHazard", h) for h in facts.hazards]
-            + [("schema:accessibilitySummary", xml_text(facts.summary())),
-               ("dcterms:conformsTo", CONFORMANCE)]
-            + [("a11y:certifiedBy", xml_text(facts.publisher))] * bool(facts.publisher.strip()))
+            + [("schema:accessibilitySummary", xml_text(facts.summary()))])
+
+
+def conformance(facts: Accessibility) -> list[tuple[str, str, dict[str, str]]]:
+    """(element, value, attributes) of the publisher's conformance declaration (EPUB Accessibility 1.1
+    §5): nothing unless the publisher made one after its review."""
+    declared = facts.declaration
+    if not declared:
+        return []
+    found = [("meta", declared.conforms_to, {"property": "dcterms:conformsTo"}),
+             ("meta", xml_text(declared.certified_by), {"property": "a11y:certifiedBy", "id": CERTIFIER_ID})]
+    if declared.credential:
+        found.append(("meta", xml_text(declared.credential),
+                      {"property": "a11y:certifierCredential", "refines": f"#{CERTIFIER_ID}"}))
+    if declared.report:
+        found.append(("link", "", {"rel": "a11y:certifierReport", "refines": f"#{CERTIFIER_ID}",
+                                   "href": declared.report}))
+    return found
 
 
 def media_properties(narrator: str, durations: dict[str, int]) -> list[tuple[str, str, str | None]]:

@@ -9,6 +9,8 @@ from lxml import etree
 from ...errors import BuildError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
+EPUB_NAMESPACE = "http://www.idpf.org/2007/ops"
 NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 

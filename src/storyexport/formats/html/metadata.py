@@ -1,4 +1,10 @@
-"""What a page tells machines: schema.org Article JSON-LD and Open Graph (for link previews)."""
+"""What a page tells machines: schema.org NewsArticle JSON-LD and Open Graph (for link previews).
+
+Each language's page describes its own edition: its own identifier (the one its EPUB carries),
+its language, its translations. Addresses are given only where they can be absolute, that is
+when the story's `url` says where the html/ folder is published: Open Graph and search engines
+need absolute URLs, and a relative one would point nowhere once the page is shared.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from markupsafe import Markup
 from ...model import Article, Author, Story, blocks_text
 from ...store.layout import PAGE_AUDIO_FOLDER, PAGE_IMAGES_FOLDER
 from ...text.accessibility import PAGE, NarrationFacts, accessibility
+from ...text.editions import edition_identifier
 from .pictures import WebImage
 from .player import PageNarration
 
@@ -37,19 +44,23 @@ class PageFacts:
     cover_alt: str
     narration: PageNarration | None
 
-    def address(self, path: str) -> str:
-        """A file under html/ as metadata names it: absolute when the story has a `url` (the
-        address of the html/ folder), else relative to this page."""
+    def address(self, path: str) -> str | None:
+        """A file under html/ as metadata names it: absolute, from the story's `url` (the address of
+        the html/ folder); None when the story does not say where it is published."""
         if not self.story.url:
-            return self.root + path
+            return None
         return (self.story.url if self.story.url.endswith("/") else self.story.url + "/") + path
 
-    def page_address(self, version: PageVersion) -> str:
-        return self.address(version.path.removesuffix("index.html") if self.story.url else version.path)
+    def page_address(self, version: PageVersion) -> str | None:
+        return self.address(version.path.removesuffix("index.html"))
+
+    def link(self, version: PageVersion) -> str:
+        """Another language's page as this page links to it: absolute when known, else relative."""
+        return self.page_address(version) or self.root + version.path
 
     @property
-    def cover_address(self) -> str:
-        return self.address(f"{PAGE_IMAGES_FOLDER}/{self.cover.name}") if self.cover else ""
+    def cover_address(self) -> str | None:
+        return self.address(f"{PAGE_IMAGES_FOLDER}/{self.cover.name}") if self.cover else None
 
 
 def script_json(data: Any) -> Markup:
@@ -61,9 +72,9 @@ def script_json(data: Any) -> Markup:
 def json_ld(page: PageFacts) -> Markup:
     story, article = page.story, page.article
     data: dict[str, Any] = {
-        "@context": "https://schema.org", "@type": "Article", "headline": article.title,
+        "@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
         "description": article.description or None, "inLanguage": article.lang,
-        "url": page.page_address(page.version) if story.url else None, "identifier": story.identifier,
+        "url": page.page_address(page.version), "identifier": edition_identifier(story, article.lang),
         "datePublished": story.date.isoformat() if story.date else None,
         "author": [_author(a, article.publisher.text) for a in article.authors] or None,
         "alternativeHeadline": article.subtitle or None, "abstract": plain_abstract(article) or None,
@@ -71,10 +82,17 @@ def json_ld(page: PageFacts) -> Markup:
         "copyrightNotice": article.rights.text or None, "keywords": [s.text for s in article.subjects] or None,
         "image": _image(page), "audio": _audio(page),
         "workTranslation" if article.lang == story.lang else "translationOfWork":
-            [{"@type": "Article", "inLanguage": o.lang, "url": page.page_address(o)} for o in page.others] or None,
+            [_version(page, other) for other in page.others] or None,
     }
     data.update(_accessibility(page))
     return script_json({key: value for key, value in data.items() if value is not None})
+
+
+def _version(page: PageFacts, other: PageVersion) -> dict[str, Any]:
+    """Another language's edition: its own identifier, and its page's address when known."""
+    found = {"@type": "NewsArticle", "inLanguage": other.lang,
+             "identifier": edition_identifier(page.story, other.lang), "url": page.page_address(other)}
+    return {key: value for key, value in found.items() if value is not None}
 
 
 def _author(author: Author, publisher: str) -> dict[str, Any]:
@@ -92,7 +110,7 @@ def plain_abstract(article: Article) -> str:
 
 
 def _image(page: PageFacts) -> dict[str, Any] | None:
-    if not page.cover:
+    if not page.cover or not page.cover_address:
         return None
     return {"@type": "ImageObject", "url": page.cover_address, "width": page.cover.rendition.width,
             "height": page.cover.rendition.height}
@@ -101,10 +119,11 @@ def _image(page: PageFacts) -> dict[str, Any] | None:
 def _audio(page: PageFacts) -> list[dict[str, Any]] | None:
     if not page.narration:
         return None
-    return [{"@type": "AudioObject", "contentUrl": page.address(f"{PAGE_AUDIO_FOLDER}/{file.name}"),
-             "encodingFormat": file.media_type.split(";")[0], "contentSize": f"{file.size} B",
-             "duration": f"PT{round(page.narration.duration)}S", "inLanguage": page.article.lang}
-            for file in page.narration.files]
+    found = [{"@type": "AudioObject", "contentUrl": page.address(f"{PAGE_AUDIO_FOLDER}/{file.name}"),
+              "encodingFormat": file.media_type.split(";")[0], "contentSize": f"{file.size} B",
+              "duration": f"PT{round(page.narration.duration)}S", "inLanguage": page.article.lang}
+             for file in page.narration.files]
+    return [{key: value for key, value in audio.items() if value is not None} for audio in found]
 
 
 # the order the JSON-LD lists the features in (a set to its readers; kept stable)
@@ -137,7 +156,7 @@ def open_graph(page: PageFacts) -> list[tuple[str, str]]:
     tags += [("og:description", article.description)] if article.description else []
     tags += [("og:site_name", article.publisher.text)] if article.publisher.text else []
     tags += [("og:url", page.page_address(page.version))] if story.url else []
-    if page.cover:
+    if page.cover and page.cover_address:  # Open Graph takes absolute addresses only
         rendition = page.cover.rendition
         tags += [("og:image", page.cover_address), ("og:image:type", rendition.media_type),
                  ("og:image:width", str(rendition.width)), ("og:image:height", str(rendition.height))]

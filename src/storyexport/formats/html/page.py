@@ -14,7 +14,7 @@ from ...store.layout import PAGE_ASSETS_FOLDER, PAGE_AUDIO_FOLDER, page_path
 from ...text.labels import LABELS, date_text, label
 from ...text.languages import autonym, primary_subtag
 from ...text.narration_plan import NarrationPlan
-from ...text.render import RenderTarget, render_article, render_stylesheet
+from ...text.render import RenderTarget, foreign_text, render_article, render_stylesheet
 from ...text.units import clock, file_size
 from .metadata import PageFacts, PageVersion, json_ld, open_graph
 from .pictures import Pictures
@@ -66,7 +66,7 @@ def render_page(story: Story, lang: str, plan: NarrationPlan, pictures: Pictures
     target = RenderTarget(name="html", image=images, inline_image=images.inline, words=narration is not None)
     rendered = render_article(story, facts.article, plan, target)
     links = [LanguageLink(v.lang, root + v.path, autonym(v.lang)) for v in facts.others]
-    alternates = [LanguageLink(v.lang, facts.page_address(v), autonym(v.lang)) for v in (facts.version, *facts.others)]
+    alternates = [LanguageLink(v.lang, facts.link(v), autonym(v.lang)) for v in (facts.version, *facts.others)]
     return _environment().get_template("page.html.j2").render(
         lang=lang, dir="rtl" if primary_subtag(lang) in RIGHT_TO_LEFT else "ltr", story=story,
         article=facts.article, rendered=rendered, facts=facts, generator=f"storyexport {__version__}",
@@ -74,4 +74,5 @@ def render_page(story: Story, lang: str, plan: NarrationPlan, pictures: Pictures
         date=date_text(story.date, lang) if story.date else "", others=links, alternates=alternates,
         json_ld=json_ld(facts), open_graph=open_graph(facts), narration=narration,
         assets=f"{root}{PAGE_ASSETS_FOLDER}/", audio=f"{root}{PAGE_AUDIO_FOLDER}/", stylesheet=STYLESHEET,
-        script=SCRIPT, file_size=lambda size: file_size(size, lang), clock_time=lambda seconds: clock(seconds * 1000))
+        script=SCRIPT, file_size=lambda size: file_size(size, lang), clock_time=lambda seconds: clock(seconds * 1000),
+        foreign=lambda value: foreign_text(value, lang))

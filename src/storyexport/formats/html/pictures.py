@@ -15,7 +15,7 @@ from ...model import Figure, Photo
 from ...source.convert import slugify
 from ...store.cache import Cache
 from ...store.layout import PAGE_IMAGES_FOLDER
-from ...text.render import RenderTarget, long_description_id, long_description_text_id
+from ...text.render import RenderTarget, long_description_id
 from ..renditions import Rendition, has_alpha, rendition
 
 WIDTHS = (480, 800, 1200)
@@ -66,9 +66,9 @@ def picture_set(photo: Photo, cache: Cache) -> PictureSet:
 
 
 def img_attributes(figure: Figure, img_id: str | None) -> Markup:
-    """alt, the sentence id, and the long description: announced as details, read as description."""
-    described = Markup(' aria-details="{}" aria-describedby="{}"').format(
-        long_description_id(figure), long_description_text_id(figure)) if figure.long_description else ""
+    """alt, the sentence id, and the long description as the image's details (one relation, as in
+    the EPUB: the <details> right after the image holds it, structured, and is read in order)."""
+    described = Markup(' aria-details="{}"').format(long_description_id(figure)) if figure.long_description else ""
     return Markup('alt="{}"{}{}').format(figure.alt, Markup(' id="{}"').format(img_id) if img_id else "",
                                          described)
 

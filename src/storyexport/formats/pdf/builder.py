@@ -1,4 +1,5 @@
-"""The pdf builder: per language, `<slug>.<lang>.print.pdf` (PDF/X-4) and `<slug>.<lang>.pdf` (PDF/UA-1).
+"""The pdf builder: per language, `<slug>.<lang>.print.pdf` (PDF/X-4) and `<slug>.<lang>.pdf` (PDF/UA-1),
+and where the print edition's pages begin (`<slug>.<lang>.pages.json`, for the EPUB's page-list).
 
 A PDF whose inputs did not change is not made again (and WeasyPrint is not even imported); its
 details (pages, preflight, language tagging) come back from the cache with it.
@@ -16,9 +17,13 @@ from ...model import Story
 from ...store.cache import Cache, cache_key
 from ...store.clock import build_time
 from ...store.freshness import Freshness, inputs_digest
+from ...store.layout import PRINT_PAGES
 from ...store.output import write_bytes
+from ...text.editions import print_edition_name
+from ...text.narration_plan import narration_plan
+from ...text.pagination import PrintPages, save_pages, text_digest
 from .. import BuildContext, Output
-from .editions import EDITIONS, Edition
+from .editions import EDITIONS, PRINT, Edition
 from .preflight import warn_low_resolution
 
 log = logging.getLogger(__name__)
@@ -38,14 +43,16 @@ class PdfBuilder:
         for done, (lang, edition) in enumerate(jobs):
             ctx.progress("pdf", done, len(jobs))
             path = ctx.folder / edition.file_name(story, lang)
+            written = [path] + ([PRINT_PAGES.path(ctx.folder, story.slug, lang)] if edition is PRINT else [])
             unit, digest = f"pdf.{lang}.{edition.name}", pdf_inputs(story, lang, edition)
             details = _cached_details(ctx.cache, digest)
-            if details is None or not freshness.unchanged(unit, digest, [path]):
+            if details is None or not freshness.unchanged(unit, digest, written):
                 details = _make(story, lang, edition, ctx)
-                freshness.record(unit, digest, [path])
+                freshness.record(unit, digest, written)
                 ctx.cache.put(cache_key("pdf-details", digest), json.dumps(details).encode(), kind="pdf-details")
             warn_low_resolution(details.get("preflight", []), path.name)
             outputs.append(Output(path, edition.file.format, lang, details))
+            outputs += [Output(part, None, lang) for part in written[1:]]
         ctx.progress("pdf", len(jobs), len(jobs))
         return outputs
 
@@ -75,5 +82,9 @@ def _make(story: Story, lang: str, edition: Edition, ctx: BuildContext) -> dict[
         raise BuildError(f"cannot load WeasyPrint ({exc}); {INSTALL_HINT}") from exc
     made = make_pdf(story, lang, edition, ctx.cache)
     path = write_bytes(ctx.folder / edition.file_name(story, lang), made.data)
+    if edition is PRINT:
+        save_pages(PRINT_PAGES.path(ctx.folder, story.slug, lang), PrintPages(
+            lang, print_edition_name(story, lang), path.name, text_digest(narration_plan(story, lang)),
+            made.pages))
     log.debug("wrote %s (%d pages)", path.name, made.details["pages"])
     return made.details

@@ -12,7 +12,7 @@ from ... import __version__
 from ...model import Story
 from ...store.clock import build_time
 from ...text.labels import date_text
-from ...text.render import RenderedArticle, render_stylesheet
+from ...text.render import RenderedArticle, foreign_text, render_stylesheet
 from .fetcher import assets_folder
 from .geometry import PageGeometry
 from .images import PlacedImage
@@ -66,11 +66,13 @@ def stylesheet(geometry: PageGeometry, cover: PlacedImage | None, color_profile:
 
 def html_document(story: Story, rendered: RenderedArticle, css: str, cover: PlacedImage | None) -> str:
     """The whole document, with the metadata WeasyPrint turns into the PDF's Info, XMP and /Lang."""
-    article = story.article(rendered.lang)
+    article, lang = story.article(rendered.lang), rendered.lang
     moment = build_time(story).strftime("%Y-%m-%dT%H:%M:%SZ")
-    imprint = " · ".join(part for part in (article.publisher.text, date_text(story.date, rendered.lang)
-                                           if story.date else "") if part)
+    parts = [foreign_text(article.publisher, lang) if article.publisher.text else "",
+             date_text(story.date, lang) if story.date else ""]
+    imprint = Markup(" · ").join(part for part in parts if part)
     return _templates().get_template("document.html.j2").render(
-        lang=rendered.lang, title=article.title, description=article.description, authors=[a.name for a in article.authors],
+        lang=lang, title=article.title, description=article.description, authors=[a.name for a in article.authors],
         keywords=", ".join(s.text for s in article.subjects), generator=f"storyexport {__version__}", created=moment,
-        stylesheet=Markup(css), cover=cover, rendered=rendered, imprint=imprint, rights=article.rights.text)
+        stylesheet=Markup(css), cover=cover, rendered=rendered, imprint=imprint,
+        rights=foreign_text(article.rights, lang) if article.rights.text else "")

@@ -5,7 +5,9 @@
 - WeasyPrint stops the BleedBox 10 pt beyond the trim; a 5 mm bleed needs all of it.
 - WeasyPrint draws crop marks inside the bleed, where a bleeding photo covers them and the
   guillotine cuts them off, in RGB. Printers expect them outside the bleed, in the slug: we widen
-  the MediaBox and draw them there in 100 % black (TrimBox and BleedBox stay as they are).
+  the MediaBox and draw them there (TrimBox and BleedBox stay as they are), in registration
+  colour (Separation /All), so that they print on every plate and the plates can be aligned.
+- The print PDF's output intent names the print team's profile and condition (output_intent.py).
 - Running heads and page numbers become pagination artifacts (see tagging.py).
 """
 
@@ -16,7 +18,9 @@ import uuid
 from collections.abc import Callable
 
 from .geometry import MM_PER_INCH, PageGeometry
-from .pydyf_door import Array, Stream, page_objects, resolve
+from .output_intent import OutputIntent, write_output_intent
+from .pydyf_door import Array, Dictionary, Stream, page_objects, page_numbers, resolve
+from .reading import add_id_tree
 from .tagging import StructureFixes, mark_pagination_artifacts
 
 PT_PER_MM = 72 / MM_PER_INCH
@@ -24,15 +28,23 @@ MARK_LENGTH = 5.0  # mm
 MARK_MIN_OFFSET = 3.0  # mm from the trim: never inside the bleed
 MARK_LINE_WIDTH = 0.25  # pt
 DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+REGISTRATION = "Registration"  # the colour space name the crop marks are drawn in
 
 
-def finisher(document_key: str, geometry: PageGeometry, fixes: StructureFixes) -> Callable:
-    """A WeasyPrint `finisher(document, pdf)`; `document_key` names this PDF of this story."""
+def finisher(document_key: str, geometry: PageGeometry, fixes: StructureFixes,
+             intent: OutputIntent | None = None) -> Callable:
+    """A WeasyPrint `finisher(document, pdf)`; `document_key` names this PDF of this story, `intent`
+    makes it the print PDF."""
     def finish(document, pdf) -> None:
         _stable_document_id(pdf, document_key)
         mark_pagination_artifacts(pdf, fixes)
+        if "StructTreeRoot" in pdf.catalog:
+            add_id_tree(pdf)
         _full_bleed_box(pdf, geometry)
+        if intent is not None:
+            write_output_intent(pdf, intent)
         if geometry.marks:
+            _registration_colour(pdf)
             _crop_marks(pdf, geometry)
     return finish
 
@@ -54,6 +66,17 @@ def _full_bleed_box(pdf, geometry: PageGeometry) -> None:
         page["BleedBox"] = Array([x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed])
 
 
+def _registration_colour(pdf) -> None:
+    """The registration colour, /All: one tint that marks every separation (C = M = Y = K = 100 %),
+    added to the colour spaces of every page's resources."""
+    tint = Dictionary({"FunctionType": 2, "Domain": Array([0, 1]), "C0": Array([0, 0, 0, 0]),
+                       "C1": Array([1, 1, 1, 1]), "N": 1})
+    pdf.add_object(tint)
+    separation = Array(["/Separation", "/All", "/DeviceCMYK", tint.reference])
+    for resources in dict.fromkeys(pdf.objects[number]["Resources"] for number in page_numbers(pdf)):
+        resolve(pdf, resolve(pdf, resources)["ColorSpace"])[REGISTRATION] = separation
+
+
 def _crop_marks(pdf, geometry: PageGeometry) -> None:
     offset = max(geometry.bleed, MARK_MIN_OFFSET) * PT_PER_MM
     length = MARK_LENGTH * PT_PER_MM
@@ -70,7 +93,7 @@ def _crop_marks(pdf, geometry: PageGeometry) -> None:
 
 def _marks(x0: float, y0: float, x1: float, y1: float, offset: float, length: float) -> list[bytes]:
     """Two strokes per corner, on the trim lines, starting `offset` away from the trimmed page."""
-    lines = [b"q", b"0 0 0 1 K", f"{MARK_LINE_WIDTH} w".encode()]
+    lines = [b"q", f"/{REGISTRATION} CS 1 SCN".encode(), f"{MARK_LINE_WIDTH} w".encode()]
     for x, sx in ((x0, -1), (x1, 1)):
         for y, sy in ((y0, -1), (y1, 1)):
             lines.append(f"{x + sx * offset:.3f} {y:.3f} m {x + sx * (offset + length):.3f} {y:.3f} l S".encode())

@@ -17,7 +17,8 @@ if ".".join(pydyf.__version__.split(".")[:2]) != WRITTEN_FOR:
                       f"WeasyPrint 70 writes), but pydyf {pydyf.__version__} is installed: "
                       f"pip install 'pydyf>={WRITTEN_FOR},<0.14'")
 
-__all__ = ["Array", "Dictionary", "Stream", "String", "resolve", "page_objects", "page_numbers"]
+__all__ = ["Array", "Dictionary", "Stream", "String", "resolve", "page_objects", "page_numbers", "is_reference",
+           "struct_element", "marked_content_reference", "struct_elements"]
 
 
 def resolve(pdf, reference):
@@ -32,3 +33,26 @@ def page_numbers(pdf) -> list[int]:
 
 def page_objects(pdf) -> list:
     return [pdf.objects[number] for number in page_numbers(pdf)]
+
+
+def is_reference(item) -> bool:
+    """A reference to another object (b"12 0 R"), as opposed to an MCID (an int) or a dictionary."""
+    return isinstance(item, bytes)
+
+
+def struct_element(pdf, kind: str, kids: list, page_index: int, parent: bytes) -> Dictionary:
+    """A new structure element `/kind` on page `page_index` (from 0), added to the PDF."""
+    element = Dictionary({"Type": "/StructElem", "S": f"/{kind}", "K": Array(kids),
+                          "Pg": pdf.page_references[page_index], "P": parent})
+    pdf.add_object(element)
+    return element
+
+
+def marked_content_reference(pdf, mcid: int, page_index: int) -> Dictionary:
+    """An MCID of another page than its structure element's (/MCR with the page)."""
+    return Dictionary({"Type": "/MCR", "MCID": mcid, "Pg": pdf.page_references[page_index]})
+
+
+def struct_elements(pdf) -> list[Dictionary]:
+    """Every structure element of the PDF (StructElem dictionaries), in object order."""
+    return [obj for obj in pdf.objects if isinstance(obj, Dictionary) and obj.get("Type") == "/StructElem"]

@@ -1,4 +1,5 @@
-"""Two fixes to WeasyPrint's structure tree: /Lang on language changes, running heads as artifacts.
+"""Fixes to WeasyPrint's structure tree: /Lang on language changes, running heads as artifacts,
+and (reading.py) notes, list bodies, one element per HTML element, links that print.
 
 - PDF/UA-1 (7.2): WeasyPrint 70 writes the document's language on the catalog only, so
   `<span lang="es">` in an English page becomes a /Span without /Lang and a screen reader speaks
@@ -18,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from .reading import ReadingFixes
+
 
 @dataclass
 class StructureFixes:
@@ -26,6 +29,7 @@ class StructureFixes:
     supported: bool
     languages: dict[str, int] = field(default_factory=dict)  # lang -> structure elements tagged
     artifacts: dict[int, set[int]] = field(default_factory=dict)  # page index -> MCIDs of margin boxes
+    reading: ReadingFixes = field(default_factory=ReadingFixes)  # notes, list bodies, merged fragments, links
     constructs: dict[str, int] = field(default_factory=dict)  # construct_tagging's fixes, by kind
 
     def language_summary(self) -> str:
@@ -62,8 +66,12 @@ def structure_fixes() -> Iterator[StructureFixes]:
             lang = own_element_language(box)
             tagging = constructs.setdefault(id(pdf), ConstructTagging(pdf, counts=fixes.constructs))
             for element in original(box, parent, pdf, page_number, nums, annotations, tag_map):
-                if lang and "Lang" not in element:
+                tagged = bool(lang) and "Lang" not in element
+                if tagged:
                     element["Lang"] = String(lang)
+                if not fixes.reading.adjust(element, box, pdf, page_number, nums, annotations):
+                    continue  # merged into the same element on an earlier page
+                if tagged:
                     fixes.languages[lang] = fixes.languages.get(lang, 0) + 1
                 tagging.retag(box, element)
                 yield element

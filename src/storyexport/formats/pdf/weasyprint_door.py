@@ -37,7 +37,8 @@ BOX_TREE_PARAMETERS = ("box", "parent", "pdf", "page_number", "nums", "annotatio
 _box_tree_lock = threading.Lock()
 
 __all__ = ["HTML", "URLFetcher", "URLFetcherResponse", "wrapped_box_tree", "page_boxes", "descendants",
-           "is_margin_box", "own_element_language", "drawn_images"]
+           "is_margin_box", "own_element_language", "drawn_images", "box_element", "box_tag", "is_inline",
+           "link_annotation", "drop_links", "flow_text_boxes", "layout_hyphen", "root_element"]
 
 
 @contextmanager
@@ -93,3 +94,55 @@ def drawn_images(page_box) -> Iterator[tuple[str, tuple[int, int], float, float]
             for layer in background.layers:
                 if layer.image is not None and hasattr(layer.image, "width"):
                     yield element.get("data-image"), (layer.image.width, layer.image.height), *layer.size
+
+
+def box_element(box):
+    """The HTML element a box was made for (an xml.etree element), or None for anonymous boxes."""
+    return getattr(box, "element", None)
+
+
+def box_tag(box) -> str | None:
+    """The element's tag as WeasyPrint names it ("p", "li::marker"), or None for anonymous boxes."""
+    return box.element_tag if box_element(box) is not None else None
+
+
+def is_inline(box) -> bool:
+    return isinstance(box, boxes.InlineBox)
+
+
+def link_annotation(box):
+    """The /Link annotation WeasyPrint made for a link box (tagged PDFs only), or None."""
+    return getattr(box, "link_annotation", None)
+
+
+def drop_links(document) -> None:
+    """No link annotations on a rendered document's pages (its named destinations stay)."""
+    for page in document.pages:
+        page.links[:] = []
+
+
+def flow_text_boxes(page_box) -> Iterator[tuple[object, str]]:
+    """(box, text) of every text and replaced box of a page's body flow, in order: margin boxes
+    (running heads, page numbers) and the footnote area left out. A replaced box (an image) gives ""."""
+    for top in page_box.children:
+        if isinstance(top, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            continue
+        for box in top.descendants(placeholders=True):
+            if isinstance(box, boxes.TextBox) and box.text.strip():
+                yield box, box.text
+            elif isinstance(box, boxes.ReplacedBox):
+                yield box, ""
+
+
+def layout_hyphen(box) -> str:
+    """The hyphen the layout added at the end of a text box's line, or "" (none, or a real one)."""
+    style = box.style
+    hyphen = style["hyphenate_character"]
+    return hyphen if style["hyphens"] == "auto" and hyphen and box.text.endswith(hyphen) else ""
+
+
+def root_element(document):
+    """The <html> element a rendered document was laid out from (its first page's root box's)."""
+    page_box = document.pages[0]._page_box
+    return next(child.element for child in page_box.children
+                if not isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)) and child.element is not None)
