@@ -9,7 +9,9 @@ Word times: the int8 model computes each token's duration (frames of 600 samples
 output it. The voice is loaded with that tensor (`/encoder/Clip_output_0`) added as a `duration`
 output, saved once beside the joined model (kokoro-onnx wants a model file); kokoro-onnx then
 reports when each phoneme is said (`create_timed`), and with its pauses set to 0 the audio is
-bit-identical to the unpatched model's.
+bit-identical to the unpatched model's. The sound of a token comes about 3 frames before its
+durations say (the decoder's reach): Kokoro's own timestamps (hexgrad/kokoro, `KPipeline.join_timestamps`)
+move every time 3 frames earlier, and so does this engine (`LEAD`); bench/words.py measures it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from . import SpeechClip, Voice, espeak_language, package_version
 
 DURATION_TENSOR = "/encoder/Clip_output_0"  # frames per token, after rounding and the minimum of 1
 
+FRAME = 600  # samples per duration frame at 24 kHz
+LEAD = 3 * FRAME  # samples by which a token's sound comes before its durations' position (see the docstring)
 DEFAULT_VOICE = "jm_kumo"
 VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
 
@@ -57,7 +61,8 @@ class KokoroEngine:
         model = self._model()
         samples, rate, timings = model.create_timed(text, voice=voice.name, speed=1.0, lang=voice.lang,
                                                     sentence_pause=0, clause_pause=0)
-        phonemes = [(t.phoneme, round(t.start * rate), round(t.end * rate)) for t in timings]
+        phonemes = [(t.phoneme, max(0, round(t.start * rate) - LEAD), max(0, round(t.end * rate) - LEAD))
+                    for t in timings]
         spans = from_phoneme_words(text, phoneme_word_spans(phonemes), lambda token: phoneme_word_count(
             model.tokenizer.known(model.tokenizer.phonemize(token, voice.lang)))) if timings else None
         return SpeechClip(np.asarray(samples, np.float32), rate, tuple(spans) if spans is not None else None)
