@@ -22,6 +22,10 @@ where the clip is silent for at least 100 ms (10 ms frames below -50 dBFS) insid
 Whisper words and Whisper's boundary misses that pause, the boundary becomes the pause. The pause
 is measured on the audio, not taken from the engine, so the reference stays independent; it
 only moves boundaries that fall at a pause (every other boundary is Whisper's own).
+A third check needs no recogniser: at every pause inside a clip, where the sound resumes is where
+the next word starts. "onset" compares each such point with our start of the word nearest to it
+(median and 95th percentile of the distance, and the median signed difference: negative when our
+word starts before its sound).
 The recogniser is bench-only: see bench/README.md.
 """
 
@@ -74,6 +78,12 @@ def main() -> None:
           f"has one (>= {MIN_PAUSE * 1000:.0f} ms below {SILENCE_DB} dBFS) and Whisper missed it:")
     for result in results.values():
         print(result.row(snapped=True))
+    print("\nno recogniser: our word starts against where the sound resumes after each pause:")
+    print(f"{'engine':8} {'lang':4} {'pauses':>6} {'median ms':>9} {'p95 ms':>7} {'bias':>5}")
+    for result in results.values():
+        apart = [abs(value) for value in result.onsets]
+        print(f"{result.name:8} {result.lang:4} {len(apart):6d} {ms(apart, 50):9.0f} {ms(apart, 95):7.0f} "
+              f"{ms(result.onsets, 50):5.0f}")
 
 
 @dataclass
@@ -86,6 +96,7 @@ class Measured:
     stretches: list[tuple[float, float, float, float]]  # (our low, our high, Whisper's low, high) s
     snapped: list[tuple[float, float, float, float]]  # the same, Whisper's boundary moved into the pause
     starts: list[float]  # |our start - Whisper's start| of every matched word, s
+    onsets: list[float]  # our word start - where the sound resumes after a pause, s
     estimated: int
 
     def row(self, snapped: bool = False) -> str:
@@ -108,7 +119,7 @@ def measure(name: str, lang: str, sentences, whisper) -> Measured:
 
     engine = get_engine(name, offline=True)
     voice = engine.voice(lang, NarrationChoice(lang))
-    stretches, snapped, starts, total, matched, estimated = [], [], [], 0, 0, 0
+    stretches, snapped, starts, onsets, total, matched, estimated = [], [], [], [], 0, 0, 0
     for sentence in sentences:
         spoken = _speak(sentence, engine, voice)
         estimated += spoken.estimated
@@ -116,17 +127,20 @@ def measure(name: str, lang: str, sentences, whisper) -> Measured:
         segments, _ = whisper.transcribe(audio, language=lang, beam_size=5, word_timestamps=True,
                                          condition_on_previous_text=False)
         heard = [(normalise(w.word), w.start, w.end) for s in segments for w in s.words if normalise(w.word)]
-        into_pauses = moved_into_pauses(heard, pauses(spoken.pcm.astype(np.float32) / 32768, RATE))
+        quiet = pauses(spoken.pcm.astype(np.float32) / 32768, RATE)
+        into_pauses = moved_into_pauses(heard, quiet)
         ours = [(normalise(sentence.text[w.start:w.end]), b / RATE, e / RATE)
                 for w, (b, e) in zip(words(sentence.text), spoken.words)]
         pairs = matches([w for w, _, _ in ours], [w for w, _, _ in heard])
         total, matched = total + len(ours), matched + len(pairs)
         starts += [abs(ours[i][1] - heard[j][1]) for i, j in pairs]
+        length = len(spoken.pcm) / RATE
+        onsets += [min((w[1] - end for w in ours), key=abs) for begin, end in quiet if 0 < begin and end < length]
         for (i, j), (k, m) in zip(pairs, pairs[1:]):
             if k == i + 1 and m == j + 1:
                 stretches.append((ours[i][2], ours[k][1], heard[j][2], heard[m][1]))
                 snapped.append((ours[i][2], ours[k][1], into_pauses[j][2], into_pauses[m][1]))
-    return Measured(name, lang, len(sentences), total, matched, stretches, snapped, starts, estimated)
+    return Measured(name, lang, len(sentences), total, matched, stretches, snapped, starts, onsets, estimated)
 
 
 def pauses(audio: np.ndarray, rate: int) -> list[tuple[float, float]]:

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 from ...text.words import TOKEN, words
 
 Span = tuple[int, int]  # samples [begin, end) inside one clip
 SEPARATORS = {"^", "$", "_"}  # Piper's sentence start and end, and its pad
+QUIET = 0.01  # below this amplitude a word's last samples are its trailing pause (-40 dBFS)
 
 
 def phoneme_word_spans(phonemes: Iterable[tuple[str, int, int]]) -> list[Span]:
@@ -140,11 +145,23 @@ def shared_out(weights: Sequence[int], begin: int, end: int) -> list[Span]:
     return _split(begin, end, list(weights))
 
 
-def tightened(spans: list[Span], loud: Callable[[int, int], int | None]) -> list[Span]:
+def tightened(spans: list[Span], loud: Callable[[int, int], int | None], shortest_pause: int = 0) -> list[Span]:
     """Spans whose ends are pulled back to their last loud sample (`loud(begin, end)` finds it), so
-    the pause after a word is not part of it."""
+    the pause after a word is not part of it; a quiet tail shorter than `shortest_pause` samples
+    stays (a soft word is not cut to nothing)."""
     out = []
     for begin, end in spans:
         last = loud(begin, end)
-        out.append((begin, max(begin + 1, last + 1) if last is not None and end > begin else end))
+        pulled = max(begin + 1, last + 1) if last is not None and end > begin else end
+        out.append((begin, pulled if end - pulled >= shortest_pause else end))
     return out
+
+
+def last_sound(samples: np.ndarray) -> Callable[[int, int], int | None]:
+    """loud(begin, end): the last sample in [begin, end) of `samples` above QUIET, or None."""
+    import numpy as np
+
+    def loud(begin: int, end: int) -> int | None:
+        found = np.flatnonzero(np.abs(samples[begin:end]) > QUIET)
+        return begin + int(found[-1]) if found.size else None
+    return loud

@@ -23,10 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from ....model import NarrationChoice
-from ..words import from_text_positions, tightened
+from ..words import from_text_positions, last_sound, tightened
 from . import SpeechClip, Voice, espeak_language, package_version
 
-QUIET = 0.01  # below this amplitude a word's last samples are its trailing pause (-40 dBFS)
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 CHARS_UTF8 = 1
@@ -90,7 +89,7 @@ class EspeakEngine:
             library.espeak_Synth(data, len(data), 0, 0, 0, CHARS_UTF8 | END_PAUSE, None, None)
             library.espeak_Synchronize()
         samples = np.frombuffer(b"".join(pieces), np.int16).astype(np.float32) / 32768
-        spans = tightened(from_text_positions(text, starts, len(samples)), _last_sound(samples))
+        spans = tightened(from_text_positions(text, starts, len(samples)), last_sound(samples))
         return SpeechClip(samples, SAMPLE_RATE, tuple(spans))
 
     def phonemes(self, tokens: list[str], lang: str) -> list[str]:
@@ -153,14 +152,6 @@ class _LoadedLibrary:
 
         self.library.espeak_Terminate()
         _ctypes.dlclose(self.library._handle)
-
-
-def _last_sound(samples: np.ndarray):
-    """loud(begin, end): the last sample in [begin, end) above QUIET, or None."""
-    def loud(begin: int, end: int) -> int | None:
-        found = np.flatnonzero(np.abs(samples[begin:end]) > QUIET)
-        return begin + int(found[-1]) if found.size else None
-    return loud
 
 
 ENGINE_CLASS = EspeakEngine

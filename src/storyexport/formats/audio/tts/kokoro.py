@@ -9,9 +9,12 @@ Word times: the int8 model computes each token's duration (frames of 600 samples
 output it. The voice is loaded with that tensor (`/encoder/Clip_output_0`) added as a `duration`
 output, saved once beside the joined model (kokoro-onnx wants a model file); kokoro-onnx then
 reports when each phoneme is said (`create_timed`), and with its pauses set to 0 the audio is
-bit-identical to the unpatched model's. The sound of a token comes about 3 frames before its
-durations say (the decoder's reach): Kokoro's own timestamps (hexgrad/kokoro, `KPipeline.join_timestamps`)
-move every time 3 frames earlier, and so does this engine (`LEAD`); bench/words.py measures it.
+bit-identical to the unpatched model's. The sound of a token comes before its durations say:
+Kokoro's own timestamps (hexgrad/kokoro, `KPipeline.join_timestamps`) move every time 3 frames
+earlier; on this model, where sound resumes after a pause is 2 frames before the durations'
+position (median over the sample, bench/words.py), so `LEAD` is 2 frames. A word's end is its
+last sound when at least `PAUSE` of silence follows it (the model gives a phoneme before a pause
+some of the pause's silence).
 """
 
 from __future__ import annotations
@@ -24,13 +27,14 @@ import numpy as np
 from ....errors import EngineUnavailable
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
-from ..words import from_phoneme_words, phoneme_word_count, phoneme_word_spans
+from ..words import from_phoneme_words, last_sound, phoneme_word_count, phoneme_word_spans, tightened
 from . import SpeechClip, Voice, espeak_language, package_version
 
 DURATION_TENSOR = "/encoder/Clip_output_0"  # frames per token, after rounding and the minimum of 1
 
 FRAME = 600  # samples per duration frame at 24 kHz
-LEAD = 3 * FRAME  # samples by which a token's sound comes before its durations' position (see the docstring)
+LEAD = 2 * FRAME  # samples by which a token's sound comes before its durations' position (see the docstring)
+PAUSE = 4 * FRAME  # a silent tail at least this long after a word's sound is a pause, not the word
 DEFAULT_VOICE = "jm_kumo"
 VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
 
@@ -65,7 +69,10 @@ class KokoroEngine:
                     for t in timings]
         spans = from_phoneme_words(text, phoneme_word_spans(phonemes), lambda token: phoneme_word_count(
             model.tokenizer.known(model.tokenizer.phonemize(token, voice.lang)))) if timings else None
-        return SpeechClip(np.asarray(samples, np.float32), rate, tuple(spans) if spans is not None else None)
+        samples = np.asarray(samples, np.float32)
+        if spans is not None:
+            spans = tightened(spans, last_sound(samples), PAUSE)
+        return SpeechClip(samples, rate, tuple(spans) if spans is not None else None)
 
     @classmethod
     def _model(cls):
