@@ -15,7 +15,7 @@ from storyexport.formats import WORD, BuildContext, Options
 from storyexport.formats.audio.builder import AudioBuilder
 from storyexport.formats.audio.tts import get_engine
 from storyexport.formats.audio.vtt import MAX_LINE, MAX_SECONDS, sentence_cues, webvtt
-from storyexport.formats.audio.words import from_phoneme_words, from_text_positions
+from storyexport.formats.audio.words import from_phoneme_words, from_text_positions, last_sound, tightened
 from storyexport.formats.epub.builder import EpubBuilder
 from storyexport.model import NarrationChoice
 from storyexport.source.parse import parse
@@ -80,6 +80,18 @@ def test_phoneme_words_are_counted_per_token_and_joined_pairs_share_a_span():
     spans = from_phoneme_words("One of the 1.5 & more.", engine, count)
     assert spans == [(0, 10), (12, 19), (19, 30), (40, 70), (95, 120)]  # shared by length; "&" is no word
     assert from_phoneme_words("One of the 1.5 & more.", engine[:-1], count) is None  # counts differ
+
+
+def test_a_word_ends_at_its_last_sound_only_before_a_real_pause():
+    import numpy as np
+
+    clip = np.zeros(1000, np.float32)
+    clip[0:300] = 0.5  # a loud word, then 200 samples of silence
+    clip[500:600] = 0.5  # a word whose last 30 samples are soft
+    clip[600:630] = 0.005
+    spans = tightened([(0, 500), (500, 640), (640, 1000)], last_sound(clip), shortest_pause=100)
+    assert spans == [(0, 300), (500, 640), (640, 1000)]  # the pause leaves the first word; nothing else moves
+    assert tightened([(500, 640)], last_sound(clip))[0] == (500, 600)  # with no floor, the soft tail goes too
 
 
 def test_timings_written_before_words_still_read(tmp_path):
