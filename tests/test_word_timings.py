@@ -137,6 +137,18 @@ def test_cues_are_at_most_two_lines_of_42_characters_and_7_seconds(pace):
     assert "parts." in shown
 
 
+def test_the_captions_check_counts_the_characters_shown(tmp_path):
+    from storyexport.report.media_checks import check_captions
+
+    shown = "This is code: >, $, \\, \\$, <html>."  # 37 characters, 43 once escaped for WebVTT
+    cue = shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    captions = tmp_path / "story.en.vtt"
+    for text, status in ((cue, "pass"), (cue + " And more words.", "fail")):
+        captions.write_text(f"WEBVTT\n\ns1\n00:00:00.000 --> 00:00:03.000\n{text}\n", "utf-8")
+        [check] = check_captions(captions, tmp_path / "story.en.timings.json")
+        assert check.status == status, check.detail
+
+
 def test_cues_break_after_clauses_and_leave_no_orphan():
     text = ("When Jesus arrived, he was unable to validate his medical license, a time-consuming and expensive "
             "process that can take up to a year and a half to complete.")

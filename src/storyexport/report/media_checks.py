@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -66,7 +67,8 @@ def check_captions(path: Path, timings_file: Path) -> list[Check]:
 
 
 def _cues(lines: list[str]) -> list[tuple[float, float, list[str]]]:
-    """Each cue's start and end in seconds and its lines of text (up to the blank line that ends it)."""
+    """Each cue's start and end in seconds and its lines of text as shown (up to the blank line that
+    ends it; "&lt;" is one character on screen)."""
     cues: list[tuple[float, float, list[str]]] = []
     in_text = False
     for line in lines:
@@ -77,5 +79,5 @@ def _cues(lines: list[str]) -> list[tuple[float, float, list[str]]]:
         elif not line.strip():
             in_text = False
         elif in_text:
-            cues[-1][2].append(line)
+            cues[-1][2].append(html.unescape(line))
     return cues
