@@ -140,7 +140,7 @@ def test_cues_are_at_most_two_lines_of_42_characters_and_7_seconds(pace):
 def test_the_captions_check_counts_the_characters_shown(tmp_path):
     from storyexport.report.media_checks import check_captions
 
-    shown = "This is code: >, $, \\, \\$, <html>."  # 37 characters, 43 once escaped for WebVTT
+    shown = "This is code: >, $, \\, \\$, <html>."  # 34 characters, 43 once escaped for WebVTT
     cue = shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     captions = tmp_path / "story.en.vtt"
     for text, status in ((cue, "pass"), (cue + " And more words.", "fail")):
