@@ -6,12 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: WeasyPrint's Pango, and Java for EPUBCheck (the report validates each EPUB).
-# Everything else (eSpeak NG, the voices, fonts, the CMYK profile) comes with the Python packages.
-RUNTIME_DEBS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 openjdk-17-jre-headless"
+# Debian packages: WeasyPrint's Pango, Java for EPUBCheck (the report validates each EPUB), and the
+# Noto fonts the PDFs fall back to for what the bundled Noto Serif/Sans lack: Chinese, Japanese and
+# Korean, emoji, and the other scripts (Arabic, Ethiopic, Devanagari...). A character no installed
+# font has fails its PDF rather than print as an empty box.
+# Everything else (eSpeak NG, the voices, the body fonts, the CMYK profile) comes with the Python packages.
+RUNTIME_DEBS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 openjdk-17-jre-headless
+  fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji"
 # The test suite: axe-core runs in Debian's Chromium; poppler (pdffonts, pdfimages) and ffmpeg
-# are independent readers of our PDFs and audio; pandoc renders the Markdown fixtures for comparison.
-TEST_DEBS="chromium poppler-utils ffmpeg pandoc"
+# are independent readers of our PDFs and audio; pandoc renders the Markdown fixtures for comparison;
+# strace proves an offline build opens no socket.
+TEST_DEBS="chromium poppler-utils ffmpeg pandoc strace"
 
 debs="$RUNTIME_DEBS"
 extra=""

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
+import textwrap
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +68,21 @@ def story_copy(tmp_path: Path, paths: Paths):
     return copy
 
 
+@pytest.fixture
+def write_story(tmp_path: Path, paths: Paths):
+    """write_story(text, slug="story", photos=("photos/photo.jpg",)) writes tmp_path/source/<slug>/story.md
+    (the text dedented) with the minimal fixture's photo at each of `photos`; returns the story file."""
+    def write(text: str, slug: str = "story", photos: tuple[str, ...] = ("photos/photo.jpg",)) -> Path:
+        folder = tmp_path / "source" / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        for photo in photos:
+            (folder / photo).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(paths.stories / "minimal" / "photos" / "photo.jpg", folder / photo)
+        (folder / "story.md").write_text(textwrap.dedent(text).lstrip(), "utf-8")
+        return folder / "story.md"
+    return write
+
+
 # -- the command line ---------------------------------------------------------------------------
 
 
@@ -75,6 +92,19 @@ def run_cli():
     def run(*args):
         return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
     return run
+
+
+@pytest.fixture(scope="session")
+def problem_lines():
+    """problem_lines(output) is the (line, message) of each `.../story.md:LINE: message` line of a command's output."""
+    def lines(output: str) -> list[tuple[int, str]]:
+        found = []
+        for text in output.splitlines():
+            if re.search(r"story\.md:\d+: ", text):
+                line, message = text.split("story.md:", 1)[1].split(": ", 1)
+                found.append((int(line), message))
+        return found
+    return lines
 
 
 @pytest.fixture(autouse=True)

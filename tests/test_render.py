@@ -78,3 +78,24 @@ def test_every_id_is_unique_even_when_a_note_is_called_twice(target, paths):
         root = as_xml(render_article(story, article, narration_plan(story, article.lang), target))
         ids = [e.get("id") for e in root.iter() if e.get("id")]
         assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_very_long_words_get_break_opportunities_never_inside_a_character():
+    from storyexport.text.render import ZERO_WIDTH_SPACE, breakable
+
+    def text(markup) -> str:
+        return str(markup).replace('<span class="long-word">', "").replace("</span>", "")
+
+    number = "1234567890" * 15
+    assert str(breakable(f"a <{number}> b")).startswith('a <span class="long-word">&lt;1234567')
+    assert text(breakable(f"a {number} b")).replace(ZERO_WIDTH_SPACE, "") == f"a {number} b"
+    assert text(breakable(f"a {number} b")).count(ZERO_WIDTH_SPACE) == 150 // 8 - (150 % 8 == 0)
+    assert str(breakable("short words and an eighty-letter " + "x" * 80)) == "short words and an eighty-letter " + "x" * 80
+    people = "👩🏽\u200d⚕\ufe0f" * 30 + "e\u0301" * 50  # skin tones, joiners, selectors, combining accents
+    broken = text(breakable(people))
+    assert broken.replace(ZERO_WIDTH_SPACE, "") == people
+    for before, after in zip(broken, broken[1:]):
+        if after == ZERO_WIDTH_SPACE:
+            assert before != "\u200d"
+        if before == ZERO_WIDTH_SPACE:
+            assert after not in "\u200d\ufe0f\u0301🏽"

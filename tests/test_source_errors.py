@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
 
@@ -58,18 +57,8 @@ BAD_SOURCES = {
 }
 
 
-def problem_lines(output: str) -> list[tuple[int, str]]:
-    """(line, message) of each `.../story.md:LINE: message` line of the output."""
-    found = []
-    for text in output.splitlines():
-        if re.search(r"story\.md:\d+: ", text):
-            line, message = text.split("story.md:", 1)[1].split(": ", 1)
-            found.append((int(line), message))
-    return found
-
-
 @pytest.mark.parametrize("case", sorted(BAD_SOURCES))
-def test_check_reports_every_problem_with_its_line(case: str, paths, run_cli):
+def test_check_reports_every_problem_with_its_line(case: str, paths, run_cli, problem_lines):
     result = run_cli("check", paths.stories / case)
     assert result.exit_code == 2, result.output
     assert problem_lines(result.output) == BAD_SOURCES[case]
@@ -88,7 +77,8 @@ def previous_output(tmp_path_factory, paths, run_cli):
 
 @pytest.mark.parametrize("command", COMMANDS)
 @pytest.mark.parametrize("case", sorted(BAD_SOURCES))
-def test_bad_source_changes_nothing_through_every_command(command, case, previous_output, tmp_path, paths, run_cli):
+def test_bad_source_changes_nothing_through_every_command(command, case, previous_output, tmp_path, paths, run_cli,
+                                                         problem_lines):
     output = tmp_path / "output"
     shutil.copytree(previous_output, output)
     before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
@@ -100,20 +90,22 @@ def test_bad_source_changes_nothing_through_every_command(command, case, previou
     assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
 
 
-def test_symlink_leaving_the_story_folder_is_refused(story_copy, tmp_path: Path, run_cli):
+@pytest.mark.parametrize("where", ["outside", "inside"])
+def test_a_symlinked_photo_is_refused_wherever_it_leads(where, story_copy, tmp_path: Path, run_cli, problem_lines):
     story = story_copy("minimal")
-    secret = tmp_path / "secret.jpg"
-    secret.write_bytes((story.parent / "photos" / "photo.jpg").read_bytes())
-    os.symlink(secret, story.parent / "photos" / "link.jpg")
+    target = tmp_path / "secret.jpg" if where == "outside" else story.parent / "photos" / "copy.jpg"
+    target.write_bytes((story.parent / "photos" / "photo.jpg").read_bytes())
+    os.symlink(target, story.parent / "photos" / "link.jpg")
     story.write_text(story.read_text().replace("photos/photo.jpg", "photos/link.jpg"))
     result = run_cli("check", story)
     assert result.exit_code == 2
     assert problem_lines(result.output) == [
-        (8, "image 'photos/link.jpg' is a symlink that leaves the story folder; copy the photo in")]
+        (8, "image 'photos/link.jpg' is a symlink (or lies in a symlinked folder); copy the file into the story folder")]
 
 
 @pytest.mark.parametrize("command", ["all", "html", "epub", "pdf", "audio"])
-def test_bad_source_writes_nothing_through_every_command(command: str, tmp_path: Path, paths, run_cli):
+def test_bad_source_writes_nothing_through_every_command(command: str, tmp_path: Path, paths, run_cli,
+                                                        problem_lines):
     output = tmp_path / "output"
     result = run_cli(command, paths.stories / "three-problems", "-o", output, "--offline")
     assert result.exit_code == 2, result.output
@@ -122,7 +114,7 @@ def test_bad_source_writes_nothing_through_every_command(command: str, tmp_path:
     assert not output.exists()
 
 
-def test_bad_story_among_good_ones_stops_all_before_writing(tmp_path: Path, paths, run_cli):
+def test_bad_story_among_good_ones_stops_all_before_writing(tmp_path: Path, paths, run_cli, problem_lines):
     output = tmp_path / "output"
     result = run_cli("all", paths.stories / "minimal", paths.stories / "missing-alt", "-o", output)
     assert result.exit_code == 2
@@ -130,7 +122,7 @@ def test_bad_story_among_good_ones_stops_all_before_writing(tmp_path: Path, path
     assert not output.exists()
 
 
-def test_unknown_front_matter_keys_warn_with_a_suggestion_and_stop_only_with_strict(paths, run_cli):
+def test_unknown_front_matter_keys_warn_with_a_suggestion_and_stop_only_with_strict(paths, run_cli, problem_lines):
     expected = [(4, "warning: unknown front matter key `autor` is ignored; did you mean `author`?"),
                 (5, "warning: unknown front matter key `bled` in `print` is ignored; did you mean `bleed`?")]
     relaxed = run_cli("check", paths.stories / "unknown-key")
@@ -140,7 +132,7 @@ def test_unknown_front_matter_keys_warn_with_a_suggestion_and_stop_only_with_str
     assert strict.exit_code == 2 and problem_lines(strict.output) == expected
 
 
-def test_warnings_pass_unless_strict(paths, run_cli):
+def test_warnings_pass_unless_strict(paths, run_cli, problem_lines):
     relaxed = run_cli("check", paths.stories / "alt-warnings")
     assert relaxed.exit_code == 0, relaxed.output
     expected = [
@@ -157,7 +149,7 @@ def test_warnings_pass_unless_strict(paths, run_cli):
     assert problem_lines(strict.output) == expected
 
 
-def test_a_five_megabyte_paragraph_is_refused_quickly(story_copy, run_cli):
+def test_a_five_megabyte_paragraph_is_refused_quickly(story_copy, run_cli, problem_lines):
     story = story_copy("minimal")
     story.write_text(story.read_text().replace("One paragraph of text.", "word and more words. " * 250_000))
     result = run_cli("check", story)

@@ -99,10 +99,11 @@ def test_nothing_can_speak_lists_every_reason_and_the_install_hint():
     with pytest.raises(EngineUnavailable) as caught:
         choose("es", "piper", NarrationChoice("es"), offline=True)
     assert "piper: Piper's only packaged voice (en_US-joe-medium) speaks English, not 'es'" in str(caught.value)
-    assert "pip install" in str(caught.value)
+    assert "--tts auto" in str(caught.value) and "pip install" not in str(caught.value)
     with pytest.raises(EngineUnavailable) as caught:
         choose("xx", "auto", NarrationChoice("xx"), offline=True)
-    assert "espeak: eSpeak NG has no 'xx' voice" in str(caught.value)
+    assert "espeak: eSpeak NG has no voice for 'xx'" in str(caught.value)
+    assert "no engine storyexport has can speak 'xx'; leave the language out with --lang" in str(caught.value)
 
 
 def test_story_voices_are_used_and_checked():

@@ -196,8 +196,10 @@ def _print_summary(result: RunResult, output: Path) -> None:
             for built in outcome.outputs:
                 if built.format and built.format != TIMINGS.format:  # the outputs, not their parts
                     size = built.path.stat().st_size if built.path.exists() else 0
-                    table.add_row(outcome.format, built.lang or "", built.path.relative_to(output / story).as_posix(),
-                                  file_size(size), "[green]ok[/green]")
+                    name = built.path.relative_to(output / story).as_posix()
+                    status = ("[red]fails a check (see report.html)[/red]" if name in outcome.rejected
+                              else "[green]ok[/green]")
+                    table.add_row(outcome.format, built.lang or "", name, file_size(size), status)
         console.print(table)
 
 

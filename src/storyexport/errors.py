@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,9 +75,17 @@ class SourceError(StoryExportError):
 
 
 class BuildError(StoryExportError):
-    """One output format could not be built; the others still are."""
+    """One output format could not be built; the others still are.
+
+    `outputs` are the files the format did write before failing (one language of several), so
+    that the run still lists and reports them.
+    """
 
     category = "build error"
+
+    def __init__(self, message: str, outputs: Sequence[object] = ()):
+        super().__init__(message)
+        self.outputs = list(outputs)
 
 
 class OutputError(StoryExportError):

@@ -19,7 +19,7 @@ class Photo:
     """An image file of the story folder, checked and measured; shared by every language."""
 
     src: str  # as written in the source, relative to the story folder (POSIX)
-    file: Path  # resolved absolute path; never written into an output
+    file: Path  # the story folder / src (symlinks are refused); never written into an output
     width: int
     height: int
     format: str  # Pillow's name: JPEG, PNG, WEBP, GIF, TIFF
@@ -269,7 +269,7 @@ class ColourProfile:
     converted into and what its output intent embeds."""
 
     src: str  # as written in the source, relative to the story folder (POSIX)
-    file: Path  # resolved absolute path; never written into an output
+    file: Path  # the story folder / src (symlinks are refused); never written into an output
     sha256: str
     description: str  # the profile's own name, e.g. "Coated FOGRA39 (ISO 12647-2:2004)"
 

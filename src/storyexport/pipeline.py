@@ -11,14 +11,16 @@ from pathlib import Path
 
 from .errors import BuildError, OutputError, Problem, SourceError, UsageError
 from .formats import BuildContext, Options, Output, get_builder
+from .formats.audio.tts import disable_onnxruntime_telemetry
 from .model import Story
-from .report.build import write_report
-from .source.discover import find_stories
+from .report.build import failed_outputs, write_report
+from .source.discover import DEFAULT_SOURCE, find_stories
 from .source.parse import parse
 from .store.cache import Cache
+from .store.clock import source_date_epoch
 from .store.layout import CACHE_FOLDER
 from .store.manifest import describe_files, write_manifest
-from .store.output import output_lock, remove_stale_temps
+from .store.output import output_run, refuse_output_among_sources, remove_stale_temps
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,7 @@ class FormatResult:
     format: str
     outputs: list[Output] = field(default_factory=list)
     error: str | None = None
+    rejected: dict[str, str] = field(default_factory=dict)  # output file -> the report's failing check
 
 
 @dataclass
@@ -51,10 +54,13 @@ def configure_libraries() -> None:
     # phonemizer (Kokoro's) warns on every sentence whose numbers expand into words ("words count
     # mismatch") and resets its logger's level and handlers on each call, but not this.
     logging.getLogger("phonemizer").propagate = False
+    # onnxruntime (Piper, Kokoro) reports usage to Microsoft unless told before it is imported
+    disable_onnxruntime_telemetry()
 
 
 def load_stories(sources: list[Path]) -> tuple[list[Story], list[Problem]]:
     """Parse every story; all problems of all stories are raised together, nothing is built."""
+    source_date_epoch()  # a SOURCE_DATE_EPOCH no output can carry stops `check` and `all` alike
     stories, warnings, errors = [], [], []
     for path in find_stories(sources):
         try:
@@ -83,12 +89,14 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
           progress: Callable[[str, int, int], None] | None = None) -> RunResult:
     stories, warnings = load_stories(sources)
     check_languages(stories, options)
+    refuse_output_among_sources(output, [s for s in sources or [DEFAULT_SOURCE] if s.is_dir()],
+                                [story.folder for story in stories])
     if options.strict and warnings:
         raise SourceError(warnings)
     result = RunResult(warnings)
     cache = Cache(output / CACHE_FOLDER)
     engines: dict = {}  # the narration engines of this run, shared by its stories
-    with output_lock(output):
+    with output_run(output):
         for story in stories:
             ctx = BuildContext(output / story.slug, cache, options, engines=engines)
             result.results += _build_story(story, targets, ctx, progress, warnings)
@@ -106,22 +114,40 @@ def _build_story(story: Story, targets: list[str], ctx: BuildContext,
     details = {o.path.relative_to(folder).as_posix(): o.manifest_entry() for r in results for o in r.outputs}
     if folder.is_dir():
         failures = [{"format": r.format, "error": r.error} for r in results if r.error]
-        write_report(story, folder, describe_files(folder, details), warnings, failures, ctx.cache,
-                     ctx.options.jobs)
+        report = write_report(story, folder, describe_files(folder, details), warnings, failures, ctx.cache,
+                              ctx.options.jobs)
         write_manifest(folder, story, details)
+        _fail_what_the_report_fails(results, folder, failed_outputs(report))
     return results
 
 
+def _fail_what_the_report_fails(results: list[FormatResult], folder: Path, failed: dict[str, str]) -> None:
+    """A format whose output fails a check (an EPUBCheck error, a PDF showing boxes) failed: the
+    run says so and exits 1, as when it could not be built."""
+    for result in results:
+        result.rejected = {name: failed[name] for o in result.outputs
+                           if (name := o.path.relative_to(folder).as_posix()) in failed}
+        if result.rejected and not result.error:
+            result.error = "; ".join(f"{name} fails {why}" for name, why in result.rejected.items())
+            log.error("%s: %s", result.story, result.error)
+
+
 def _run_one(story: Story, target: str, ctx: BuildContext) -> FormatResult:
+    """One format of one story; whatever goes wrong in it fails this format only, never the run."""
     outcome = FormatResult(story.slug, target)
     try:
         outcome.outputs = get_builder(target).build(story, ctx)
     except BuildError as exc:
-        outcome.error = str(exc)
+        outcome.outputs, outcome.error = exc.outputs, str(exc)
         log.error("%s: %s", story.slug, exc)
     except OutputError as exc:  # this format could not be written; the others may still be
         outcome.error = f"{exc.category}: {exc}"
         log.error("%s: %s", story.slug, outcome.error)
+    except Exception as exc:  # a bug: this format fails, the others are built and reported
+        outcome.error = f"internal error: {type(exc).__name__}: {exc}"
+        log.error("%s: %s: %s (a bug in storyexport; re-run with -v for the traceback and report it)",
+                  story.slug, target, outcome.error)
+        log.debug("traceback of the %s failure", target, exc_info=True)
     return outcome
 
 

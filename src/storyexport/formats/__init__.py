@@ -42,9 +42,13 @@ class BuildContext:
 
     def progress(self, task: str, done: int, total: int) -> None:
         """Report progress; this is also where an interrupted run stops a builder (between steps)."""
+        self.stop_if_cancelled()
+        self.report_progress(task, done, total)
+
+    def stop_if_cancelled(self) -> None:
+        """Raises KeyboardInterrupt once the run is interrupted; long steps call it as they go."""
         if self.cancelled.is_set():
             raise KeyboardInterrupt
-        self.report_progress(task, done, total)
 
     def languages(self, story: Story) -> tuple[str, ...]:
         wanted = self.options.languages

@@ -15,6 +15,7 @@ from pathlib import Path
 from PIL import Image, ImageCms, ImageOps
 
 from ..model import Photo
+from ..source.photos import photo_bytes
 from ..store.cache import Cache, cache_key
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def _srgb() -> ImageCms.ImageCmsProfile:
 
 
 def has_alpha(photo: Photo) -> bool:
-    with Image.open(photo.file) as image:
+    with Image.open(io.BytesIO(photo_bytes(photo))) as image:
         return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
 
 
@@ -102,10 +103,10 @@ def rendition(photo: Photo, cache: Cache, *, width: int | None = None, image_for
     if hit := cache.get(key, kind="rendition"):
         data, info = hit
         return Rendition(data, info["width"], info["height"], image_format, media_type, extension)
-    with Image.open(photo.file) as original:
+    with Image.open(io.BytesIO(photo_bytes(photo))) as original:
         image = to_srgb(original)
     if width and width < image.width:
-        image = image.resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS)
+        image = image.resize((width, max(1, round(image.height * width / image.width))), Image.Resampling.LANCZOS)
     if cmyk:
         image = to_cmyk(image, cmyk)
     data = _encode(image, image_format, quality)

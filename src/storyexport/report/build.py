@@ -31,9 +31,10 @@ from ..store.layout import (
     TAGGED_PDF,
     TIMINGS,
 )
+from ..store.ledger import Ledger
 from ..store.output import write_text
 from ..text.accessibility import tagged_languages
-from .checks import Check, passed, run_cached, warned, worst
+from .checks import Check, inspect_safely, passed, run_cached, warned, worst
 from .epub_checks import check_epub
 from .html_checks import check_page
 from .image_checks import check_images, images_in_epub, images_in_folder, images_in_pdf
@@ -58,7 +59,7 @@ def _checks(kind: str, path: Path, entry: dict[str, Any], story: Story, timings:
         return run_cached(cache, kind, path, sha, lambda p: check_audio(p, timings))
     if kind == CAPTIONS.format:
         return run_cached(cache, kind, path, sha, lambda p: check_captions(p, timings))
-    return check_page(path, untranslated)
+    return inspect_safely(kind, path, lambda page: check_page(page, untranslated))
 
 
 JUDGED = (EPUB.format, TAGGED_PDF.format, PRINT_PDF.format, MP3.format, OPUS.format, CAPTIONS.format, PAGE_FORMAT)
@@ -98,8 +99,10 @@ def _output(entry: dict[str, Any], story: Story, folder: Path, cache: Cache) -> 
     kind = entry["format"]
     timings = TIMINGS.path(folder, story.slug, entry.get("lang", ""))
     checks = _checks(kind, folder / entry["path"], entry, story, timings, cache)
-    if kind == PAGE_FORMAT:
-        checks.append(check_images(images_in_folder(folder / HTML_FOLDER)))
+    if kind == PAGE_FORMAT:  # the images the page build wrote (a file someone else put there is not judged)
+        written = {folder / name for name in Ledger(folder).names()}
+        checks += inspect_safely("images", folder / HTML_FOLDER,
+                                 lambda html: [check_images(images_in_folder(html, written))])
     details = {k: entry[k] for k in ("engine", "voice", "language_tagging", "warnings") if k in entry}
     return {"file": entry["path"], "format": kind, "lang": entry.get("lang"), "bytes": entry["bytes"],
             "sha256": entry["sha256"], "status": worst(checks), "details": details,
@@ -151,10 +154,18 @@ def _first_page(path: Path, cache: Cache) -> str:
 
 
 def write_report(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],
-                 failures: list[dict[str, str]], cache: Cache, jobs: int = 2) -> list[Path]:
+                 failures: list[dict[str, str]], cache: Cache, jobs: int = 2) -> dict[str, Any]:
+    """report.json and report.html; returns the report's data."""
     data = report_data(story, folder, entries, problems, failures, cache, jobs)
     environment = Environment(loader=PackageLoader("storyexport", "templates/report"),
                               autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True)
     html = environment.get_template("report.html.j2").render(report=data, thumbs=_thumbnails(story, folder, cache))
-    return [write_text(folder / REPORT_JSON, json.dumps(data, indent=2, ensure_ascii=False) + "\n"),
-            write_text(folder / REPORT_HTML, html)]
+    write_text(folder / REPORT_JSON, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_text(folder / REPORT_HTML, html)
+    return data
+
+
+def failed_outputs(report: dict[str, Any]) -> dict[str, str]:
+    """The files the report fails (EPUBCheck errors, boxes in a PDF...), each with its first failing check."""
+    return {output["file"]: f"{check['name']}: {check['detail']}" for output in report["outputs"]
+            for check in output["checks"][::-1] if check["status"] == "fail"}

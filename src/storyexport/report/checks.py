@@ -54,11 +54,16 @@ def run_cached(cache: Cache, kind: str, path: Path, sha256: str, inspect: Inspec
     key = cache_key("checks", kind, sha256, code_digest())
     if hit := cache.get(key, kind="checks"):
         return [Check(**c) for c in json.loads(hit[0])]
-    try:
-        checks = inspect(path)
-    except Exception as exc:  # a checker's own failure is a finding, never a crash of the build
-        log.debug("checking %s failed", path.name, exc_info=True)
-        checks = [failed(f"{kind}.inspect", f"could not be inspected: {type(exc).__name__}: {exc}")]
+    checks = inspect_safely(kind, path, inspect)
     if not any(c.name.endswith(".inspect") for c in checks):
         cache.put(key, json.dumps([asdict(c) for c in checks]).encode(), kind="checks")
     return checks
+
+
+def inspect_safely(kind: str, path: Path, inspect: Inspector) -> list[Check]:
+    """The checks of one file; a checker's own failure is a finding (`<kind>.inspect`), never a crash."""
+    try:
+        return inspect(path)
+    except Exception as exc:
+        log.debug("checking %s failed", path.name, exc_info=True)
+        return [failed(f"{kind}.inspect", f"could not be inspected: {type(exc).__name__}: {exc}")]

@@ -16,7 +16,11 @@ METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop", "ip
 
 def metadata_found(data: bytes) -> list[str]:
     """The kinds of metadata an image file carries (empty when clean)."""
-    with Image.open(io.BytesIO(data)) as image:
+    try:
+        image = Image.open(io.BytesIO(data))
+    except (OSError, SyntaxError, ValueError):
+        return ["not a readable image"]
+    with image:
         found = [key for key in METADATA_KEYS if image.info.get(key)]
         if image.getexif():
             found.append("EXIF")
@@ -33,9 +37,10 @@ def check_images(named: list[tuple[str, bytes]]) -> Check:
                   "XMP or comment metadata")
 
 
-def images_in_folder(folder: Path) -> list[tuple[str, bytes]]:
+def images_in_folder(folder: Path, only: set[Path] | None = None) -> list[tuple[str, bytes]]:
+    """The images under `folder` (of those in `only`, when given), named relative to its parent."""
     return [(p.relative_to(folder.parent).as_posix(), p.read_bytes()) for p in sorted(folder.rglob("*"))
-            if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()]
+            if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file() and (only is None or p in only)]
 
 
 def images_in_epub(path: Path) -> list[tuple[str, bytes]]:

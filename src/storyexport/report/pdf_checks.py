@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import Check, failed, passed, warned
+from .pdf_text_checks import check_glyphs, check_text_inside
 
 PT_PER_MM = 72 / 25.4
 
@@ -15,7 +16,7 @@ def check_tagged_pdf(path: Path) -> list[Check]:
 
     with pikepdf.open(path) as pdf:
         root = pdf.Root
-        checks = [_fonts(pdf)]
+        checks = [_fonts(pdf), check_glyphs(pdf), check_text_inside(path, "crop")]
         tagged = "/StructTreeRoot" in root and bool(root.get("/MarkInfo", {}).get("/Marked", False))
         checks.append(passed("pdf.tagged", "tagged (structure tree, MarkInfo Marked)") if tagged
                       else failed("pdf.tagged", "not tagged: screen readers get no structure"))
@@ -41,7 +42,8 @@ def check_print_pdf(path: Path, details: dict[str, Any]) -> list[Check]:
     import pikepdf
 
     with pikepdf.open(path) as pdf:
-        checks = [_fonts(pdf), _boxes(pdf), _annotations(pdf), _output_intent(pdf)]
+        checks = [_fonts(pdf), check_glyphs(pdf), check_text_inside(path, "trim"), _boxes(pdf, details),
+                  _annotations(pdf), _output_intent(pdf)]
         if details.get("crop_marks"):
             checks.append(_registration_marks(pdf))
     checks.append(_preflight(details.get("preflight", [])))
@@ -133,15 +135,31 @@ def _fonts(pdf) -> Check:
         else passed("pdf.fonts-embedded", "every font is embedded")
 
 
-def _boxes(pdf) -> Check:
+def _boxes(pdf, details: dict[str, Any]) -> Check:
+    """Every page: the asked-for trim size, inside a BleedBox of the asked-for bleed, inside the MediaBox."""
+    bleed_mm = float(details.get("bleed_mm", 3.0))
+    trim_mm = [float(v) for v in details.get("trim_mm", [])]
     for number, page in enumerate(pdf.pages, 1):
         if "/TrimBox" not in page or "/BleedBox" not in page:
             return failed("print.boxes", f"page {number} has no TrimBox or BleedBox")
-        trim, bleed = [float(v) for v in page.TrimBox], [float(v) for v in page.BleedBox]
-        margin = min(trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3]) / PT_PER_MM
-        if margin < 2.99:
-            return failed("print.boxes", f"page {number} has {margin:.1f} mm of bleed; print needs 3 mm")
-    return passed("print.boxes", f"TrimBox and a BleedBox of at least 3 mm on all {len(pdf.pages)} pages")
+        trim, bleed, media = ([float(v) for v in page[name]] for name in ("/TrimBox", "/BleedBox", "/MediaBox"))
+        size = [(trim[2] - trim[0]) / PT_PER_MM, (trim[3] - trim[1]) / PT_PER_MM]
+        if trim_mm and any(abs(a - b) > 0.2 for a, b in zip(size, trim_mm)):
+            return failed("print.boxes", f"page {number} is trimmed to {size[0]:.1f} × {size[1]:.1f} mm, not "
+                          f"the {trim_mm[0]:g} × {trim_mm[1]:g} mm asked for")
+        if _margin(media, bleed) < -0.01:
+            return failed("print.boxes", f"page {number}: the BleedBox reaches outside the MediaBox")
+        margin = _margin(bleed, trim) / PT_PER_MM
+        if margin < bleed_mm - 0.01:
+            return failed("print.boxes", f"page {number} has {max(margin, 0):.1f} mm of bleed; "
+                          f"{bleed_mm:g} mm was asked for")
+    return passed("print.boxes", f"TrimBox of the page size and a {bleed_mm:g} mm BleedBox on all "
+                  f"{len(pdf.pages)} pages")
+
+
+def _margin(outer: list[float], inner: list[float]) -> float:
+    """The narrowest gap between a box and a box inside it (negative when the inner one sticks out)."""
+    return min(inner[0] - outer[0], inner[1] - outer[1], outer[2] - inner[2], outer[3] - inner[3])
 
 
 def _preflight(findings: list[dict[str, Any]]) -> Check:

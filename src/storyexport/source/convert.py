@@ -16,14 +16,15 @@ from ..model import Paragraph, Photo, Quote, Span, ThematicBreak, plain_text
 from ..text.languages import language_problem, quotation_marks
 from . import lint
 from .blocks import TableReader, definition_list
+from .element_ids import ElementIds, id_problem, shown
 from .inline import InlineHooks, InlineReader
+from .limits import MAX_BLOCK_CHARS, MAX_NESTING, too_long
 from .markdown import markdown, parse_attrs
 from .photos import PhotoChecker, PhotoProblem
 from .syntax.typography import smart_text, smarten_tokens
 
 FIGURE_ATTRS = ("id", "class", "credit", "caption", "src", "alt", "title")
-MAX_BLOCK_CHARS = 20_000  # about 3,000 words: sentence splitting and narration stay fast
-RESERVED_ID = re.compile(r"^(s\d+|fn-\d+|fnref-\d+(-\d+)?|notes-title|main|narration-title)$")
+CONTAINERS = ("bullet_list", "ordered_list", "blockquote", "fenced_div", "dl", "table")  # blocks in blocks
 
 
 @dataclass
@@ -55,7 +56,8 @@ class SectionConverter:
         self.previous_level = 1  # the last heading's level, shifted (the title is level 1)
         self.in_cell = False  # inside a table cell, an image alone is an inline image, not a figure
         self.figures: dict[str, Figure] = {}
-        self.heading_ids: set[str] = set()
+        self.ids = ElementIds(self.error, lang)
+        self.depth = 0  # lists, quotes, divs... around the block being converted
         self.note_order: list[str] = []
         self.note_lines: dict[str, int] = {}
         self.descriptions: dict[str, tuple[Block, ...]] = {}
@@ -71,6 +73,7 @@ class SectionConverter:
         self.env = env
         self.shift = self._heading_shift(tree)
         self._report_dropped_html(env)
+        self.ids.collect_figures(tree)
         definitions = [n for n in tree.children if n.type == "footnote_reference"]
         self._collect_descriptions(tree)
         blocks = self.blocks([n for n in tree.children if n.type != "footnote_reference"])
@@ -88,28 +91,28 @@ class SectionConverter:
     def block(self, node: SyntaxTreeNode) -> Block | None:
         line = _line(node)
         kind = node.type
+        if kind in CONTAINERS and self.depth >= MAX_NESTING or kind == "nesting_too_deep":
+            self.error(line, f"lists, quotes and divs nest more than {MAX_NESTING} deep here; nothing this "
+                       "deep can be shown in every format: flatten it (fewer indents or > marks)")
+            return None
+        if kind in CONTAINERS:
+            self.depth += 1
+            try:
+                return self._container(node, kind, line)
+            finally:
+                self.depth -= 1
         if kind == "paragraph":
             return self._paragraph_or_figure(node, line)
         if kind == "heading":
             return self._heading(node, line)
-        if kind in ("bullet_list", "ordered_list"):
-            return self._list(node, line)
-        if kind == "table":
-            return TableReader(self).table(node, line)
-        if kind == "dl":
-            return definition_list(self, node, line)
         if kind == "line_block":
             return LineBlock(self.inline(node.children[0], line), line)
-        if kind == "blockquote":
-            return Quote(self.blocks(node.children), line)
         if kind in ("fence", "code_block"):
             if len(node.content) > MAX_BLOCK_CHARS:
                 self.error(line, f"code block of {len(node.content):,} characters: the limit is {MAX_BLOCK_CHARS:,}")
             return CodeBlock(node.content.rstrip("\n"), line)
         if kind == "hr":
             return ThematicBreak(line)
-        if kind == "fenced_div":
-            return self._division(node, line)
         if kind == "fenced_div_stray":
             self.error(line, "closing ::: without an opening fence: remove it, or open a div above "
                        "with ::: {.class} or ::: {lang=xx}")
@@ -120,6 +123,17 @@ class SectionConverter:
                        "lengths; storyexport reads grid tables as pandoc 2 does: give every row every "
                        "column, with the + and | of each line under those of the top line")
         return None
+
+    def _container(self, node: SyntaxTreeNode, kind: str, line: int) -> Block | None:
+        if kind in ("bullet_list", "ordered_list"):
+            return self._list(node, line)
+        if kind == "table":
+            return TableReader(self).table(node, line)
+        if kind == "dl":
+            return definition_list(self, node, line)
+        if kind == "blockquote":
+            return Quote(self.blocks(node.children), line)
+        return self._division(node, line)
 
     def _list(self, node: SyntaxTreeNode, line: int) -> ItemList:
         ordered = node.type == "ordered_list"
@@ -158,7 +172,10 @@ class SectionConverter:
 
     def _heading(self, node: SyntaxTreeNode, line: int) -> Heading:
         content = self.inline(node.children[0], line)  # its {#id} was taken out by markdown.heading_attrs
-        heading_id = self._unique_id(str(node.attrs.get("id") or slugify(plain_text(content))))
+        if problem := too_long("heading", plain_text(content), "the heading"):
+            self.error(line, problem)
+        given = node.attrs.get("id")
+        heading_id = self.ids.heading(str(given), line) if given else self.ids.unique(slugify(plain_text(content)))
         written = int(node.tag[1])
         level = min(max(written + self.shift, 1), 6)
         if level > self.previous_level + 1:  # said in the levels the author wrote
@@ -194,14 +211,14 @@ class SectionConverter:
         decorative = "decorative" in attrs.get("class", "").split()
         figure_id = attrs.get("id", "")
         if not figure_id and (decorative or not self.leniency.figure_ids_required):
-            figure_id = self._unique_id(slugify(PurePosixPath(src).stem))
+            figure_id = self.ids.unique(slugify(PurePosixPath(src).stem))
+        else:
+            figure_id = self.ids.figure(figure_id, src, line, self.figures)
         primary = self.primary_figures.get(figure_id)
-        if not figure_id:
-            self.error(line, f"figure {src!r} has no id: add one after the image, "
-                       "e.g. ![alt](photos/x.jpg){#x}, so translations can share the photo")
-        elif figure_id in self.figures:
-            self.error(line, f'figure id "{figure_id}" is used twice in the {self.lang} text')
-            figure_id = ""
+        for field, text, shown_as in (("alt", alt, "the alt text"), ("caption", attrs.get("caption", ""), "the caption"),
+                                      ("credit", attrs.get("credit", ""), "the credit"), ("src", src, "the image path")):
+            if problem := too_long(field, text, f'{shown_as} of figure "{shown(figure_id) or src[:40]}"'):
+                self.error(line, problem)
         if primary is not None:
             decorative = decorative or primary.decorative
         if not alt and not decorative:
@@ -234,6 +251,10 @@ class SectionConverter:
             line, target = _line(node), str(attrs.get("for", ""))
             if not target:
                 self.error(line, "a long description needs the figure it describes: ::: {.description for=<figure id>}")
+            elif problem := id_problem(target):
+                self.error(line, f"the description's `for`: {problem}")
+                self.descriptions[shown(target)] = self.blocks(node.children)
+                self._description_lines[shown(target)] = line
             elif target in self.descriptions:
                 self.error(line, f'figure "{target}" has a second long description; join them into one')
             else:
@@ -298,16 +319,6 @@ class SectionConverter:
                 bodies[label] = ((Paragraph(self.inline(root.children[0].children[0], line), line),), line)
         return tuple(Footnote(label, number, *bodies[label])
                      for number, label in enumerate((lb for lb in self.note_order if lb in bodies), start=1))
-
-    def _unique_id(self, base: str) -> str:
-        if RESERVED_ID.match(base):  # ids the renders give sentences and notes
-            base = f"h-{base}"
-        candidate, n = base, 1
-        while candidate in self.heading_ids:
-            n += 1
-            candidate = f"{base}-{n}"
-        self.heading_ids.add(candidate)
-        return candidate
 
 
 def _line(node: SyntaxTreeNode) -> int:

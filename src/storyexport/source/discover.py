@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import UsageError
@@ -26,5 +27,7 @@ def find_stories(sources: list[Path]) -> list[Path]:
         else:
             hint = " (run from the project folder, or name a story file or folder)" if not sources else ""
             raise UsageError(f"{source} does not exist{hint}")
-    unique = list(dict.fromkeys(p.resolve() for p in found))
+    # absolute but not resolved: a symlinked story file or folder must not be taken for its
+    # target (it is refused when read, source/sourcefile.py)
+    unique = list(dict.fromkeys(os.path.abspath(p) for p in found))
     return [Path(p) for p in unique]

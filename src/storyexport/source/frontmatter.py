@@ -12,16 +12,20 @@ from pathlib import Path
 import yaml
 
 from ..errors import Problem
-from ..formats.audio.tts import ENGINES
+from ..formats.audio.tts import ENGINES, voice_problem
 from ..model import AccessibilityDeclaration, Author, NarrationChoice, PrintSettings
 from ..text.languages import language_problem
 from .identifiers import Identifier, identifier_problem, read_identifier
+from .limits import LIST_ITEMS, too_long
 
 ENGINE_CHOICES = ("auto", *ENGINES)
 PAGE_SIZES = ("A3", "A4", "A5", "A6", "B4", "B5", "letter", "legal", "ledger")
 LENGTH = r"\d+(?:\.\d+)?(?:mm|cm|in|pt)"
+LENGTH_PARTS = re.compile(r"(\d+(?:\.\d+)?)(mm|cm|in|pt)", re.IGNORECASE)
 TRIM = re.compile(rf"^(?:{'|'.join(PAGE_SIZES)}|{LENGTH} {LENGTH})$", re.IGNORECASE)
 MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+TRIM_RANGE_MM = (50.0, 1000.0)  # each side of the page: a business card to a poster
+DATES = (dt.date(1900, 1, 1), dt.date(2107, 12, 31))  # an EPUB is a ZIP, whose dates end in 2107
 
 
 class Markdown(NamedTuple):
@@ -111,6 +115,9 @@ class _Reader:
     def authors(self, node: yaml.Node, key: str) -> tuple[Author, ...]:
         """A name, a list of names, or {name, affiliation} mappings (as pandoc reads `author`)."""
         items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        if len(items) > LIST_ITEMS["author"]:
+            self.error(node, f"`{key}` lists {len(items):,} names; it may have at most {LIST_ITEMS['author']}")
+            return ()
         found = []
         for item in items:
             if isinstance(item, yaml.MappingNode):
@@ -126,16 +133,25 @@ class _Reader:
         return tuple(found)
 
     def text(self, node: yaml.Node, key: str) -> str | None:
-        """A scalar taken as written: `lang: no` stays "no", not False."""
-        if isinstance(node, yaml.ScalarNode):
-            return str(node.value).strip()
-        self.error(node, f"`{key}` must be text, not a {_kind(node)}")
-        return None
+        """A scalar taken as written: `lang: no` stays "no", not False; None when it is not text
+        or is over its length limit (source/limits.py)."""
+        if not isinstance(node, yaml.ScalarNode):
+            self.error(node, f"`{key}` must be text, not a {_kind(node)}")
+            return None
+        value = str(node.value).strip()
+        if problem := too_long(key, value):
+            self.error(node, problem)
+            return None
+        return value
 
     def texts(self, node: yaml.Node, key: str) -> tuple[str, ...]:
         if isinstance(node, yaml.ScalarNode):
-            return (node.value.strip(),) if node.value.strip() else ()
+            value = self.text(node, key)
+            return (value,) if value else ()
         if isinstance(node, yaml.SequenceNode):
+            if len(node.value) > (limit := LIST_ITEMS.get(key, len(node.value))):
+                self.error(node, f"`{key}` lists {len(node.value):,} values; it may have at most {limit:,}")
+                return ()
             return tuple(v for item in node.value if (v := self.text(item, key)))
         self.error(node, f"`{key}` must be text or a list of texts")
         return ()
@@ -232,9 +248,15 @@ def _read_date(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
     if value is None:
         return
     try:
-        meta.date = dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         reader.error(node, f"`date` {value!r} is not an ISO date; write it as YYYY-MM-DD, e.g. 2023-06-20")
+        return
+    if not DATES[0] <= date <= DATES[1]:
+        reader.error(node, f"`date` {value} is out of range: give a date from {DATES[0].year} to {DATES[1].year} "
+                     "(the last year an EPUB's timestamps can hold)")
+        return
+    meta.date = date
 
 
 def _read_authors(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
@@ -296,11 +318,13 @@ def _read_print(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
     fields = reader.mapping(node, "print", PRINT_KEYS)
     trim, bleed, marks = meta.print.trim, meta.print.bleed_mm, meta.print.marks
     if "trim" in fields and (value := reader.text(fields["trim"], "trim")) is not None:
-        if TRIM.match(value):
-            trim = value
-        else:
+        if not TRIM.match(value):
             reader.error(fields["trim"], f"`print.trim` {value!r} is not a page size: use one of "
                          f"{', '.join(PAGE_SIZES)} or two lengths such as '6in 9in' or '148mm 210mm'")
+        elif problem := _trim_problem(value):
+            reader.error(fields["trim"], problem)
+        else:
+            trim = value
     if "bleed" in fields and (value := reader.text(fields["bleed"], "bleed")) is not None:
         match = re.fullmatch(r"(\d+(?:\.\d+)?)(mm|cm|in|pt)", value)
         if match and 0 <= float(match[1]) * MM_PER_UNIT[match[2]] <= 10:
@@ -330,6 +354,17 @@ def _print_condition(reader: _Reader, fields: dict[str, yaml.Node]) -> str:
                      "use the name the printer gives, as in the ICC registry (e.g. FOGRA39, FOGRA51, "
                      "GRACoL2013_CRPC6)")
     return value
+
+
+def _trim_problem(trim: str) -> str | None:
+    """Why two lengths cannot be a page (each side from 50 mm to 1,000 mm), or None."""
+    lengths = [float(number) * MM_PER_UNIT[unit.lower()] for number, unit in re.findall(LENGTH_PARTS, trim)]
+    low, high = TRIM_RANGE_MM
+    if all(low <= length <= high for length in lengths):
+        return None
+    shown = " × ".join(f"{length:,.0f} mm" for length in lengths)
+    return (f"`print.trim` {trim!r} is {shown}: each side of a page must be from {low:g} mm to "
+            f"{high:,.0f} mm")
 
 
 def _read_translations(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None:
@@ -373,7 +408,11 @@ def _read_narration(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> None
             reader.error(fields["engine"], f"narration.{lang}: unknown engine {engine!r}; "
                          f"use one of {', '.join(ENGINE_CHOICES)}")
             continue
-        choices.append(NarrationChoice(lang, engine, values.get("voice"), values.get("tld")))
+        choice = NarrationChoice(lang, engine, values.get("voice"), values.get("tld"))
+        if problem := voice_problem(choice):
+            reader.error(fields.get("voice") or fields.get("tld") or value, f"narration.{lang}: {problem}")
+            continue
+        choices.append(choice)
     meta.narration = tuple(choices)
 
 

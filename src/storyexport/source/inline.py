@@ -10,6 +10,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from ..model import Inline, Span
 from ..text.languages import language_problem
+from .limits import too_long
 
 LINK_SCHEMES = re.compile(r"^(https?://|mailto:|tel:|#)", re.IGNORECASE)
 Report = Callable[[int, str], None]  # (line, message)
@@ -105,6 +106,9 @@ class InlineReader:
         return replace(style, lang=str(lang))
 
     def _href(self, href: str) -> str | None:
+        if problem := too_long("link", href, "the link target"):
+            self.report(self.line, problem)
+            return None
         if LINK_SCHEMES.match(href):
             return href
         allowed = "links must start with https://, http://, mailto:, tel: or #"

@@ -29,6 +29,15 @@ from .syntax.raw_html import raw_html_plugin
 from .syntax.tables import pandoc_tables_plugin
 from .syntax.typography import typography_plugin
 
+from .limits import MAX_NESTING
+
+# markdown-it stops reading a document silently when blocks nest deeper than its maxNesting
+# (everything after is lost). The guard rule below stops well before that: deeper lines become
+# `nesting_too_deep` tokens, which the converter reports with their line. A nesting level of ours
+# (a list, a quote, a div, a table) is at most four of markdown-it's (a grid table, its body, row
+# and cell), so the converter's own limit, MAX_NESTING, is always reached first.
+GUARD_LEVEL = 4 * MAX_NESTING + 4
+PARSER_MAX_NESTING = 2 * GUARD_LEVEL
 DIV_OPEN = re.compile(r"^(:{3,})[ \t]*(\{[^{}]*\}|[^\s:{}]+)[ \t]*:*[ \t]*$")
 DIV_CLOSE = re.compile(r"^:{3,}[ \t]*$")
 CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -42,7 +51,7 @@ def markdown(lang: str = "en") -> MarkdownIt:
 
 @lru_cache(maxsize=8)
 def _markdown(quotes: tuple[str, str, str, str]) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"linkify": False, "tasklists": True})
+    md = MarkdownIt("commonmark", {"linkify": False, "tasklists": True, "maxNesting": PARSER_MAX_NESTING})
     md.enable(["table", "strikethrough"])
     md.validateLink = lambda url: True  # every link and image is judged, with its line, by parse
     md.use(footnote_plugin, move_to_end=False, inline=True)
@@ -55,7 +64,19 @@ def _markdown(quotes: tuple[str, str, str, str]) -> MarkdownIt:
     md.use(raw_html_plugin)
     md.core.ruler.after("inline", "heading_attrs", heading_attrs)
     typography_plugin(md, quotes)
+    md.block.ruler.before(md.block.ruler.__rules__[0].name, "nesting_guard", nesting_guard)
     return md
+
+
+def nesting_guard(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Block rule: a line nested deeper than GUARD_LEVEL becomes a `nesting_too_deep` token, kept."""
+    if state.level < GUARD_LEVEL or silent:
+        return False
+    token = state.push("nesting_too_deep", "", 0)
+    token.map = [start, start + 1]
+    token.content = _line(state, start)
+    state.line = start + 1
+    return True
 
 
 def heading_attrs(state: StateCore) -> None:

@@ -13,6 +13,7 @@ from urllib.parse import unquote
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from ..model import Photo
+from .files import SourceChanged, UnsafeFile, read_inside
 
 MAX_PIXELS = 80_000_000  # 80 megapixels: a 300 ppi A3 spread is 35
 MAX_BYTES = 80 * 1024 * 1024
@@ -24,9 +25,22 @@ class PhotoProblem(Exception):
     """Why a photo cannot be used; the message is for the user."""
 
 
-def photo_file(folder: Path, src: str, kind: str = "image", thing: str = "photo") -> Path:
-    """The file `src` names, refusing anything that is not a plain file inside `folder` (`kind`
-    and `thing` name it in messages: "image"/"photo", "colour profile"/"profile")."""
+def read_story_file(folder: Path, src: str, limit: int, kind: str = "image",
+                    thing: str = "photo") -> tuple[str, bytes]:
+    """The path inside `folder` that `src` names and the file's bytes, read once without following
+    any symlink (`kind` and `thing` name it in messages: "image"/"photo", "colour profile"/"profile")."""
+    relative = story_path(src, kind, thing)
+    try:
+        return relative, read_inside(folder, relative, limit)
+    except UnsafeFile as problem:
+        if str(problem) == "not found":
+            raise PhotoProblem(f"{kind} file {src!r} not found (looked in "
+                               f"{_shown(folder / PurePosixPath(relative).parent, folder)})") from None
+        raise PhotoProblem(f"{kind} {src!r} {problem}") from None
+
+
+def story_path(src: str, kind: str = "image", thing: str = "photo") -> str:
+    """The POSIX path inside the story folder that `src` names, refusing addresses, absolute paths and `..`."""
     if URL_SCHEME.match(src) and not re.match(r"^[A-Za-z]:[\\/]", src):
         raise PhotoProblem(f"{kind} {src!r} is a remote or special address; copy the {thing} into the "
                            "story folder and give its path relative to story.md")
@@ -34,17 +48,12 @@ def photo_file(folder: Path, src: str, kind: str = "image", thing: str = "photo"
     if path_text.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", path_text):
         raise PhotoProblem(f"{kind} path {src!r} is absolute; give the path relative to story.md, "
                            f"e.g. {'photos/name.jpg' if thing == 'photo' else 'print/name.icc'}")
-    if ".." in PurePosixPath(path_text.replace("\\", "/")).parts:
+    relative = PurePosixPath(path_text.replace("\\", "/"))
+    if ".." in relative.parts:
         raise PhotoProblem(f"{kind} path {src!r} leaves the story folder; keep {thing}s inside it")
-    candidate = folder / path_text
-    root = folder.resolve()
-    if not candidate.resolve().is_relative_to(root):
-        raise PhotoProblem(f"{kind} {src!r} is a symlink that leaves the story folder; copy the {thing} in")
-    if not candidate.exists():
-        raise PhotoProblem(f"{kind} file {src!r} not found (looked in {_shown(candidate.parent, folder)})")
-    if not candidate.is_file():
-        raise PhotoProblem(f"{kind} {src!r} is not a file")
-    return candidate.resolve()
+    if not relative.parts or relative.parts == (".",):
+        raise PhotoProblem(f"{kind} {src!r} names no file")
+    return relative.as_posix()
 
 
 def _shown(path: Path, folder: Path) -> str:
@@ -53,15 +62,24 @@ def _shown(path: Path, folder: Path) -> str:
 
 
 def inspect_photo(folder: Path, src: str) -> Photo:
-    """Open, measure and fully decode a photo, refusing bombs before they cost memory."""
-    file = photo_file(folder, src)
-    size = file.stat().st_size
-    if size > MAX_BYTES:
-        raise PhotoProblem(f"image {src!r} is {size // 2**20} MB; the limit is {MAX_BYTES // 2**20} MB")
-    data = file.read_bytes()
+    """Read (once, no symlinks), measure and fully decode a photo, refusing bombs before they cost memory."""
+    relative, data = read_story_file(folder, src, MAX_BYTES)
     width, height, image_format = _decode(src, data)
-    return Photo(src=PurePosixPath(unquote(src)).as_posix(), file=file, width=width, height=height,
+    return Photo(src=relative, file=folder / relative, width=width, height=height,
                  format=image_format, sha256=hashlib.sha256(data).hexdigest())
+
+
+def photo_bytes(photo: Photo) -> bytes:
+    """The photo's bytes for a format, read again the same safe way and checked to be exactly those
+    `parse` measured: a photo swapped (or turned into a symlink) during a run is never published."""
+    root = photo.file.parents[len(PurePosixPath(photo.src).parts) - 1]
+    try:
+        data = read_inside(root, photo.src, MAX_BYTES)
+    except UnsafeFile as problem:
+        raise SourceChanged(f"photo {photo.src} changed while storyexport was running: it {problem}") from None
+    if hashlib.sha256(data).hexdigest() != photo.sha256:
+        raise SourceChanged(f"photo {photo.src} changed while storyexport was running; run storyexport again")
+    return data
 
 
 def _decode(src: str, data: bytes) -> tuple[int, int, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import ImageCms
 
 from ..model import ColourProfile
-from .photos import PhotoProblem, photo_file
+from .photos import PhotoProblem, read_story_file
 
 MAX_BYTES = 8 * 1024 * 1024  # the largest press profiles are about 2 MB
 
@@ -20,13 +20,11 @@ class ProfileProblem(Exception):
 
 def colour_profile(folder: Path, src: str) -> ColourProfile:
     """The checked profile `src` names; ProfileProblem when it is not a CMYK output profile."""
-    try:
-        file = photo_file(folder, src, kind="colour profile", thing="profile")
+    try:  # read once, no symlink followed, at most MAX_BYTES
+        relative, data = read_story_file(folder, src, MAX_BYTES, kind="colour profile", thing="profile")
     except PhotoProblem as problem:
         raise ProfileProblem(str(problem)) from None
-    data = file.read_bytes()
-    if len(data) > MAX_BYTES:
-        raise ProfileProblem(f"colour profile {src!r} is {len(data) // 2**20} MB; a print profile is a few MB at most")
+    file = folder / relative
     try:
         profile = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
     except (OSError, ImageCms.PyCMSError):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem
+from .files import UnsafeFile, read_regular_file
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024  # a long book is 2 MB; more is a mistake, not a story
 FENCE = re.compile(r"^---\s*$")
@@ -25,14 +26,13 @@ class SourceText:
 
 def read_source(path: Path) -> tuple[SourceText | None, list[Problem]]:
     """Read and split a story file; on failure return the problems instead."""
+    if path.parent.is_symlink():  # its photos would be read from wherever the link leads
+        return None, [Problem(path, 1, f"the story folder {path.parent.name}/ is a symlink; a story's folder "
+                              "must be a real folder (copy or move the story there)")]
     try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            return None, [Problem(path, 1, f"file is {size // 2**20} MB; a story file may be at most "
-                                  f"{MAX_SOURCE_BYTES // 2**20} MB")]
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(path, 1, f"cannot read the file: {exc.strerror or exc}")]
+        data = read_regular_file(path, MAX_SOURCE_BYTES)
+    except UnsafeFile as problem:
+        return None, [Problem(path, 1, f"the story file {problem}")]
     text, problems = decode(path, data)
     if text is None:
         return None, problems

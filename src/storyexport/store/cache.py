@@ -1,4 +1,4 @@
-"""A content-addressed cache in plain files: a blob and a JSON record holding its sha256."""
+"""A content-addressed cache in plain files: a blob and a JSON record naming its key, kind and sha256."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ class Cache:
         except (OSError, ValueError):
             self.stats[f"miss:{kind}"] += 1
             return None
-        if not isinstance(record, dict) or record.get("sha256") != hashlib.sha256(data).hexdigest():
+        if not _holds(record, key, kind, data):
             log.warning("cache entry %s… is damaged; rebuilding it", key[:12])
             self.stats[f"corrupt:{kind}"] += 1
             blob_path.unlink(missing_ok=True)
@@ -62,6 +62,20 @@ class Cache:
         blob_path, record_path = self._paths(key)
         # no fsync: after a crash a damaged entry fails its sha256 check and is simply made again
         write_bytes(blob_path, data, durable=False)
-        record = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "kind": kind,
-                  "info": info or {}}
+        record = {"key": key, "kind": kind, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+                  "seal": _seal(key, kind, data), "info": info or {}}
         write_bytes(record_path, json.dumps(record, sort_keys=True, indent=1).encode(), durable=False)
+
+
+def _seal(key: str, kind: str, data: bytes) -> str:
+    """sha256 of the blob bound to its key and kind: a blob moved to another entry (even with its
+    plain sha256 updated) no longer matches its record."""
+    return hashlib.sha256(f"storyexport cache\0{kind}\0{key}\0".encode() + data).hexdigest()
+
+
+def _holds(record: Any, key: str, kind: str, data: bytes) -> bool:
+    """True when a record is the one written for this key and kind, and its blob is the one it was
+    written with (an entry moved or swapped, or another kind's, is damaged: remade, never used)."""
+    return (isinstance(record, dict) and record.get("key") == key and record.get("kind") == kind
+            and record.get("sha256") == hashlib.sha256(data).hexdigest()
+            and record.get("seal") == _seal(key, kind, data) and isinstance(record.get("info", {}), dict))

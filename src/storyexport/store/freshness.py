@@ -82,13 +82,14 @@ class Freshness:
         return all(p.is_file() and sha256_file(p) == record["outputs"][self._name(p)] for p in outputs)
 
     def record(self, unit: str, digest: str, outputs: list[Path],
-               labels: dict[Path, tuple[str | None, str | None]] | None = None) -> None:
-        """Remember what `unit` wrote from these inputs; `labels` are each file's (format, language)."""
+               labels: dict[Path, tuple[str | None, str | None, dict[str, Any]]] | None = None) -> None:
+        """Remember what `unit` wrote from these inputs; `labels` are each file's (format, language,
+        details for the manifest), so that a replay tells the manifest exactly what a build would."""
         record = {"inputs": digest, "outputs": {self._name(p): sha256_file(p) for p in outputs},
                   "labels": {self._name(p): list(label) for p, label in (labels or {}).items()}}
         self.cache.put(self._key(unit), json.dumps(record, sort_keys=True).encode(), kind="freshness")
 
-    def replay(self, unit: str, digest: str) -> list[tuple[Path, str | None, str | None]] | None:
+    def replay(self, unit: str, digest: str) -> list[tuple[Path, str | None, str | None, dict[str, Any]]] | None:
         """The files (with their format and language) a unit wrote from these same inputs, if all are
         still as written; None when it must be built (for units whose file list is only known after)."""
         hit = self.cache.get(self._key(unit), kind="freshness")
@@ -99,7 +100,15 @@ class Freshness:
         if record.get("inputs") != digest or not self.unchanged(unit, digest, paths):
             return None
         labels = record.get("labels", {})
-        return [(p, *labels.get(self._name(p), (None, None))) for p in paths]
+        return [(p, *_label(labels.get(self._name(p)))) for p in paths]
 
     def _name(self, path: Path) -> str:
         return path.relative_to(self.folder).as_posix()
+
+
+def _label(label: Any) -> tuple[str | None, str | None, dict[str, Any]]:
+    """A recorded (format, language, details), whatever an older record holds."""
+    values = list(label) if isinstance(label, list) else []
+    values += [None] * (2 - len(values[:2]))
+    details = values[2] if len(values) > 2 and isinstance(values[2], dict) else {}
+    return values[0], values[1], details

@@ -13,6 +13,8 @@ from pathlib import Path
 
 CACHE_FOLDER = ".cache"
 LOCK = ".lock"
+TEMP_FOLDER = ".storyexport-tmp"  # a run's temporary files (tempfile's folder while it runs)
+LEDGER = ".storyexport-written"  # in each <slug>/: the files storyexport wrote there (store/ledger.py)
 MANIFEST = "manifest.json"
 REPORT_JSON, REPORT_HTML = "report.json", "report.html"
 HTML_FOLDER = "html"  # the self-contained web folder; inside it:

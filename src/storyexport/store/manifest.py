@@ -11,10 +11,10 @@ from typing import Any
 
 from .. import __version__
 from ..model import Story
-from .layout import CACHE_FOLDER, LOCK, MANIFEST
+from .layout import CACHE_FOLDER, LEDGER, LOCK, MANIFEST
 from .output import TEMP_PREFIX, write_text
 
-SKIPPED = (MANIFEST, CACHE_FOLDER, LOCK)
+SKIPPED = (MANIFEST, CACHE_FOLDER, LOCK, LEDGER)
 
 
 def sha256_file(path: Path) -> str:
@@ -61,7 +61,7 @@ def describe_files(folder: Path, details: Mapping[str, Mapping[str, Any]]) -> li
         entry = {"path": relative, "bytes": path.stat().st_size, "sha256": sha256_file(path)}
         old = previous.get(relative, {})
         extra = details.get(relative) or (old if old.get("sha256") == entry["sha256"] else {})
-        entry.update({k: v for k, v in extra.items() if k not in entry})
+        entry.update({k: extra[k] for k in sorted(extra) if k not in entry})  # one order, however they came
         entries.append(entry)
     return entries
 

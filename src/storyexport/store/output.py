@@ -7,12 +7,14 @@ import errno
 import fcntl
 import logging
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..errors import OutputError
-from .layout import LOCK
+from ..errors import OutputError, UsageError, display_path
+from .layout import CACHE_FOLDER, LOCK, TEMP_FOLDER
 
 TEMP_PREFIX = ".storyexport-"
 log = logging.getLogger(__name__)
@@ -56,8 +58,8 @@ def write_bytes(target: Path, data: bytes, durable: bool = True) -> Path:
     return target
 
 
-def write_text(target: Path, text: str) -> Path:
-    return write_bytes(target, text.encode("utf-8"))
+def write_text(target: Path, text: str, durable: bool = True) -> Path:
+    return write_bytes(target, text.encode("utf-8"), durable)
 
 
 def remove_stale_temps(folder: Path) -> None:
@@ -67,12 +69,64 @@ def remove_stale_temps(folder: Path) -> None:
             temp.unlink(missing_ok=True)
 
 
+def refuse_output_among_sources(output: Path, sources: Iterable[Path], stories: Iterable[Path]) -> None:
+    """Refuse (UsageError) an output folder that is, contains or lies inside a folder of stories or a
+    story's folder: a run writes and tidies its output folders, which must never hold an author's files."""
+    target = output.resolve()
+    folders = [(folder, "the story folder") for folder in stories] + [(folder, "the source folder") for folder in sources]
+    for folder, what in folders:
+        real = folder.resolve()
+        relation = ("is" if target == real else "lies inside" if target.is_relative_to(real)
+                    else "contains" if real.is_relative_to(target) else None)
+        if relation:
+            raise UsageError(f"the output folder {display_path(output)}/ {relation} {what} {display_path(folder)}/: "
+                             "storyexport would write among the story's own files. Give an output folder outside "
+                             "the stories, e.g. -o output")
+
+
 def _why(target: Path, exc: OSError) -> str:
     reasons = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
                errno.EACCES: "permission denied", errno.EPERM: "permission denied",
                errno.EDQUOT: "the disk quota is exceeded"}
     reason = reasons.get(exc.errno, exc.strerror or str(exc))
     return f"cannot write {target.name} in {target.parent}: {reason}"
+
+
+class _Process:
+    """Lives as long as the process: its temporary folders are removed when it ends (weakref.finalize)."""
+
+
+_PROCESS = _Process()
+_TEMP_FOLDERS: set[Path] = set()  # the temporary folders this process uses
+
+
+@contextlib.contextmanager
+def output_run(output: Path) -> Iterator[None]:
+    """One run's hold on an output folder: the lock; what killed runs left (temporary files in the
+    cache, the temporary folder) removed; every temporary file of the run (WeasyPrint's fonts,
+    eSpeak NG's and phonemizer's library copies...) kept in output/.storyexport-tmp/.
+
+    That folder goes when the process ends, after the libraries' own clean-ups (a finalizer made
+    before theirs runs after them), so a library still holding a file there is never cut short.
+    """
+    with output_lock(output):
+        remove_stale_temps(output / CACHE_FOLDER)
+        folder = (output / TEMP_FOLDER).resolve()
+        if folder not in _TEMP_FOLDERS:  # else this process's own, still in use
+            shutil.rmtree(folder, ignore_errors=True)
+            _TEMP_FOLDERS.add(folder)
+            weakref.finalize(_PROCESS, shutil.rmtree, folder, True)
+        folder.mkdir(exist_ok=True)
+        saved = tempfile.tempdir, os.environ.get("TMPDIR")
+        tempfile.tempdir = os.environ["TMPDIR"] = str(folder)  # TMPDIR: for the processes a run starts
+        try:
+            yield
+        finally:
+            tempfile.tempdir = saved[0]
+            if saved[1] is None:
+                os.environ.pop("TMPDIR", None)
+            else:
+                os.environ["TMPDIR"] = saved[1]
 
 
 @contextlib.contextmanager

@@ -33,9 +33,16 @@ class AudioBuilder:
     needs: ClassVar[tuple[str, ...]] = ()
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
+        """Every language's narration; one that fails spares the others (their files are listed)."""
         outputs: list[Output] = []
+        failures: list[str] = []
         for lang in ctx.languages(story):
-            outputs += self._narrate(story, lang, ctx)
+            try:
+                outputs += self._narrate(story, lang, ctx)
+            except BuildError as error:
+                failures.append(str(error))
+        if failures:
+            raise BuildError("\n".join(failures), outputs)
         return outputs
 
     def _narrate(self, story: Story, lang: str, ctx: BuildContext) -> list[Output]:
@@ -81,8 +88,8 @@ class AudioBuilder:
             word_timing=ESTIMATED_WORDS if every else ENGINE_WORDS)
         tags = _tags(story, plan.lang, voice, narration, ctx)
         with ThreadPoolExecutor(max_workers=2) as pool:  # the two encoders run side by side
-            mp3 = pool.submit(encode.mp3, narration.pcm, narration.rate)
-            opus = pool.submit(encode.opus, narration.pcm, narration.rate)
+            mp3 = pool.submit(encode.mp3, narration.pcm, narration.rate, ctx.stop_if_cancelled)
+            opus = pool.submit(encode.opus, narration.pcm, narration.rate, ctx.stop_if_cancelled)
             write_bytes(paths[MP3], tag_mp3(mp3.result(), tags))
             write_bytes(paths[OPUS], tag_opus(opus.result(), tags))
         write_text(paths[CAPTIONS], webvtt(timings))

@@ -9,6 +9,7 @@ length and start: the MP3 carries a LAME Info frame with its encoder delay and p
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import numpy as np
 
@@ -19,8 +20,13 @@ OPUS_BPS = 24000
 CHUNK = 1 << 20  # samples handed to an encoder at a time (44 s at 24 kHz)
 
 
-def mp3(pcm: np.ndarray, rate: int) -> bytes:
-    """16-bit mono PCM as a constant-bitrate MP3 (MPEG-2 Layer III at 24 kHz)."""
+def _go_on() -> None:
+    """The default `between` of the encoders: nothing stops them."""
+
+
+def mp3(pcm: np.ndarray, rate: int, between: Callable[[], None] = _go_on) -> bytes:
+    """16-bit mono PCM as a constant-bitrate MP3 (MPEG-2 Layer III at 24 kHz); `between` is called
+    before each piece (it raises to stop: an hour of audio takes a while)."""
     import lameenc
 
     encoder = lameenc.Encoder()
@@ -30,13 +36,14 @@ def mp3(pcm: np.ndarray, rate: int) -> bytes:
     encoder.set_quality(2)  # LAME -q 2: high quality
     frames = bytearray()
     for start in range(0, len(pcm), CHUNK):  # a piece at a time: an audiobook needs no copy of itself
+        between()
         frames += encoder.encode(pcm[start:start + CHUNK].astype(np.int16).tobytes())
     frames += encoder.flush()
     return with_info_frame(bytes(frames), len(pcm))
 
 
-def opus(pcm: np.ndarray, rate: int) -> bytes:
-    """16-bit mono PCM as Ogg Opus at a constant 24 kbps, tuned for speech.
+def opus(pcm: np.ndarray, rate: int, between: Callable[[], None] = _go_on) -> bytes:
+    """16-bit mono PCM as Ogg Opus at a constant 24 kbps, tuned for speech; `between` as for mp3().
 
     Constant, not variable: with VBR, libopus spends so little on the pauses that a story with
     many short sentences averaged 20 kbps, below the bitrate the product promises.
@@ -48,6 +55,7 @@ def opus(pcm: np.ndarray, rate: int) -> bytes:
         stream = container.add_stream("libopus", rate=rate, options={"application": "voip", "vbr": "off"})
         stream.bit_rate, stream.layout = OPUS_BPS, "mono"
         for start in range(0, len(pcm), CHUNK):
+            between()
             piece = pcm[start:start + CHUNK].astype(np.int16).reshape(1, -1)
             frame = av.AudioFrame.from_ndarray(piece, format="s16", layout="mono")
             frame.sample_rate, frame.pts = rate, start

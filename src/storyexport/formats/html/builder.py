@@ -21,6 +21,7 @@ from ...store.layout import (
     PAGE_IMAGES_FOLDER,
     page_path,
 )
+from ...store.ledger import Ledger
 from ...store.manifest import sha256_file
 from ...store.output import write_bytes
 from ...text.narration_plan import narration_plan
@@ -47,9 +48,10 @@ class HtmlBuilder:
                                list(narrations.values()), copied)
         fresh = Freshness(ctx.cache, ctx.folder)
         if (written := fresh.replay("html", digest)) is not None:
-            return [Output(path, kind, lang) for path, kind, lang in written]
+            return [Output(path, kind, lang, details) for path, kind, lang, details in written]
         outputs = self._write(story, ctx, languages, narrations)
-        fresh.record("html", digest, [o.path for o in outputs], {o.path: (o.format, o.lang) for o in outputs})
+        fresh.record("html", digest, [o.path for o in outputs],
+                     {o.path: (o.format, o.lang, dict(o.details)) for o in outputs})
         return outputs
 
     def _write(self, story: Story, ctx: BuildContext, languages: tuple[str, ...],
@@ -57,7 +59,7 @@ class HtmlBuilder:
         from .page import SCRIPT, STYLESHEET, asset, render_page
         from .pictures import Pictures
 
-        folder = _Folder(ctx.folder / HTML_FOLDER)
+        folder = _Folder(ctx.folder / HTML_FOLDER, Ledger(ctx.folder))
         pictures = Pictures(ctx.cache)
         narrated = False
         for done, lang in enumerate(languages):
@@ -85,10 +87,10 @@ class HtmlBuilder:
 
 
 class _Folder:
-    """The html/ folder: writes files atomically, skipping those already up to date."""
+    """The html/ folder: writes files atomically, skipping those already up to date, each noted in the ledger."""
 
-    def __init__(self, root: Path):
-        self.root = root
+    def __init__(self, root: Path, ledger: Ledger):
+        self.root, self.ledger = root, ledger
         self.outputs: list[Output] = []
 
     def write(self, relative: str, data: bytes, lang: str | None, details: dict[str, Any],
@@ -96,16 +98,12 @@ class _Folder:
         path = self.root / relative
         if any(o.path == path for o in self.outputs):
             return
+        self.ledger.note(path)
         if not (path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data):
             write_bytes(path, data)
         self.outputs.append(Output(path, kind, lang, details))
 
     def remove_others(self) -> None:
-        """Delete what an earlier build left in html/ that this build no longer writes."""
-        kept = {o.path for o in self.outputs}
-        for path in sorted(self.root.rglob("*"), reverse=True):
-            if path.is_file() and path not in kept:
-                log.debug("removing %s, which the page no longer uses", path.relative_to(self.root))
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+        """Delete what an earlier build wrote in html/ that this build no longer writes (never a file
+        storyexport did not write: the ledger says which are its own)."""
+        self.ledger.remove_unused(self.root, {o.path for o in self.outputs})

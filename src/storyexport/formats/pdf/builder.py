@@ -39,22 +39,31 @@ class PdfBuilder:
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
         freshness = Freshness(ctx.cache, ctx.folder)
         jobs = [(lang, edition) for lang in ctx.languages(story) for edition in EDITIONS]
-        outputs = []
+        outputs, failures = [], []
         for done, (lang, edition) in enumerate(jobs):
             ctx.progress("pdf", done, len(jobs))
-            path = ctx.folder / edition.file_name(story, lang)
-            written = [path] + ([PRINT_PAGES.path(ctx.folder, story.slug, lang)] if edition is PRINT else [])
-            unit, digest = f"pdf.{lang}.{edition.name}", pdf_inputs(story, lang, edition)
-            details = _cached_details(ctx.cache, digest)
-            if details is None or not freshness.unchanged(unit, digest, written):
-                details = _make(story, lang, edition, ctx)
-                freshness.record(unit, digest, written)
-                ctx.cache.put(cache_key("pdf-details", digest), json.dumps(details).encode(), kind="pdf-details")
-            warn_low_resolution(details.get("preflight", []), path.name)
-            outputs.append(Output(path, edition.file.format, lang, details))
-            outputs += [Output(part, None, lang) for part in written[1:]]
+            try:  # one PDF that cannot be made spares the others
+                outputs += self._one(story, lang, edition, ctx, freshness)
+            except BuildError as error:
+                failures.append(str(error))
         ctx.progress("pdf", len(jobs), len(jobs))
+        if failures:
+            raise BuildError("\n".join(failures), outputs)
         return outputs
+
+    def _one(self, story: Story, lang: str, edition: Edition, ctx: BuildContext,
+             freshness: Freshness) -> list[Output]:
+        """One PDF (and, for the print edition, its page map), or BuildError."""
+        path = ctx.folder / edition.file_name(story, lang)
+        written = [path] + ([PRINT_PAGES.path(ctx.folder, story.slug, lang)] if edition is PRINT else [])
+        unit, digest = f"pdf.{lang}.{edition.name}", pdf_inputs(story, lang, edition)
+        details = _cached_details(ctx.cache, digest)
+        if details is None or not freshness.unchanged(unit, digest, written):
+            details = _make(story, lang, edition, ctx)
+            freshness.record(unit, digest, written)
+            ctx.cache.put(cache_key("pdf-details", digest), json.dumps(details).encode(), kind="pdf-details")
+        warn_low_resolution(details.get("preflight", []), path.name)
+        return [Output(path, edition.file.format, lang, details)] + [Output(part, None, lang) for part in written[1:]]
 
 
 def pdf_inputs(story: Story, lang: str, edition: Edition) -> str:
@@ -77,10 +86,12 @@ def _cached_details(cache: Cache, digest: str) -> dict[str, Any] | None:
 
 def _make(story: Story, lang: str, edition: Edition, ctx: BuildContext) -> dict[str, Any]:
     try:
+        from .weasyprint_door import interruptible
         from .writer import make_pdf
     except (ImportError, OSError) as exc:  # WeasyPrint missing, or Pango not installed
         raise BuildError(f"cannot load WeasyPrint ({exc}); {INSTALL_HINT}") from exc
-    made = make_pdf(story, lang, edition, ctx.cache)
+    with interruptible(ctx.stop_if_cancelled):  # an interrupted run stops between two pages
+        made = make_pdf(story, lang, edition, ctx.cache)
     path = write_bytes(ctx.folder / edition.file_name(story, lang), made.data)
     if edition is PRINT:
         save_pages(PRINT_PAGES.path(ctx.folder, story.slug, lang), PrintPages(

@@ -1,10 +1,12 @@
 """The one door to WeasyPrint: its public API, and every use of its private code, checked at import.
 
-storyexport reaches into WeasyPrint 70 in three places, all here: the structure-tree builder
+storyexport reaches into WeasyPrint 70 in four places, all here: the structure-tree builder
 `weasyprint.pdf.tags._build_box_tree` (wrapped while a PDF is written, see tagging.py), the
-laid-out page boxes `Page._page_box` (read by the preflight and the page map) and the box
-classes. A WeasyPrint with another major version may have changed any of them, so this module
-refuses to load with one, saying which version it was written for.
+laid-out page boxes `Page._page_box` (read by the preflight and the page map), the box
+classes, and the per-page steps `layout.page.make_page`, `layout.make_margin_boxes` and
+`Page.paint` (wrapped so that an interrupted run stops a long PDF between two pages, see
+`interruptible`). A WeasyPrint with another major version may have changed any of them, so this
+module refuses to load with one, saying which version it was written for.
 
 Importing WeasyPrint also sets Pillow's process-wide `ImageFile.LOAD_TRUNCATED_IMAGES = True`,
 which would let a truncated photo pass storyexport's image check (source/photos.py) in the same
@@ -13,7 +15,9 @@ process. WeasyPrint only ever gets complete renditions from us, so Pillow's defa
 
 from __future__ import annotations
 
+import functools
 import inspect
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,7 +25,10 @@ from contextlib import contextmanager
 import weasyprint
 from PIL import ImageFile
 from weasyprint import HTML
+from weasyprint.document import Page
 from weasyprint.formatting_structure import boxes
+from weasyprint import layout
+from weasyprint.layout import page as page_layout
 from weasyprint.pdf import tags
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -38,7 +45,62 @@ _box_tree_lock = threading.Lock()
 
 __all__ = ["HTML", "URLFetcher", "URLFetcherResponse", "wrapped_box_tree", "page_boxes", "descendants",
            "is_margin_box", "own_element_language", "drawn_images", "box_element", "box_tag", "is_inline",
-           "link_annotation", "drop_links", "flow_text_boxes", "layout_hyphen", "root_element"]
+           "link_annotation", "drop_links", "flow_text_boxes", "layout_hyphen", "root_element", "missing_glyphs",
+           "interruptible"]
+NOTDEF_MESSAGE = ".notdef glyph rendered for Unicode string unsupported by fonts"  # WeasyPrint 70's draw/text.py
+
+
+_this_thread = threading.local()  # .check: what interruptible() asked this thread's pages to call
+
+
+@contextmanager
+def interruptible(check: Callable[[], None]) -> Iterator[None]:
+    """While active, this thread's WeasyPrint calls `check` before it lays out or draws each page;
+    `check` raises to stop. One call to render() or write_pdf() can take minutes for a long story,
+    and an interrupt (Ctrl-C, SIGTERM) reaches only the main thread: without this, a PDF being
+    made in a worker would hold the run until it was done."""
+    previous = getattr(_this_thread, "check", None)
+    _this_thread.check = check
+    try:
+        yield
+    finally:
+        _this_thread.check = previous
+
+
+def _checked_per_page(step: Callable) -> Callable:
+    @functools.wraps(step)
+    def step_after_check(*args, **kwargs):
+        if (check := getattr(_this_thread, "check", None)) is not None:
+            check()
+        return step(*args, **kwargs)
+    return step_after_check
+
+
+page_layout.make_page = _checked_per_page(page_layout.make_page)  # remake_page() looks it up in its module
+layout.make_margin_boxes = _checked_per_page(layout.make_margin_boxes)  # layout_document() in its own
+Page.paint = _checked_per_page(Page.paint)  # generate_pdf() paints page by page
+
+
+@contextmanager
+def missing_glyphs() -> Iterator[list[str]]:
+    """Collects the characters this thread's PDF writing draws as .notdef (no font has them): WeasyPrint
+    logs each one (args: the character, its code point) while writing, not while laying out. Those
+    records are taken here, not shown: the pdf builder says it once, with the fix."""
+    found: list[str] = []
+    thread = threading.get_ident()
+
+    def collect(record: logging.LogRecord) -> bool:
+        if record.thread == thread and str(record.msg).startswith(NOTDEF_MESSAGE) and record.args:
+            found.append(str(record.args[0]))
+            return False
+        return True
+
+    logger = logging.getLogger("weasyprint")
+    logger.addFilter(collect)
+    try:
+        yield found
+    finally:
+        logger.removeFilter(collect)
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ...errors import BuildError
 from ...model import Story
 from ...store.cache import Cache
 from ...text.narration_plan import narration_plan
@@ -20,7 +21,7 @@ from .output_intent import output_intent
 from .pagemap import page_starts
 from .preflight import preflight
 from .tagging import structure_fixes
-from .weasyprint_door import HTML, drop_links
+from .weasyprint_door import HTML, drop_links, missing_glyphs
 
 PROFILE_URL = "rendition:print-profile.icc"  # the fetcher serves the print profile here
 
@@ -45,9 +46,11 @@ def make_pdf(story: Story, lang: str, edition: Edition, cache: Cache) -> MadePdf
     pages = page_starts(document) if printing else ()
     if printing:
         drop_links(document)  # PDF/X: no annotations on the printed area; the print CSS prints addresses
-    with structure_fixes() as fixes:
+    with structure_fixes() as fixes, missing_glyphs() as missing:
         data = document.write_pdf(finisher=finisher(f"{story.identifier}#{name}", geometry, fixes, intent),
                                   pdf_variant=edition.variant)
+    if missing:
+        raise BuildError(_boxes_instead_of(name, missing))
     details: dict[str, Any] = {"variant": edition.variant, "pages": len(document.pages),
                                "trim_mm": [geometry.trim.width, geometry.trim.height],
                                "bleed_mm": geometry.bleed, "crop_marks": geometry.marks}
@@ -64,13 +67,23 @@ def make_pdf(story: Story, lang: str, edition: Edition, cache: Cache) -> MadePdf
     return MadePdf(data, details, pages)
 
 
+def _boxes_instead_of(name: str, missing: list[str]) -> str:
+    """Why a PDF is not written: characters no installed font has would show as empty boxes."""
+    characters = list(dict.fromkeys(missing))
+    shown = " ".join(f"{c} (U+{ord(c[0]):04X})" for c in characters[:12]) + (" …" if len(characters) > 12 else "")
+    return (f"{name}: no installed font has {len(characters)} of its characters, which would print as empty "
+            f"boxes: {shown}. Install fonts that have them (Debian: fonts-noto-cjk for Chinese, Japanese and "
+            "Korean, fonts-noto-color-emoji for emoji, fonts-noto-core for most other scripts), then build again")
+
+
 def _lay_out(story: Story, lang: str, edition: Edition, geometry: PageGeometry, images: DocumentImages,
              fetcher: SafeFetcher):
     """The shared render in our document and stylesheet, laid out in pages by WeasyPrint. The print
     edition is rendered with the narration plan's sentence ids, which the EPUB shares, so that
     its page breaks can be found in the EPUB's text."""
     cover = images.cover(story.cover) if story.cover else None
-    target = RenderTarget(name="pdf", notes="inline", image=images.figure, inline_image=images.inline)
+    target = RenderTarget(name="pdf", notes="inline", image=images.figure, inline_image=images.inline,
+                          break_long_words=True)
     plan = narration_plan(story, lang) if edition is PRINT else None
     rendered = render_article(story, story.article(lang), plan, target)
     css = stylesheet(geometry, cover, PROFILE_URL if edition is PRINT else None)

