@@ -23,7 +23,7 @@ from ...store.cache import Cache, cache_key
 from ...text.narration_plan import NarrationPlan, Sentence
 from ...text.timings import ChapterTiming, SentenceTiming, WordTiming
 from ...text.words import words
-from .tts import SpeechClip, Voice, get_engine
+from .tts import Engine, SpeechClip, Voice, get_engine
 from .words import Span, shared_out
 
 if TYPE_CHECKING:
@@ -100,7 +100,11 @@ def spoken_clips(plan: NarrationPlan, voice: Voice, cache: Cache, speak: Callabl
 
 def speak_sentence(worker: Worker, voice: Voice, offline: bool, text: str) -> SpokenSentence:
     """A task: one sentence spoken by `voice`, trimmed and resampled to 16-bit PCM at RATE, with its words' times."""
-    engine = get_engine(voice.engine, offline, worker.engines)
+    return speak(get_engine(voice.engine, offline, worker.engines), voice, text)
+
+
+def speak(engine: Engine, voice: Voice, text: str) -> SpokenSentence:
+    """`text` spoken by `engine` in `voice`: trimmed, resampled to RATE, its words' times moved along."""
     clip = engine.synthesize(text, voice)
     trimmed, cut = trim(np.asarray(clip.samples, np.float32), clip.rate)
     samples = resample(trimmed, clip.rate, RATE)
