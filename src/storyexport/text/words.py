@@ -41,7 +41,7 @@ def words(text: str) -> tuple[Word, ...]:
             start += 1
         while end > start and _punctuation(text[end - 1]):
             end -= 1
-        if start < end:  # "___" has \w (the underscore) but is all punctuation
+        if any(c.isalnum() for c in text[start:end]):  # "___" has \w (the underscore) but no letter
             found.append(Word(start, end, token.start(), token.end()))
     return tuple(found)
 
