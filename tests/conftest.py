@@ -356,10 +356,11 @@ def catalog(tmp_path_factory, paths) -> Path:
 
 @pytest.fixture(scope="session")
 def output_files():
-    """output_files(output) is {path under output/: file bytes} of every story's files (not the cache)."""
+    """output_files(output) is {path under output/: file bytes} of every story's files (not the cache,
+    nor the run's temporary folder, which this process keeps until it ends)."""
     def files(output: Path) -> dict[str, bytes]:
         return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*"))
-                if p.is_file() and p.relative_to(output).parts[0] not in (".cache", ".lock")}
+                if p.is_file() and p.relative_to(output).parts[0] not in (".cache", ".lock", ".storyexport-tmp")}
     return files
 
 

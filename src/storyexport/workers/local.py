@@ -133,15 +133,26 @@ class ProcessWorkers:
         # system's, before the run points TMPDIR into the output folder, whose path may be too long
         # for a socket (107 bytes); multiprocessing removes it when the process ends
         multiprocessing.util.get_temp_dir()
-        # the workers' temporary files (e.g. eSpeak NG's private library copies), removed with the pool:
-        # a worker process ends without running atexit handlers
-        self.scratch = Path(tempfile.mkdtemp(prefix="storyexport-workers-"))
-        self.pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
-                                        initargs=(cache.folder.resolve(), driver_levels(), self.scratch))
+        self.context, self.cache_folder = context, cache.folder.resolve()
+        self.pool: ProcessPoolExecutor | None = None
+        self.scratch: Path | None = None
+        self.starting = threading.Lock()
+
+    def _started(self) -> ProcessPoolExecutor:
+        """The pool, made on the first task, with the workers' temporary files (e.g. eSpeak NG's private
+        library copies) in a folder of the run's own temporary folder (output/.storyexport-tmp/, which
+        the next run clears if this one is killed); removed with the pool, as a worker process ends
+        without running atexit handlers."""
+        with self.starting:
+            if self.pool is None:
+                self.scratch = Path(tempfile.mkdtemp(prefix="storyexport-workers-"))
+                self.pool = ProcessPoolExecutor(self.capacity, mp_context=self.context, initializer=_start_worker,
+                                                initargs=(self.cache_folder, driver_levels(), self.scratch))
+            return self.pool
 
     def submit(self, task: Callable[..., Any], *args: Any) -> Future:
         future: Future = Future()
-        running = self.pool.submit(_perform, task, args)
+        running = self._started().submit(_perform, task, args)
         running.add_done_callback(lambda done: self._settle(future, done))
         return future
 
@@ -160,6 +171,8 @@ class ProcessWorkers:
         return 0
 
     def cancel(self) -> None:
+        if self.pool is None:
+            return
         processes = list((self.pool._processes or {}).values())  # before shutdown, which forgets them
         self.pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
@@ -169,6 +182,8 @@ class ProcessWorkers:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def close(self) -> None:
+        if self.pool is None:
+            return
         self.pool.shutdown(wait=True)
         shutil.rmtree(self.scratch, ignore_errors=True)
 
