@@ -324,6 +324,7 @@ class Story:
     articles: tuple[Article, ...]
     identifiers: tuple[Identifier, ...] = ()  # the front matter's; the first is `identifier`
     accessibility: AccessibilityDeclaration = AccessibilityDeclaration()
+    project_file: Path | None = None  # the storyexport.yaml whose settings the story took, if any
 
     @property
     def title(self) -> str:
@@ -349,6 +350,12 @@ class Story:
             if choice.lang == lang:
                 return choice
         return NarrationChoice(lang)
+
+    def files(self) -> tuple[Path, ...]:
+        """Every file the story was read from: its source, its photos, the print colour profile and
+        the project file (a change to any of them changes the outputs)."""
+        settings = (self.print.profile.file if self.print.profile else None, self.project_file)
+        return (self.source, *(photo.file for photo in self.photos()), *(path for path in settings if path))
 
     def photos(self) -> tuple[Photo, ...]:
         """Every distinct photo the story shows, cover first."""

@@ -50,7 +50,7 @@ def parse(source: Path) -> tuple[Story, list[Problem]]:
                                accessibility=meta.accessibility or project.accessibility)
     if any(p.is_error for p in problems) or not articles:
         raise SourceError(problems)
-    story = _story(source, meta, articles, cover)
+    story = dataclasses.replace(_story(source, meta, articles, cover), project_file=project.file)
     problems += lint.story_problems(story)
     if any(p.is_error for p in problems):
         raise SourceError(problems)

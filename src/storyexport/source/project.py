@@ -35,12 +35,20 @@ class ProjectSettings:
 
 def find_project_file(story_file: Path) -> Path | None:
     """The nearest storyexport.yaml above a story's folder: in the stories folder, else beside it."""
+    return next((candidate for candidate in project_file_places(story_file) if candidate.is_file()), None)
+
+
+def project_file_places(story_file: Path) -> tuple[Path, ...]:
+    """Where a story's project file may be, the nearest first."""
     story_folder = story_file.parent
-    for folder in (story_folder.parent, story_folder.parent.parent):
-        candidate = folder / PROJECT_FILE
-        if candidate.is_file():
-            return candidate
-    return None
+    return story_folder.parent / PROJECT_FILE, story_folder.parent.parent / PROJECT_FILE
+
+
+def nearer_project_file_places(story_file: Path, found: Path | None) -> tuple[Path, ...]:
+    """The places nearer the story than the project file it took (all of them if it took none):
+    a project file put there would change the story's settings."""
+    places = project_file_places(story_file)
+    return places[:places.index(found)] if found in places else places
 
 
 def project_settings(story_file: Path) -> tuple[ProjectSettings, list[Problem]]:
