@@ -19,6 +19,7 @@ import pytest
 
 from storyexport.formats import Options
 from storyexport.pipeline import build
+from storyexport.store.output import output_lock
 
 pytestmark = pytest.mark.slow  # every test builds PDFs, narrates, or runs `storyexport all`
 
@@ -97,15 +98,29 @@ def test_an_interrupted_run_leaves_nothing_half_written_and_the_next_reuses_its_
 def test_two_runs_on_one_output_folder_take_turns(tmp_path, paths):
     output = tmp_path / "output"
     command = [*STORYEXPORT, "pdf", str(paths.stories / "bilingual"), "-o", str(output)]
-    first, second = (subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                     for _ in range(2))
-    results = [p.communicate(timeout=300) for p in (first, second)]
-    assert first.returncode == second.returncode == 0, results
-    assert any("another storyexport run is writing to" in err and "waiting" in err for _, err in results)
+    output.mkdir()
+    with output_lock(output):  # held here until both runs say they wait: however loaded the machine, they meet
+        runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+        said = [_until_waiting(run) for run in runs]
+    results = [(out, said_before + err) for run, said_before in zip(runs, said)
+               for out, err in [run.communicate(timeout=300)]]
+    assert [run.returncode for run in runs] == [0, 0], results
+    assert all("another storyexport run is writing to" in err and "waiting" in err for _, err in results)
     folder = output / "bilingual"
     for path, sha in manifest_files(folder).items():
         _complete(folder / path)
     assert list(output.rglob("*.tmp")) == []
+
+
+def _until_waiting(run: subprocess.Popen) -> str:
+    """What a run wrote to stderr up to its line saying it waits for the output folder (all, if it ended)."""
+    lines = []
+    while line := run.stderr.readline():
+        lines.append(line)
+        if "waiting" in line:
+            break
+    return "".join(lines)
 
 
 def test_a_damaged_cache_entry_is_detected_by_its_hash_and_rebuilt(tmp_path, paths):
