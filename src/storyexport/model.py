@@ -352,6 +352,7 @@ class Story:
     lexicons: tuple[Lexicon, ...] = ()  # one per language that has entries; see `lexicon`
     accessibility: AccessibilityDeclaration = AccessibilityDeclaration()
     voices: tuple[tuple[str, Path], ...] = ()  # the publisher's voice file per language (project file, --voice)
+    project_file: Path | None = None  # the storyexport.yaml whose settings the story took, if any
 
     @property
     def title(self) -> str:
@@ -384,6 +385,13 @@ class Story:
         by_tag = {tag.lower(): path for tag, path in self.voices}
         voice_file = by_tag.get(lang.lower()) or by_tag.get(lang.split("-")[0].lower())
         return dataclasses.replace(choice, voice_file=voice_file) if voice_file else choice
+
+    def files(self) -> tuple[Path, ...]:
+        """Every file the story was read from: its source, its photos, the print colour profile, the
+        project file and the publisher's voice files (a change to any of them changes the outputs)."""
+        settings = (self.print.profile.file if self.print.profile else None, self.project_file)
+        voices = tuple(path.with_name(path.name.split("#")[0]) for _, path in self.voices)
+        return (self.source, *(photo.file for photo in self.photos()), *(path for path in settings if path), *voices)
 
     def photos(self) -> tuple[Photo, ...]:
         """Every distinct photo the story shows, cover first."""

@@ -1,4 +1,4 @@
-"""Assemble report.json and report.html for a story from the files in its output folder."""
+"""Assemble report.json and report.html for a story from the files in its output folder (the driver writes them)."""
 
 from __future__ import annotations
 
@@ -26,15 +26,12 @@ from ..store.layout import (
     OPUS,
     PAGE_FORMAT,
     PRINT_PDF,
-    REPORT_HTML,
-    REPORT_JSON,
     TAGGED_PDF,
     TIMINGS,
 )
 from ..store.ledger import Ledger
-from ..store.output import write_text
 from ..text.accessibility import tagged_languages
-from .checks import Check, inspect_safely, passed, run_cached, warned, worst
+from .checks import Check, checks_key, inspect_safely, passed, run_cached, warned, worst
 from .epub_checks import check_epub
 from .html_checks import check_page
 from .image_checks import check_images, images_in_epub, images_in_folder, images_in_pdf
@@ -64,6 +61,15 @@ def _checks(kind: str, path: Path, entry: dict[str, Any], story: Story, timings:
 
 
 JUDGED = (EPUB.format, TAGGED_PDF.format, PRINT_PDF.format, MP3.format, OPUS.format, CAPTIONS.format, PAGE_FORMAT)
+
+
+def known_checks(entries: list[dict[str, Any]], cache: Cache) -> tuple[dict[str, tuple[bytes, dict]], bool]:
+    """The cache entries of the checks already made of these outputs (by content), and whether that
+    is all of them: a report made on another machine takes them along, so that its worker checks
+    only what changed; a report with nothing left to check is quick to make anywhere."""
+    keys = {checks_key(e["format"], e["sha256"]) for e in entries if e.get("format") in set(JUDGED) - {PAGE_FORMAT}}
+    known = {key: hit for key in sorted(keys) if (hit := cache.get(key, kind="checks"))}
+    return known, len(known) == len(keys)
 
 
 def _source_checks(story: Story, problems: list[Problem]) -> list[dict[str, Any]]:
@@ -155,16 +161,14 @@ def _first_page(path: Path, cache: Cache) -> str:
     return uri
 
 
-def write_report(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],
-                 failures: list[dict[str, str]], cache: Cache, jobs: int = 2) -> dict[str, Any]:
-    """report.json and report.html; returns the report's data."""
+def report_texts(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],
+                 failures: list[dict[str, str]], cache: Cache, jobs: int = 2) -> tuple[str, str]:
+    """report.json and report.html of the story whose outputs are in `folder`, as text."""
     data = report_data(story, folder, entries, problems, failures, cache, jobs)
     environment = Environment(loader=PackageLoader("storyexport", "templates/report"),
                               autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True)
     html = environment.get_template("report.html.j2").render(report=data, thumbs=_thumbnails(story, folder, cache))
-    write_text(folder / REPORT_JSON, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    write_text(folder / REPORT_HTML, html)
-    return data
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n", html
 
 
 def failed_outputs(report: dict[str, Any]) -> dict[str, str]:

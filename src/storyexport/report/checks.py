@@ -50,9 +50,14 @@ def worst(checks: list[Check]) -> str:
 Inspector = Callable[[Path], list[Check]]
 
 
+def checks_key(kind: str, sha256: str) -> str:
+    """Where the checks of a file with this content, by this version of storyexport, are cached."""
+    return cache_key("checks", kind, sha256, code_digest())
+
+
 def run_cached(cache: Cache, kind: str, path: Path, sha256: str, inspect: Inspector) -> list[Check]:
     """The checks of one file, from the cache when this content was already checked by this version."""
-    key = cache_key("checks", kind, sha256, code_digest())
+    key = checks_key(kind, sha256)
     if hit := cache.get(key, kind="checks"):
         return [Check(**c) for c in json.loads(hit[0])]
     checks = inspect_safely(kind, path, inspect)

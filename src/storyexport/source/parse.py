@@ -226,4 +226,5 @@ def _story(source: Path, meta: FrontMatter, articles: list[Article], cover: Phot
     return Story(slug=slug, source=source, folder=source.parent.resolve(), lang=meta.lang, date=meta.date,
                  identifier=identifier, url=meta.url, cover=cover, print=meta.print,
                  narration=meta.narration, articles=tuple(articles), identifiers=meta.identifiers,
-                 lexicons=lexicons, accessibility=meta.accessibility, voices=project.voices)
+                 lexicons=lexicons, accessibility=meta.accessibility, voices=project.voices,
+                 project_file=project.file)

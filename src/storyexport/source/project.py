@@ -47,11 +47,20 @@ class Project:
 def find_project_file(story_file: Path) -> Path | None:
     """The nearest storyexport.yaml above a story: in the stories folder (source/ for
     source/<slug>/story.md; a lone story file's own folder), else in the folder that holds it."""
+    return next((candidate for candidate in project_file_places(story_file) if candidate.is_file()), None)
+
+
+def project_file_places(story_file: Path) -> tuple[Path, ...]:
+    """Where a story's project file may be, the nearest first."""
     stories_folder = story_file.parent.parent if story_file.name == "story.md" else story_file.parent
-    for folder in (stories_folder, stories_folder.parent):
-        if (folder / PROJECT_FILE).is_file():
-            return folder / PROJECT_FILE
-    return None
+    return stories_folder / PROJECT_FILE, stories_folder.parent / PROJECT_FILE
+
+
+def nearer_project_file_places(story_file: Path, found: Path | None) -> tuple[Path, ...]:
+    """The places nearer the story than the project file it took (all of them if it took none):
+    a project file put there would change the story's settings."""
+    places = project_file_places(story_file)
+    return places[:places.index(found)] if found in places else places
 
 
 def load_project(path: Path | None) -> tuple[Project, list[Problem]]:

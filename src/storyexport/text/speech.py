@@ -11,13 +11,15 @@ and, when a pronunciation lexicon gives them, the exact phonemes (IPA). So:
 - the credit "Photo: IOM/Gema Cortes" is said "Photo: Gema Cortes, IOM": tokens are then out
   of the text's order, but each still points at its own characters.
 
-Word timings map an engine's words back to the caption through these spans (`source`).
+Word timings map an engine's words back to the caption through these spans
+(`SpeechScript.caption_word_spans`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -73,6 +75,27 @@ class SpeechScript:
     def _pieces(self) -> Iterator[tuple[SpokenToken, str]]:
         for index, token in enumerate(self.tokens):
             yield token, ("" if index == 0 or token.joined else " ") + token.text
+
+    def caption_word_spans(self, text: str, spoken: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...] | None:
+        """The times of the caption's words (text.words of `text`, the sentence's) from the times of
+        the spoken words (`spoken`: one per word of `self.text`, in order). A caption word runs from
+        the first to the last spoken word whose token says its characters ("2018" from "twenty" to
+        "eighteen", "IOM" from "eye" to "em"). None when a caption word is said by no spoken word,
+        or the caption's words are said out of their order (a credit said photographer first)."""
+        from .words import words
+
+        said = words(self.text)
+        if len(said) != len(spoken):
+            return None
+        offsets = self.offsets()
+        sources = [self.tokens[bisect_right(offsets, word.start) - 1] for word in said]
+        shown: list[tuple[int, int]] = []
+        for word in words(text):
+            times = [span for token, span in zip(sources, spoken) if token.start < word.end and word.start < token.end]
+            if not times or (shown and min(b for b, _ in times) < shown[-1][0]):
+                return None
+            shown.append((min(b for b, _ in times), max(e for _, e in times)))
+        return tuple(shown)
 
     def written_in_spoken_order(self, text: str) -> str:
         """The caption's words (`text`, the sentence's) in the order they are said: "Photo: Gema

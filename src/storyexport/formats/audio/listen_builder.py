@@ -25,7 +25,7 @@ class ListenBuilder:
     name = "listen"
     description = "listening check: an offline recognizer transcribes the narration (extra [listen])"
     needs: ClassVar[tuple[str, ...]] = ("audio",)
-    on_demand = True  # not part of `all`: it takes about a second per sentence
+    per_language: ClassVar[bool] = True  # not part of `all` (formats.ON_DEMAND): about a second per sentence
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
         from . import recognizer
@@ -45,8 +45,9 @@ class ListenBuilder:
 
     def _listen(self, story: Story, plan: NarrationPlan, ctx: BuildContext) -> Listening | None:
         from ...text.speech import speech_scripts
+        from .builder import speakers
         from .recognizer import Recognizer, model_name
-        from .synthesis import RATE, sentence_clips
+        from .synthesis import sentence_key, spoken_clips
         from .tts import choose
 
         timings = recorded_timings(ctx.folder, story.slug, plan, f"the {plan.lang} narration cannot be listened to")
@@ -55,8 +56,10 @@ class ListenBuilder:
         selection = choose(plan.lang, timings.engine, story.narration_for(plan.lang), ctx.options.offline,
                            engines=ctx.engines)
         scripts = speech_scripts(story, plan.lang)
-        keys, clips = sentence_clips(plan, scripts, selection.engine, selection.voice, ctx.cache, ctx.options.jobs,
-                                     ctx.progress)
+        with speakers(selection.engine, selection.voice, scripts, ctx) as speak:  # from the cache, as a rule
+            spoken = spoken_clips(plan, scripts, selection.voice, ctx.cache, speak, ctx.progress)
+        keys = {s.id: sentence_key(scripts[s.id], selection.voice) for s in plan.sentences}
+        clips = {keys[sentence_id]: clip.pcm for sentence_id, clip in spoken.items()}
         heard: dict[str, str] = {}
         task, recognizer, model = f"listening {plan.lang}", Recognizer(), model_name()
         for done, key in enumerate(dict.fromkeys(keys.values())):

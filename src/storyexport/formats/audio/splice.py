@@ -19,7 +19,8 @@ def joined(clips: list[SpeechClip]) -> SpeechClip:
     gap = np.zeros(round(GAP * rate), np.float32)
     parts: list[np.ndarray] = []
     for index, clip in enumerate(clips):
-        samples = resample(trim(np.asarray(clip.samples, np.float32), clip.rate), clip.rate, rate)
+        trimmed, _ = trim(np.asarray(clip.samples, np.float32), clip.rate)
+        samples = resample(trimmed, clip.rate, rate)
         parts += ([gap] if index else []) + [faded(samples, rate)]
     return SpeechClip(np.concatenate(parts), rate)
 

