@@ -62,6 +62,7 @@ def test_the_report_gives_the_word_error_rate_and_lists_the_sentence(listened, b
 def test_transcripts_are_cached_per_sentence_audio(listened):
     story, folder, first = listened
     assert first.cache_stats["put:transcript"] == 5  # five sentences in English
+    (folder / "pronunciation.en.listening.json").unlink()  # else the run skips the unchanged story whole
     again = build([story], ["audio", "listen"], folder.parent, OPTIONS)
     assert again.cache_stats["hit:transcript"] == 5 and again.cache_stats["put:transcript"] == 0
     assert Cache(folder.parent / CACHE_FOLDER).folder.is_dir()
