@@ -148,14 +148,13 @@ def _first_page(path: Path, cache: Cache) -> str:
     key = cache_key("first-page", path.read_bytes())
     if hit := cache.get(key, kind="thumbnail"):
         return hit[0].decode()
-    import pypdfium2
+    from .pdfium import pdfium_document
 
-    document = pypdfium2.PdfDocument(str(path))
-    page = document[0]
-    image = page.render(scale=320 / page.get_width()).to_pil()
+    with pdfium_document(path) as document:
+        page = document[0]
+        image = page.render(scale=320 / page.get_width()).to_pil()
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, "PNG", optimize=True)
-    document.close()
     uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
     cache.put(key, uri.encode(), kind="thumbnail")
     return uri
