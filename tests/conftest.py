@@ -324,3 +324,122 @@ def axe():
         return [{"id": v["id"], "impact": v["impact"], "targets": [n["target"] for n in v["nodes"]][:5]}
                 for v in result["violations"]]
     return violations
+
+
+# -- a catalog of stories, and a Ray cluster to build it on -------------------------------------
+
+CATALOG_TEXT = {  # four short bilingual stories, each saying something of its own
+    "market": ("The market opens at dawn in Tacna.", "El mercado abre al amanecer en Tacna."),
+    "school": ("Forty children started school in March.", "Cuarenta niños empezaron la escuela en marzo."),
+    "clinic": ("The clinic sees patients six days a week.", "La clínica atiende seis días a la semana."),
+    "bakery": ("Her bakery sells bread made at four in the morning.", "Su panadería vende pan hecho a las cuatro."),
+}
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory, paths) -> Path:
+    """A folder of four bilingual stories (two sentences a language, one photo each), made from the
+    bilingual fixture with each story's own words: source/<slug>/story.md."""
+    root = tmp_path_factory.mktemp("catalog") / "source"
+    template = (paths.stories / "bilingual" / "story.md").read_text("utf-8")
+    for slug, (english, spanish) in CATALOG_TEXT.items():
+        folder = root / slug
+        shutil.copytree(paths.stories / "bilingual", folder)
+        text = template.replace('title: "The Garden"', f'title: "The {slug.title()}"')
+        text = text.replace("The garden opened in [Tacna]{lang=es} last spring.",
+                            f"The garden opened in [Tacna]{{lang=es}} last spring. {english}")
+        text = text.replace("El huerto abrió en Tacna la primavera pasada.",
+                            f"El huerto abrió en Tacna la primavera pasada. {spanish}")
+        (folder / "story.md").write_text(text, "utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def output_files():
+    """output_files(output) is {path under output/: file bytes} of every story's files (not the cache,
+    nor the run's temporary folder, which this process keeps until it ends)."""
+    def files(output: Path) -> dict[str, bytes]:
+        return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*"))
+                if p.is_file() and p.relative_to(output).parts[0] not in (".cache", ".lock", ".storyexport-tmp")}
+    return files
+
+
+@pytest.fixture(scope="session")
+def carry_over_checks():
+    """carry_over_checks(output, other_output): copies the results of the report's checks (EPUBCheck,
+    PDF and audio inspections) from one output folder's cache to another's, and nothing else. They
+    are keyed by each output's sha256, so the second build reuses them only for outputs identical
+    to the first build's (a test comparing the two builds then spends no time re-running the same
+    EPUBCheck on the same bytes); every format is still built from scratch."""
+    def carry(output: Path, other: Path) -> int:
+        copied = 0
+        for record in (output / ".cache").rglob("*.json"):
+            if '"kind": "checks"' in record.read_text("utf-8"):
+                target = other / ".cache" / record.relative_to(output / ".cache")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(record, target)
+                shutil.copy2(record.with_suffix(".bin"), target.with_suffix(".bin"))
+                copied += 1
+        return copied
+    return carry
+
+
+def _pids_using(folder: str) -> list[int]:
+    """Processes holding a file open under `folder`: every Ray process of a cluster keeps its logs there."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if any(os.readlink(f"/proc/{pid}/fd/{fd}").startswith(folder) for fd in os.listdir(f"/proc/{pid}/fd")):
+                found.append(int(pid))
+        except OSError:
+            pass
+    return [pid for pid in found if pid != os.getpid()]
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():
+    """A real two-node Ray cluster on loopback (one CPU each), started in this process, and its
+    address. Nothing leaves the machine (no usage report, no cloud-metadata probe) and nothing
+    outlives the module: every Ray process is ended and its temporary folder removed."""
+    import signal
+    import tempfile
+    import time
+
+    ray = pytest.importorskip("ray")
+    import ray._private.services as services
+    from ray.cluster_utils import Cluster
+
+    temp = tempfile.mkdtemp(prefix="ray", dir="/tmp")  # AF_UNIX socket paths must stay under 107 bytes
+    home = Path(temp) / "home"
+    home.mkdir()
+    (Path(temp) / "ray").mkdir()  # Ray keeps the address of the last cluster in $TMPDIR/ray/
+    (home / "ray_bootstrap_config.yaml").write_text("{}\n")  # the dashboard then probes no cloud metadata
+    fast_health = {"health_check_period_ms": 500, "health_check_timeout_ms": 500,
+                   "health_check_failure_threshold": 2, "health_check_initial_delay_ms": 0}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("TMPDIR", temp)  # the workers' scratch folders, removed with the cluster
+        patch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+        patch.setenv("RAY_USAGE_STATS_REPORT_URL", "http://127.0.0.1:9/")  # the "disabled" ping goes nowhere
+        patch.setattr(services, "resolve_ip_for_localhost", lambda host: host)  # keep 127.0.0.1 (Ray issue 59110)
+        loopback = {"node_ip_address": "127.0.0.1", "temp_dir": temp}
+        cluster = Cluster(initialize_head=True, head_node_args={
+            "num_cpus": 1, "include_dashboard": False, "_system_config": fast_health, **loopback})
+        try:
+            cluster.add_node(num_cpus=1, **loopback)
+            ray.init(address=cluster.address, log_to_driver=False)
+            cluster.wait_for_nodes()
+            ray.shutdown()  # storyexport connects by itself
+            cluster.loopback = loopback
+            yield cluster
+        finally:
+            ray.shutdown()
+            cluster.shutdown()
+            for _ in range(100):  # a killed node's workers notice within seconds that their raylet is gone
+                if not (left := _pids_using(temp)):
+                    break
+                time.sleep(0.1)
+            for pid in left:
+                os.kill(pid, signal.SIGKILL)
+            shutil.rmtree(temp, ignore_errors=True)
+    assert not left, f"Ray processes outlived the cluster: {left}"

@@ -53,10 +53,20 @@ def files(folder: Path, slug: str, lang: str) -> dict[str, Path]:
 
 
 def cues(vtt: str) -> list[tuple[str, float, float, str]]:
-    """(id, start, end, text) of every cue of a WebVTT file written one cue per sentence."""
-    found = re.findall(r"(s\d+)\n(\d\d):(\d\d):(\d\d)\.(\d\d\d) --> (\d\d):(\d\d):(\d\d)\.(\d\d\d)\n(.+)\n", vtt)
+    """(sentence id, start, end, text) per sentence of a WebVTT file: a sentence's cues ("s3",
+    "s3-2"...) joined, their lines too."""
+    found = re.findall(r"(s\d+)(?:-\d+)?\n(\d\d):(\d\d):(\d\d)\.(\d\d\d) --> (\d\d):(\d\d):(\d\d)\.(\d\d\d)\n"
+                       r"((?:.+\n)+)", vtt)
     seconds = lambda h, m, s, ms: int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000  # noqa: E731
-    return [(c[0], seconds(*c[1:5]), seconds(*c[5:9]), html.unescape(c[9])) for c in found]
+    joined: dict[str, tuple[str, float, float, str]] = {}
+    for c in found:
+        text = html.unescape(" ".join(c[9].split()))
+        if c[0] in joined:
+            first = joined[c[0]]
+            joined[c[0]] = (c[0], first[1], seconds(*c[5:9]), f"{first[3]} {text}")
+        else:
+            joined[c[0]] = (c[0], seconds(*c[1:5]), seconds(*c[5:9]), text)
+    return list(joined.values())
 
 
 @pytest.mark.parametrize("builds", ["espeak_builds", "offline_builds"])
@@ -132,21 +142,38 @@ def test_two_offline_runs_are_byte_identical(builds: str, request):
             assert path.read_bytes() == files(second, story.slug, lang)[kind].read_bytes(), path.name
 
 
+@pytest.mark.parametrize("builds", ["espeak_builds", "offline_builds"])
+def test_every_narration_is_at_spoken_word_loudness_as_players_decode_it(builds: str, request):
+    from storyexport.formats.audio.encode import decoded_chunks
+    from storyexport.formats.audio.loudness import measure
+
+    story, folder, _ = request.getfixturevalue(builds)[0]
+    for lang in story.languages:
+        for kind in ("mp3", "opus"):
+            rate, chunks = decoded_chunks(files(folder, story.slug, lang)[kind])
+            loudness = measure(chunks, rate)
+            assert abs(loudness.integrated_lufs - (-18.0)) <= 1.0, (lang, kind, loudness)
+            assert loudness.true_peak_dbtp <= -1.5, (lang, kind, loudness)
+
+
 @pytest.mark.parametrize("lang,language", [("en", "eng"), ("es", "spa")])
-def test_mp3_tags_name_the_story_publisher_language_engine_and_chapters(espeak_builds, lang, language):
+def test_mp3_tags_name_the_story_authors_publisher_language_engine_and_chapters(espeak_builds, lang, language):
     from mutagen.id3 import ID3
 
     story, folder, _ = espeak_builds[0]
+    article = story.article(lang)
     tags = ID3(str(files(folder, story.slug, lang)["mp3"]))
     assert tags.version == (2, 3, 0)
-    assert str(tags["TIT2"]) == story.article(lang).title
-    assert str(tags["TPE1"]) == story.article(lang).publisher.text  # each edition's own publisher
+    assert str(tags["TIT2"]) == str(tags["TALB"]) == article.title
+    assert str(tags["TPE1"]) == {"en": "IOM", "es": "OIM"}[lang]  # each edition's own byline
+    assert str(tags["TPUB"]) == article.publisher.text
+    assert str(tags["TCON"]) == "Speech"
     assert str(tags["TLAN"]) == language
     comment = tags.getall("COMM")[0].text[0]
     voice = 'en-us' if lang == 'en' else 'es-419'
     assert comment.startswith(f"Synthetic narration: espeak, voice {voice} (eSpeak NG 1.52")
     cover = Image.open(io.BytesIO(tags.getall("APIC")[0].data))
-    assert cover.format == "JPEG" and cover.width == 600 and not cover.getexif() and "comment" not in cover.info
+    assert cover.format == "JPEG" and cover.size == (600, 600) and not cover.getexif() and "comment" not in cover.info
     chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
     timings = load_timings(files(folder, story.slug, lang)["timings.json"])
     assert [str(c.sub_frames["TIT2"]) for c in chapters] == [c.title for c in timings.chapters]
@@ -160,8 +187,9 @@ def test_opus_comments_carry_the_same_tags_and_chapters(espeak_builds):
 
     story, folder, _ = espeak_builds[0]
     tags = OggOpus(str(files(folder, story.slug, "es")["opus"])).tags
-    assert tags["TITLE"] == [story.article("es").title] and tags["LANGUAGE"] == ["spa"]
-    assert tags["ARTIST"] == ["Organización Internacional para las Migraciones"]  # the Spanish edition's
+    assert tags["TITLE"] == tags["ALBUM"] == [story.article("es").title] and tags["LANGUAGE"] == ["spa"]
+    assert tags["ARTIST"] == ["OIM"] and tags["GENRE"] == ["Speech"]
+    assert tags["ORGANIZATION"] == ["Organización Internacional para las Migraciones"]
     timings = load_timings(files(folder, story.slug, "es")["timings.json"])
     names = [tags[f"CHAPTER{n:03d}NAME"][0] for n in range(1, len(timings.chapters) + 1)]
     starts = [tags[f"CHAPTER{n:03d}"][0] for n in range(1, len(timings.chapters) + 1)]

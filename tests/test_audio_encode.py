@@ -11,7 +11,9 @@ import pytest
 from storyexport.errors import BuildError
 from storyexport.formats.audio.encode import decode, write_mp3, write_opus
 from storyexport.formats.audio.lametag import LAME_DELAY, FrameCounter, FrameHeader
-from storyexport.formats.audio.stream import PAUSES, PEAK, RATE, TAIL, levelled, narration, narration_gain
+from storyexport.formats.audio.loudness import limited
+from storyexport.formats.audio.recording import levelled
+from storyexport.formats.audio.stream import PAUSES, RATE, TAIL, SpokenClip, narration, rechunked
 from storyexport.formats.audio.synthesis import trim
 from storyexport.formats.audio.vtt import webvtt
 from storyexport.store.cache import Cache
@@ -120,20 +122,23 @@ def test_frames_are_counted_across_pieces_of_any_size():
 
 
 def cached_narration(tmp_path, plan: NarrationPlan, clips: dict[str, np.ndarray]):
-    """The narration of `plan` with `clips` (by sentence id) put in a real cache, as synthesis leaves them."""
+    """The narration of `plan` with `clips` (by sentence id) put in a real cache, as synthesis leaves
+    them (each with two words: the first 40 % and the last half of the clip), and that cache."""
     cache = Cache(tmp_path / "cache")
-    keys = {sentence_id: f"key-{sentence_id}" for sentence_id in clips}
+    spoken = {}
     for sentence_id, clip in clips.items():
-        cache.put(keys[sentence_id], clip.tobytes(), kind="sentence")
-    return narration(plan, keys, {keys[i]: len(clip) for i, clip in clips.items()}, cache)
+        cache.put(f"key-{sentence_id}", clip.tobytes(), kind="sentence")
+        n = len(clip)
+        spoken[sentence_id] = SpokenClip(f"key-{sentence_id}", n, ((0, 2 * n // 5), (n // 2, n)))
+    return narration(plan, spoken), cache
 
 
 def test_timings_are_running_sample_counts_with_fixed_pauses(tmp_path):
     plan = NarrationPlan("en", (sentence(1, "none", "Title"), sentence(2, "sentence"),
                                 sentence(3, "section", "Part two"), sentence(4, "paragraph")))
     clips = {f"s{n}": np.full(1000 * n, 1000, np.int16) for n in range(1, 5)}
-    narration = cached_narration(tmp_path, plan, clips)
-    pcm = np.concatenate(list(narration.pieces()))
+    narration, cache = cached_narration(tmp_path, plan, clips)
+    pcm = np.concatenate(list(narration.pieces(cache)))
     position, expected = 0, []
     for number, pause in zip(range(1, 5), ("none", "sentence", "section", "paragraph")):
         position += round(PAUSES[pause] * RATE)
@@ -146,35 +151,49 @@ def test_timings_are_running_sample_counts_with_fixed_pauses(tmp_path):
     assert chapters == [("Title", 0, part_two), ("Part two", part_two, len(pcm))]
     for timing in narration.sentences:  # silence between sentences, sound inside them
         assert np.all(pcm[timing.begin:timing.end] != 0)
+        # the words move with their sentence, and keep their characters in its text
+        number = int(timing.id[1:])
+        assert [(w.chars, w.begin - timing.begin, w.end - timing.begin) for w in timing.words] == [
+            ((0, 8), 0, 400 * number), ((9, 10), 500 * number, 1000 * number)]
     assert np.count_nonzero(pcm) == sum(len(clip) for clip in clips.values())
 
 
-def test_the_level_is_measured_over_the_whole_narration_then_applied_to_every_piece(tmp_path):
+def test_a_stream_is_cut_into_the_chunks_one_array_would_be_cut_into():
+    whole = np.arange(10_000, dtype=np.int16)
+    pieces = [whole[a:b] for a, b in zip((0, 3, 3, 1500, 4096, 9999), (3, 3, 1500, 4096, 9999, 10_000))]
+    chunks = list(rechunked(pieces, size=1024))
+    assert [len(c) for c in chunks] == [1024] * 9 + [784]
+    assert all(np.array_equal(c, whole[i * 1024:(i + 1) * 1024]) for i, c in enumerate(chunks))
+    assert list(rechunked([np.zeros(0, np.int16)], size=8)) == []
+
+
+def test_the_levelled_stream_is_the_joined_narration_limited_as_one_array(tmp_path):
     plan = NarrationPlan("en", (sentence(1, "none"), sentence(2, "sentence")))
-    clips = {"s1": np.full(500, 1000, np.int16), "s2": np.array([0, -20000, 5000], np.int16)}
-    narration = cached_narration(tmp_path, plan, clips)
-    gain = narration_gain(narration.pieces)
-    pcm = np.concatenate(list(levelled(narration.pieces(), gain)))
-    assert gain == pytest.approx(PEAK * 32767 / 20000)
-    assert np.abs(pcm).max() == round(PEAK * 32767) and pcm.dtype == np.int16
-    assert narration_gain(lambda: [np.zeros(10, np.int16)]) == 1.0  # silence stays silence
+    clips = {"s1": bursts(RATE, (100, 9000)), "s2": (bursts(RATE // 2, (50,)) * 3).astype(np.int16)}
+    narration, cache = cached_narration(tmp_path, plan, clips)
+    pcm = np.concatenate(list(narration.pieces(cache)))
+    expected = np.concatenate([np.clip(np.round(piece * 32767), -32768, 32767).astype(np.int16)
+                               for piece in limited([pcm.astype(np.float64) / 32768], RATE, 6.0)])
+    assert np.array_equal(np.concatenate(list(levelled(narration, cache, 6.0))), expected)
+    assert len(expected) == narration.samples and not np.array_equal(expected, pcm)
 
 
 def test_a_clip_gone_from_the_cache_while_writing_is_a_build_error(tmp_path):
     plan = NarrationPlan("en", (sentence(1, "none"),))
-    narration = cached_narration(tmp_path, plan, {"s1": np.full(500, 1000, np.int16)})
+    narration, cache = cached_narration(tmp_path, plan, {"s1": np.full(500, 1000, np.int16)})
     for stored in (tmp_path / "cache").rglob("*.bin"):
         stored.write_bytes(b"\0\0")
     with pytest.raises(BuildError, match="run storyexport again"):
-        list(narration.pieces())
+        list(narration.pieces(cache))
 
 
 def test_trim_keeps_a_short_margin_around_the_sound():
     clip = np.zeros(RATE, np.float32)
     clip[6000:9000] = 0.5
-    trimmed = trim(clip, RATE)
+    trimmed, cut = trim(clip, RATE)
     assert len(trimmed) == 3000 + int(0.03 * RATE) + int(0.08 * RATE)
-    assert len(trim(np.zeros(500, np.float32), RATE)) > 0  # a silent clip keeps a place in time
+    assert cut == 6000 - int(0.03 * RATE)  # what was cut before: the words' times move back by as much
+    assert len(trim(np.zeros(500, np.float32), RATE)[0]) > 0  # a silent clip keeps a place in time
 
 
 def test_webvtt_cues_carry_sentence_ids_times_and_escaped_text():

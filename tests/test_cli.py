@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from storyexport import __version__
-from storyexport.formats import registry
+from storyexport.formats import FORMATS, ON_DEMAND, get_builder, registry
 
 COMMANDS = ("all", "html", "epub", "pdf", "audio", "check")
 
@@ -78,7 +78,38 @@ def test_console_script_runs_without_traceback_and_exits_2_on_bad_source(paths):
     assert line.endswith("or mark it {.decorative} if it carries no information")  # one line, never wrapped
 
 
-def test_registry_names_are_the_cli_targets():
-    assert set(registry()) == {"audio", "html", "epub", "pdf"}
-    for name, builder in registry().items():
+def test_registry_names_are_the_cli_targets_and_all_leaves_the_listening_check_out():
+    assert list(registry()) == list(FORMATS) == ["audio", "html", "epub", "pdf"]  # what `all` builds
+    for name in [*FORMATS, *ON_DEMAND]:
+        builder = get_builder(name)
         assert builder.name == name and builder.description
+    assert list(ON_DEMAND) == ["listen"]
+
+
+def test_the_progress_display_has_a_line_per_story_and_task_and_the_catalogs_time_left():
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from storyexport.cli import _Display, _progress_columns
+
+    now = [0.0]
+    console = Console(width=120, record=True, color_system=None)
+    bar = Progress(*_progress_columns(), console=console, get_time=lambda: now[0], auto_refresh=False)
+    display = _Display(bar)
+
+    def shown() -> str:
+        console.print(bar.get_renderable())
+        return console.export_text()
+
+    display.started(3)
+    display.step("garden", "narration es (espeak)", 4, 10)
+    display.step("river", "pdf", 1, 4)
+    lines = shown().splitlines()
+    assert len(lines) == 3 and lines[0].startswith("3 stories") and "0/3" in lines[0]
+    assert lines[1].startswith("garden · narration es (espeak)") and "4/10" in lines[1]
+    assert lines[2].startswith("river · pdf") and "1/4" in lines[2]
+    now[0] = 60.0
+    display.finished("garden")  # its lines go; the catalog counts it and, at that pace, has 2 minutes left
+    lines = shown().splitlines()
+    assert len(lines) == 2 and "1/3" in lines[0] and "about 2:00 left" in lines[0]
+    assert lines[1].startswith("river · pdf") and "1:00" in lines[1]

@@ -133,4 +133,8 @@ def test_a_moved_project_rebuilds_nothing(tmp_path: Path, paths):
     moved = tmp_path / "somewhere" / "else"
     shutil.move(first, moved)
     again = build([moved / "source"], ["html"], moved / "output", Options(narration=False))
-    assert again.cache_stats["put:freshness"] == 0 and again.cache_stats["hit:freshness"] > 0
+    assert again.cache_stats["put:freshness"] == 0 and again.cache_stats["put:story-record"] == 0  # skipped whole
+    page = moved / "output" / "bilingual" / "html" / "index.html"
+    os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 10**9))  # same content, new time
+    checked = build([moved / "source"], ["html"], moved / "output", Options(narration=False))
+    assert checked.cache_stats["put:freshness"] == 0 and checked.cache_stats["hit:freshness"] > 0

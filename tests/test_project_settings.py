@@ -65,7 +65,46 @@ def test_a_problem_in_the_project_file_names_it_and_its_line(tmp_path, paths, se
 
 
 def test_an_unknown_key_in_the_project_file_is_a_warning_naming_the_file(tmp_path, paths):
-    _, problems = parse(project(tmp_path, paths, PROJECT + "voices: {en: x}\n"))
+    _, problems = parse(project(tmp_path, paths, PROJECT + "colours: {en: x}\n"))
     (problem,) = problems
     assert (problem.path, problem.line, problem.severity) == (tmp_path / "storyexport.yaml", 5, "warning")
-    assert problem.message.startswith("unknown project key `voices` is ignored; known keys: print, accessibility")
+    assert problem.message.startswith("unknown project key `colours` is ignored; known keys: voices, print, "
+                                      "accessibility")
+
+
+def test_the_project_file_and_its_profile_are_files_the_story_was_read_from(tmp_path, paths):
+    """A run with nothing to do checks them (a changed profile, a project file put nearer the story:
+    built again), and a story sent to another machine takes the profile along."""
+    import pickle
+
+    from storyexport.source.project import nearer_project_file_places
+    from storyexport.store.cache import Cache
+    from storyexport.store.records import Records, StoryRecord
+    from storyexport.workers.parcels import pack, unpack
+
+    story_file = project(tmp_path, paths, PROJECT)
+    story, _ = parse(story_file)
+    profile = tmp_path / "print" / "press.icc"
+    assert {tmp_path / "storyexport.yaml", profile} <= set(story.files())
+    elsewhere = unpack(pickle.loads(pickle.dumps(pack(story))), tmp_path / "worker")
+    assert elsewhere.print.profile.file.is_relative_to(tmp_path / "worker")
+    assert elsewhere.print.profile.file.read_bytes() == profile.read_bytes()
+
+    output = tmp_path / "output"
+    (output / story.slug).mkdir(parents=True)
+    records = Records(Cache(output / ".cache"), ["pdf"], {})
+
+    def remember() -> None:
+        records.record(story_file, story.files(), output, StoryRecord(story.slug, story.languages, (), {}),
+                       absent=nearer_project_file_places(story_file, story.project_file))
+
+    remember()
+    assert records.unchanged(story_file, output) is not None
+    data = bytearray(profile.read_bytes())
+    data[-1] ^= 1  # the printer sends a new profile, the same size
+    profile.write_bytes(bytes(data))
+    assert records.unchanged(story_file, output) is None
+    remember()
+    assert records.unchanged(story_file, output) is not None
+    (tmp_path / "source" / "storyexport.yaml").write_text("print: {condition: FOGRA39}\n", "utf-8")
+    assert records.unchanged(story_file, output) is None  # the nearer project file now applies

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..model import Story
 from ..store.cache import Cache
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from ..workers import Workers
+
+
+SENTENCE, WORD = "sentence", "word"
+OVERLAY_LEVELS = (SENTENCE, WORD)  # what the EPUB's read-aloud highlights as it plays (--overlay)
 
 
 @dataclass(frozen=True)
@@ -20,8 +30,12 @@ class Options:
     tts: str = "auto"
     offline: bool = False
     strict: bool = False
-    jobs: int = 2
+    jobs: int = 2  # tasks at once: worker processes when over 1 (with `cluster`: Ray workers)
     narration: bool = True  # False: text-only EPUBs (no audio, no media overlays)
+    cluster: str | None = None  # a Ray cluster's address ("ray://host:10001", "auto"); None: this machine
+    overlay: str = SENTENCE  # the EPUB's media overlays follow sentences or words (OVERLAY_LEVELS)
+    voices: tuple[tuple[str, Path], ...] = ()  # --voice LANG=PATH (over the project configuration's)
+    config: Path | None = None  # --config: the project configuration to use for every story
 
 
 @dataclass
@@ -34,6 +48,24 @@ class BuildContext:
     report_progress: Callable[[str, int, int], None] = lambda task, done, total: None
     cancelled: threading.Event = field(default_factory=threading.Event)
     engines: dict[str, Any] = field(default_factory=dict)  # this run's narration engines, by name (tts.get_engine)
+    workers: Workers | None = None  # where heavy work runs (see `submit`); None: in the calling thread
+
+    def submit(self, task: Callable[..., Any], *args: Any) -> Future:
+        """Start heavy work where this run does it: in this thread, a worker process or a Ray worker.
+
+        `task` is a module-level function called as `task(worker, *args)` (workers.task.Worker: the
+        worker's voices and cache); its arguments and result travel by pickle. Only the driver
+        writes: a task returns bytes, and the cache entries it makes are stored here.
+        """
+        if self.workers is None:
+            from ..workers.local import InlineWorkers
+
+            self.workers = InlineWorkers(self.cache, self.engines)
+        return self.workers.submit(task, *args)
+
+    def run(self, task: Callable[..., Any], *args: Any) -> Any:
+        """`submit`, then wait for the result (a task's error is raised here)."""
+        return self.submit(task, *args).result()
 
     def progress(self, task: str, done: int, total: int) -> None:
         """Report progress; this is also where an interrupted run stops a builder (between steps)."""
@@ -69,28 +101,31 @@ class Builder(Protocol):
     name: ClassVar[str]  # also the command-line target
     description: ClassVar[str]
     needs: ClassVar[tuple[str, ...]]  # formats to build first when they are asked for too
+    per_language: ClassVar[bool]  # each language is a unit of work of its own (run in parallel)
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]: ...
 
 
-def registry() -> dict[str, Builder]:
-    """Every format by name, in the order `all` builds them (audio first: the others use its timings)."""
-    # imported here, not at the top: each builder module imports this one
-    from .audio.builder import AudioBuilder
-    from .epub.builder import EpubBuilder
-    from .html.builder import HtmlBuilder
-    from .pdf.builder import PdfBuilder
+# Every format by name, in the order `all` builds them (audio first: the others use its timings),
+# and where its builder is. Imported only when asked for: each builder module imports this one,
+# and a run with nothing to do needs none of them.
+FORMATS = {
+    "audio": "audio.builder:AudioBuilder",
+    "html": "html.builder:HtmlBuilder",
+    "epub": "epub.builder:EpubBuilder",
+    "pdf": "pdf.builder:PdfBuilder",
+}
 
-    return {
-        "audio": AudioBuilder(),
-        "html": HtmlBuilder(),
-        "epub": EpubBuilder(),
-        "pdf": PdfBuilder(),
-    }
+
+def registry() -> dict[str, Builder]:
+    """Every format's builder by name, in the order `all` builds them."""
+    return {name: get_builder(name) for name in FORMATS}
+# Formats built only when their command asks (not by `all`): the listening check.
+ON_DEMAND = {"listen": "audio.listen_builder:ListenBuilder"}
 
 
 def get_builder(name: str) -> Builder:
-    builders = registry()
-    if name not in builders:
-        raise KeyError(f"unknown format {name!r}; the formats are {', '.join(builders)}")
-    return builders[name]
+    if name not in FORMATS and name not in ON_DEMAND:
+        raise KeyError(f"unknown format {name!r}; the formats are {', '.join(FORMATS)}")
+    module, cls = {**FORMATS, **ON_DEMAND}[name].split(":")
+    return getattr(importlib.import_module(f".{module}", __name__), cls)()

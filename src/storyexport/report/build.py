@@ -1,4 +1,4 @@
-"""Assemble report.json and report.html for a story from the files in its output folder."""
+"""Assemble report.json and report.html for a story from the files in its output folder (the driver writes them)."""
 
 from __future__ import annotations
 
@@ -26,19 +26,17 @@ from ..store.layout import (
     OPUS,
     PAGE_FORMAT,
     PRINT_PDF,
-    REPORT_HTML,
-    REPORT_JSON,
     TAGGED_PDF,
     TIMINGS,
 )
 from ..store.ledger import Ledger
 from ..store.manifest import sha256_file
-from ..store.output import write_text
 from ..text.accessibility import tagged_languages
-from .checks import Check, inspect_safely, passed, run_cached, warned, worst
+from .checks import Check, checks_key, inspect_safely, passed, run_cached, warned, worst
 from .epub_checks import check_epub
 from .html_checks import check_page
 from .image_checks import check_images, images_in_epub, images_in_folder, images_in_pdf
+from .listening import listening_section
 from .media_checks import check_audio, check_captions
 from .pdf_checks import check_print_pdf, check_tagged_pdf
 from .tagged_pdf_checks import check_reading_structure
@@ -64,6 +62,15 @@ def _checks(kind: str, path: Path, entry: dict[str, Any], story: Story, timings:
 
 
 JUDGED = (EPUB.format, TAGGED_PDF.format, PRINT_PDF.format, MP3.format, OPUS.format, CAPTIONS.format, PAGE_FORMAT)
+
+
+def known_checks(entries: list[dict[str, Any]], cache: Cache) -> tuple[dict[str, tuple[bytes, dict]], bool]:
+    """The cache entries of the checks already made of these outputs (by content), and whether that
+    is all of them: a report made on another machine takes them along, so that its worker checks
+    only what changed; a report with nothing left to check is quick to make anywhere."""
+    keys = {checks_key(e["format"], e["sha256"]) for e in entries if e.get("format") in set(JUDGED) - {PAGE_FORMAT}}
+    known = {key: hit for key in sorted(keys) if (hit := cache.get(key, kind="checks"))}
+    return known, len(known) == len(keys)
 
 
 def _source_checks(story: Story, problems: list[Problem]) -> list[dict[str, Any]]:
@@ -105,9 +112,10 @@ def _output(entry: dict[str, Any], story: Story, folder: Path, cache: Cache) -> 
         checks += inspect_safely("images", folder / HTML_FOLDER,
                                  lambda html: [check_images(images_in_folder(html, written))])
     details = {k: entry[k] for k in ("engine", "voice", "language_tagging", "warnings") if k in entry}
+    details.update({c.name.rsplit(".", 1)[-1]: c.figures for c in checks if c.figures})  # e.g. "loudness"
     return {"file": entry["path"], "format": kind, "lang": entry.get("lang"), "bytes": entry["bytes"],
             "sha256": entry["sha256"], "status": worst(checks), "details": details,
-            "checks": [vars(c) for c in checks]}
+            "checks": [{k: v for k, v in vars(c).items() if v is not None} for c in checks]}
 
 
 def report_data(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],
@@ -122,7 +130,7 @@ def report_data(story: Story, folder: Path, entries: list[dict[str, Any]], probl
               "generator": f"storyexport {__version__}", "built": build_time(story).isoformat(),
               "summary": {s: statuses.get(s, 0) for s in ("pass", "warn", "fail", "skip")},
               "source": {"file": f"{story.folder.name}/{story.source.name}", "checks": source},
-              "failures": failures, "outputs": outputs}
+              "failures": failures, "outputs": outputs, "listening": listening_section(story, folder)}
     return {**report, "attention": attention(report)}
 
 
@@ -141,29 +149,26 @@ def _first_page(path: Path, cache: Cache) -> str:
     key = cache_key("first-page", sha256_file(path))
     if hit := cache.get(key, kind="thumbnail"):
         return hit[0].decode()
-    import pypdfium2
+    from .pdfium import pdfium_document
 
-    document = pypdfium2.PdfDocument(str(path))
-    page = document[0]
-    image = page.render(scale=320 / page.get_width()).to_pil()
+    with pdfium_document(path) as document:
+        page = document[0]
+        image = page.render(scale=320 / page.get_width()).to_pil()
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, "PNG", optimize=True)
-    document.close()
     uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
     cache.put(key, uri.encode(), kind="thumbnail")
     return uri
 
 
-def write_report(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],
-                 failures: list[dict[str, str]], cache: Cache, jobs: int = 2) -> dict[str, Any]:
-    """report.json and report.html; returns the report's data."""
+def report_texts(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],
+                 failures: list[dict[str, str]], cache: Cache, jobs: int = 2) -> tuple[str, str]:
+    """report.json and report.html of the story whose outputs are in `folder`, as text."""
     data = report_data(story, folder, entries, problems, failures, cache, jobs)
     environment = Environment(loader=PackageLoader("storyexport", "templates/report"),
                               autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True)
     html = environment.get_template("report.html.j2").render(report=data, thumbs=_thumbnails(story, folder, cache))
-    write_text(folder / REPORT_JSON, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    write_text(folder / REPORT_HTML, html)
-    return data
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n", html
 
 
 def failed_outputs(report: dict[str, Any]) -> dict[str, str]:

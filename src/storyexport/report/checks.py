@@ -20,14 +20,15 @@ class Check:
     name: str  # e.g. "epubcheck", "pdf.tagged"
     status: str  # pass, warn, fail or skip (the tool that would check is not installed)
     detail: str  # one sentence a publisher can act on
+    figures: dict[str, float] | None = None  # what was measured, for report.json (e.g. loudness)
 
 
-def passed(name: str, detail: str) -> Check:
-    return Check(name, "pass", detail)
+def passed(name: str, detail: str, figures: dict[str, float] | None = None) -> Check:
+    return Check(name, "pass", detail, figures)
 
 
-def failed(name: str, detail: str) -> Check:
-    return Check(name, "fail", detail)
+def failed(name: str, detail: str, figures: dict[str, float] | None = None) -> Check:
+    return Check(name, "fail", detail, figures)
 
 
 def warned(name: str, detail: str) -> Check:
@@ -49,9 +50,14 @@ def worst(checks: list[Check]) -> str:
 Inspector = Callable[[Path], list[Check]]
 
 
+def checks_key(kind: str, sha256: str) -> str:
+    """Where the checks of a file with this content, by this version of storyexport, are cached."""
+    return cache_key("checks", kind, sha256, code_digest())
+
+
 def run_cached(cache: Cache, kind: str, path: Path, sha256: str, inspect: Inspector) -> list[Check]:
     """The checks of one file, from the cache when this content was already checked by this version."""
-    key = cache_key("checks", kind, sha256, code_digest())
+    key = checks_key(kind, sha256)
     if hit := cache.get(key, kind="checks"):
         return [Check(**c) for c in json.loads(hit[0])]
     checks = inspect_safely(kind, path, inspect)

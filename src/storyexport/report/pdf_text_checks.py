@@ -40,10 +40,9 @@ def check_glyphs(pdf: Any) -> Check:
 
 def check_text_inside(path: Path, box: str) -> Check:
     """Fails when text lies (partly) outside each page's `box` ("trim" for print, "crop" otherwise)."""
-    import pypdfium2
+    from .pdfium import pdfium_document
 
-    document = pypdfium2.PdfDocument(str(path))
-    try:
+    with pdfium_document(path) as document:
         for number, page in enumerate(document, 1):
             left, bottom, right, top = page.get_trimbox() if box == "trim" else page.get_cropbox()
             text = page.get_textpage()
@@ -53,8 +52,6 @@ def check_text_inside(path: Path, box: str) -> Check:
                     words = " ".join(text.get_text_bounded(x0, y0, x1, y1).split())
                     return failed("pdf.text-inside", f"page {number}: text runs off the page, cut at its edge: "
                                   f"{words[:60]!r}{'…' if len(words) > 60 else ''}")
-    finally:
-        document.close()
     return passed("pdf.text-inside", f"all text lies within the {'trimmed ' if box == 'trim' else ''}page")
 
 

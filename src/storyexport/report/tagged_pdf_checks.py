@@ -108,13 +108,10 @@ def _languages(elements: list, expected: tuple[str, ...]) -> Check:
 
 def _whole_words(path: Path) -> Check:
     """Words the layout hyphenated at a line end reach text extraction and screen readers in two pieces."""
-    import pypdfium2
+    from .pdfium import pdfium_document
 
-    document = pypdfium2.PdfDocument(str(path))
-    try:
+    with pdfium_document(path) as document:
         broken = sum(len(BROKEN_WORD.findall(page.get_textpage().get_text_range())) for page in document)
-    finally:
-        document.close()
     if broken:
         return failed("pdf.whole-words", f"{broken} words are split by a hyphen at a line end in the text a "
                       f"screen reader gets; {REPORT_A_BUG}")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import langcodes
-
 BCP47_SHAPE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -13,6 +11,8 @@ def language_problem(tag: str) -> str | None:
     """Why `tag` is not a usable BCP 47 language tag, or None when it is."""
     if "_" in tag and BCP47_SHAPE.match(tag.replace("_", "-")):
         return f"language tag {tag!r} uses '_': write it with a hyphen, {tag.replace('_', '-')!r}"
+    import langcodes  # its data takes a moment to load: only when a tag is checked or named
+
     if not BCP47_SHAPE.match(tag) or not langcodes.tag_is_valid(tag) or tag.lower() == "und":
         return (f"unknown language tag {tag!r}: use a BCP 47 tag such as en, es, es-419, pt-BR "
                 f"(quote it if YAML reads it as something else)")
@@ -26,6 +26,8 @@ def primary_subtag(tag: str) -> str:
 
 def autonym(tag: str) -> str:
     """The language's name in itself, capitalised, for a language switch: es -> Español."""
+    import langcodes
+
     name = langcodes.Language.get(tag).autonym()
     return name[:1].upper() + name[1:]
 

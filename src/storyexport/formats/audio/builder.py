@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from ...errors import BuildError, EngineUnavailable
-from ...model import Story
+from ...model import NarrationChoice, Story
 from ...store.clock import build_time
 from ...store.freshness import Freshness, inputs_digest
 from ...store.layout import CAPTIONS, MP3, OPUS, TIMINGS, FileKind
-from ...store.output import open_atomic, write_text
+from ...store.output import write_text
 from ...text.narration_plan import NarrationPlan, narration_plan
-from ...text.timings import NarrationTimings, load_timings, save_timings
+from ...text.timings import ENGINE_WORDS, ESTIMATED_WORDS, NarrationTimings, load_timings, save_timings
 from .. import BuildContext, Output
 
 if TYPE_CHECKING:  # the engines and audio modules import numpy: only when narrating
-    from .stream import NarrationAudio
-    from .tags import AudioTags
-    from .tts import Selection, Voice
+    from ...text.narration_plan import Sentence
+    from ...text.speech import SpeechScript
+    from .stream import SpokenClip
+    from .tts import Engine, Selection, Voice
 
 log = logging.getLogger(__name__)
-COVER_WIDTH = 600  # pixels: cover art in the tags stays small
 AUDIO_FILES = (MP3, OPUS, CAPTIONS, TIMINGS)
 
 
@@ -32,6 +33,7 @@ class AudioBuilder:
     name = "audio"
     description = "MP3 and Opus narration with WebVTT captions, per language"
     needs: ClassVar[tuple[str, ...]] = ()
+    per_language: ClassVar[bool] = True
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
         """Every language's narration; one that fails spares the others (their files are listed)."""
@@ -63,29 +65,33 @@ class AudioBuilder:
             freshness.record(f"audio.{lang}", _digest(story, plan, selection.voice), list(paths.values()))
         details = {"engine": selection.voice.engine, "voice": selection.voice.name,
                    "engine_version": selection.voice.version}
-        if (made := load_timings(paths[TIMINGS])) and made.notes:
-            details["warnings"] = list(made.notes)
+        if made := load_timings(paths[TIMINGS]):
+            details["word_timings"] = made.word_timing
+            if made.notes:
+                details["warnings"] = list(made.notes)
         return [Output(path, kind.format, lang, details) for kind, path in paths.items()]
 
     def _write(self, story: Story, plan: NarrationPlan, selection: Selection, requested: str,
                paths: dict[FileKind, Path], ctx: BuildContext) -> Selection:
         """Synthesize, encode, tag and write one language; returns the engine that spoke."""
-        from .stream import narration_gain
+        from .recording import narration_tags, record_narration
+        from .stream import narration
         from .vtt import webvtt
 
-        narration, selection, notes = _synthesize(plan, selection, requested, story, ctx)
+        clips, selection, notes = _synthesize(plan, selection, requested, story, ctx)
         voice = selection.voice
+        made = narration(plan, clips)
+        every = made.estimated == len(made.sentences)
+        if made.estimated and not every:
+            notes += (f"{made.estimated} of {len(made.sentences)} sentences: {voice.engine}'s words could "
+                      "not be matched to the text; their word times are estimated",)
         timings = NarrationTimings(
-            lang=plan.lang, sample_rate=narration.rate, samples=narration.samples, engine=voice.engine,
+            lang=plan.lang, sample_rate=made.rate, samples=made.samples, engine=voice.engine,
             voice=voice.name, audio=(paths[MP3].name, paths[OPUS].name),
-            sentences=narration.sentences, chapters=narration.chapters, notes=notes)
-        tags = _tags(story, plan.lang, voice, narration, ctx)
-        gain = narration_gain(narration.pieces)
-        with ThreadPoolExecutor(max_workers=2) as pool:  # the two encoders run side by side, each reading the cache
-            written = [pool.submit(write, path, narration, gain, tags, ctx.stop_if_cancelled)
-                       for write, path in ((_write_mp3, paths[MP3]), (_write_opus, paths[OPUS]))]
-            for future in written:
-                future.result()
+            sentences=made.sentences, chapters=made.chapters, notes=notes,
+            word_timing=ESTIMATED_WORDS if every else ENGINE_WORDS)
+        record_narration(made, ctx.cache, narration_tags(story, plan.lang, voice, made, ctx.cache), paths[MP3],
+                         paths[OPUS], ctx.stop_if_cancelled)
         write_text(paths[CAPTIONS], webvtt(timings))
         save_timings(paths[TIMINGS], timings)
         log.debug("narration %s: %.1f s of audio, %d sentences, %d chapters", plan.lang, timings.duration,
@@ -93,41 +99,21 @@ class AudioBuilder:
         return selection
 
 
-def _write_mp3(path: Path, narration: NarrationAudio, gain: float, tags: AudioTags,
-               between: Callable[[], None]) -> None:
-    from .encode import write_mp3
-    from .stream import levelled
-    from .tags import id3_tag
-
-    with open_atomic(path) as out:
-        out.write(id3_tag(tags))
-        write_mp3(levelled(narration.pieces(), gain), narration.rate, out, between)
-
-
-def _write_opus(path: Path, narration: NarrationAudio, gain: float, tags: AudioTags,
-                between: Callable[[], None]) -> None:
-    from .encode import write_opus
-    from .stream import levelled
-    from .tags import tag_opus
-
-    with open_atomic(path) as out:
-        write_opus(levelled(narration.pieces(), gain), narration.rate, out, between)
-        tag_opus(out, tags)
-
-
 def _synthesize(plan: NarrationPlan, selection: Selection, requested: str, story: Story,
-                ctx: BuildContext) -> tuple[NarrationAudio, Selection, tuple[str, ...]]:
-    """The plan spoken by the chosen engine; under `auto`, by the next one if it fails mid-way
-    (which is noted, for the manifest and the report)."""
-    from .synthesis import synthesize_plan
+                ctx: BuildContext) -> tuple[dict[str, SpokenClip], Selection, tuple[str, ...]]:
+    """The plan's sentences spoken by the chosen engine, each from its speech script; under `auto`,
+    by the next one if it fails mid-way (which is noted, for the manifest and the report)."""
+    from ...text.speech import speech_scripts
+    from .synthesis import spoken_clips
     from .tts import EngineFailed, choose
 
     failed: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    scripts = speech_scripts(story, plan.lang)
     while True:
         try:
-            return synthesize_plan(plan, selection.engine, selection.voice, ctx.cache, ctx.options.jobs,
-                                   ctx.progress), selection, notes
+            with speakers(selection.engine, selection.voice, scripts, ctx) as speak:
+                return spoken_clips(plan, scripts, selection.voice, ctx.cache, speak, ctx.progress), selection, notes
         except EngineFailed as error:
             failed += (selection.voice.engine,)
             if requested != "auto" or not selection.fallbacks:
@@ -142,28 +128,31 @@ def _synthesize(plan: NarrationPlan, selection: Selection, requested: str, story
                 raise BuildError(f"narration {plan.lang}: {unavailable}") from unavailable
 
 
-def _tags(story: Story, lang: str, voice: Voice, narration: NarrationAudio, ctx: BuildContext) -> AudioTags:
-    import langcodes
+@contextlib.contextmanager
+def speakers(engine: Engine, voice: Voice, scripts: dict[str, SpeechScript],
+              ctx: BuildContext) -> Iterator[Callable[[Sentence], Future]]:
+    """Who speaks the sentences: the run's workers for an engine that computes, threads of this
+    process for one that waits on the network (gTTS: it keeps its one probe of the run)."""
+    from ...workers.local import ThreadWorkers
+    from .synthesis import speak_sentence
 
-    from ..renditions import rendition
-    from .tags import AudioTags
-
-    cover = rendition(story.cover, ctx.cache, width=COVER_WIDTH, quality=80) if story.cover else None
-    article = story.article(lang)
-    return AudioTags(
-        title=article.title, subtitle=article.subtitle,
-        artist=article.publisher.text or ", ".join(a.name for a in article.authors),
-        language=langcodes.Language.get(lang).to_alpha3(), year=str(build_time(story).year),
-        rights=article.rights.text,
-        comment=f"Synthetic narration: {voice.engine}, voice {voice.name} ({voice.version})",
-        cover_jpeg=cover.data if cover else None, cover_size=(cover.width, cover.height) if cover else (0, 0),
-        chapters=narration.chapters, rate=narration.rate)
+    offline = ctx.options.offline
+    if engine.cpu_bound:
+        yield lambda sentence: ctx.submit(speak_sentence, voice, offline, scripts[sentence.id], sentence.text)
+        return
+    threads = ThreadWorkers(ctx.options.jobs if engine.parallel else 1, ctx.cache, ctx.engines)
+    try:
+        yield lambda sentence: threads.submit(speak_sentence, voice, offline, scripts[sentence.id], sentence.text)
+    finally:
+        threads.close()
 
 
 def _digest(story: Story, plan: NarrationPlan, voice: Voice) -> str:
     """Everything one language's audio files are made from."""
+    from ...text.speech import speech_scripts
+
     article = story.article(plan.lang)
-    return inputs_digest("audio", plan, voice, article.title, article.subtitle, article.publisher, article.authors,
-                         article.rights,
+    return inputs_digest("audio", plan, speech_scripts(story, plan.lang), voice, article.title, article.subtitle,
+                         article.publisher, article.authors, article.rights,
                          story.cover.sha256 if story.cover else None, build_time(story).isoformat())
 

@@ -11,26 +11,28 @@ from ...text.timings import ChapterTiming
 from .vtt import timestamp
 
 STAND_IN = 128  # bytes of silence the ID3 tag is saved in front of (id3_tag)
+GENRE = "Speech"  # ID3v1 genre 101, the one players file audiobooks and spoken word under
 
 
 @dataclass(frozen=True)
 class AudioTags:
-    title: str
+    title: str  # also the album: the narration is one story
     subtitle: str  # may be empty
-    artist: str  # the publisher
+    artists: tuple[str, ...]  # the story's authors (the publisher when it names none)
+    publisher: str
     language: str  # ISO 639-2 (TLAN): eng, spa
     year: str
     rights: str
     comment: str  # which engine and voice speak
-    cover_jpeg: bytes | None
+    cover_jpeg: bytes | None  # square
     cover_size: tuple[int, int]
     chapters: tuple[ChapterTiming, ...]
     rate: int
 
 
 def id3_tag(tags: AudioTags) -> bytes:
-    """The ID3v2.3 tag that goes in front of the MP3's frames: title, artist, language, cover,
-    comment, chapters (without padding, so it is the same whatever follows it)."""
+    """The ID3v2.3 tag that goes in front of the MP3's frames: title, album, artists, publisher,
+    genre, language, cover, comment, chapters (without padding, so it is the same whatever follows it)."""
     from mutagen.id3 import (
         APIC,
         TIT3,
@@ -38,19 +40,26 @@ def id3_tag(tags: AudioTags) -> bytes:
         COMM,
         CTOC,
         ID3,
+        TALB,
+        TCON,
         TCOP,
         TIT2,
         TLAN,
         TPE1,
+        TPUB,
         TYER,
         CTOCFlags,
     )
 
     frames = ID3()
     frames.add(TIT2(encoding=3, text=tags.title))
+    frames.add(TALB(encoding=3, text=tags.title))
     if tags.subtitle:
         frames.add(TIT3(encoding=3, text=tags.subtitle))
-    frames.add(TPE1(encoding=3, text=tags.artist))
+    frames.add(TPE1(encoding=3, text=list(tags.artists)))
+    if tags.publisher:
+        frames.add(TPUB(encoding=3, text=tags.publisher))
+    frames.add(TCON(encoding=3, text=GENRE))
     frames.add(TLAN(encoding=3, text=tags.language))
     frames.add(TYER(encoding=3, text=tags.year))
     if tags.rights:
@@ -80,8 +89,11 @@ def tag_opus(opus: BinaryIO, tags: AudioTags) -> None:
     opus.seek(0)
     stream = OggOpus(opus)
     stream.delete(opus)
-    comments = {"TITLE": tags.title, "ARTIST": tags.artist, "LANGUAGE": tags.language, "DATE": tags.year,
-                "COMMENT": tags.comment}
+    comments: dict[str, str | list[str]] = {
+        "TITLE": tags.title, "ALBUM": tags.title, "ARTIST": list(tags.artists), "GENRE": GENRE,
+        "LANGUAGE": tags.language, "DATE": tags.year, "COMMENT": tags.comment}
+    if tags.publisher:
+        comments["ORGANIZATION"] = tags.publisher  # Vorbis comments' name for the publisher
     if tags.rights:
         comments["COPYRIGHT"] = tags.rights
     if tags.subtitle:
@@ -92,7 +104,7 @@ def tag_opus(opus: BinaryIO, tags: AudioTags) -> None:
     if tags.cover_jpeg:
         comments["METADATA_BLOCK_PICTURE"] = _flac_picture(tags.cover_jpeg, tags.cover_size)
     for key, value in comments.items():
-        stream.tags[key] = [value]
+        stream.tags[key] = value if isinstance(value, list) else [value]
     stream.save(opus, padding=lambda info: 0)
 
 

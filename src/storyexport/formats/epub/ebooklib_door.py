@@ -4,11 +4,12 @@ ebooklib 0.20 stamps zip entries with the wall clock, writes a generator meta, b
 whose page-list picks up every element with an epub:type, writes the NCX with a depth of 0
 whatever its nesting, swallows write errors, and holds every item and the whole zip in memory.
 This writer fixes the entry dates and attributes, serves the navigation document we made,
-writes the NCX's true depth, adds xml:lang to the package, turns any failure (or a value
-ebooklib only logs and drops) into BuildError, writes the zip straight into the output file,
-and copies a `FileItem` (the narration) into it from its file a block at a time. It overrides
-private methods of `EpubWriter`, so it refuses another ebooklib version than the one it was
-written for (book.py uses only ebooklib's public classes and `FileItem`).
+writes the NCX's true depth, adds xml:lang to the package, and turns any failure (or a value
+ebooklib only logs and drops) into BuildError. A `FileItem` (the narration's MP3) is listed in the
+package but left out of the zip: `add_file` appends it afterwards, copied from its file a block at
+a time, so the book travels from a worker without its audio and the driver adds it from the file
+it wrote. It overrides private methods of `EpubWriter`, so it refuses another ebooklib version than
+the one it was written for (book.py uses only ebooklib's public classes, `FileItem` and `add_file`).
 """
 
 from __future__ import annotations
@@ -36,17 +37,15 @@ if not version("EbookLib").startswith(WRITTEN_FOR):
 UNIX = 3  # ZipInfo.create_system: the same on every platform
 FILE_MODE = 0o644 << 16
 COPY_BLOCK = 1 << 20
+BOOK_FOLDER = "EPUB"  # ebooklib 0.20's EpubBook.FOLDER_NAME: the folder of the items in the zip
 
 
 class FileItem(epub.EpubItem):
-    """An item whose content stays in its file until the zip is written (the narration's MP3)."""
+    """An item the package lists but the zip gets later, from its file (add_file): the narration's
+    MP3. It must be the book's last item, as its entry comes last."""
 
-    def __init__(self, uid: str, file_name: str, media_type: str, path: Path):
+    def __init__(self, uid: str, file_name: str, media_type: str):
         super().__init__(uid=uid, file_name=file_name, media_type=media_type)
-        self.path = path
-
-    def get_content(self, default=None) -> Path:  # what ebooklib hands to the zip's writestr
-        return self.path
 
 
 class _FixedZip(zipfile.ZipFile):
@@ -101,6 +100,18 @@ class ReproducibleWriter(epub.EpubWriter):
             meta.set("content", str(depth))
         return etree.tostring(ncx, pretty_print=True, encoding="utf-8", xml_declaration=True)
 
+    def _write_items(self) -> None:
+        """ebooklib's, without the file items (add_file writes them, after the others)."""
+        items = self.book.items
+        files = [item for item in items if isinstance(item, FileItem)]
+        if files and items[-len(files):] != files:
+            raise ValueError("a file item must come after every other item of the book")
+        self.book.items = items[:len(items) - len(files)]
+        try:
+            super()._write_items()
+        finally:
+            self.book.items = items
+
     def _write_opf_file(self, root) -> None:
         root.set(XML_LANG, self.book.language)
         super()._write_opf_file(root)
@@ -122,7 +133,7 @@ def _check_metadata(book: epub.EpubBook, written_epub: BinaryIO, name: str) -> N
 
 def write_epub(book: epub.EpubBook, out: BinaryIO, modified: dt.datetime,
                zip_time: tuple[int, int, int, int, int, int], name: str) -> None:
-    """The finished EPUB container, written into `out` (a new file, readable too); BuildError
+    """The EPUB container, written into `out` (readable too) without its file items; BuildError
     (naming `name`) when ebooklib fails in any way."""
     book.metadata.get(epub.NAMESPACES["OPF"], {}).pop("generator", None)  # names ebooklib's version
     writer = ReproducibleWriter(book, out, modified, zip_time)
@@ -132,3 +143,17 @@ def write_epub(book: epub.EpubBook, out: BinaryIO, modified: dt.datetime,
     except (OSError, ValueError, zipfile.LargeZipFile, etree.LxmlError, epub.EpubException) as exc:
         raise BuildError(f"could not write {name}: {exc}") from exc
     _check_metadata(book, out, name)
+
+
+def add_file(out: BinaryIO, file_name: str, path: Path, zip_time: tuple[int, int, int, int, int, int],
+             name: str) -> None:
+    """Append the file item `file_name` (e.g. audio/x.mp3) to the EPUB write_epub wrote into `out`,
+    copied from `path` a block at a time: the same bytes as if it had been written with the others.
+    BuildError (naming `name`) when it cannot be."""
+    out.seek(0)
+    try:
+        with _FixedZip(out, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+            archive.date_time = zip_time
+            archive.writestr(f"{BOOK_FOLDER}/{file_name}", path)
+    except (OSError, ValueError, zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
+        raise BuildError(f"could not write {name}: {exc}") from exc

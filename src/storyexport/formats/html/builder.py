@@ -7,6 +7,7 @@ photos' web copies and, when the narration exists, its audio and captions.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -28,6 +29,7 @@ from ...text.narration_plan import narration_plan
 from .. import BuildContext, Output
 
 if TYPE_CHECKING:
+    from ...workers.task import Worker
     from .player import PageNarration
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ class HtmlBuilder:
     name: ClassVar[str] = "html"
     description: ClassVar[str] = "accessible web page per language, with images and narration player"
     needs: ClassVar[tuple[str, ...]] = ("audio",)  # the player uses the narration timings
+    per_language: ClassVar[bool] = False  # the pages link to each other and share the photos
 
     def build(self, story: Story, ctx: BuildContext) -> list[Output]:
         from .player import page_narration
@@ -56,30 +59,48 @@ class HtmlBuilder:
 
     def _write(self, story: Story, ctx: BuildContext, languages: tuple[str, ...],
                narrations: dict[str, PageNarration | None]) -> list[Output]:
-        from .page import SCRIPT, STYLESHEET, asset, render_page
-        from .pictures import Pictures
+        from .page import SCRIPT, STYLESHEET, asset
 
+        made = ctx.run(web_pages, story, languages, narrations)
         folder = _Folder(ctx.folder / HTML_FOLDER, Ledger(ctx.folder))
-        pictures = Pictures(ctx.cache, lambda image, data: folder.write(
-            f"{PAGE_IMAGES_FOLDER}/{image.name}", data, None,
-            {"width": image.width, "height": image.height, "media_type": image.media_type}))
-        narrated = False
         for done, lang in enumerate(languages):
             ctx.progress("html", done, len(languages))
-            plan = narration_plan(story, lang)
             narration = narrations[lang]
-            page = render_page(story, lang, plan, pictures, narration)
-            folder.write(page_path(story.lang, lang), page.encode("utf-8"), lang, {"narration": narration is not None},
+            folder.write(page_path(story.lang, lang), made.pages[lang], lang, {"narration": narration is not None},
                          PAGE_FORMAT)
             for name in narration.copies() if narration else ():
                 folder.copy(f"{PAGE_AUDIO_FOLDER}/{name}", ctx.folder / name, lang, {"copy_of": name})
-            narrated = narrated or narration is not None
+        for name, data, details in made.images:
+            folder.write(f"{PAGE_IMAGES_FOLDER}/{name}", data, None, details)
+        narrated = any(narrations[lang] for lang in languages)
         for name in (STYLESHEET, SCRIPT) if narrated else (STYLESHEET,):
             folder.write(f"{PAGE_ASSETS_FOLDER}/{name}", asset(name), None, {})
         if set(languages) == set(story.languages):
             folder.remove_others()
         ctx.progress("html", len(languages), len(languages))
         return folder.outputs
+
+
+@dataclass(frozen=True)
+class WebPages:
+    """What a task makes of the story for the web: each language's page and the photos' web copies."""
+
+    pages: dict[str, bytes]  # by language
+    images: list[tuple[str, bytes, dict[str, Any]]]  # file name under images/, data, details
+
+
+def web_pages(worker: Worker, story: Story, languages: tuple[str, ...],
+              narrations: dict[str, PageNarration | None]) -> WebPages:
+    """A task: every language's page and the web copies of the photos they show (see BuildContext.submit)."""
+    from .page import render_page
+    from .pictures import Pictures
+
+    images: list[tuple[str, bytes, dict[str, Any]]] = []
+    pictures = Pictures(worker.cache, lambda image, data: images.append((image.name, data, {
+        "width": image.width, "height": image.height, "media_type": image.media_type})))
+    pages = {lang: render_page(story, lang, narration_plan(story, lang), pictures, narrations[lang]).encode("utf-8")
+             for lang in languages}
+    return WebPages(pages, images)
 
 
 class _Folder:

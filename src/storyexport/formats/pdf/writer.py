@@ -34,7 +34,7 @@ class MadePdf:
 
 
 def make_pdf(story: Story, lang: str, edition: Edition, cache: Cache) -> MadePdf:
-    printing = edition is PRINT
+    printing = edition == PRINT  # equal, not the same object: the edition may have come from another process
     intent = output_intent(story.print) if printing else None
     geometry = print_geometry(story.print) if printing else screen_geometry(story.print)
     fetcher = SafeFetcher(story.folder)
@@ -84,9 +84,9 @@ def _lay_out(story: Story, lang: str, edition: Edition, geometry: PageGeometry, 
     cover = images.cover(story.cover) if story.cover else None
     target = RenderTarget(name="pdf", notes="inline", image=images.figure, inline_image=images.inline,
                           break_long_words=True)
-    plan = narration_plan(story, lang) if edition is PRINT else None
+    plan = narration_plan(story, lang) if edition == PRINT else None
     rendered = render_article(story, story.article(lang), plan, target)
-    css = stylesheet(geometry, cover, PROFILE_URL if edition is PRINT else None)
+    css = stylesheet(geometry, cover, PROFILE_URL if edition == PRINT else None)
     html = html_document(story, rendered, css, cover)
     # presentational hints: WeasyPrint honours <ol start> and <li value> only with them
     return HTML(string=html, base_url=story.folder.as_uri() + "/", url_fetcher=fetcher).render(
