@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import numpy as np
 
@@ -70,16 +71,19 @@ def opus(pcm: np.ndarray, rate: int, between: Callable[[], None] = _go_on) -> by
     return buffer.getvalue()
 
 
-def decoded_chunks(path) -> tuple[int, Iterator[np.ndarray]]:
-    """A file's first audio stream as FFmpeg decodes it: its rate, and mono float32 chunks (an
-    audiobook is never held in memory whole)."""
+def decoded_chunks(path: Path | str | bytes) -> tuple[int, Iterator[np.ndarray]]:
+    """A file's (or the bytes of one's) first audio stream as FFmpeg decodes it: its rate, and mono
+    float32 chunks (an audiobook is never held in memory whole)."""
     import av
 
-    with av.open(str(path)) as container:
+    def opened():
+        return av.open(io.BytesIO(path) if isinstance(path, bytes) else str(path))
+
+    with opened() as container:
         rate = container.streams.audio[0].codec_context.sample_rate
 
     def chunks() -> Iterator[np.ndarray]:
-        with av.open(str(path)) as container:
+        with opened() as container:
             stream = container.streams.audio[0]
             to_mono = av.AudioResampler(format="flt", layout="mono", rate=rate)
             for frame in _frames(container, stream):

@@ -42,7 +42,6 @@ PAUSES = {"none": 0.3, "sentence": 0.35, "paragraph": 0.75, "section": 1.25}  # 
 TAIL = 0.6  # seconds of silence after the last sentence
 SILENCE = 0.01  # amplitude below which a clip's ends count as silence (-40 dBFS)
 MARGINS = (0.03, 0.08)  # seconds kept before the first and after the last sound (soft consonants)
-CHUNK = 1 << 20  # samples handled at a time when the whole narration is measured and levelled
 
 
 @dataclass(frozen=True)
@@ -211,14 +210,6 @@ def assemble(plan: NarrationPlan, clips: dict[str, SpokenSentence]) -> Narration
 
 def _normalized(pcm: np.ndarray) -> np.ndarray:
     """The narration at the spoken-word loudness, its true peaks limited (loudness.py), a piece at a time."""
-    from .loudness import limited, loudness_gain
+    from .loudness import limited_pcm, loudness_gain, pcm_chunks
 
-    def chunks():
-        return (pcm[i:i + CHUNK].astype(np.float64) / 32768 for i in range(0, len(pcm), CHUNK))
-
-    gain = loudness_gain(chunks, RATE)
-    out, position = np.empty_like(pcm), 0
-    for piece in limited(chunks(), RATE, gain):
-        out[position:position + len(piece)] = np.clip(np.round(piece * 32767), -32768, 32767)
-        position += len(piece)
-    return out
+    return limited_pcm(pcm, RATE, loudness_gain(lambda: pcm_chunks(pcm), RATE))
