@@ -53,10 +53,20 @@ def files(folder: Path, slug: str, lang: str) -> dict[str, Path]:
 
 
 def cues(vtt: str) -> list[tuple[str, float, float, str]]:
-    """(id, start, end, text) of every cue of a WebVTT file written one cue per sentence."""
-    found = re.findall(r"(s\d+)\n(\d\d):(\d\d):(\d\d)\.(\d\d\d) --> (\d\d):(\d\d):(\d\d)\.(\d\d\d)\n(.+)\n", vtt)
+    """(sentence id, start, end, text) per sentence of a WebVTT file: a sentence's cues ("s3",
+    "s3-2"...) joined, their lines too."""
+    found = re.findall(r"(s\d+)(?:-\d+)?\n(\d\d):(\d\d):(\d\d)\.(\d\d\d) --> (\d\d):(\d\d):(\d\d)\.(\d\d\d)\n"
+                       r"((?:.+\n)+)", vtt)
     seconds = lambda h, m, s, ms: int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000  # noqa: E731
-    return [(c[0], seconds(*c[1:5]), seconds(*c[5:9]), html.unescape(c[9])) for c in found]
+    joined: dict[str, tuple[str, float, float, str]] = {}
+    for c in found:
+        text = html.unescape(" ".join(c[9].split()))
+        if c[0] in joined:
+            first = joined[c[0]]
+            joined[c[0]] = (c[0], first[1], seconds(*c[5:9]), f"{first[3]} {text}")
+        else:
+            joined[c[0]] = (c[0], seconds(*c[1:5]), seconds(*c[5:9]), text)
+    return list(joined.values())
 
 
 @pytest.mark.parametrize("builds", ["espeak_builds", "offline_builds"])

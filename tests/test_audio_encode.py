@@ -9,7 +9,7 @@ import pytest
 
 from storyexport.formats.audio.encode import decode, mp3, opus
 from storyexport.formats.audio.lametag import LAME_DELAY, FrameHeader, count_frames
-from storyexport.formats.audio.synthesis import PAUSES, RATE, TAIL, assemble, trim
+from storyexport.formats.audio.synthesis import PAUSES, RATE, TAIL, SpokenSentence, assemble, trim
 from storyexport.formats.audio.vtt import webvtt
 from storyexport.text.narration_plan import Anchor, NarrationPlan, Sentence
 from storyexport.text.timings import NarrationTimings, SentenceTiming
@@ -82,7 +82,8 @@ def sentence(number: int, pause: str, chapter: str | None = None) -> Sentence:
 def test_timings_are_running_sample_counts_with_fixed_pauses():
     plan = NarrationPlan("en", (sentence(1, "none", "Title"), sentence(2, "sentence"),
                                 sentence(3, "section", "Part two"), sentence(4, "paragraph")))
-    clips = {f"s{n}": np.full(1000 * n, 1000, np.int16) for n in range(1, 5)}
+    clips = {f"s{n}": SpokenSentence(np.full(1000 * n, 1000, np.int16), ((0, 400 * n), (500 * n, 1000 * n)))
+             for n in range(1, 5)}
     narration = assemble(plan, clips)
     position, expected = 0, []
     for number, pause in zip(range(1, 5), ("none", "sentence", "section", "paragraph")):
@@ -96,14 +97,19 @@ def test_timings_are_running_sample_counts_with_fixed_pauses():
     assert chapters == [("Title", 0, part_two), ("Part two", part_two, len(narration.pcm))]
     for timing in narration.sentences:  # silence between sentences, sound inside them
         assert np.all(narration.pcm[timing.begin:timing.end] != 0)
+        # the words move with their sentence, and keep their characters in its text
+        number = int(timing.id[1:])
+        assert [(w.chars, w.begin - timing.begin, w.end - timing.begin) for w in timing.words] == [
+            ((0, 8), 0, 400 * number), ((9, 10), 500 * number, 1000 * number)]
 
 
 def test_trim_keeps_a_short_margin_around_the_sound():
     clip = np.zeros(RATE, np.float32)
     clip[6000:9000] = 0.5
-    trimmed = trim(clip, RATE)
+    trimmed, cut = trim(clip, RATE)
     assert len(trimmed) == 3000 + int(0.03 * RATE) + int(0.08 * RATE)
-    assert len(trim(np.zeros(500, np.float32), RATE)) > 0  # a silent clip keeps a place in time
+    assert cut == 6000 - int(0.03 * RATE)  # what was cut before: the words' times move back by as much
+    assert len(trim(np.zeros(500, np.float32), RATE)[0]) > 0  # a silent clip keeps a place in time
 
 
 def test_webvtt_cues_carry_sentence_ids_times_and_escaped_text():

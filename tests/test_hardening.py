@@ -197,7 +197,9 @@ def test_hostile_content_is_inert_in_every_format(tmp_path, paths, run_cli):
     assert executable_markup(html.document_fromstring(page)) == []
     assert "raw block script" not in page  # a raw <script> is dropped with its content
     assert "warning: raw HTML <script> dropped" in result.output
-    assert "&lt;script&gt;alert(&#39;code block&#39;)&lt;/script&gt;" in page  # code stays text
+    # code stays text, escaped (the narrated page wraps its words in spans, which may cut it up)
+    assert "<script>alert('code block')</script>" in html.document_fromstring(page).text_content()
+    assert "&lt;script&gt;alert(&#39;code" in page
     with zipfile.ZipFile(folder / "hostile.en.epub") as book:
         for name in book.namelist():
             if name.endswith(".xhtml"):

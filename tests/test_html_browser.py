@@ -249,6 +249,9 @@ def test_everything_shows_with_javascript_off(visit):
         assert sentences.nth(i).is_visible()
     assert page.locator("audio[controls]").is_visible()
     assert page.get_by_role("link", name=re.compile(r"^MP3, \d+ KB$")).is_visible()
+    assert page.get_by_role("link", name="Captions (WebVTT)").is_visible()  # the captions, as a file
+    assert not page.locator(".captions").is_visible() and not page.locator(".read-along-hint").is_visible()
+    assert page.locator("main [tabindex]").count() == 0
     image = page.locator("figure img").first
     image.scroll_into_view_if_needed()
     page.wait_for_load_state("networkidle")
@@ -287,24 +290,165 @@ def test_narration_player_captions_and_highlighting(visit, site):
         track.mode = 'hidden';
         const wait = () => track.cues && track.cues.length ? resolve([...track.cues].map(c => c.id)) : setTimeout(wait, 50);
         wait(); })""")
-    assert cues == [f"s{n}" for n in range(1, len(cues) + 1)] and len(cues) == 9
+    sentence_ids = [f"s{n}" for n in range(1, 10)]
+    assert [c for c in cues if "-" not in c] == sentence_ids  # a long sentence continues in "sN-2"...
     mp3 = site / "narrated" / "html" / "audio" / "narrated.en.mp3"
     assert mp3.read_bytes() == (site / "narrated" / "narrated.en.mp3").read_bytes()
     link = page.get_by_role("link", name=re.compile("^MP3"))
     assert link.inner_text() == f"MP3, {round(mp3.stat().st_size / 1000)} KB"
-    times = dict((i, (b, e)) for i, b, e in page.evaluate("JSON.parse(document.querySelector('audio').dataset.sentences)"))
+    times = dict((i, (b, e)) for i, b, e, _ in page.evaluate("JSON.parse(document.querySelector('audio').dataset.sentences)"))
     page.evaluate("""async () => {
         const audio = document.querySelector('audio');
         audio.preload = 'auto'; audio.load();
         await new Promise(r => audio.addEventListener('loadedmetadata', r, {once: true})); }""")
     alt_id = page.locator("figure img").get_attribute("id")
-    for sentence, highlighted in (("s3", "#s3"), (alt_id, "figure#kite")):
+    for sentence, highlighted in (("s3", "#s3"), (alt_id, "figure#kite")):  # a photo is lit as its description is read
         page.evaluate("""async (time) => {
             const audio = document.querySelector('audio');
             audio.currentTime = time;
             await new Promise(r => audio.addEventListener('seeked', r, {once: true})); }""", sum(times[sentence]) / 2)
         playwright_api.expect(page.locator(highlighted)).to_have_class(re.compile(r"\bspeaking\b"))
         assert page.locator(".speaking").count() == 1
+
+
+# -- read-along, word by word ---------------------------------------------------------------------
+
+SEEK = """async (time) => {
+    const audio = document.querySelector('audio');
+    if (audio.readyState < 1) {
+        audio.muted = true; audio.preload = 'auto'; audio.load();
+        await new Promise(r => audio.addEventListener('loadedmetadata', r, {once: true}));
+    }
+    audio.currentTime = time;
+    await new Promise(r => audio.addEventListener('seeked', r, {once: true}));
+    await new Promise(r => requestAnimationFrame(r)); }"""
+
+
+def words_of(page) -> list[tuple[str, float, float]]:
+    """(word element id, begin, end) of every shown word, from the page's own timings."""
+    rows = page.evaluate("JSON.parse(document.querySelector('audio').dataset.sentences)")
+    found = [(f"{sid}w{k}", b, e) for sid, _, _, times in rows for k, (b, e) in enumerate(times, start=1)]
+    shown = set(page.evaluate("[...document.querySelectorAll('.word')].map(e => e.id)"))
+    return [w for w in found if w[0] in shown]
+
+
+def lit(page) -> tuple[list[str], list[str]]:
+    return (page.evaluate("[...document.querySelectorAll('.speaking')].map(e => e.id)"),
+            page.evaluate("[...document.querySelectorAll('.speaking-word')].map(e => e.id)"))
+
+
+def test_the_word_being_played_is_highlighted_inside_its_sentence(visit):
+    page = visit("narrated-en").page
+    timed = words_of(page)
+    assert len(timed) > 20
+    for word_id, begin, end in timed[::3]:  # seeking to each word's middle
+        page.evaluate(SEEK, (begin + end) / 2)
+        assert lit(page) == ([word_id.split("w")[0]], [word_id])
+    # playing: whenever a word is lit, the audio is inside that word's time (or the pause after it)
+    page.evaluate(SEEK, timed[0][1])
+    page.evaluate("document.querySelector('audio').play()")
+    bounds = {w: (b, nb) for (w, b, _), (_, nb, _) in zip(timed, [*timed[1:], ("", 1e9, 0)])}
+    seen = set()
+    for _ in range(12):
+        page.wait_for_timeout(120)
+        now, word = page.evaluate("""[document.querySelector('audio').currentTime,
+                                       (document.querySelector('.speaking-word') || {}).id]""")
+        if word:
+            seen.add(word)
+            begin, next_begin = bounds[word]
+            assert begin - 0.05 <= now <= next_begin + 0.25, (word, now)  # one animation frame late at most
+    page.evaluate("document.querySelector('audio').pause()")
+    assert len(seen) >= 3  # it moved from word to word
+
+
+def test_clicking_a_word_or_pressing_enter_on_it_plays_from_there(visit):
+    page = visit("narrated-en").page
+    word_id, begin, _ = words_of(page)[12]
+    page.locator(f"#{word_id}").click()
+    page.wait_for_function("() => !document.querySelector('audio').paused")
+    start = page.evaluate("document.querySelector('audio').currentTime")
+    assert begin <= start < begin + 0.6
+    page.evaluate("document.querySelector('audio').pause()")
+    # the keyboard: Tab reaches one word of the text, arrows move between words, Enter plays
+    focusable = page.locator("main [tabindex='0'].word")
+    assert focusable.count() == 1
+    focusable.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    target = page.evaluate("document.activeElement.id")
+    assert target != word_id and page.locator("main [tabindex='0']").count() == 1
+    assert page.evaluate("document.activeElement.getAttribute('aria-describedby')") == "read-along-hint"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => !document.querySelector('audio').paused")
+    times = {w: b for w, b, _ in words_of(page)}
+    assert times[target] <= page.evaluate("document.querySelector('audio').currentTime") < times[target] + 0.6
+    page.evaluate("document.querySelector('audio').pause()")
+    assert page.get_by_text(re.compile("^Select any word")).is_visible()
+
+
+def test_the_page_follows_the_spoken_word_unless_the_reader_scrolled_away(visit):
+    page = visit("narrated-en", viewport={"width": 360, "height": 320}, reduced_motion="reduce").page
+    late = words_of(page)[-8]
+    page.evaluate(SEEK, late[1])
+    page.evaluate("scrollTo(0, 0)")
+    page.evaluate("document.querySelector('audio').play()")  # far below: the page brings it into view
+    in_view = "id => { const r = document.getElementById(id).getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+    page.wait_for_function(f"() => ({in_view})(document.querySelector('.speaking-word').id)", timeout=3000)
+    page.mouse.move(180, 160)
+    page.mouse.wheel(0, -2000)  # the reader goes back up to read something else
+    page.wait_for_timeout(600)
+    assert page.evaluate("scrollY") == 0  # and the page stays where the reader is
+    page.evaluate("document.querySelector('audio').pause()")
+
+
+def test_highlights_contrast_3_to_1_in_light_and_dark(visit):
+    page = visit("narrated-en", reduced_motion="reduce").page  # no fading in: the colours as they settle
+    page.evaluate("document.getElementById('s3').classList.add('speaking'); "
+                  "document.getElementById('s3w2').classList.add('speaking-word')")
+    style = """([id, prop]) => getComputedStyle(document.getElementById(id))[prop]"""
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        color = {(i, p): rgb(page.evaluate(style, [i, p])) for i in ("s3", "s3w2")
+                 for p in ("backgroundColor", "color", "textDecorationColor")}
+        page_background = rgb(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+        assert contrast(color["s3", "textDecorationColor"], page_background) >= 3  # the sentence is marked
+        assert contrast(color["s3", "color"], color["s3", "backgroundColor"]) >= 4.5  # and stays readable
+        assert contrast(color["s3w2", "backgroundColor"], color["s3", "backgroundColor"]) >= 3  # the word in it
+        assert contrast(color["s3w2", "backgroundColor"], page_background) >= 3
+        assert contrast(color["s3w2", "color"], color["s3w2", "backgroundColor"]) >= 4.5
+
+
+def rgb(value: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", value)[:3])
+
+
+def contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours."""
+    def luminance(color):
+        linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in color]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_captions_panel_shows_the_cue_being_spoken(visit, site):
+    page = visit("narrated-en").page
+    panel = page.locator(".captions")
+    playwright_api.expect(panel).to_be_visible()
+    cues = page.evaluate("""() => new Promise(resolve => {
+        const track = document.querySelector('audio').textTracks[0];
+        const wait = () => track.cues && track.cues.length
+            ? resolve([...track.cues].map(c => [c.startTime, c.endTime, c.getCueAsHTML().textContent])) : setTimeout(wait, 50);
+        wait(); })""")
+    start, end, text = cues[4]
+    page.evaluate(SEEK, (start + end) / 2)
+    playwright_api.expect(page.locator(".captions-text")).to_have_text(text)
+    vtt = (site / "narrated" / "narrated.en.vtt").read_text("utf-8")
+    assert all(line in vtt for line in text.split("\n"))  # the very lines of the captions file
+    link = page.get_by_role("link", name="Captions (WebVTT)")
+    assert link.get_attribute("href").endswith("narrated.en.vtt")
+    data = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
+    assert "captions" in data["accessibilityFeature"]  # claimed: the panel shows them
 
 
 def test_hostile_story_yields_no_executable_markup(visit):

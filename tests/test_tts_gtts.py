@@ -184,3 +184,26 @@ def test_gtts_failing_mid_way_hands_the_language_to_the_offline_engine(tmp_path,
                                                        Options(languages=("en",), offline=True)))
     assert all(o.details["warnings"] == list(timings.notes) for o in outputs)
     assert timings.notes[0].startswith("gtts failed while narrating (gTTS: 500")
+
+
+def test_gtts_words_are_estimated_by_phonemes_and_the_manifest_says_so(tmp_path, paths):
+    """Google gives no word times: each sentence is shared out among its words, and that is said."""
+    from storyexport.text.timings import ESTIMATED_WORDS
+    from storyexport.text.words import words
+
+    story, _ = parse(paths.story("narration-excerpt"))
+    folder = tmp_path / story.slug
+    with responses.RequestsMock() as mock:
+        mock.add(responses.POST, ENDPOINT, body=google_answer())
+        outputs = AudioBuilder().build(story, BuildContext(folder, Cache(tmp_path / ".cache"),
+                                                           Options(languages=("en",), tts="gtts")))
+    timings = load_timings(TIMINGS.path(folder, story.slug, "en"))
+    assert timings.engine == "gtts" and timings.word_timing == ESTIMATED_WORDS
+    assert {o.details["word_timings"] for o in outputs} == {ESTIMATED_WORDS}
+    for sentence in timings.sentences:
+        assert len(sentence.words) == len(words(sentence.text))
+        assert sentence.words[0].begin == sentence.begin and sentence.words[-1].end == sentence.end
+        assert all(a.end == b.begin for a, b in zip(sentence.words, sentence.words[1:]))
+        durations = {sentence.text[slice(*w.chars)]: w.end - w.begin for w in sentence.words}
+        if {"a", "Venezuelan"} <= set(durations):  # more phonemes, more time
+            assert durations["Venezuelan"] > 3 * durations["a"]

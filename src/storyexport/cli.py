@@ -21,7 +21,7 @@ from rich.text import Text
 
 from . import __version__
 from .errors import ExitCode, SourceError, StoryExportError, display_path
-from .formats import FORMATS, Options, get_builder
+from .formats import FORMATS, OVERLAY_LEVELS, SENTENCE, Options, get_builder
 from .formats.audio.tts import ENGINES
 from .pipeline import RunResult, build, configure_libraries, load_stories
 from .store.layout import TIMINGS
@@ -131,6 +131,9 @@ def _build_options(function: Callable) -> Callable:
         click.option("--offline", is_flag=True, help="Never use the network (no gTTS)."),
         click.option("--no-narration", "narration", is_flag=True, flag_value=False, default=True,
                      help="Text-only EPUBs: no audio inside, the smallest download."),
+        click.option("--overlay", type=click.Choice(OVERLAY_LEVELS), default=SENTENCE, show_default=True,
+                     help="What the EPUB's read-aloud highlights: each sentence (most reading systems) or "
+                     "each word as it is spoken (a slightly larger book; Thorium and Readium follow it)."),
         click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None, show_default="number of cores",
                      help="Worker processes: stories, languages and sentences are built in parallel, "
                      "each worker keeping its voices loaded. 1: everything in this process."),
@@ -170,9 +173,9 @@ def cli() -> None:
 
 def _run_build(targets: list[str], sources: tuple[Path, ...], output: Path, languages: str | None,
                tts: str, offline: bool, jobs: int | None, cluster: str | None, strict: bool, quiet: bool,
-               narration: bool = True) -> int:
+               narration: bool = True, overlay: str = SENTENCE) -> int:
     options = Options(tuple(l.strip() for l in (languages or "").split(",") if l.strip()),
-                      tts, offline, strict, jobs or os.cpu_count() or 1, narration, cluster)
+                      tts, offline, strict, jobs or os.cpu_count() or 1, narration, cluster, overlay)
     with _progress_display(quiet) as progress:
         result = build(list(sources), targets, output, options, progress)
     _print_problems(result.warnings, quiet)

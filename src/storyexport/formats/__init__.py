@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from ..workers import Workers
 
 
+SENTENCE, WORD = "sentence", "word"
+OVERLAY_LEVELS = (SENTENCE, WORD)  # what the EPUB's read-aloud highlights as it plays (--overlay)
+
+
 @dataclass(frozen=True)
 class Options:
     """What the command line asked for."""
@@ -29,6 +33,7 @@ class Options:
     jobs: int = 2  # tasks at once: worker processes when over 1 (with `cluster`: Ray workers)
     narration: bool = True  # False: text-only EPUBs (no audio, no media overlays)
     cluster: str | None = None  # a Ray cluster's address ("ray://host:10001", "auto"); None: this machine
+    overlay: str = SENTENCE  # the EPUB's media overlays follow sentences or words (OVERLAY_LEVELS)
 
 
 @dataclass

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
+from ..formats.audio.vtt import MAX_LINE, MAX_SECONDS
 from ..text.timings import load_timings
 from .checks import Check, failed, passed, warned
 
@@ -42,21 +44,40 @@ def check_audio(path: Path, timings_file: Path) -> list[Check]:
 
 
 def check_captions(path: Path, timings_file: Path) -> list[Check]:
-    """A WebVTT file: well formed, cues in order, none past the end of the narration."""
+    """A WebVTT file: well formed, cues in order, none past the end of the narration, each one
+    readable (at most two lines of MAX_LINE characters, at most MAX_SECONDS)."""
     lines = path.read_text("utf-8").splitlines()
     if not lines or not lines[0].startswith("WEBVTT"):
         return [failed("captions", "not a WebVTT file (no WEBVTT header)")]
-    cues, previous_end = 0, 0.0
-    for line in lines:
-        if match := CUE_TIMING.match(line):
-            h1, m1, s1, ms1, h2, m2, s2, ms2 = map(int, match.groups())
-            start, end = h1 * 3600 + m1 * 60 + s1 + ms1 / 1000, h2 * 3600 + m2 * 60 + s2 + ms2 / 1000
-            if end <= start or start < previous_end - 0.0005:
-                return [failed("captions", f"cue {cues + 1} is out of order or empty")]
-            cues, previous_end = cues + 1, end
+    cues, previous_end = _cues(lines), 0.0
+    for number, (start, end, text) in enumerate(cues, start=1):
+        if end <= start or start < previous_end - 0.0005:
+            return [failed("captions", f"cue {number} is out of order or empty")]
+        if len(text) > 2 or any(len(line) > MAX_LINE for line in text) or end - start > MAX_SECONDS + 0.0005:
+            return [failed("captions", f"cue {number} is too long to read: {len(text)} lines, the longest of "
+                            f"{max(map(len, text), default=0)} characters, {end - start:.1f} s")]
+        previous_end = end
     timings = load_timings(timings_file)
     if timings and previous_end > timings.duration + 0.0005:
         return [failed("captions", f"the last cue ends at {previous_end:.3f} s, after the audio")]
-    if timings and cues != len(timings.sentences):
-        return [failed("captions", f"{cues} cues for {len(timings.sentences)} narrated sentences")]
-    return [passed("captions", f"{cues} cues, one per sentence, in order, within the audio")]
+    if timings and len(cues) < len(timings.sentences):
+        return [failed("captions", f"{len(cues)} cues for {len(timings.sentences)} narrated sentences")]
+    return [passed("captions", f"{len(cues)} cues, in order, within the audio, each at most 2 lines of "
+                   f"{MAX_LINE} characters and {MAX_SECONDS:g} s")]
+
+
+def _cues(lines: list[str]) -> list[tuple[float, float, list[str]]]:
+    """Each cue's start and end in seconds and its lines of text as shown (up to the blank line that
+    ends it; "&lt;" is one character on screen)."""
+    cues: list[tuple[float, float, list[str]]] = []
+    in_text = False
+    for line in lines:
+        if match := CUE_TIMING.match(line):
+            h1, m1, s1, ms1, h2, m2, s2, ms2 = map(int, match.groups())
+            cues.append((h1 * 3600 + m1 * 60 + s1 + ms1 / 1000, h2 * 3600 + m2 * 60 + s2 + ms2 / 1000, []))
+            in_text = True
+        elif not line.strip():
+            in_text = False
+        elif in_text:
+            cues[-1][2].append(html.unescape(line))
+    return cues

@@ -29,7 +29,8 @@ BOOK, PAGE = "book", "page"
 class NarrationFacts:
     narrator: str  # engine and voice, as the audio builder recorded them
     duration_ms: int
-    captions: bool = False  # the captions are offered with it
+    captions: bool = False  # the edition shows captions with it (a page's captions panel; a book shows none)
+    by_word: bool = False  # the read-along highlights each word, not only each sentence
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ class Accessibility:
         if self.print_pages:
             sentences.append(say("a11y_pages"))
         if self.narration:
-            sentences.append(say("a11y_narration", narrator=self.narration.narrator,
+            sentences.append(say("a11y_narration_words" if self.narration.by_word else "a11y_narration",
+                                 narrator=self.narration.narrator,
                                  duration=minutes_and_seconds(self.narration.duration_ms)))
         else:
             sentences.append(say("a11y_no_narration"))

@@ -2,7 +2,9 @@
 
 The markup is also well-formed XHTML (void elements self-closed, `xml:lang` beside `lang` when
 asked), so the EPUB can use it as is. Every sentence of the narration plan becomes a
-`<span id="sN" class="sentence">` (a figure's alt text puts its id on the `<img>`).
+`<span id="sN" class="sentence">` (a figure's alt text puts its id on the `<img>`); a target
+that follows the narration word by word also wraps each shown word of a sentence in
+`<span id="sNwK" class="word">` (text.words says what a word is and how it is numbered).
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from markupsafe import Markup, escape
 
 from ..model import STYLES, Article, Block, CodeBlock, DefinitionList, Division, Figure, Footnote, Heading, Inline
 from ..model import ItemList, LineBlock, Localized, Paragraph, Photo, Quote, Span, Story, Table, ThematicBreak
+from ..model import plain_text
 from .editions import subtitle_language
 from .labels import byline, credit_line, label
 from .narration_plan import NarrationPlan, Sentence
 from .render_blocks import BlockMarkup
+from .words import shown_words, word_id
 
 STYLE_TAGS = {"del": "del", "q": "q", "mark": "mark", "small": "small", "kbd": "kbd", "sub": "sub", "sup": "sup",
               "smallcaps": 'span class="smallcaps"'}
@@ -79,6 +83,7 @@ class RenderTarget:
     name: str
     notes: str = "endnotes"  # "endnotes" (web), "epub" (aside epub:type=footnote), "inline" (PDF float)
     xml_lang: bool = False  # also write xml:lang (XHTML for EPUB)
+    words: bool = False  # wrap each word of each sentence in its <span id> (word-by-word read-along)
     break_long_words: bool = False  # offer a line break every few characters of very long words (see breakable)
     image: Callable[[Figure, str | None, "RenderTarget"], Markup] = plain_img
     inline_image: Callable[[Photo, str, "RenderTarget"], Markup] = plain_inline_img
@@ -254,22 +259,43 @@ class _Renderer:
             if start > position:
                 out.append(self.spans(_slice(content, position, start)))
             out.append(Markup('<span id="{}" class="sentence">{}</span>').format(
-                sentence.id, self.spans(_slice(content, start, end))))
+                sentence.id, self.sentence_words(sentence, _slice(content, start, end))))
             position = end
         out.append(self.spans(_slice(content, position, None)))
         return Markup("").join(out)
 
-    def spans(self, spans: list[Span]) -> Markup:
-        """Flat spans as nested markup: links outermost, then language, then emphasis."""
+    def sentence_words(self, sentence: Sentence, spans: list[Span]) -> Markup:
+        """A sentence's inline content; for a word-by-word target, each shown word in its <span id>."""
+        if not self.target.words:
+            return self.spans(spans)
+        numbered = shown_words(sentence.text, plain_text(tuple(spans)))
+        if not numbered:
+            return self.spans(spans)
+        ranges = [(word.start, word.end, word_id(sentence.id, number)) for number, word in numbered]
+        return self.spans(*_cut_at_words(spans, ranges))
+
+    def spans(self, spans: list[Span], words: list[str | None] | None = None) -> Markup:
+        """Flat spans as nested markup: links outermost, then language, then words, then emphasis.
+        `words` gives each span's word id (None between words); a word cut by a link or language
+        change keeps its id on its first part."""
+        pieces = list(zip(spans, words or [None] * len(spans)))
+        placed: set[str] = set()
         out = []
-        for href, by_link in groupby(spans, key=lambda s: s.href):
-            inner = Markup("").join(self.lang_group(lang, list(group))
-                                    for lang, group in groupby(by_link, key=lambda s: s.lang))
+        for href, by_link in groupby(pieces, key=lambda piece: piece[0].href):
+            inner = Markup("").join(self.lang_group(lang, list(group), placed)
+                                    for lang, group in groupby(by_link, key=lambda piece: piece[0].lang))
             out.append(Markup('<a href="{}">{}</a>').format(href, inner) if href else inner)
         return Markup("").join(out)
 
-    def lang_group(self, lang: str | None, spans: list[Span]) -> Markup:
-        inner = Markup("").join(self.span(s) for s in spans)
+    def lang_group(self, lang: str | None, pieces: list[tuple[Span, str | None]], placed: set[str]) -> Markup:
+        parts = []
+        for word, group in groupby(pieces, key=lambda piece: piece[1]):
+            inner = Markup("").join(self.span(span) for span, _ in group)
+            if word and word not in placed:
+                placed.add(word)
+                inner = Markup('<span id="{}" class="word">{}</span>').format(word, inner)
+            parts.append(inner)
+        inner = Markup("").join(parts)
         return Markup("<span{}>{}</span>").format(self.lang_attrs(lang), inner) if lang else inner
 
     def span(self, span: Span) -> Markup:
@@ -301,6 +327,28 @@ class _Renderer:
         if self.target.xml_lang:
             return Markup(' lang="{0}" xml:lang="{0}"').format(lang)
         return Markup(' lang="{}"').format(lang)
+
+
+def _cut_at_words(spans: list[Span], ranges: list[tuple[int, int, str]]) -> tuple[list[Span], list[str | None]]:
+    """The spans cut where words begin and end, with each piece's word id (None between words);
+    `ranges` are (start, end, id) in the spans' plain text, in order."""
+    pieces: list[Span] = []
+    ids: list[str | None] = []
+    position = 0
+    for span in spans:
+        length = 1 if span.line_break else len(span.text)
+        if span.note or span.line_break or span.image is not None or not length:  # never cut, never a word
+            pieces.append(span)
+            ids.append(None)
+            position += 0 if span.note else length
+            continue
+        cuts = sorted({0, length, *(edge - position for start, end, _ in ranges for edge in (start, end)
+                                    if position < edge < position + length)})
+        for lo, hi in zip(cuts, cuts[1:]):
+            pieces.append(replace(span, text=span.text[lo:hi]))
+            ids.append(next((i for start, end, i in ranges if start <= position + lo and position + hi <= end), None))
+        position += length
+    return pieces, ids
 
 
 LONG_WORD = re.compile(r"\S{%d,}" % 81)  # longer than any line: it must break somewhere

@@ -19,6 +19,18 @@ from .narration_plan import NarrationPlan
 
 log = logging.getLogger(__name__)
 
+ENGINE_WORDS = "engine"  # each word's time as the engine spoke it
+ESTIMATED_WORDS = "estimated"  # the engine gives no word times: shared out by phonemes inside each sentence
+
+
+@dataclass(frozen=True)
+class WordTiming:
+    """When one word of a sentence (text.words) is spoken."""
+
+    chars: tuple[int, int]  # the word's characters in its sentence's text: [start, end)
+    begin: int  # first sample, in the whole narration
+    end: int  # one past the last sample
+
 
 @dataclass(frozen=True)
 class SentenceTiming:
@@ -26,6 +38,7 @@ class SentenceTiming:
     text: str
     begin: int  # first sample
     end: int  # one past the last sample
+    words: tuple[WordTiming, ...] = ()  # every word of the text, in order, inside [begin, end)
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,7 @@ class NarrationTimings:
     sentences: tuple[SentenceTiming, ...]
     chapters: tuple[ChapterTiming, ...]
     notes: tuple[str, ...] = ()  # what went wrong on the way, e.g. an engine that failed mid-way
+    word_timing: str = ENGINE_WORDS  # where the word times come from: ENGINE_WORDS or ESTIMATED_WORDS
 
     @property
     def engine_name(self) -> str:
@@ -75,10 +89,17 @@ def load_timings(path: Path) -> NarrationTimings | None:
         return NarrationTimings(
             lang=data["lang"], sample_rate=int(data["sample_rate"]), samples=int(data["samples"]),
             engine=data["engine"], voice=data["voice"], audio=tuple(data["audio"]),
-            sentences=tuple(SentenceTiming(**s) for s in data["sentences"]),
-            chapters=tuple(ChapterTiming(**c) for c in data["chapters"]), notes=tuple(data.get("notes", ())))
+            sentences=tuple(_sentence(s) for s in data["sentences"]),
+            chapters=tuple(ChapterTiming(**c) for c in data["chapters"]), notes=tuple(data.get("notes", ())),
+            word_timing=data.get("word_timing", ESTIMATED_WORDS))  # older files have no words
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _sentence(data: dict) -> SentenceTiming:
+    """One sentence as saved; timings written before words were timed read with no words."""
+    words = tuple(WordTiming(tuple(w["chars"]), int(w["begin"]), int(w["end"])) for w in data.get("words", ()))
+    return SentenceTiming(data["id"], data["text"], int(data["begin"]), int(data["end"]), words)
 
 
 def recorded_timings(folder: Path, slug: str, plan: NarrationPlan, consequence: str) -> NarrationTimings | None:

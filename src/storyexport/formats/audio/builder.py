@@ -16,7 +16,7 @@ from ...store.freshness import Freshness, inputs_digest
 from ...store.layout import CAPTIONS, MP3, OPUS, TIMINGS, FileKind
 from ...store.output import write_bytes, write_text
 from ...text.narration_plan import NarrationPlan, narration_plan
-from ...text.timings import NarrationTimings, load_timings, save_timings
+from ...text.timings import ENGINE_WORDS, ESTIMATED_WORDS, NarrationTimings, load_timings, save_timings
 from .. import BuildContext, Output
 
 if TYPE_CHECKING:  # the engines and audio modules import numpy: only when narrating
@@ -63,8 +63,10 @@ class AudioBuilder:
             freshness.record(f"audio.{lang}", _digest(story, plan, selection.voice), list(paths.values()))
         details = {"engine": selection.voice.engine, "voice": selection.voice.name,
                    "engine_version": selection.voice.version}
-        if (made := load_timings(paths[TIMINGS])) and made.notes:
-            details["warnings"] = list(made.notes)
+        if made := load_timings(paths[TIMINGS]):
+            details["word_timings"] = made.word_timing
+            if made.notes:
+                details["warnings"] = list(made.notes)
         return [Output(path, kind.format, lang, details) for kind, path in paths.items()]
 
     def _write(self, story: Story, plan: NarrationPlan, selection: Selection, requested: str,
@@ -77,10 +79,15 @@ class AudioBuilder:
         voice = selection.voice
         made = ctx.run(record_narration, story, plan, voice, clips)
         del clips  # a long narration's sentences need not stay in memory while it is written
+        every = made.estimated == len(made.sentences)
+        if made.estimated and not every:
+            notes += (f"{made.estimated} of {len(made.sentences)} sentences: {voice.engine}'s words could "
+                      "not be matched to the text; their word times are estimated",)
         timings = NarrationTimings(
             lang=plan.lang, sample_rate=made.rate, samples=made.samples, engine=voice.engine,
             voice=voice.name, audio=(paths[MP3].name, paths[OPUS].name),
-            sentences=made.sentences, chapters=made.chapters, notes=notes)
+            sentences=made.sentences, chapters=made.chapters, notes=notes,
+            word_timing=ESTIMATED_WORDS if every else ENGINE_WORDS)
         write_bytes(paths[MP3], made.mp3)
         write_bytes(paths[OPUS], made.opus)
         write_text(paths[CAPTIONS], webvtt(timings))

@@ -10,7 +10,7 @@ from ...model import Story
 from ...store.clock import build_time
 from ...text.narration_plan import NarrationPlan
 from ...text.timings import ChapterTiming, SentenceTiming
-from .synthesis import NarrationAudio, assemble
+from .synthesis import NarrationAudio, SpokenSentence, assemble
 from .tags import AudioTags
 from .tts import Voice
 
@@ -31,11 +31,12 @@ class Recording:
     samples: int
     sentences: tuple[SentenceTiming, ...]
     chapters: tuple[ChapterTiming, ...]
+    estimated: int  # sentences whose word times are estimated, not the engine's
 
 
 def record_narration(worker: Worker, story: Story, plan: NarrationPlan, voice: Voice,
-                     clips: dict[str, bytes]) -> Recording:
-    """A task: the clips (16-bit PCM by sentence id) joined by the plan's pauses, encoded and tagged."""
+                     clips: dict[str, SpokenSentence]) -> Recording:
+    """A task: the spoken sentences (by sentence id) joined by the plan's pauses, encoded and tagged."""
     from . import encode
     from .tags import tag_mp3, tag_opus
 
@@ -45,7 +46,7 @@ def record_narration(worker: Worker, story: Story, plan: NarrationPlan, voice: V
         mp3 = pool.submit(encode.mp3, narration.pcm, narration.rate, worker.stop_if_cancelled)
         opus = pool.submit(encode.opus, narration.pcm, narration.rate, worker.stop_if_cancelled)
         return Recording(tag_mp3(mp3.result(), tags), tag_opus(opus.result(), tags), narration.rate,
-                         len(narration.pcm), narration.sentences, narration.chapters)
+                         len(narration.pcm), narration.sentences, narration.chapters, narration.estimated)
 
 
 def _tags(story: Story, lang: str, voice: Voice, narration: NarrationAudio, cache: Cache) -> AudioTags:

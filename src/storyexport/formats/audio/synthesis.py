@@ -3,12 +3,15 @@
 Each sentence is synthesized alone, its leading and trailing silence trimmed, resampled to
 24 kHz (the rate of every output, which Opus and MP3 both take) and cached by content. The clips
 are joined with fixed pauses chosen by the plan (sentence, paragraph, section), so each
-sentence's begin and end are sample counts: exact, whatever the engine.
+sentence's begin and end are sample counts: exact, whatever the engine. Each word's time
+comes from the engine (formats/audio/words.py), moved by the same trim and resampling; an
+engine that gives none (gTTS) has the sentence shared out among its words by their phonemes.
 """
 
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -18,8 +21,10 @@ import numpy as np
 
 from ...store.cache import Cache, cache_key
 from ...text.narration_plan import NarrationPlan, Sentence
-from ...text.timings import ChapterTiming, SentenceTiming
-from .tts import Voice, get_engine
+from ...text.timings import ChapterTiming, SentenceTiming, WordTiming
+from ...text.words import words
+from .tts import Engine, SpeechClip, Voice, get_engine
+from .words import Span, shared_out
 
 if TYPE_CHECKING:
     from ...workers.task import Worker
@@ -27,12 +32,21 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RATE = 24000
-SYNTHESIS_VERSION = 1  # bump when trimming or resampling changes, so cached clips are remade
+SYNTHESIS_VERSION = 4  # bump when trimming, resampling or word timing changes, so cached clips are remade
 PAUSES = {"none": 0.3, "sentence": 0.35, "paragraph": 0.75, "section": 1.25}  # seconds of silence before
 TAIL = 0.6  # seconds of silence after the last sentence
 SILENCE = 0.01  # amplitude below which a clip's ends count as silence (-40 dBFS)
 MARGINS = (0.03, 0.08)  # seconds kept before the first and after the last sound (soft consonants)
 PEAK = 0.89  # the whole narration is scaled to peak at -1 dBFS
+
+
+@dataclass(frozen=True)
+class SpokenSentence:
+    """One sentence as the narration uses it: 16-bit mono PCM at RATE, trimmed, and its words' times."""
+
+    pcm: np.ndarray
+    words: tuple[Span, ...]  # per word of the sentence's text (text.words): samples [begin, end) in pcm
+    estimated: bool = False  # the engine gave no word times: they are shared out by phonemes
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,7 @@ class NarrationAudio:
     rate: int
     sentences: tuple[SentenceTiming, ...]
     chapters: tuple[ChapterTiming, ...]
+    estimated: int = 0  # sentences whose word times are estimated, not the engine's
 
 
 def sentence_key(sentence: Sentence, voice: Voice) -> str:
@@ -51,21 +66,22 @@ def sentence_key(sentence: Sentence, voice: Voice) -> str:
 
 
 def spoken_clips(plan: NarrationPlan, voice: Voice, cache: Cache, speak: Callable[[Sentence], Future],
-                 progress: Callable[[str, int, int], None]) -> dict[str, bytes]:
-    """Every sentence of `plan` spoken by `voice` (16-bit PCM at RATE, by sentence id), from the
+                 progress: Callable[[str, int, int], None]) -> dict[str, SpokenSentence]:
+    """Every sentence of `plan` spoken by `voice` (by sentence id), from the
     cache when it was spoken before; `speak(sentence)` starts speaking one (speak_sentence, as a task).
 
     A sentence said twice (a repeated credit line) is synthesized once.
     """
     keys = {sentence.id: sentence_key(sentence, voice) for sentence in plan.sentences}
-    clips: dict[str, bytes] = {}  # by cache key
+    clips: dict[str, SpokenSentence] = {}  # by cache key
     missing: dict[str, Sentence] = {}
     for sentence in plan.sentences:
         key = keys[sentence.id]
         if key in clips or key in missing:
             continue
-        if hit := cache.get(key, kind="sentence"):
-            clips[key] = hit[0]
+        if (hit := cache.get(key, kind="sentence")) and "words" in hit[1]:
+            clips[key] = SpokenSentence(np.frombuffer(hit[0], np.int16), tuple(map(tuple, hit[1]["words"])),
+                                        bool(hit[1].get("estimated")))
         else:
             missing[key] = sentence
     task, total = f"narration {plan.lang} ({voice.engine})", len(set(keys.values()))
@@ -75,28 +91,65 @@ def spoken_clips(plan: NarrationPlan, voice: Voice, cache: Cache, speak: Callabl
                  voice.engine)
     speaking = {key: speak(sentence) for key, sentence in missing.items()}  # all at once, in order
     for key, spoken in speaking.items():
-        clips[key] = spoken.result()
-        cache.put(key, clips[key], {"id": missing[key].id}, kind="sentence")
+        clips[key] = clip = spoken.result()
+        cache.put(key, clip.pcm.tobytes(), {"id": missing[key].id, "words": [list(w) for w in clip.words],
+                                            "estimated": clip.estimated}, kind="sentence")
         progress(task, len(clips), total)  # raises KeyboardInterrupt when the run is interrupted
     return {sentence_id: clips[key] for sentence_id, key in keys.items()}
 
 
-def speak_sentence(worker: Worker, voice: Voice, offline: bool, text: str) -> bytes:
-    """A task: one sentence spoken by `voice`, trimmed and resampled, as 16-bit PCM at RATE."""
-    engine = get_engine(voice.engine, offline, worker.engines)
+def speak_sentence(worker: Worker, voice: Voice, offline: bool, text: str) -> SpokenSentence:
+    """A task: one sentence spoken by `voice`, trimmed and resampled to 16-bit PCM at RATE, with its words' times."""
+    return speak(get_engine(voice.engine, offline, worker.engines), voice, text)
+
+
+def speak(engine: Engine, voice: Voice, text: str) -> SpokenSentence:
+    """`text` spoken by `engine` in `voice`: trimmed, resampled to RATE, its words' times moved along."""
     clip = engine.synthesize(text, voice)
-    samples = resample(trim(np.asarray(clip.samples, np.float32), clip.rate), clip.rate, RATE)
-    return np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16).tobytes()
+    trimmed, cut = trim(np.asarray(clip.samples, np.float32), clip.rate)
+    samples = resample(trimmed, clip.rate, RATE)
+    pcm = np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
+    if clip.words is None or len(clip.words) != len(words(text)):
+        return SpokenSentence(pcm, estimated_words(text, voice.lang, len(pcm)), True)
+    return SpokenSentence(pcm, moved(clip, cut, len(pcm)))
 
 
-def trim(samples: np.ndarray, rate: int) -> np.ndarray:
-    """The clip without its leading and trailing silence (but a short margin kept each side)."""
+def moved(clip: SpeechClip, cut: int, length: int) -> tuple[Span, ...]:
+    """The clip's word times after `cut` samples were trimmed off its start and it was resampled
+    to RATE (`length` samples): in order, inside the clip."""
+    def place(sample: int) -> int:
+        return min(length, max(0, round((sample - cut) * RATE / clip.rate)))
+
+    spans, floor = [], 0
+    for begin, end in clip.words or ():
+        begin = max(floor, place(begin))
+        floor = max(begin, place(end))
+        spans.append((begin, floor))
+    return tuple(spans)
+
+
+def estimated_words(text: str, lang: str, length: int) -> tuple[Span, ...]:
+    """The clip shared out among the words of `text` in proportion to their phonemes (as eSpeak NG
+    would say them; their letters when eSpeak NG is missing)."""
+    found = words(text)
+    tokens = [text[w.token_start:w.token_end] for w in found]
+    try:
+        said = get_engine("espeak").phonemes(tokens, lang)  # type: ignore[attr-defined]
+        weights = [sum(unicodedata.category(c) in ("Ll", "Lu", "Lo") for c in ipa) or 1 for ipa in said]
+    except (ImportError, OSError, RuntimeError, ValueError):
+        weights = [sum(c.isalnum() for c in token) or 1 for token in tokens]
+    return tuple(shared_out(weights, 0, length))
+
+
+def trim(samples: np.ndarray, rate: int) -> tuple[np.ndarray, int]:
+    """The clip without its leading and trailing silence (but a short margin kept each side), and
+    how many samples were cut from its start."""
     loud = np.flatnonzero(np.abs(samples) > SILENCE)
     if loud.size == 0:  # nothing audible: keep a moment of silence so the sentence has a place
-        return np.zeros(int(0.1 * rate), np.float32)
+        return np.zeros(int(0.1 * rate), np.float32), 0
     start = max(0, loud[0] - int(MARGINS[0] * rate))
     end = min(len(samples), loud[-1] + 1 + int(MARGINS[1] * rate))
-    return samples[start:end]
+    return samples[start:end], int(start)
 
 
 def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
@@ -107,23 +160,26 @@ def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
     return soxr.resample(samples, rate, target, quality="HQ").astype(np.float32)
 
 
-def assemble(plan: NarrationPlan, clips: dict[str, bytes]) -> NarrationAudio:
-    """The clips (16-bit PCM by sentence id) joined by the plan's pauses; timings are the running sample count."""
-    parts, sentences, chapter_starts, position = [], [], [], 0
+def assemble(plan: NarrationPlan, clips: dict[str, SpokenSentence]) -> NarrationAudio:
+    """The clips joined by the plan's pauses; timings are the running sample count."""
+    parts, sentences, chapter_starts, position, estimated = [], [], [], 0, 0
     for sentence in plan.sentences:
         if sentence.chapter:
             chapter_starts.append((sentence.chapter, 0 if not sentences else position))
         gap = np.zeros(round(PAUSES[sentence.pause] * RATE), np.int16)
-        clip = np.frombuffer(clips[sentence.id], np.int16)
-        parts += [gap, clip]
+        clip = clips[sentence.id]
+        parts += [gap, clip.pcm]
         position += len(gap)
-        sentences.append(SentenceTiming(sentence.id, sentence.text, position, position + len(clip)))
-        position += len(clip)
+        timed = tuple(WordTiming((word.start, word.end), position + begin, position + end)
+                      for word, (begin, end) in zip(words(sentence.text), clip.words))
+        sentences.append(SentenceTiming(sentence.id, sentence.text, position, position + len(clip.pcm), timed))
+        position += len(clip.pcm)
+        estimated += clip.estimated
     parts.append(np.zeros(round(TAIL * RATE), np.int16))
     pcm = _normalized(np.concatenate(parts))
     ends = [begin for _, begin in chapter_starts[1:]] + [len(pcm)]
     chapters = tuple(ChapterTiming(title, begin, end) for (title, begin), end in zip(chapter_starts, ends))
-    return NarrationAudio(pcm, RATE, tuple(sentences), chapters)
+    return NarrationAudio(pcm, RATE, tuple(sentences), chapters, estimated)
 
 
 def _normalized(pcm: np.ndarray, chunk: int = 1 << 20) -> np.ndarray:

@@ -23,7 +23,8 @@ from .images import BookImage, book_images, image_markup, inline_image_markup
 from .metadata import access_modes, conformance, dublin_core, identifiers, media_properties, titles
 from .narration import RecordedNarration
 from .nav import COVER, NAV, STORY, TocEntry, nav_document, toc_entries
-from .overlays import Overlay, clip_boundaries, media_overlay
+from .. import SENTENCE, WORD
+from .overlays import Overlay, WordClips, clip_boundaries, media_overlay
 from .pagebreaks import add_page_breaks
 from .xml import XML_LANG
 
@@ -38,18 +39,21 @@ class _Document(epub.EpubHtml):
 
 
 def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | None, cache: Cache,
-              print_pages: PrintPages | None = None) -> bytes:
-    """The EPUB of one language, narrated when `recorded` is given, with the print edition's page
-    numbers when `print_pages` is."""
+              print_pages: PrintPages | None = None, overlay_level: str = SENTENCE) -> bytes:
+    """The EPUB of one language, narrated when `recorded` is given (its read-aloud following
+    sentences or, with overlay_level WORD, words), with the print edition's page numbers when
+    `print_pages` is."""
     article = story.article(plan.lang)
     images = book_images([*([story.cover] if story.cover else []), *article.photos()], cache)
+    by_word = recorded is not None and overlay_level == WORD
     target = RenderTarget(name="epub", notes="epub", xml_lang=True, image=image_markup(images),
-                          inline_image=inline_image_markup(images))
+                          inline_image=inline_image_markup(images), words=by_word)
     story_xhtml = story_document(story, render_article(story, article, plan, target), article.title)
     story_xhtml, pages = add_page_breaks(story_xhtml, print_pages.pages) if print_pages else (story_xhtml, ())
     audio_href = f"audio/{MP3.name(story.slug, plan.lang)}"
-    overlay = _overlay(article, plan, recorded, story_xhtml, audio_href) if recorded else None
-    narration = NarrationFacts(recorded.narrator, overlay.duration_ms) if recorded and overlay else None
+    overlay = _overlay(article, plan, recorded, story_xhtml, audio_href, by_word) if recorded else None
+    narration = (NarrationFacts(recorded.narrator, overlay.duration_ms, by_word=by_word)
+                 if recorded and overlay else None)
     book = epub.EpubBook()
     _describe(book, story, article, accessibility(story, article, BOOK, narration, print_pages=bool(pages)))
     if pages and print_pages:
@@ -63,13 +67,14 @@ def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | N
 
 
 def _overlay(article: Article, plan: NarrationPlan, recorded: RecordedNarration, story_xhtml: bytes,
-             audio_href: str) -> Overlay:
+             audio_href: str, by_word: bool) -> Overlay:
     ids = set(etree.fromstring(story_xhtml).xpath("//@id"))
     if missing := [s.id for s in plan.sentences if s.id not in ids]:
         raise BuildError(f"narrated sentences {', '.join(missing[:5])} are not in the {article.lang} text; "
                          "this is a bug in storyexport, re-run with --traceback and report it")
     boundaries = clip_boundaries(plan, recorded.timings)
-    return media_overlay(article, plan, boundaries, f"../{STORY}", f"../{audio_href}")
+    words = WordClips(recorded.timings, frozenset(ids)) if by_word else None
+    return media_overlay(article, plan, boundaries, f"../{STORY}", f"../{audio_href}", words)
 
 
 def _describe(book: epub.EpubBook, story: Story, article: Article, facts: Accessibility) -> None:

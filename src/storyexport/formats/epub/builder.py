@@ -41,14 +41,15 @@ class EpubBuilder:
             recorded = book_narration(ctx.folder, story, plan) if ctx.options.narration else None
             pages = recorded_pages(ctx.folder, story.slug, plan)
             path = EPUB.path(ctx.folder, story.slug, lang)
-            digest = inputs_digest("epub", story, lang, build_time(story).isoformat(),
+            overlay = ctx.options.overlay if recorded else None
+            digest = inputs_digest("epub", story, lang, build_time(story).isoformat(), overlay,
                                    recorded.timings if recorded else None, recorded.audio if recorded else None,
                                    pages)
             if not fresh.unchanged(f"epub.{lang}", digest, [path]):
-                write_bytes(path, ctx.run(book, story, plan, recorded, pages))
+                write_bytes(path, ctx.run(book, story, plan, recorded, pages, ctx.options.overlay))
                 fresh.record(f"epub.{lang}", digest, [path])
                 log.debug("%s: wrote %s (%s)", story.slug, path.name, "narrated" if recorded else "text only")
-            outputs.append(Output(path, EPUB.format, lang, {"narrated": recorded is not None,
+            outputs.append(Output(path, EPUB.format, lang, {"narrated": recorded is not None, "overlay": overlay,
                                                             "narrator": recorded.narrator if recorded else None,
                                                             "print_pages": pages.pdf if pages else None}))
         ctx.progress("epub", len(languages), len(languages))
@@ -56,10 +57,10 @@ class EpubBuilder:
 
 
 def book(worker: Worker, story: Story, plan: NarrationPlan, recorded: RecordedNarration | None,
-         pages: PrintPages | None) -> bytes:
-    """A task: one language's EPUB (see BuildContext.submit)."""
+         pages: PrintPages | None, overlay: str) -> bytes:
+    """A task: one language's EPUB (see BuildContext.submit); `overlay`: what its read-aloud highlights."""
     try:  # ebooklib and lxml load only when a book is made
         from .book import make_epub
     except ImportError as exc:
         raise BuildError(f"cannot load the EPUB writer ({exc})") from exc
-    return make_epub(story, plan, recorded, worker.cache, pages)
+    return make_epub(story, plan, recorded, worker.cache, pages, overlay)

@@ -17,8 +17,9 @@ from markupsafe import Markup
 from ...errors import BuildError
 from ...model import Article, Figure
 from ...text.narration_plan import NarrationPlan, Sentence, block_paths
-from ...text.timings import NarrationTimings
+from ...text.timings import NarrationTimings, SentenceTiming
 from ...text.units import clock
+from ...text.words import word_id
 
 SMIL_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
              '<smil xmlns="http://www.w3.org/ns/SMIL" xmlns:epub="http://www.idpf.org/2007/ops" '
@@ -63,14 +64,26 @@ def _group(sentence: Sentence, figures: dict[tuple[int, ...], Figure]) -> tuple[
     return None
 
 
+@dataclass(frozen=True)
+class WordClips:
+    """What a word-by-word overlay needs: each sentence's timed words and the ids the text shows."""
+
+    timings: NarrationTimings
+    shown: frozenset[str]  # element ids in the content document
+
+
 def media_overlay(article: Article, plan: NarrationPlan, boundaries: tuple[int, ...], text_href: str,
-                  audio_href: str) -> Overlay:
-    """The SMIL for the content document at `text_href` (hrefs relative to the SMIL file)."""
+                  audio_href: str, words: WordClips | None = None) -> Overlay:
+    """The SMIL for the content document at `text_href` (hrefs relative to the SMIL file); word by
+    word when `words` is given."""
     figures = {path: block for path, block in block_paths(article.blocks) if isinstance(block, Figure)}
     clips = [(sentence, boundaries[i], boundaries[i + 1]) for i, sentence in enumerate(plan.sentences)]
+    timed = {t.id: t for t in words.timings.sentences} if words else {}
     parts = [Markup('<seq id="seq-body" epub:textref="{}" epub:type="bodymatter">\n').format(text_href)]
     for group, members in groupby(clips, key=lambda clip: _group(clip[0], figures)):
-        pars = Markup("").join(_par(*clip, text_href, audio_href) for clip in members)
+        pars = Markup("").join(
+            _word_pars(*clip, timed[clip[0].id], words, text_href, audio_href) if words and clip[0].id in timed
+            else _par(*clip, text_href, audio_href) for clip in members)
         if group is None:
             parts.append(pars)
         else:
@@ -86,3 +99,30 @@ def _par(sentence: Sentence, begin_ms: int, end_ms: int, text_href: str, audio_h
     return Markup('<par id="par-{0}"><text src="{1}#{0}"/>'
                   '<audio src="{2}" clipBegin="{3}" clipEnd="{4}"/></par>\n').format(
         sentence.id, text_href, audio_href, smil_clock(begin_ms), smil_clock(end_ms))
+
+
+def _word_pars(sentence: Sentence, begin_ms: int, end_ms: int, timing: SentenceTiming, words: WordClips,
+               text_href: str, audio_href: str) -> Markup:
+    """A sentence as a <seq> of its shown words' <par>s tiling [begin_ms, end_ms); the sentence alone
+    when it shows no word (a photo's description is said for its <img>)."""
+    rate = words.timings.sample_rate
+    starts: list[tuple[str, int]] = []  # (element id, ms)
+    for number, word in enumerate(timing.words, start=1):
+        element = word_id(sentence.id, number)
+        if element not in words.shown:
+            continue
+        ms = min(end_ms, max(begin_ms, word.begin * 1000 // rate))
+        if not starts:  # the first shown word: from the clip start, unless unshown words come first
+            ms = begin_ms if number == 1 else ms
+            if ms > begin_ms:
+                starts.append((sentence.id, begin_ms))
+        if not starts or ms > starts[-1][1]:
+            starts.append((element, ms))
+    if not any(element != sentence.id for element, _ in starts):
+        return _par(sentence, begin_ms, end_ms, text_href, audio_href)
+    ends = [ms for _, ms in starts[1:]] + [end_ms]
+    pars = Markup("").join(
+        Markup('<par id="par-{0}"><text src="{1}#{0}"/><audio src="{2}" clipBegin="{3}" clipEnd="{4}"/></par>\n')
+        .format(element, text_href, audio_href, smil_clock(ms), smil_clock(end))
+        for (element, ms), end in zip(starts, ends) if end > ms)
+    return Markup('<seq id="seq-{0}" epub:textref="{1}#{0}">\n{2}</seq>\n').format(sentence.id, text_href, pars)

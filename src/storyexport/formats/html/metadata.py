@@ -133,7 +133,8 @@ FEATURE_ORDER = ("structuralNavigation", "readingOrder", "displayTransformabilit
 
 def _accessibility(page: PageFacts) -> dict[str, Any]:
     player = page.narration
-    narration = NarrationFacts(player.engine, round(player.duration * 1000), bool(player.captions)) if player else None
+    narration = (NarrationFacts(player.engine, round(player.duration * 1000), captions=player.shows_captions,
+                                by_word=True) if player else None)
     facts = accessibility(page.story, page.article, PAGE, narration)
     return {"accessMode": list(facts.access_modes),
             "accessModeSufficient": [{"@type": "ItemList", "itemListElement": facts.sufficient_modes[0].split(",")}],

@@ -63,7 +63,7 @@ def render_page(story: Story, lang: str, plan: NarrationPlan, pictures: Pictures
     facts = page_facts(story, lang, pictures, narration)
     root = facts.root
     images = pictures.at(root)
-    target = RenderTarget(name="html", image=images, inline_image=images.inline)
+    target = RenderTarget(name="html", image=images, inline_image=images.inline, words=narration is not None)
     rendered = render_article(story, facts.article, plan, target)
     links = [LanguageLink(v.lang, root + v.path, autonym(v.lang)) for v in facts.others]
     alternates = [LanguageLink(v.lang, facts.link(v), autonym(v.lang)) for v in (facts.version, *facts.others)]

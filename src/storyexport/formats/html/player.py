@@ -14,7 +14,7 @@ from pathlib import Path
 from ...model import Story
 from ...store.layout import CAPTIONS
 from ...text.narration_plan import NarrationPlan
-from ...text.timings import recorded_timings
+from ...text.timings import NarrationTimings, recorded_timings
 
 AUDIO_TYPES = {  # extension: (media type, name shown on the download link); the player tries them in order
     ".opus": ("audio/ogg; codecs=opus", "Opus"),
@@ -41,7 +41,14 @@ class PageNarration:
     captions: str | None  # the WebVTT file name, if there is one
     duration: float  # seconds
     engine: str
-    sentences: str  # JSON: [[sentence id, begin, end], ...] in seconds, for the highlighting script
+    sentences: str  # JSON: [[sentence id, begin, end, [[word begin, word end], ...]], ...] in seconds:
+    # word K (from 1) of a sentence is the element "<id>wK" (text.words), for the read-along script
+
+    @property
+    def shows_captions(self) -> bool:
+        """The page shows captions: its captions panel plays the WebVTT file's cues (an <audio>
+        element's own track is never displayed, so a track alone would not count)."""
+        return self.captions is not None
 
     def copies(self) -> tuple[str, ...]:
         """The files the page links to, which html/audio/ must hold."""
@@ -59,10 +66,14 @@ def page_narration(story: Story, plan: NarrationPlan, folder: Path) -> PageNarra
     if not files:
         return None
     captions = CAPTIONS.name(story.slug, lang)
-    cues = [[s.id, round(timings.seconds(s.begin), 3), round(timings.seconds(s.end), 3)]
-            for s in timings.sentences]
+    cues = [[s.id, _seconds(timings, s.begin), _seconds(timings, s.end),
+             [[_seconds(timings, w.begin), _seconds(timings, w.end)] for w in s.words]] for s in timings.sentences]
     return PageNarration(lang, tuple(files), captions if (folder / captions).is_file() else None,
                          timings.duration, timings.engine_name, json.dumps(cues, separators=(",", ":")))
+
+
+def _seconds(timings: NarrationTimings, samples: int) -> float:
+    return round(timings.seconds(samples), 3)
 
 
 def _audio_file(folder: Path, name: str) -> AudioFile | None:

