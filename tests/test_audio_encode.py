@@ -11,8 +11,8 @@ import pytest
 from storyexport.errors import BuildError
 from storyexport.formats.audio.encode import decode, write_mp3, write_opus
 from storyexport.formats.audio.lametag import LAME_DELAY, FrameCounter, FrameHeader
-from storyexport.formats.audio.loudness import limited
-from storyexport.formats.audio.recording import levelled
+from storyexport.formats.audio.loudness import limited, limited_pcm
+from storyexport.formats.audio.recording import held, levelled
 from storyexport.formats.audio.stream import PAUSES, RATE, TAIL, SpokenClip, narration, rechunked
 from storyexport.formats.audio.synthesis import trim
 from storyexport.formats.audio.vtt import webvtt
@@ -176,6 +176,8 @@ def test_the_levelled_stream_is_the_joined_narration_limited_as_one_array(tmp_pa
                                for piece in limited([pcm.astype(np.float64) / 32768], RATE, 6.0)])
     assert np.array_equal(np.concatenate(list(levelled(narration, cache, 6.0))), expected)
     assert len(expected) == narration.samples and not np.array_equal(expected, pcm)
+    lower = np.concatenate(list(held(levelled(narration, cache, 6.0), RATE, -8.0)))  # a file peaked too high
+    assert np.array_equal(lower, limited_pcm(expected, RATE, 0.0, -8.0)) and not np.array_equal(lower, expected)
 
 
 def test_a_clip_gone_from_the_cache_while_writing_is_a_build_error(tmp_path):

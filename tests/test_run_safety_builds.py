@@ -62,6 +62,10 @@ def test_a_rerun_after_a_kill_equals_a_clean_build_manifest_included(clean_build
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
     assert process.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    deadline = time.monotonic() + 15  # its worker processes and their fork server end with it
+    while _started_by(output) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _started_by(output) == []
     rerun = subprocess.run(command, env={**os.environ, "TMPDIR": str(system_temp)}, capture_output=True, text=True,
                            timeout=600)
     assert rerun.returncode == 0, rerun.stderr
@@ -73,6 +77,18 @@ def test_a_rerun_after_a_kill_equals_a_clean_build_manifest_included(clean_build
     # socket path must stay under 108 bytes, an output folder's need not): Python removes it when
     # the run ends, but a killed run cannot
     assert [p.name for p in system_temp.iterdir() if not p.name.startswith("pymp-")] == []
+
+
+def _started_by(output: Path) -> list[int]:
+    """The processes a run on `output` started (their TMPDIR is the run's temporary folder there)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"TMPDIR={output}".encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+        except OSError:
+            pass
+    return found
 
 
 # -- point 14: a photo swapped during a run is never published -----------------------------------------------

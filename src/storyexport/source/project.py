@@ -25,7 +25,6 @@ from ..formats.audio.tts import VOICE_FILE_ENGINES, voice_file_engine
 from ..model import AccessibilityDeclaration, ColourProfile
 from ..text.languages import language_problem
 from .frontmatter import PROJECT_KEYS, read_project_settings
-from .profiles import ProfileProblem, colour_profile
 from .yamlnodes import YamlReader, compose
 
 PROJECT_FILE = "storyexport.yaml"
@@ -84,6 +83,8 @@ def load_project(path: Path | None) -> tuple[Project, list[Problem]]:
     settings = read_project_settings(reader, fields)
     profile = None
     if settings.print_profile:
+        from .profiles import ProfileProblem, colour_profile  # Pillow: only when there is a profile to read
+
         try:
             profile = colour_profile(path.parent, settings.print_profile)
         except ProfileProblem as exc:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import multiprocessing.util
+import os
 import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
@@ -147,7 +149,8 @@ class ProcessWorkers:
             if self.pool is None:
                 self.scratch = Path(tempfile.mkdtemp(prefix="storyexport-workers-"))
                 self.pool = ProcessPoolExecutor(self.capacity, mp_context=self.context, initializer=_start_worker,
-                                                initargs=(self.cache_folder, driver_levels(), self.scratch))
+                                                initargs=(self.cache_folder, driver_levels(), self.scratch,
+                                                          os.getpid()))
             return self.pool
 
     def submit(self, task: Callable[..., Any], *args: Any) -> Future:
@@ -191,12 +194,26 @@ class ProcessWorkers:
 _WORKER: Worker | None = None  # this worker process's own, made by _start_worker
 
 
-def _start_worker(cache_folder: Path, levels: dict[str, int], scratch: Path) -> None:
+def _start_worker(cache_folder: Path, levels: dict[str, int], scratch: Path, driver: int) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver decides what Ctrl-C means
+    threading.Thread(target=_end_with, args=(driver,), daemon=True, name="storyexport-driver-watch").start()
     tempfile.tempdir = str(scratch)
     set_up_logging(levels)
     _WORKER = Worker(WorkerCache(cache_folder))
+
+
+def _end_with(driver: int) -> None:
+    """Ends this worker once the driver is gone: a driver killed outright (SIGKILL) cannot shut its
+    pool down, and its workers (and their fork server) would wait for tasks for ever."""
+    while True:
+        time.sleep(1)
+        try:
+            os.kill(driver, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # another user's process now has the number: the driver is gone
+            os._exit(1)
 
 
 def _perform(task: Callable[..., Any], args: tuple) -> TaskOutcome:

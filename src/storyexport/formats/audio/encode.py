@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
@@ -111,16 +112,24 @@ def write_opus(pieces: Iterable[np.ndarray], rate: int, out: BinaryIO, between: 
             write(piece)
 
 
-def decoded_chunks(path) -> tuple[int, Iterator[np.ndarray]]:
-    """A file's first audio stream as FFmpeg decodes it: its rate, and mono float32 chunks (an
-    audiobook is never held in memory whole)."""
+def decoded_chunks(path: Path | str | bytes | BinaryIO) -> tuple[int, Iterator[np.ndarray]]:
+    """A file's (or the bytes of one's, or an open file's) first audio stream as FFmpeg decodes it:
+    its rate, and mono float32 chunks (an audiobook is never held in memory whole)."""
     import av
 
-    with av.open(str(path)) as container:
+    def opened():
+        if isinstance(path, bytes):
+            return av.open(io.BytesIO(path))
+        if hasattr(path, "read"):
+            path.seek(0)
+            return av.open(path)
+        return av.open(str(path))
+
+    with opened() as container:
         rate = container.streams.audio[0].codec_context.sample_rate
 
     def chunks() -> Iterator[np.ndarray]:
-        with av.open(str(path)) as container:
+        with opened() as container:
             stream = container.streams.audio[0]
             to_mono = av.AudioResampler(format="flt", layout="mono", rate=rate)
             for frame in _frames(container, stream):

@@ -34,6 +34,7 @@ RELEASE_DB_PER_SECOND = 40.0  # how fast the limiter lets go after a peak
 OVERSAMPLING = 4
 TAPS = 49  # the interpolation filter: 12 input samples per output, as BS.1770-4 Annex 2's
 CONTEXT = 8  # samples on each side that a sample's oversampled peak depends on (TAPS / 2 / OVERSAMPLING, up)
+PCM_CHUNK = 1 << 20  # 16-bit samples measured or limited at a time (44 s at 24 kHz)
 
 
 @dataclass(frozen=True)
@@ -195,12 +196,28 @@ def _peak_envelope(samples: np.ndarray) -> np.ndarray:
     return np.abs(upsampled).reshape(-1, OVERSAMPLING).max(axis=1)
 
 
-def limited(chunks: Iterable[np.ndarray], rate: int, gain_db: float) -> Iterator[np.ndarray]:
-    limiter = Limiter(rate, gain_db)
+def limited(chunks: Iterable[np.ndarray], rate: int, gain_db: float,
+            ceiling_dbtp: float = LIMIT_DBTP) -> Iterator[np.ndarray]:
+    """The chunks with the gain applied and their true peaks held under `ceiling_dbtp`."""
+    limiter = Limiter(rate, gain_db, ceiling_dbtp)
     for chunk in chunks:
         if (out := limiter.process(chunk)).size:
             yield out
     yield limiter.flush()
+
+
+def pcm_chunks(pcm: np.ndarray) -> Iterator[np.ndarray]:
+    """16-bit PCM as float chunks in [-1, 1), PCM_CHUNK samples at a time."""
+    return (pcm[i:i + PCM_CHUNK].astype(np.float64) / 32768 for i in range(0, len(pcm), PCM_CHUNK))
+
+
+def limited_pcm(pcm: np.ndarray, rate: int, gain_db: float, ceiling_dbtp: float = LIMIT_DBTP) -> np.ndarray:
+    """16-bit PCM with the gain applied and its true peaks held under `ceiling_dbtp`, a piece at a time."""
+    out, position = np.empty_like(pcm), 0
+    for piece in limited(pcm_chunks(pcm), rate, gain_db, ceiling_dbtp):
+        out[position:position + len(piece)] = np.clip(np.round(piece * 32767), -32768, 32767)
+        position += len(piece)
+    return out
 
 
 def loudness_gain(chunks: Callable[[], Iterable[np.ndarray]], rate: int, tries: int = 5) -> float:

@@ -1,15 +1,21 @@
 """One language's narration written into its MP3 and Opus files, levelled and encoded as a stream
 read from the sentence cache (no copy of the whole narration is ever in memory), then tagged.
 
-The level is set in two kinds of passes over that stream, in one place: `loudness_gain` reads it
-(as often as it needs) to find the gain that brings it to the spoken-word loudness once limited,
-then `levelled` applies the gain and the true-peak limiter chunk by chunk as the encoders take it.
+The level is set in passes over that stream, in one place: `loudness_gain` reads it (as often as
+it needs) to find the gain that brings it to the spoken-word loudness once limited; `levelled`
+applies the gain and the true-peak limiter chunk by chunk as the encoders take it. Each file is
+then decoded and its true peak measured; one that peaks too high is encoded again from the
+levelled stream with its peaks held lower (`held`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import contextlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, ContextManager
 
 import numpy as np
 
@@ -21,7 +27,22 @@ from .stream import NarrationAudio, rechunked
 from .tags import AudioTags
 from .tts import Voice
 
+log = logging.getLogger(__name__)
+PEAK_MARGIN_DB = 0.2  # how far under the files' true-peak ceiling a decoded file is held
+ENCODINGS = 3  # at most, per file
 COVER_WIDTH = 600  # pixels: cover art in the tags stays small (and square, as players show it)
+
+Writer = Callable[[BinaryIO, int], ContextManager[Callable[[np.ndarray], None]]]  # encode.mp3_writer, opus_writer
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    """One file being made: what it is, where it is written, its encoder, and what goes in front."""
+
+    name: str
+    out: BinaryIO
+    writer: Writer
+    head: bytes = b""
 
 
 def record_narration(narration: NarrationAudio, cache: Cache, tags: AudioTags, mp3: Path, opus: Path,
@@ -29,28 +50,79 @@ def record_narration(narration: NarrationAudio, cache: Cache, tags: AudioTags, m
     """Write `narration` (its clips read from `cache`) into the files `mp3` and `opus`, tagged;
     `between` is called before each chunk (it raises to stop: an hour of audio takes a while)."""
     from .encode import mp3_writer, opus_writer
-    from .loudness import loudness_gain
+    from .loudness import LIMIT_DBTP, loudness_gain
     from .tags import id3_tag, tag_opus
 
     gain = loudness_gain(lambda: narration.chunks(cache), narration.rate)
+
+    def pcm(ceiling: float) -> Iterator[np.ndarray]:
+        """The levelled narration, its peaks held under `ceiling` when it is below the limiter's."""
+        chunks = levelled(narration, cache, gain)
+        return chunks if ceiling >= LIMIT_DBTP else held(chunks, narration.rate, ceiling)
+
     with open_atomic(mp3) as mp3_file, open_atomic(opus) as opus_file:
-        mp3_file.write(id3_tag(tags))
-        with mp3_writer(mp3_file, narration.rate) as to_mp3, opus_writer(opus_file, narration.rate) as to_opus:
-            for chunk in levelled(narration, cache, gain):
-                between()
-                to_mp3(chunk)
-                to_opus(chunk)
+        files = [_Encoded("mp3", mp3_file, mp3_writer, id3_tag(tags)), _Encoded("opus", opus_file, opus_writer)]
+        _encode(files, pcm(LIMIT_DBTP), narration.rate, between)
+        for file in files:
+            ceiling = LIMIT_DBTP
+            for _ in range(ENCODINGS - 1):
+                if (excess := _peak_excess(file.out)) <= 0:
+                    break
+                ceiling -= excess
+                log.info("%s: decoded true peak %.2f dB too high; encoding again with the peaks held at %.2f dBTP",
+                         file.name, excess, ceiling)
+                _encode([file], pcm(ceiling), narration.rate, between)
         tag_opus(opus_file, tags)
+
+
+def _encode(files: list[_Encoded], chunks: Iterable[np.ndarray], rate: int, between: Callable[[], None]) -> None:
+    """Each of `files` written anew from the PCM `chunks`, which are read once for all of them."""
+    with contextlib.ExitStack() as writers:
+        encoders = []
+        for file in files:
+            file.out.seek(0)
+            file.out.truncate()
+            file.out.write(file.head)
+            encoders.append(writers.enter_context(file.writer(file.out, rate)))
+        for chunk in chunks:
+            between()
+            for encode in encoders:
+                encode(chunk)
+
+
+def _peak_excess(file: BinaryIO) -> float:
+    """How far (dB) the file's decoded true peak rises over the allowed one (CEILING_DBTP less the
+    margin); zero or less when it does not. Lossy coding raises peaks, and libopus puts brief spikes
+    into some synthetic speech (up to 2.6 dB over the limited PCM, measured on eSpeak NG's English)."""
+    from .encode import decoded_chunks
+    from .loudness import CEILING_DBTP, measure
+
+    rate, chunks = decoded_chunks(file)
+    return measure(chunks, rate).true_peak_dbtp - (CEILING_DBTP - PEAK_MARGIN_DB)
 
 
 def levelled(narration: NarrationAudio, cache: Cache, gain_db: float) -> Iterator[np.ndarray]:
     """The narration with `gain_db` applied and its true peaks limited (loudness.py), as 16-bit PCM
-    in chunks of stream.CHUNK samples."""
+    in chunks of PCM_CHUNK samples."""
     from .loudness import limited
 
-    pcm = (np.clip(np.round(piece * 32767), -32768, 32767).astype(np.int16)
-           for piece in limited(narration.chunks(cache), narration.rate, gain_db))
-    return rechunked(pcm)
+    return _as_pcm(limited(narration.chunks(cache), narration.rate, gain_db))
+
+
+def held(pcm: Iterable[np.ndarray], rate: int, ceiling_dbtp: float) -> Iterator[np.ndarray]:
+    """16-bit PCM in chunks of PCM_CHUNK samples with its true peaks held under `ceiling_dbtp`,
+    in chunks of the same size (the gain unchanged: only the few peaks move)."""
+    from .loudness import limited
+
+    return _as_pcm(limited((chunk.astype(np.float64) / 32768 for chunk in pcm), rate, 0.0, ceiling_dbtp))
+
+
+def _as_pcm(samples: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+    """Float samples in [-1, 1] as 16-bit PCM, in chunks of PCM_CHUNK samples."""
+    from .loudness import PCM_CHUNK
+
+    return rechunked((np.clip(np.round(piece * 32767), -32768, 32767).astype(np.int16) for piece in samples),
+                     PCM_CHUNK)
 
 
 def narration_tags(story: Story, lang: str, voice: Voice, narration: NarrationAudio, cache: Cache) -> AudioTags:

@@ -20,12 +20,12 @@ from ...store.cache import Cache
 from ...text.narration_plan import NarrationPlan
 from ...text.timings import ChapterTiming, SentenceTiming, WordTiming
 from ...text.words import words
+from .loudness import PCM_CHUNK
 from .words import Span
 
 RATE = 24000
 PAUSES = {"none": 0.3, "sentence": 0.35, "paragraph": 0.75, "section": 1.25}  # seconds of silence before
 TAIL = 0.6  # seconds of silence after the last sentence
-CHUNK = 1 << 20  # samples measured, levelled or encoded at a time (44 s at 24 kHz)
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class NarrationAudio:
         yield np.zeros(self.samples - position, np.int16)
 
     def chunks(self, cache: Cache) -> Iterator[np.ndarray]:
-        """The PCM as float samples in [-1, 1), CHUNK at a time (the last one shorter)."""
+        """The PCM as float samples in [-1, 1), PCM_CHUNK at a time (the last one shorter)."""
         for chunk in rechunked(self.pieces(cache)):
             yield chunk.astype(np.float64) / 32768
 
@@ -73,7 +73,7 @@ def _clip(cache: Cache, key: str, length: int) -> np.ndarray:
     return np.frombuffer(hit[0], np.int16)
 
 
-def rechunked(pieces: Iterable[np.ndarray], size: int = CHUNK) -> Iterator[np.ndarray]:
+def rechunked(pieces: Iterable[np.ndarray], size: int = PCM_CHUNK) -> Iterator[np.ndarray]:
     """The samples of `pieces`, in order, as arrays of `size` samples (the last one shorter)."""
     held: list[np.ndarray] = []
     count = 0
