@@ -38,6 +38,7 @@ class Rendition:
     format: str  # JPEG, WEBP, AVIF, PNG
     media_type: str
     extension: str
+    key: str  # where it is in the cache (kind "rendition")
 
 
 MEDIA = {"JPEG": ("image/jpeg", ".jpg"), "WEBP": ("image/webp", ".webp"), "AVIF": ("image/avif", ".avif"),
@@ -108,7 +109,7 @@ def rendition(photo: Photo, cache: Cache, *, width: int | None = None, image_for
     media_type, extension = MEDIA[image_format]
     if hit := cache.get(key, kind="rendition"):
         data, info = hit
-        return Rendition(data, info["width"], info["height"], image_format, media_type, extension)
+        return Rendition(data, info["width"], info["height"], image_format, media_type, extension, key)
     image = _decoded(photo)
     if square:
         side = min(image.size)
@@ -120,7 +121,7 @@ def rendition(photo: Photo, cache: Cache, *, width: int | None = None, image_for
         image = to_cmyk(image, cmyk)
     data = _encode(image, image_format, quality)
     cache.put(key, data, {"width": image.width, "height": image.height}, kind="rendition")
-    return Rendition(data, image.width, image.height, image_format, media_type, extension)
+    return Rendition(data, image.width, image.height, image_format, media_type, extension, key)
 
 
 def _decoded(photo: Photo) -> Image.Image:

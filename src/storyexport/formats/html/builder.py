@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ...errors import BuildError
 from ...model import Story
 from ...store.clock import build_time
 from ...store.freshness import Freshness, inputs_digest
@@ -70,8 +71,8 @@ class HtmlBuilder:
                          PAGE_FORMAT)
             for name in narration.copies() if narration else ():
                 folder.copy(f"{PAGE_AUDIO_FOLDER}/{name}", ctx.folder / name, lang, {"copy_of": name})
-        for name, data, details in made.images:
-            folder.write(f"{PAGE_IMAGES_FOLDER}/{name}", data, None, details)
+        for name, key, details in made.images:  # the photos' web copies, one at a time from the cache
+            folder.write(f"{PAGE_IMAGES_FOLDER}/{name}", _cached_image(ctx, key, name), None, details)
         narrated = any(narrations[lang] for lang in languages)
         for name in (STYLESHEET, SCRIPT) if narrated else (STYLESHEET,):
             folder.write(f"{PAGE_ASSETS_FOLDER}/{name}", asset(name), None, {})
@@ -86,7 +87,7 @@ class WebPages:
     """What a task makes of the story for the web: each language's page and the photos' web copies."""
 
     pages: dict[str, bytes]  # by language
-    images: list[tuple[str, bytes, dict[str, Any]]]  # file name under images/, data, details
+    images: list[tuple[str, str, dict[str, Any]]]  # file name under images/, its rendition's cache key, details
 
 
 def web_pages(worker: Worker, story: Story, languages: tuple[str, ...],
@@ -95,12 +96,21 @@ def web_pages(worker: Worker, story: Story, languages: tuple[str, ...],
     from .page import render_page
     from .pictures import Pictures
 
-    images: list[tuple[str, bytes, dict[str, Any]]] = []
-    pictures = Pictures(worker.cache, lambda image, data: images.append((image.name, data, {
+    images: list[tuple[str, str, dict[str, Any]]] = []  # the driver reads their bytes from its cache
+    pictures = Pictures(worker.cache, lambda image, made: images.append((image.name, made.key, {
         "width": image.width, "height": image.height, "media_type": image.media_type})))
     pages = {lang: render_page(story, lang, narration_plan(story, lang), pictures, narrations[lang]).encode("utf-8")
              for lang in languages}
     return WebPages(pages, images)
+
+
+def _cached_image(ctx: BuildContext, key: str, name: str) -> bytes:
+    """A web copy the page's task made or found, from the run's cache (where the task's new
+    entries were stored before its result was given)."""
+    if hit := ctx.cache.get(key, kind="rendition", counted_as="page image"):
+        return hit[0]
+    raise BuildError(f"the web copy {name} disappeared from the cache while the page was being written; "
+                     "run storyexport again")
 
 
 class _Folder:

@@ -3,8 +3,8 @@
 Each photo gets AVIF renditions at a few widths plus a fallback (JPEG, or PNG when the photo
 has transparency), all through `renditions`, so every copy is upright, sRGB and metadata-free.
 File names carry a digest of the source photo, so a changed photo never reuses a stale name.
-Each copy is handed to the builder to write as soon as it is made; only its name and size stay
-in memory, however many photos the story has.
+Each copy is handed on (`SaveImage`) as soon as it is made; only its name and size stay in
+memory, however many photos the story has.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ...source.convert import slugify
 from ...store.cache import Cache
 from ...store.layout import PAGE_IMAGES_FOLDER
 from ...text.render import RenderTarget, long_description_id
-from ..renditions import has_alpha, rendition
+from ..renditions import Rendition, has_alpha, rendition
 
 WIDTHS = (480, 800, 1200)
 MODERN_FORMAT, MODERN_QUALITY = "AVIF", 60
@@ -38,7 +38,7 @@ class WebImage:
     media_type: str
 
 
-SaveImage = Callable[[WebImage, bytes], None]  # writes one web copy under html/images/
+SaveImage = Callable[[WebImage, Rendition], None]  # one web copy for html/images/, as soon as it is made
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def picture_set(photo: Photo, cache: Cache, save: SaveImage) -> PictureSet:
     def copy(width: int, image_format: str, quality: int) -> WebImage:
         made = rendition(photo, cache, width=width, image_format=image_format, quality=quality)
         image = WebImage(f"{stem}-{made.width}{made.extension}", made.width, made.height, made.media_type)
-        save(image, made.data)
+        save(image, made)
         return image
 
     return PictureSet(tuple(copy(width, MODERN_FORMAT, MODERN_QUALITY) for width in widths_for(photo)),
