@@ -114,12 +114,12 @@ def words(story: BenchStory) -> int:
     return len(story.source.read_text("utf-8").split("---", 2)[-1].split())
 
 
-def bench_story(story: BenchStory, work: Path) -> dict[str, Measured]:
+def bench_story(story: BenchStory, work: Path, formats: bool = True) -> dict[str, Measured]:
     runs: dict[str, Measured] = {}
     output = work / f"{story.label}-all"
     runs["all, cold"] = measure(storyexport("all", story, output))
     runs["all, no-op"] = measure(storyexport("all", story, output))
-    for target in FORMATS:
+    for target in FORMATS if formats else ():
         runs[f"{target} (in turn, cold)"] = measure(storyexport(target, story, work / f"{story.label}-formats"))
     return runs
 
@@ -171,13 +171,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", default="sample,5k,20k",
                         help="comma-separated: sample, and generated stories by thousands of words per language")
+    parser.add_argument("--all-only", action="store_true",
+                        help="only `all`, cold and no-op (the runs the ratios come from): not each format in turn")
     args = parser.parse_args()
     rows = [("story", "run", "seconds", "CPU s", "peak MB", "total MB", "exit")]
     results: dict[str, tuple[BenchStory, dict[str, Measured]]] = {}
     with tempfile.TemporaryDirectory(prefix="storyexport-bench-") as temp:
         work = Path(temp)
         for story in stories(args.stories.split(","), work):
-            results[story.label] = (story, bench_story(story, work))
+            results[story.label] = (story, bench_story(story, work, formats=not args.all_only))
             for name, m in results[story.label][1].items():
                 rows.append((story.label, name, f"{m.seconds:.1f}", f"{m.cpu_seconds:.1f}", f"{m.peak_mb:.0f}",
                              f"{m.total_mb:.0f}", str(m.exit_code)))

@@ -37,10 +37,13 @@ class WorkerCache(Cache):
         self.readable = folder is not None
         self.recent: OrderedDict[str, tuple[bytes, dict]] = OrderedDict()
         self.recent_bytes = 0
-        self.new: list[CacheEntry] = []
+        self.new: dict[str, CacheEntry] = {}  # by key: what this task made, for the driver
 
     def get(self, key: str, kind: str = "blob", counted_as: str | None = None) -> tuple[bytes, dict] | None:
         counted = counted_as or kind
+        if key in self.new:  # made by this task (and perhaps no longer among the recent): never made twice
+            self.stats[f"hit:{counted}"] += 1
+            return self.new[key].data, self.new[key].info
         if key in self.recent:
             self.recent.move_to_end(key)
             self.stats[f"hit:{counted}"] += 1
@@ -72,7 +75,7 @@ class WorkerCache(Cache):
             self._remember(key, data, info)
 
     def put(self, key: str, data: bytes, info: dict | None = None, kind: str = "blob") -> None:
-        self.new.append(CacheEntry(key, data, info or {}, kind))
+        self.new[key] = CacheEntry(key, data, info or {}, kind)
         self._remember(key, data, info or {})
 
     def _remember(self, key: str, data: bytes, info: dict) -> None:
@@ -84,8 +87,8 @@ class WorkerCache(Cache):
 
     def handed_over(self) -> tuple[list[CacheEntry], Counter[str]]:
         """The entries and the reads since the last call, for the driver."""
-        new, stats = self.new, self.stats
-        self.new, self.stats = [], Counter()
+        new, stats = list(self.new.values()), self.stats
+        self.new, self.stats = {}, Counter()
         return new, stats
 
 
