@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 PEAK_MARGIN_DB = 0.2  # how far under the files' true-peak ceiling a decoded file is held
 ENCODINGS = 3  # at most, per file
 COVER_WIDTH = 600  # pixels: cover art in the tags stays small (and square, as players show it)
+# One narration is levelled and encoded at a time in this process (the driver runs a story's
+# languages, and several stories, side by side): the limiter's arrays for one chunk of
+# loudness.PCM_CHUNK samples (oversampled four times) take about 170 MB at their peak.
+RECORDING = threading.Lock()
 
 Writer = Callable[[BinaryIO, int], ContextManager[Callable[[np.ndarray], None]]]  # encode.mp3_writer, opus_writer
 
@@ -49,11 +54,17 @@ def record_narration(narration: NarrationAudio, cache: Cache, tags: AudioTags, m
                      between: Callable[[], None]) -> None:
     """Write `narration` (its clips read from `cache`) into the files `mp3` and `opus`, tagged;
     `between` is called before each chunk (it raises to stop: an hour of audio takes a while)."""
+    with RECORDING:
+        _record(narration, cache, tags, mp3, opus, between)
+
+
+def _record(narration: NarrationAudio, cache: Cache, tags: AudioTags, mp3: Path, opus: Path,
+            between: Callable[[], None]) -> None:
     from .encode import mp3_writer, opus_writer
     from .loudness import LIMIT_DBTP, loudness_gain
     from .tags import id3_tag, tag_opus
 
-    gain = loudness_gain(lambda: narration.chunks(cache), narration.rate)
+    gain = loudness_gain(lambda: _checked(narration.chunks(cache), between), narration.rate)
 
     def pcm(ceiling: float) -> Iterator[np.ndarray]:
         """The levelled narration, its peaks held under `ceiling` when it is below the limiter's."""
@@ -73,6 +84,13 @@ def record_narration(narration: NarrationAudio, cache: Cache, tags: AudioTags, m
                          file.name, excess, ceiling)
                 _encode([file], pcm(ceiling), narration.rate, between)
         tag_opus(opus_file, tags)
+
+
+def _checked(chunks: Iterable[np.ndarray], between: Callable[[], None]) -> Iterator[np.ndarray]:
+    """The chunks, with `between` called before each (the measuring passes stop when the run does)."""
+    for chunk in chunks:
+        between()
+        yield chunk
 
 
 def _encode(files: list[_Encoded], chunks: Iterable[np.ndarray], rate: int, between: Callable[[], None]) -> None:
