@@ -89,3 +89,19 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
     except OSError:
         return False
+
+
+def test_the_shipped_loop_is_compiled_from_its_source(paths):
+    """The class the report runs is the one tools/compile_java.py makes of the source beside it."""
+    compiled = subprocess.run([sys.executable, "-c", "import sys, runpy; sys.stdout.buffer.write("
+                               "runpy.run_path(sys.argv[1])['compiled_class']())",
+                               str(paths.root / "tools" / "compile_java.py")], capture_output=True, check=True).stdout
+    shipped = paths.root / "src" / "storyexport" / "assets" / "java" / "EpubCheckLoop.class"
+    assert compiled[:4] == b"\xca\xfe\xba\xbe" and compiled == shipped.read_bytes()
+
+
+def test_a_book_epubcheck_cannot_read_is_said_so_not_passed(tmp_path):
+    from storyexport.report import epubcheck_door
+
+    with pytest.raises(epubcheck_door.EpubCheckDidNotRun, match="could not read absent.epub"):
+        epubcheck_door.epubcheck_messages(tmp_path / "absent.epub")

