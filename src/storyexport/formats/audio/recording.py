@@ -60,21 +60,20 @@ def record_narration(worker: Worker, story: Story, plan: NarrationPlan, voice: V
 
 def held_under_ceiling(encoder: Encoder, pcm: np.ndarray, rate: int, between: Callable[[], None]) -> bytes:
     """`encoder`'s file of the PCM, its decoded true peak under CEILING_DBTP. Lossy coding raises
-    peaks, and libopus puts brief spikes into some synthetic speech (up to 2.6 dB over the limited
-    PCM, measured on eSpeak NG's English): when the decoded file peaks too high, the PCM's peaks are
-    held lower by the excess and it is encoded again (the loudness hardly moves: only the few peaks
-    are turned down)."""
+    peaks, by how much depends on the audio (0.5 to 2.7 dB over the limited PCM, measured):
+    when the decoded file peaks too high, the PCM's peaks are held lower by the excess and it is
+    encoded again (the loudness hardly moves: only the few peaks are turned down)."""
     from . import encode
-    from .loudness import CEILING_DBTP, LIMIT_DBTP, limited_pcm, measure
+    from .loudness import CEILING_DBTP, limited_pcm, measure, pcm_chunks
 
-    allowed, ceiling, source = CEILING_DBTP - PEAK_MARGIN_DB, LIMIT_DBTP, pcm
+    allowed, source = CEILING_DBTP - PEAK_MARGIN_DB, pcm
     for _ in range(ENCODINGS):
         data = encoder(source, rate, between)
         decoded_rate, chunks = encode.decoded_chunks(data)
         peak = measure(chunks, decoded_rate).true_peak_dbtp
         if peak <= allowed:
             break
-        ceiling -= peak - allowed
+        ceiling = measure(pcm_chunks(source), rate).true_peak_dbtp - (peak - allowed)
         log.info("%s: decoded true peak %.2f dBTP; encoding again with the peaks held at %.2f dBTP",
                  encoder.__name__, peak, ceiling)
         source = limited_pcm(pcm, rate, 0.0, ceiling)
