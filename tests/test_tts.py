@@ -18,6 +18,7 @@ from storyexport.formats.audio.tts import (
     requested_engine,
 )
 from storyexport.model import NarrationChoice
+from storyexport.text.speech import SpeechScript
 
 SENTENCES = {"en": ("Jesus arrived in Tacna in 2018.", "He could not validate his medical license."),
              "es": ("Jesús llegó a Tacna en 2018.", "No pudo revalidar su título de médico.")}
@@ -26,7 +27,7 @@ OFFLINE = [("espeak", "en"), ("espeak", "es"), ("piper", "en"), ("kokoro", "es")
 
 def digest(name: str, lang: str, text: str) -> str:
     engine = get_engine(name, offline=True)
-    clip = engine.synthesize(text, engine.voice(lang, NarrationChoice(lang)))
+    clip = engine.synthesize(SpeechScript.of_text(text, lang), engine.voice(lang, NarrationChoice(lang)))
     return hashlib.sha256(np.asarray(clip.samples, np.float32).tobytes()).hexdigest()
 
 
@@ -36,7 +37,7 @@ def test_engine_speaks_a_sentence_at_a_speaking_pace(name: str, lang: str):
     engine = get_engine(name, offline=True)
     assert engine.unavailable_reason(lang) is None
     text = SENTENCES[lang][1]
-    clip = engine.synthesize(text, engine.voice(lang, NarrationChoice(lang)))
+    clip = engine.synthesize(SpeechScript.of_text(text, lang), engine.voice(lang, NarrationChoice(lang)))
     seconds = len(clip.samples) / clip.rate
     assert 0.2 <= seconds / len(text.split()) <= 0.9  # trailing silence included
     assert np.abs(clip.samples).max() > 0.1
@@ -56,9 +57,10 @@ def test_engine_is_deterministic_whatever_was_said_before(name: str, lang: str):
 def test_a_fresh_process_says_a_sentence_with_the_same_bytes(name: str, lang: str):
     text = SENTENCES[lang][0]
     code = ("import sys, hashlib, numpy as np; from storyexport.formats.audio.tts import get_engine; "
-            "from storyexport.model import NarrationChoice; "
+            "from storyexport.model import NarrationChoice; from storyexport.text.speech import SpeechScript; "
             f"engine = get_engine({name!r}, offline=True); "
-            f"clip = engine.synthesize(sys.argv[1], engine.voice({lang!r}, NarrationChoice({lang!r}))); "
+            f"clip = engine.synthesize(SpeechScript.of_text(sys.argv[1], {lang!r}), "
+            f"engine.voice({lang!r}, NarrationChoice({lang!r}))); "
             "print(hashlib.sha256(np.asarray(clip.samples, np.float32).tobytes()).hexdigest())")
     fresh = subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True, check=True)
     assert fresh.stdout.strip() == digest(name, lang, text)

@@ -17,12 +17,15 @@ import responses
 from storyexport.formats import BuildContext, Options
 from storyexport.formats.audio.builder import AudioBuilder
 from storyexport.formats.audio.encode import mp3
+from storyexport.formats.audio.splice import GAP
 from storyexport.formats.audio.tts import choose
 from storyexport.formats.audio.tts.gtts import REQUEST_TIMEOUT, GttsEngine
 from storyexport.model import NarrationChoice
 from storyexport.source.parse import parse
 from storyexport.store.cache import Cache
 from storyexport.store.layout import TIMINGS
+from storyexport.text.narration_plan import Anchor, Sentence
+from storyexport.text.speech import SpeechScript, speech_script
 from storyexport.text.timings import load_timings
 
 ENDPOINT = re.compile(r"https://translate\.google\.[a-z.]+/_/TranslateWebserverUi/data/batchexecute")
@@ -53,7 +56,7 @@ def test_one_request_per_sentence_latin_american_spanish_and_a_timeout():
     text = "Tener la oportunidad de ejercer como médico, dijo Jesús, es un milagro."
     with responses.RequestsMock() as mock:
         mock.add(responses.POST, ENDPOINT, body=google_answer())
-        clip = engine.synthesize(text, voice)
+        clip = engine.synthesize(SpeechScript.of_text(text, "es"), voice)
         assert len(mock.calls) == 1
         request = mock.calls[0].request
     assert request.url.startswith("https://translate.google.com.mx/")
@@ -67,9 +70,27 @@ def test_the_story_can_ask_for_another_accent():
     voice = engine.voice("es", NarrationChoice("es", "gtts", tld="es"))
     with responses.RequestsMock() as mock:
         mock.add(responses.POST, ENDPOINT, body=google_answer())
-        engine.synthesize("Hola.", voice)
+        engine.synthesize(SpeechScript.of_text("Hola.", "es"), voice)
         assert mock.calls[0].request.url.startswith("https://translate.google.es/")
     assert voice.setting("tld") == "es"
+
+
+def test_words_in_another_language_are_asked_of_that_languages_voice_and_aliases_replace_words():
+    from storyexport.model import Lexicon, Pronunciation
+
+    engine = GttsEngine()
+    text = "He moved from Cúcuta to Lima with the IOM."
+    sentence = Sentence("s1", text, Anchor("block"), "none", languages=((14, 20, "es"),))
+    lexicons = (Lexicon("en", (Pronunciation(("Lima",), "ˈliːmə", "Leema"),)),)
+    with responses.RequestsMock() as mock:
+        mock.add(responses.POST, ENDPOINT, body=google_answer())
+        clip = engine.synthesize(speech_script(sentence, "en", lexicons), engine.voice("en", NarrationChoice("en")))
+        asked = [spoken(call.request)[:2] for call in mock.calls]
+    assert asked == [["He moved from", "en"], ["Cúcuta", "es"], ["to Leema with the eye oh em.", "en"]]
+    gap = round(GAP * 24000)
+    assert len(clip.samples) == 3 * 24000 + 2 * gap  # one clip: three pieces, two short breaths
+    for join in (24000, 2 * 24000 + gap):  # each piece faded out and the next faded in: no click
+        assert abs(clip.samples[join - 1]) < 1e-3 and abs(clip.samples[join + gap]) < 1e-3
 
 
 def test_429_then_success_is_retried_after_a_pause(caplog):
@@ -78,7 +99,7 @@ def test_429_then_success_is_retried_after_a_pause(caplog):
     answers = iter([(429, {}, "slow down"), (503, {}, "busy"), (200, {}, google_answer())])
     with responses.RequestsMock() as mock:
         mock.add_callback(responses.POST, ENDPOINT, callback=lambda request: next(answers))
-        clip = engine.synthesize("Hello.", engine.voice("en", NarrationChoice("en")))
+        clip = engine.synthesize(SpeechScript.of_text("Hello.", "en"), engine.voice("en", NarrationChoice("en")))
         assert len(mock.calls) == 3
     assert len(clip.samples) == 24000
     assert [r.getMessage()[:22] for r in caplog.records if r.levelno == logging.WARNING] == \
@@ -92,7 +113,7 @@ def test_a_lasting_error_gives_up_after_the_last_attempt():
     with responses.RequestsMock() as mock:
         mock.add(responses.POST, ENDPOINT, status=500)
         with pytest.raises(EngineFailed, match="500"):
-            engine.synthesize("Hello.", engine.voice("en", NarrationChoice("en")))
+            engine.synthesize(SpeechScript.of_text("Hello.", "en"), engine.voice("en", NarrationChoice("en")))
         assert len(mock.calls) == 4
 
 

@@ -23,6 +23,7 @@ from storyexport.store.cache import Cache
 from storyexport.store.layout import TIMINGS
 from storyexport.text.narration_plan import narration_plan
 from storyexport.text.render import RenderTarget, render_article
+from storyexport.text.speech import SpeechScript
 from storyexport.text.timings import ENGINE_WORDS, ESTIMATED_WORDS, SentenceTiming, WordTiming, load_timings
 from storyexport.text.words import shown_words, words
 
@@ -197,14 +198,17 @@ ENGINE_CASES = [("piper", "en", "In 2018, Dr. Jesús—a doctor—moved 1.5 km t
 @pytest.mark.parametrize("name, lang, text", ENGINE_CASES, ids=[f"{n}-{lang}" for n, lang, _ in ENGINE_CASES])
 def test_each_offline_engine_times_every_word_in_order_inside_the_clip(name, lang, text):
     engine = get_engine(name, offline=True)
-    clip = engine.synthesize(text, engine.voice(lang, NarrationChoice(lang)))
-    assert clip.words is not None and len(clip.words) == len(words(text))
+    script = SpeechScript.of_text(text, lang)  # what is said: numbers, "Dr." and "&" as words
+    clip = engine.synthesize(script, engine.voice(lang, NarrationChoice(lang)))
+    assert clip.words is not None and len(clip.words) == len(words(script.text))
     for (begin, end), (next_begin, _) in pairwise(clip.words):
         assert begin <= end <= next_begin
     assert 0 <= clip.words[0][0] and clip.words[-1][1] <= len(clip.samples)
     assert all(end > begin for begin, end in clip.words)
-    # the number takes the time of the several words said for it
-    lengths = dict(zip(said(text), (end - begin for begin, end in clip.words)))
+    # on the caption's words through the script's spans: the number takes the time of the words said for it
+    shown = script.caption_word_spans(text, clip.words)
+    assert shown is not None and len(shown) == len(words(text))
+    lengths = dict(zip(said(text), (end - begin for begin, end in shown)))
     assert lengths["2018"] > lengths["Tacna"] and lengths["2018"] > lengths["Lima"]
 
 

@@ -24,6 +24,8 @@ from .errors import ExitCode, SourceError, StoryExportError, display_path
 from .formats import FORMATS, OVERLAY_LEVELS, SENTENCE, Options, get_builder
 from .formats.audio.tts import ENGINES
 from .pipeline import RunResult, build, configure_libraries, load_stories
+from .source.project import PROJECT_FILE, voice_file_problem
+from .text.languages import language_problem
 from .store.layout import TIMINGS
 from .text.units import clock, file_size
 from .workers import BUILDING
@@ -118,6 +120,26 @@ def _common(function: Callable) -> Callable:
     return function
 
 
+def _voice_option(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
+    """--voice es=voices/es_MX-claude-high.onnx, checked now (a bad path is a usage error)."""
+    voices = []
+    for value in values:
+        lang, _, path = value.partition("=")
+        if not path or not lang:
+            raise click.BadParameter(f"{value!r}: write LANG=PATH, e.g. es=voices/es_MX-claude-high.onnx")
+        if problem := language_problem(lang.strip()) or voice_file_problem(Path(path)):
+            raise click.BadParameter(f"{value!r}: {problem}")
+        voices.append((lang.strip(), Path(path)))
+    return tuple(voices)
+
+
+def _config_option():
+    return click.option("--config", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+                        help="The project configuration (voices per language, the printer's profile, the "
+                        f"accessibility declaration) to use instead of the {PROJECT_FILE} found in or beside "
+                        "the stories folder. See docs/source-format.md.")
+
+
 def _build_options(function: Callable) -> Callable:
     """Options of the commands that write outputs."""
     for decorator in reversed([
@@ -141,6 +163,11 @@ def _build_options(function: Callable) -> Callable:
                      help="Build on a Ray cluster: ray://HOST:10001, HOST:PORT, or auto (RAY_ADDRESS). "
                      "One worker per CPU of the cluster; outputs and cache stay on this machine. "
                      "Needs `pip install storyexport[ray]` here and on every node."),
+        click.option("--voice", "voices", metavar="LANG=PATH", multiple=True, callback=_voice_option,
+                     help="Narrate LANG with this voice: a Piper .onnx (with its .onnx.json beside it) or a "
+                     "Kokoro style (.npy, or voices.bin#name). Repeatable; over the configuration's voices. "
+                     "Where voices come from: docs/narration.md."),
+        _config_option(),
     ]):
         function = decorator(function)
     return function
@@ -173,9 +200,10 @@ def cli() -> None:
 
 def _run_build(targets: list[str], sources: tuple[Path, ...], output: Path, languages: str | None,
                tts: str, offline: bool, jobs: int | None, cluster: str | None, strict: bool, quiet: bool,
-               narration: bool = True, overlay: str = SENTENCE) -> int:
+               narration: bool = True, overlay: str = SENTENCE, voices: tuple[tuple[str, Path], ...] = (),
+               config: Path | None = None) -> int:
     options = Options(tuple(l.strip() for l in (languages or "").split(",") if l.strip()),
-                      tts, offline, strict, jobs or os.cpu_count() or 1, narration, cluster, overlay)
+                      tts, offline, strict, jobs or os.cpu_count() or 1, narration, cluster, overlay, voices, config)
     with _progress_display(quiet) as progress:
         result = build(list(sources), targets, output, options, progress)
     _print_problems(result.warnings, quiet)
@@ -285,15 +313,32 @@ def _format_command(name: str, description: str) -> None:
         return _run_build([name], sources, **options)
 
 
+@cli.command("listen", epilog=EPILOG)
+@_common
+@_build_options
+@_guarded
+def listen_command(sources, **options) -> int:
+    """Listen to the narration: an offline speech recognizer transcribes it sentence by sentence.
+
+    Builds the audio first if needed. Every sentence heard otherwise than written is listed in
+    report.html and <slug>.<lang>.listening.json, with the words heard wrongly and a lexicon entry
+    to correct them; report.json gives the word error rate per language. Transcripts are cached
+    per sentence audio. Needs the extra: pip install 'storyexport[listen]'.
+    """
+    return _run_build(["audio", "listen"], sources, **options)
+
+
 @cli.command("check", epilog=EPILOG)
 @_common
+@_config_option()
 @_guarded
-def check_command(sources, strict: bool, quiet: bool) -> int:
+def check_command(sources, strict: bool, quiet: bool, config: Path | None = None) -> int:
     """Validate the sources only; print each problem as path:line: message.
 
-    Exit 2 when a story has an error (or, with --strict, a warning); nothing is written.
+    Checks each story, its pronunciation lexicons and the project configuration. Exit 2 when
+    one has an error (or, with --strict, a warning); nothing is written.
     """
-    stories, warnings = load_stories(list(sources))
+    stories, warnings = load_stories(list(sources), config)
     _print_problems(warnings, quiet)
     if not quiet:
         for story in stories:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -299,12 +300,37 @@ class AccessibilityDeclaration:
 
 @dataclass(frozen=True)
 class NarrationChoice:
-    """The front matter's `narration:` entry for one language."""
+    """The front matter's `narration:` entry for one language (with the publisher's own voice
+    file for it, from the project configuration or --voice, when there is one)."""
 
     lang: str
     engine: str = "auto"  # auto, gtts, piper, kokoro, espeak
     voice: str | None = None
     tld: str | None = None  # gTTS accent, e.g. com.mx
+    voice_file: Path | None = None  # a Piper .onnx or a Kokoro voice style; its engine speaks the language
+
+
+@dataclass(frozen=True)
+class Pronunciation:
+    """One entry of a pronunciation lexicon (a PLS `<lexeme>`): how to say some written words."""
+
+    graphemes: tuple[str, ...]  # the written forms it applies to, e.g. ("Venezuelan", "venezuelan")
+    phoneme: str = ""  # IPA: engines say exactly these sounds
+    alias: str = ""  # a respelling, for engines that cannot take phonemes (and when no IPA is given)
+    line: int = 0  # in its file
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The pronunciations of one language, from the story's own lexicon, the folder's shared one and
+    storyexport's built-in entries, in that order of precedence (a grapheme keeps its first entry)."""
+
+    lang: str  # as the file names it: "en", "es", "es-419"
+    entries: tuple[Pronunciation, ...]
+    files: tuple[str, ...] = ()  # where the entries came from, for messages: "serving-hope/pronunciation.en.pls"
+
+    def entry(self, grapheme: str) -> Pronunciation | None:
+        return next((e for e in self.entries if grapheme in e.graphemes), None)
 
 
 @dataclass(frozen=True)
@@ -323,7 +349,9 @@ class Story:
     narration: tuple[NarrationChoice, ...]
     articles: tuple[Article, ...]
     identifiers: tuple[Identifier, ...] = ()  # the front matter's; the first is `identifier`
+    lexicons: tuple[Lexicon, ...] = ()  # one per language that has entries; see `lexicon`
     accessibility: AccessibilityDeclaration = AccessibilityDeclaration()
+    voices: tuple[tuple[str, Path], ...] = ()  # the publisher's voice file per language (project file, --voice)
     project_file: Path | None = None  # the storyexport.yaml whose settings the story took, if any
 
     @property
@@ -345,17 +373,25 @@ class Story:
                 return article
         raise KeyError(lang)
 
+    def lexicon(self, lang: str) -> Lexicon | None:
+        """The lexicon for text in `lang`: its own (es-419) before its language's (es)."""
+        by_tag = {lexicon.lang.lower(): lexicon for lexicon in self.lexicons}
+        return by_tag.get(lang.lower()) or by_tag.get(lang.split("-")[0].lower())
+
     def narration_for(self, lang: str) -> NarrationChoice:
-        for choice in self.narration:
-            if choice.lang == lang:
-                return choice
-        return NarrationChoice(lang)
+        """The front matter's narration entry for `lang`, with the publisher's voice file for it:
+        the one given for its own tag (es-419), else for its language (es)."""
+        choice = next((c for c in self.narration if c.lang == lang), NarrationChoice(lang))
+        by_tag = {tag.lower(): path for tag, path in self.voices}
+        voice_file = by_tag.get(lang.lower()) or by_tag.get(lang.split("-")[0].lower())
+        return dataclasses.replace(choice, voice_file=voice_file) if voice_file else choice
 
     def files(self) -> tuple[Path, ...]:
-        """Every file the story was read from: its source, its photos, the print colour profile and
-        the project file (a change to any of them changes the outputs)."""
+        """Every file the story was read from: its source, its photos, the print colour profile, the
+        project file and the publisher's voice files (a change to any of them changes the outputs)."""
         settings = (self.print.profile.file if self.print.profile else None, self.project_file)
-        return (self.source, *(photo.file for photo in self.photos()), *(path for path in settings if path))
+        voices = tuple(path.with_name(path.name.split("#")[0]) for _, path in self.voices)
+        return (self.source, *(photo.file for photo in self.photos()), *(path for path in settings if path), *voices)
 
     def photos(self) -> tuple[Photo, ...]:
         """Every distinct photo the story shows, cover first."""

@@ -13,7 +13,7 @@ import json
 import logging
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,25 +64,39 @@ def configure_libraries() -> None:
     disable_onnxruntime_telemetry()
 
 
-def load_stories(sources: list[Path]) -> tuple[list[Story], list[Problem]]:
-    """Parse every story; all problems of all stories are raised together, nothing is built."""
+def load_stories(sources: list[Path], config: Path | None = None,
+                 voices: tuple[tuple[str, Path], ...] = ()) -> tuple[list[Story], list[Problem]]:
+    """Parse every story with its project configuration (`config`, else the storyexport.yaml found
+    for it) and the command line's `voices` over the configuration's; all problems of all stories
+    and configurations are raised together, nothing is built."""
     source_date_epoch()  # a SOURCE_DATE_EPOCH no output can carry stops `check` and `all` alike
-    stories, warnings = parse_stories(find_stories(sources))
+    stories, warnings = parse_stories(find_stories(sources), config, voices)
     check_slugs([s.slug for s in stories])
     return stories, warnings
 
 
-def parse_stories(files: list[Path]) -> tuple[list[Story], list[Problem]]:
+def parse_stories(files: list[Path], config: Path | None = None,
+                  voices: tuple[tuple[str, Path], ...] = ()) -> tuple[list[Story], list[Problem]]:
+    """Parse `files`, each with its project configuration (`config`, else the storyexport.yaml
+    found for it; a configuration's problems are reported once) and `voices` over its voices."""
     stories: list[Story] = []
     warnings: list[Problem] = []
     errors: list[Problem] = []
     if not files:
         return stories, warnings
     from .source.parse import parse  # the parser's libraries load only when a story is read
+    from .source.project import Project, find_project_file, load_project
 
+    projects: dict[Path | None, Project] = {}
     for path in files:
+        file = config or find_project_file(path)
+        if file not in projects:
+            projects[file], problems = load_project(file)
+            projects[file] = replace(projects[file], voices=(*projects[file].voices, *voices))
+            errors += [p for p in problems if p.is_error]
+            warnings += [p for p in problems if not p.is_error]
         try:
-            story, problems = parse(path)
+            story, problems = parse(path, projects[file])
         except SourceError as exc:
             errors += exc.problems
             continue
@@ -113,7 +127,7 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
     cache = Cache(output / CACHE_FOLDER)
     records = Records(cache, targets, _settings(options))
     unchanged = {f: record for f in files if (record := records.unchanged(f, output))}
-    stories, warnings = parse_stories([f for f in files if f not in unchanged])
+    stories, warnings = parse_stories([f for f in files if f not in unchanged], options.config, options.voices)
     warnings += [problem for f, record in unchanged.items() for problem in _replayed(f, record)]
     check_slugs([s.slug for s in stories] + [r.slug for r in unchanged.values()])
     check_languages([s.languages for s in stories] + [r.languages for r in unchanged.values()], options)
@@ -136,7 +150,8 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
 def _settings(options: Options) -> dict:
     """What of the options and the environment changes the outputs (not --jobs or --cluster: they never do)."""
     return {"languages": list(options.languages), "tts": options.tts, "offline": options.offline,
-            "narration": options.narration, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
+            "narration": options.narration, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", ""),
+            "config": str(options.config or ""), "voices": [[lang, str(path)] for lang, path in options.voices]}
 
 
 def _build_all(stories: list[Story], targets: list[str], output: Path, options: Options, records: Records,

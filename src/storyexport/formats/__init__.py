@@ -34,6 +34,8 @@ class Options:
     narration: bool = True  # False: text-only EPUBs (no audio, no media overlays)
     cluster: str | None = None  # a Ray cluster's address ("ray://host:10001", "auto"); None: this machine
     overlay: str = SENTENCE  # the EPUB's media overlays follow sentences or words (OVERLAY_LEVELS)
+    voices: tuple[tuple[str, Path], ...] = ()  # --voice LANG=PATH (over the project configuration's)
+    config: Path | None = None  # --config: the project configuration to use for every story
 
 
 @dataclass
@@ -118,10 +120,12 @@ FORMATS = {
 def registry() -> dict[str, Builder]:
     """Every format's builder by name, in the order `all` builds them."""
     return {name: get_builder(name) for name in FORMATS}
+# Formats built only when their command asks (not by `all`): the listening check.
+ON_DEMAND = {"listen": "audio.listen_builder:ListenBuilder"}
 
 
 def get_builder(name: str) -> Builder:
-    if name not in FORMATS:
+    if name not in FORMATS and name not in ON_DEMAND:
         raise KeyError(f"unknown format {name!r}; the formats are {', '.join(FORMATS)}")
-    module, cls = FORMATS[name].split(":")
+    module, cls = {**FORMATS, **ON_DEMAND}[name].split(":")
     return getattr(importlib.import_module(f".{module}", __name__), cls)()

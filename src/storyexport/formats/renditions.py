@@ -95,16 +95,22 @@ def to_cmyk(image: Image.Image, profile: Path) -> Image.Image:
 
 
 def rendition(photo: Photo, cache: Cache, *, width: int | None = None, image_format: str = "JPEG",
-              quality: int = 82, cmyk: Path | None = None) -> Rendition:
-    """A clean copy of `photo`, at most `width` pixels wide (never enlarged), cached by content."""
+              quality: int = 82, cmyk: Path | None = None, square: bool = False) -> Rendition:
+    """A clean copy of `photo`, at most `width` pixels wide (never enlarged), cached by content;
+    `square`: its centre, cropped square (cover art)."""
     profile_digest = cache_key(cmyk.read_bytes()) if cmyk else None
-    key = cache_key("rendition", RENDITION_VERSION, photo.sha256, width, image_format, quality, profile_digest)
+    key = cache_key("rendition", RENDITION_VERSION, photo.sha256, width, image_format, quality, profile_digest,
+                    *(["square"] if square else []))
     media_type, extension = MEDIA[image_format]
     if hit := cache.get(key, kind="rendition"):
         data, info = hit
         return Rendition(data, info["width"], info["height"], image_format, media_type, extension)
     with Image.open(io.BytesIO(photo_bytes(photo))) as original:
         image = to_srgb(original)
+    if square:
+        side = min(image.size)
+        left, top = (image.width - side) // 2, (image.height - side) // 2
+        image = image.crop((left, top, left + side, top + side))
     if width and width < image.width:
         image = image.resize((width, max(1, round(image.height * width / image.width))), Image.Resampling.LANCZOS)
     if cmyk:

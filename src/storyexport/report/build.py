@@ -35,6 +35,7 @@ from .checks import Check, checks_key, inspect_safely, passed, run_cached, warne
 from .epub_checks import check_epub
 from .html_checks import check_page
 from .image_checks import check_images, images_in_epub, images_in_folder, images_in_pdf
+from .listening import listening_section
 from .media_checks import check_audio, check_captions
 from .pdf_checks import check_print_pdf, check_tagged_pdf
 from .tagged_pdf_checks import check_reading_structure
@@ -110,9 +111,10 @@ def _output(entry: dict[str, Any], story: Story, folder: Path, cache: Cache) -> 
         checks += inspect_safely("images", folder / HTML_FOLDER,
                                  lambda html: [check_images(images_in_folder(html, written))])
     details = {k: entry[k] for k in ("engine", "voice", "language_tagging", "warnings") if k in entry}
+    details.update({c.name.rsplit(".", 1)[-1]: c.figures for c in checks if c.figures})  # e.g. "loudness"
     return {"file": entry["path"], "format": kind, "lang": entry.get("lang"), "bytes": entry["bytes"],
             "sha256": entry["sha256"], "status": worst(checks), "details": details,
-            "checks": [vars(c) for c in checks]}
+            "checks": [{k: v for k, v in vars(c).items() if v is not None} for c in checks]}
 
 
 def report_data(story: Story, folder: Path, entries: list[dict[str, Any]], problems: list[Problem],
@@ -127,7 +129,7 @@ def report_data(story: Story, folder: Path, entries: list[dict[str, Any]], probl
               "generator": f"storyexport {__version__}", "built": build_time(story).isoformat(),
               "summary": {s: statuses.get(s, 0) for s in ("pass", "warn", "fail", "skip")},
               "source": {"file": f"{story.folder.name}/{story.source.name}", "checks": source},
-              "failures": failures, "outputs": outputs}
+              "failures": failures, "outputs": outputs, "listening": listening_section(story, folder)}
     return {**report, "attention": attention(report)}
 
 

@@ -20,14 +20,15 @@ class Check:
     name: str  # e.g. "epubcheck", "pdf.tagged"
     status: str  # pass, warn, fail or skip (the tool that would check is not installed)
     detail: str  # one sentence a publisher can act on
+    figures: dict[str, float] | None = None  # what was measured, for report.json (e.g. loudness)
 
 
-def passed(name: str, detail: str) -> Check:
-    return Check(name, "pass", detail)
+def passed(name: str, detail: str, figures: dict[str, float] | None = None) -> Check:
+    return Check(name, "pass", detail, figures)
 
 
-def failed(name: str, detail: str) -> Check:
-    return Check(name, "fail", detail)
+def failed(name: str, detail: str, figures: dict[str, float] | None = None) -> Check:
+    return Check(name, "fail", detail, figures)
 
 
 def warned(name: str, detail: str) -> Check:

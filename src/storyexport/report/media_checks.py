@@ -40,7 +40,26 @@ def check_audio(path: Path, timings_file: Path) -> list[Check]:
         checks.append(passed(f"{name}.timings", f"{len(timings.sentences)} sentences timed exactly "
                              f"({timings.engine_name}, voice {timings.voice})"))
     checks += [warned(f"{name}.engine", note) for note in timings.notes]
-    return checks
+    return checks + [check_loudness(path, name)]
+
+
+def check_loudness(path: Path, name: str) -> Check:
+    """Integrated loudness and true peak of the file as players decode it (BS.1770-4)."""
+    from ..formats.audio.encode import decoded_chunks
+    from ..formats.audio.loudness import CEILING_DBTP, TARGET_LUFS, LoudnessMeter
+
+    rate, chunks = decoded_chunks(path)
+    meter = LoudnessMeter(rate)
+    for chunk in chunks:
+        meter.add(chunk)
+    measured = meter.result()
+    figures = {"integrated_lufs": round(float(measured.integrated_lufs), 2),
+               "true_peak_dbtp": round(float(measured.true_peak_dbtp), 2)}
+    said = (f"{measured.integrated_lufs:.1f} LUFS integrated, true peak {measured.true_peak_dbtp:.1f} dBTP "
+            f"(spoken word: {TARGET_LUFS:.0f} ± 1 LU, at most {CEILING_DBTP} dBTP)")
+    if measured.within():
+        return passed(f"{name}.loudness", said, figures)
+    return failed(f"{name}.loudness", said + ": listeners would turn it up and down, or hear it clip", figures)
 
 
 def check_captions(path: Path, timings_file: Path) -> list[Check]:

@@ -13,6 +13,7 @@ from markdown_it.tree import SyntaxTreeNode
 from ..errors import Problem
 from ..model import Block, CodeBlock, Division, Figure, Footnote, Heading, Inline, ItemList, LineBlock, ListItem
 from ..model import Paragraph, Photo, Quote, Span, ThematicBreak, plain_text
+from ..text.labels import credit_label, credit_line
 from ..text.languages import language_problem, quotation_marks
 from . import lint
 from .blocks import TableReader, definition_list
@@ -48,10 +49,12 @@ class SectionConverter:
     """Converts one language's syntax tree; problems go into the shared list."""
 
     def __init__(self, source: Path, lang: str, photos: PhotoChecker, problems: list[Problem],
-                 primary_figures: dict[str, Figure] | None = None, leniency: Leniency = Leniency()):
+                 primary_figures: dict[str, Figure] | None = None, leniency: Leniency = Leniency(),
+                 default_credit: str = ""):
         self.source, self.lang, self.photos, self.problems = source, lang, photos, problems
         self.primary_figures = primary_figures or {}
         self.leniency = leniency
+        self.default_credit = default_credit  # the front matter's credit for this language
         self.shift = 0
         self.previous_level = 1  # the last heading's level, shifted (the title is level 1)
         self.in_cell = False  # inside a table cell, an image alone is an inline image, not a figure
@@ -232,13 +235,24 @@ class SectionConverter:
         if primary is not None and primary.photo.src != photo.src:
             self.error(line, f'figure "{figure_id}" shows {photo.src} in {self.lang} but {primary.photo.src} '
                        "in the primary text: a figure id names one photo in every language")
-        credit = self.smart(attrs.get("credit", "")) or (primary.credit if primary else "")
+        credit = self.smart(self._credit(attrs.get("credit", ""), figure_id or src, line))
+        credit = credit or self.default_credit or (primary.credit if primary else "")
         figure = Figure(figure_id, photo, "" if decorative else alt, self.smart(attrs.get("caption", "")), credit,
                         decorative, self.descriptions.get(figure_id, ()), line)
         self.problems.extend(lint.figure_problems(self.source, figure, alt))
         if figure_id:
             self.figures[figure_id] = figure
         return figure
+
+    def _credit(self, written: str, name: str, line: int) -> str:
+        """The credit as written, without a "Photo:" the author put first (storyexport adds its own)."""
+        written = " ".join(written.split())
+        if prefix := credit_label(written):
+            credit = written[len(prefix):]
+            self.warn(line, f'figure "{name}": the credit starts with "{prefix.strip()}", which storyexport '
+                      f'adds itself ("{credit_line(credit, self.lang)}"); write credit="{credit}"')
+            return credit
+        return written
 
     def _collect_descriptions(self, tree: SyntaxTreeNode) -> None:
         self._description_lines: dict[str, int] = {}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -16,7 +15,8 @@ from ..formats.audio.tts import ENGINES, voice_problem
 from ..model import AccessibilityDeclaration, Author, NarrationChoice, PrintSettings
 from ..text.languages import language_problem
 from .identifiers import Identifier, identifier_problem, read_identifier
-from .limits import LIST_ITEMS, too_long
+from .limits import LIST_ITEMS
+from .yamlnodes import YamlReader, compose
 
 ENGINE_CHOICES = ("auto", *ENGINES)
 PAGE_SIZES = ("A3", "A4", "A5", "A6", "B4", "B5", "letter", "legal", "ledger")
@@ -48,10 +48,11 @@ class TranslationInfo:
     subjects: tuple[str, ...] | None = None  # its `subjects` and `keywords`
     subtitle: str | None = None
     abstract: Markdown | None = None
+    credit: str | None = None  # the photo credit of this edition's figures that give none
 
 
 TRANSLATED_KEYS = ("title", "subtitle", "description", "abstract", "author", "publisher", "rights", "subjects",
-                   "keywords")
+                   "keywords", "credit")
 
 
 @dataclass
@@ -69,6 +70,7 @@ class FrontMatter:
     abstract: Markdown | None = None
     subjects: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    credit: str = ""  # the photo credit of every figure that gives none
     cover: str | None = None
     print: PrintSettings = field(default_factory=PrintSettings)
     translations: dict[str, TranslationInfo] = field(default_factory=dict)
@@ -86,23 +88,8 @@ class FrontMatter:
         return tuple(dict.fromkeys((*self.subjects, *self.keywords)))
 
 
-class _Reader:
-    """Turns YAML nodes into values, recording a Problem (with its file line) for each bad one."""
-
-    def __init__(self, path: Path, first_line: int, kind: str = "front matter"):
-        self.path = path
-        self.first_line = first_line
-        self.kind = kind  # what the YAML is, as messages name it
-        self.problems: list[Problem] = []
-
-    def line(self, node: yaml.Node) -> int:
-        return self.first_line + node.start_mark.line
-
-    def error(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(Problem(self.path, self.line(node), message))
-
-    def warn(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(Problem(self.path, self.line(node), message, "warning"))
+class _Reader(YamlReader):
+    """The front matter's reader: YAML nodes to values, with its own kinds of value."""
 
     def markdown(self, node: yaml.Node, key: str) -> Markdown | None:
         """Text to read as Markdown; a block scalar (`key: |`) starts on the line after its key."""
@@ -132,60 +119,9 @@ class _Reader:
                 found.append(Author(name))
         return tuple(found)
 
-    def text(self, node: yaml.Node, key: str) -> str | None:
-        """A scalar taken as written: `lang: no` stays "no", not False; None when it is not text
-        or is over its length limit (source/limits.py)."""
-        if not isinstance(node, yaml.ScalarNode):
-            self.error(node, f"`{key}` must be text, not a {_kind(node)}")
-            return None
-        value = str(node.value).strip()
-        if problem := too_long(key, value):
-            self.error(node, problem)
-            return None
-        return value
-
-    def texts(self, node: yaml.Node, key: str) -> tuple[str, ...]:
-        if isinstance(node, yaml.ScalarNode):
-            value = self.text(node, key)
-            return (value,) if value else ()
-        if isinstance(node, yaml.SequenceNode):
-            if len(node.value) > (limit := LIST_ITEMS.get(key, len(node.value))):
-                self.error(node, f"`{key}` lists {len(node.value):,} values; it may have at most {limit:,}")
-                return ()
-            return tuple(v for item in node.value if (v := self.text(item, key)))
-        self.error(node, f"`{key}` must be text or a list of texts")
-        return ()
-
-    def mapping(self, node: yaml.Node, key: str, known: tuple[str, ...]) -> dict[str, yaml.Node]:
-        """A mapping's value nodes by key; unknown and repeated keys are problems."""
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"`{key}` must be a mapping (key: value lines), not a {_kind(node)}")
-            return {}
-        values: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            name = str(key_node.value)
-            if known and name not in known:  # pandoc files carry template variables: say, go on
-                self.warn(key_node, _unknown_key(name, key, known, self.kind))
-            elif name in values:
-                self.error(key_node, f"`{name}` is given twice{' in `' + key + '`' if key else ''}")
-            else:
-                values[name] = value_node
-        return values
-
-
-def _kind(node: yaml.Node) -> str:
-    return {yaml.MappingNode: "mapping", yaml.SequenceNode: "list"}.get(type(node), "value")
-
-
-def _unknown_key(name: str, parent: str, known: tuple[str, ...], kind: str = "front matter") -> str:
-    where = f" in `{parent}`" if parent else ""
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(known)
-    return f"unknown {kind} key `{name}`{where} is ignored; {hint}"
-
 
 TOP_KEYS = ("title", "subtitle", "lang", "date", "author", "publisher", "rights", "description", "abstract",
-            "subjects", "keywords", "cover", "print", "translations", "narration", "identifier", "url",
+            "subjects", "keywords", "credit", "cover", "print", "translations", "narration", "identifier", "url",
             "shift-heading-level-by", "accessibility")
 PRINT_KEYS = ("trim", "bleed", "marks", "icc", "condition")
 ACCESSIBILITY_KEYS = ("conformsTo", "certifiedBy", "credential", "report")
@@ -194,23 +130,12 @@ CONFORMANCE = re.compile(r"^(EPUB Accessibility 1\.1 - WCAG 2\.[012] Level A{1,2
 CONDITION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()/+-]{1,79}$")  # FOGRA39, GRACoL2013_CRPC6, "ISO Coated v2"
 
 
-def _compose(path: Path, text: str, first_line: int, what: str) -> tuple[yaml.Node | None, list[Problem]]:
-    """The YAML's node tree, or a problem naming the line where it stops being YAML."""
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader), []
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = first_line + (mark.line if mark else 0)
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(path, line, f"{what} is not valid YAML: {problem}")]
-
-
 def parse_front_matter(path: Path, text: str, first_line: int) -> tuple[FrontMatter | None, list[Problem]]:
     """Validate the front matter (wrong values keep their defaults); None when it is not YAML at all."""
     reader = _Reader(path, first_line)
-    root, problems = _compose(path, text, first_line, "the front matter")
-    if problems:
-        return None, problems
+    root, problem = compose(path, text, first_line, "the front matter")
+    if problem:
+        return None, [problem]
     if root is None:
         return None, [Problem(path, first_line - 1, "the front matter is empty: "
                                        "give at least `title:` and `lang:`")]
@@ -375,7 +300,7 @@ def _read_translations(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> N
             continue
         fields = reader.mapping(value_node, f"translations.{lang}", TRANSLATED_KEYS)
         texts = {k: reader.text(v, k) or "" for k, v in fields.items() if k in ("title", "subtitle", "description",
-                                                                                "publisher", "rights")}
+                                                                                "publisher", "rights", "credit")}
         lists = {k: reader.texts(v, k) for k, v in fields.items() if k in ("subjects", "keywords")}
         if not texts.get("title"):
             reader.error(key_node, f"translations.{lang} has no `title`: give the {lang} title")
@@ -385,7 +310,7 @@ def _read_translations(reader: _Reader, meta: FrontMatter, node: yaml.Node) -> N
             texts.get("title", ""), texts.get("description", ""), reader.line(key_node),
             authors=reader.authors(fields["author"], "author") if "author" in fields else None,
             publisher=texts.get("publisher"), rights=texts.get("rights"), subjects=subjects,
-            subtitle=texts.get("subtitle"),
+            subtitle=texts.get("subtitle"), credit=texts.get("credit"),
             abstract=reader.markdown(fields["abstract"], "abstract") if "abstract" in fields else None)
     if not isinstance(node, yaml.MappingNode):
         reader.error(node, "`translations` must map a language to its title and description, "
@@ -442,29 +367,27 @@ _READERS = {
     "title": _read_plain("title"), "subtitle": _read_plain("subtitle"), "lang": _read_lang, "date": _read_date,
     "author": _read_authors, "publisher": _read_plain("publisher"), "rights": _read_plain("rights"),
     "description": _read_plain("description"), "abstract": _read_abstract, "subjects": _read_subjects,
-    "keywords": _read_keywords, "cover": _read_cover, "print": _read_print, "translations": _read_translations,
+    "keywords": _read_keywords, "credit": _read_plain("credit"), "cover": _read_cover, "print": _read_print,
+    "translations": _read_translations,
     "narration": _read_narration, "identifier": _read_identifier, "url": _read_url,
     "shift-heading-level-by": _read_heading_shift, "accessibility": _read_accessibility,
 }
 
 
-PROJECT_KEYS = ("print", "accessibility")  # what a project file may say for every story
+PROJECT_KEYS = ("print", "accessibility")  # what a project file (source/project.py) says for every story
 
 
-def parse_project_settings(path: Path, text: str) -> tuple[FrontMatter, list[Problem]]:
-    """A project file (source/project.py): the publisher's print profile and condition and its
-    accessibility declaration, read and checked as the front matter's keys of the same names."""
-    reader = _Reader(path, 1, "project")
-    root, problems = _compose(path, text, 1, path.name)
+def read_project_settings(reader: YamlReader, fields: dict[str, yaml.Node]) -> FrontMatter:
+    """A project file's `print` (the printer's profile and condition) and `accessibility` (the
+    publisher's declaration), read and checked as the front matter's keys of the same names."""
     meta = FrontMatter()
-    if problems or root is None:
-        return meta, problems
-    fields = reader.mapping(root, "", PROJECT_KEYS)
     for key, node in fields.items():
+        if key not in PROJECT_KEYS:
+            continue
         if key == "print" and isinstance(node, yaml.MappingNode):
             for key_node, _ in node.value:
                 if str(key_node.value) in ("trim", "bleed", "marks"):
                     reader.error(key_node, f"`print.{key_node.value}` belongs to each story's front matter; "
                                  "a project file gives the printer's `icc` and `condition` only")
         _READERS[key](reader, meta, node)
-    return meta, reader.problems
+    return meta

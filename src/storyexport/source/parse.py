@@ -10,15 +10,16 @@ from pathlib import Path
 from markdown_it.tree import SyntaxTreeNode
 
 from ..errors import Problem, SourceError
-from ..model import Article, Block, Division, Localized, Photo, Story
+from ..model import Article, Block, Division, Lexicon, Localized, Photo, Story
 from ..text.languages import language_problem, quotation_marks
 from . import lint
 from .convert import Leniency, Section, SectionConverter, slugify
 from .frontmatter import FrontMatter, Markdown, TranslationInfo, parse_front_matter
+from .lexicons import story_lexicons
 from .markdown import markdown, parse_attrs
 from .photos import PhotoChecker, PhotoProblem
 from .profiles import ProfileProblem, colour_profile
-from .project import ProjectSettings, project_settings
+from .project import Project, find_project_file, load_project
 from .sourcefile import SourceText, read_source
 from .syntax.typography import smart_text
 
@@ -32,8 +33,10 @@ class LanguageBlock:
     line: int
 
 
-def parse(source: Path) -> tuple[Story, list[Problem]]:
-    """The Story and its warnings; SourceError (errors and warnings) when anything is wrong."""
+def parse(source: Path, project: Project | None = None) -> tuple[Story, list[Problem]]:
+    """The Story and its warnings; SourceError (errors and warnings) when anything is wrong. The
+    project configuration's settings apply to it: `project`'s, else (None) the file found for it
+    with its problems among the story's."""
     text, problems = read_source(source)
     if text is None:
         raise SourceError(problems)
@@ -44,13 +47,16 @@ def parse(source: Path) -> tuple[Story, list[Problem]]:
     blocks = split_languages(text, meta.lang or "und", problems)
     articles = _articles(source, meta, blocks, photos, problems)
     cover = _cover(source, meta, articles, photos, problems)
-    project, project_problems = project_settings(source)
-    problems += project_problems
+    lexicons, lexicon_problems = story_lexicons(source, tuple(a.lang for a in articles))
+    problems += lexicon_problems
+    if project is None:
+        project, project_problems = load_project(find_project_file(source))
+        problems += project_problems
     meta = dataclasses.replace(meta, print=_print_settings(source, meta, project, problems),
                                accessibility=meta.accessibility or project.accessibility)
     if any(p.is_error for p in problems) or not articles:
         raise SourceError(problems)
-    story = dataclasses.replace(_story(source, meta, articles, cover), project_file=project.file)
+    story = _story(source, meta, articles, cover, lexicons, project)
     problems += lint.story_problems(story)
     if any(p.is_error for p in problems):
         raise SourceError(problems)
@@ -103,7 +109,7 @@ def _articles(source: Path, meta: FrontMatter, blocks: list[LanguageBlock], phot
     primary_block, *translations = blocks
     reading = _Reading(source, photos, problems, Leniency(figure_ids_required=bool(translations),
                                                           heading_shift=meta.heading_shift))
-    primary = _convert(reading, primary_block, None)
+    primary = _convert(reading, primary_block, None, meta.credit)
     smart = _smart(meta.lang)
     original = Article(meta.lang, smart(meta.title), smart(meta.description), primary.blocks, primary.footnotes,
                        primary_block.line, meta.authors, Localized(meta.publisher, meta.lang),
@@ -116,7 +122,7 @@ def _articles(source: Path, meta: FrontMatter, blocks: list[LanguageBlock], phot
             problems.append(Problem(source, block.line, f"the {block.lang} text has no title: add "
                                     f"`translations: {{{block.lang}: {{title: \"...\"}}}}` to the front matter"))
             info = TranslationInfo("", "", block.line)
-        section = _convert(reading, block, primary)
+        section = _convert(reading, block, primary, info.credit or "")
         _compare_figures(source, block, primary, section, problems)
         abstract = _abstract(reading, info.abstract, block.lang) if info.abstract else _foreign(original)
         articles.append(_translation(original, info, block.lang, section, block.line, abstract))
@@ -165,11 +171,11 @@ def _foreign(original: Article) -> tuple[Block, ...]:
         if original.abstract else ()
 
 
-def _convert(reading: _Reading, block: LanguageBlock, primary: Section | None) -> Section:
+def _convert(reading: _Reading, block: LanguageBlock, primary: Section | None, default_credit: str = "") -> Section:
     env: dict = {}
     tree = SyntaxTreeNode(markdown(block.lang).parse(block.text, env))
     converter = SectionConverter(reading.source, block.lang, reading.photos, reading.problems,
-                                 primary.figures if primary else None, reading.leniency)
+                                 primary.figures if primary else None, reading.leniency, default_credit)
     return converter.convert(tree, env)
 
 
@@ -198,7 +204,7 @@ def _cover(source: Path, meta: FrontMatter, articles: list[Article], photos: Pho
     return figures[0].photo if figures else None
 
 
-def _print_settings(source: Path, meta: FrontMatter, project: ProjectSettings, problems: list[Problem]):
+def _print_settings(source: Path, meta: FrontMatter, project: Project, problems: list[Problem]):
     """The front matter's print settings with the print team's colour profile checked and read: the
     story's own, else the project file's (with its condition)."""
     if not meta.print_profile:
@@ -212,11 +218,13 @@ def _print_settings(source: Path, meta: FrontMatter, project: ProjectSettings, p
         return meta.print
 
 
-def _story(source: Path, meta: FrontMatter, articles: list[Article], cover: Photo | None) -> Story:
+def _story(source: Path, meta: FrontMatter, articles: list[Article], cover: Photo | None,
+           lexicons: tuple[Lexicon, ...], project: Project) -> Story:
     slug = slugify(source.parent.name if source.name == "story.md" else source.stem)
     key = meta.url or f"storyexport:{slug}:{meta.title}:{meta.date or ''}"
     identifier = meta.identifiers[0].value if meta.identifiers else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
     return Story(slug=slug, source=source, folder=source.parent.resolve(), lang=meta.lang, date=meta.date,
                  identifier=identifier, url=meta.url, cover=cover, print=meta.print,
                  narration=meta.narration, articles=tuple(articles), identifiers=meta.identifiers,
-                 accessibility=meta.accessibility)
+                 lexicons=lexicons, accessibility=meta.accessibility, voices=project.voices,
+                 project_file=project.file)

@@ -2,6 +2,7 @@
 
     output/                 .cache/ (the content cache), .lock (one run at a time)
       <slug>/               <slug>.<lang>.epub|.pdf|.print.pdf|.pages.json|.mp3|.opus|.vtt|.timings.json
+                            <slug>.<lang>.listening.json
                             html/index.html, html/<lang>/index.html, html/{audio,images,assets}/
                             report.json, report.html, manifest.json
 """
@@ -44,6 +45,7 @@ MP3 = FileKind("mp3", ".mp3")
 OPUS = FileKind("opus", ".opus")
 CAPTIONS = FileKind("captions", ".vtt")
 TIMINGS = FileKind("timings", ".timings.json")
+LISTENING = FileKind("listening", ".listening.json")  # `storyexport listen`: what a recognizer heard
 PRINT_PAGES = FileKind("print pages", ".pages.json")  # where the print PDF's pages begin (text/pagination.py)
 PAGE_FORMAT = "html"  # what the report calls a web page
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from functools import lru_cache
 from importlib import resources
 
 from ..model import Author
@@ -39,6 +41,26 @@ def byline(authors: tuple[Author, ...], lang: str) -> str:
 def credit_line(credit: str, lang: str) -> str:
     """"Photo: IOM/Gema Cortes"."""
     return f"{label(lang, 'photo')}: {credit}" if credit else ""
+
+
+@lru_cache(maxsize=1)
+def _credit_label_pattern() -> re.Pattern[str]:
+    words = {word for labels in LABELS.values() for word in labels.get("credit_labels", ())}
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^\s*(?:{alternatives})\s*:\s*", re.IGNORECASE)
+
+
+def credit_label(credit: str) -> str:
+    """The label an author put before a credit ("Photo: " in "Photo: M. Henley", in any language
+    storyexport speaks), which storyexport adds itself; "" when there is none."""
+    match = _credit_label_pattern().match(credit)
+    return match[0] if match else ""
+
+
+def letter_names(lang: str) -> dict[str, str]:
+    """How each letter is said when a word is spelled out ("m": "em"); empty for languages
+    storyexport does not know yet (the engine then says the capitals as it can)."""
+    return LABELS.get(primary_subtag(lang), {}).get("letters", {})
 
 
 def date_text(date: dt.date, lang: str) -> str:

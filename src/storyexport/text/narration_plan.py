@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from ..model import Article, Block, CodeBlock, DefinitionList, Division, Figure, Heading, ItemList, LineBlock
+from ..model import Article, Block, CodeBlock, DefinitionList, Division, Figure, Heading, Inline, ItemList, LineBlock
 from ..model import Paragraph, Quote, Story, Table, ThematicBreak, blocks_text, inline_content, plain_text, walk_blocks
 from .labels import byline, credit_line, label
 from .languages import primary_subtag
@@ -37,13 +37,17 @@ class Anchor:
     end: int = 0
 
 
+LanguageRun = tuple[int, int, str]  # [start, end) characters of a sentence's text, and their language
+
+
 @dataclass(frozen=True)
 class Sentence:
     id: str  # "s1", "s2", ...: the id of its element in the HTML, the EPUB and the PDF
-    text: str  # what is spoken, and the caption shown for it
+    text: str  # the words read, as the captions show them (text/speech.py says how they are spoken)
     anchor: Anchor
     pause: str  # silence before it: "none", "sentence", "paragraph" or "section"
     chapter: str | None = None  # an audio chapter starts here, with this title
+    languages: tuple[LanguageRun, ...] = ()  # the words in another language than the plan's
 
 
 @dataclass(frozen=True)
@@ -149,19 +153,26 @@ class _PlanWriter:
         self.pending_pause = "none"
         self.pending_chapter: str | None = None
 
-    def add(self, text: str, anchor: Anchor, spoken: str | None = None) -> None:
-        spoken = " ".join((spoken if spoken is not None else text).split())
-        if not spoken:
+    def add(self, text: str, anchor: Anchor, spoken: str | None = None,
+            languages: tuple[LanguageRun, ...] = ()) -> None:
+        """One sentence; `languages` are runs of `spoken` (or `text`) in other languages."""
+        said = spoken if spoken is not None else text
+        words, runs = _collapse_spaces(said, languages)
+        if not words:
             return
-        self.sentences.append(Sentence(f"s{len(self.sentences) + 1}", spoken, anchor,
-                                       self.pending_pause, self.pending_chapter))
+        self.sentences.append(Sentence(f"s{len(self.sentences) + 1}", words, anchor,
+                                       self.pending_pause, self.pending_chapter, runs))
         self.pending_pause, self.pending_chapter = "sentence", None
 
-    def add_text(self, text: str, part: str, path: tuple[int, ...], prefix: str = "") -> None:
-        """Every sentence of one block of text; `prefix` is spoken before the first."""
+    def add_text(self, text: str, part: str, path: tuple[int, ...], prefix: str = "",
+                 languages: tuple[LanguageRun, ...] = ()) -> None:
+        """Every sentence of one block of text; `prefix` is spoken before the first.
+        `languages` are the block's runs in other languages, in `text`'s characters."""
         for number, (start, end) in enumerate(sentence_ranges(text, self.lang)):
-            spoken = (prefix + " " if prefix and number == 0 else "") + text[start:end]
-            self.add(text[start:end], Anchor(part, path, start, end), spoken)
+            lead = prefix + " " if prefix and number == 0 else ""
+            runs = tuple((max(a, start) - start + len(lead), min(b, end) - start + len(lead), lang)
+                         for a, b, lang in languages if a < end and b > start)
+            self.add(text[start:end], Anchor(part, path, start, end), lead + text[start:end], runs)
 
     def pause(self, kind: str) -> None:
         order = ("none", "sentence", "paragraph", "section")
@@ -190,6 +201,52 @@ def narration_plan(story: Story, lang: str) -> NarrationPlan:
     return NarrationPlan(lang, tuple(writer.sentences))
 
 
+def _collapse_spaces(text: str, runs: tuple[LanguageRun, ...]) -> tuple[str, tuple[LanguageRun, ...]]:
+    """`text` with its runs of white space made one space (and none at the ends), runs moved along."""
+    kept: list[int] = []  # for each character of `text`, its position in the result (or -1)
+    out: list[str] = []
+    for char in text:
+        if char.isspace() and (not out or out[-1] == " "):
+            kept.append(-1)
+            continue
+        kept.append(len(out))
+        out.append(" " if char.isspace() else char)
+    while out and out[-1] == " ":
+        out.pop()
+    length = len(out)
+    kept.append(length)
+
+    def moved(position: int) -> int:
+        return min(length, next(k for k in kept[position:] if k >= 0))
+    moved_runs = tuple((moved(a), moved(b), lang) for a, b, lang in runs if moved(a) < moved(b))
+    return "".join(out), moved_runs
+
+
+def language_runs(content: Inline, block_lang: str | None, plan_lang: str) -> tuple[LanguageRun, ...]:
+    """The runs of a block's plain text said in another language than the plan's: its spans
+    marked with `lang`, or the whole block when a division marks it."""
+    runs: list[LanguageRun] = []
+    position = 0
+    for span in content:
+        length = len(plain_text((span,)))
+        lang = span.lang or block_lang or plan_lang
+        if length and lang.lower() != plan_lang.lower():
+            if runs and runs[-1][1] == position and runs[-1][2] == lang:
+                runs[-1] = (runs[-1][0], position + length, lang)
+            else:
+                runs.append((position, position + length, lang))
+        position += length
+    return tuple(runs)
+
+
+def _division_language(path: tuple[int, ...], divisions: dict[tuple[int, ...], str]) -> str | None:
+    """The language of the innermost `::: {lang=xx}` division around the block at `path`."""
+    for depth in range(len(path) - 1, 0, -1):
+        if path[:depth] in divisions:
+            return divisions[path[:depth]]
+    return None
+
+
 def _read_body(article: Article, writer: _PlanWriter, has_headings: bool) -> None:
     notes = {note.label: note for note in article.footnotes}
     called: list[str] = []
@@ -197,14 +254,19 @@ def _read_body(article: Article, writer: _PlanWriter, has_headings: bool) -> Non
     terms: dict[tuple[int, ...], list] = {}  # a definition's first block -> the terms read before it
     read: set[str] = set()  # a note called again in a later section is not read (nor anchored) twice
     paragraphs_in_chapter = 0
+    divisions: dict[tuple[int, ...], str] = {}
     for path, block in block_paths(article.blocks):
+        if isinstance(block, Division) and block.lang:
+            divisions[path] = block.lang
+        block_lang = _division_language(path, divisions)
         if isinstance(block, Heading):
             _read_notes(writer, [notes[c] for c in called if c in notes])
             read.update(called)
             called.clear()
             writer.pause("section")
             writer.chapter(plain_text(block.content))
-            writer.add_text(plain_text(block.content), "block", path)
+            writer.add_text(plain_text(block.content), "block", path,
+                            languages=language_runs(block.content, block_lang, writer.lang))
             continue
         if isinstance(block, ThematicBreak):
             writer.pause("section")
@@ -218,7 +280,7 @@ def _read_body(article: Article, writer: _PlanWriter, has_headings: bool) -> Non
             writer.pause("paragraph")
             writer.add_text(plain_text(term), "term", term_path)
         writer.pause("paragraph")
-        _read_block(block, path, writer, tasks.pop(path, ""))
+        _read_block(block, path, writer, tasks.pop(path, ""), block_lang)
         if isinstance(block, ItemList):
             tasks.update(_task_prefixes(block, path, writer.lang))
         elif isinstance(block, DefinitionList):
@@ -255,13 +317,16 @@ def _notes_called(block: Block) -> list[str]:
     return [span.note for b in (block, *inner) for span in inline_content(b) if span.note]
 
 
-def _read_block(block: Block, path: tuple[int, ...], writer: _PlanWriter, prefix: str = "") -> None:
+def _read_block(block: Block, path: tuple[int, ...], writer: _PlanWriter, prefix: str = "",
+                block_lang: str | None = None) -> None:
     if isinstance(block, (Paragraph, LineBlock)):
-        writer.add_text(plain_text(block.content), "block", path, prefix)
+        runs = language_runs(block.content, block_lang, writer.lang)
+        writer.add_text(plain_text(block.content), "block", path, prefix, runs)
     elif isinstance(block, Table):
         _read_table(block, path, writer)
     elif isinstance(block, CodeBlock):
-        writer.add_text(block.text, "block", path)
+        whole = ((0, len(block.text), block_lang),) if block_lang and block_lang != writer.lang else ()
+        writer.add_text(block.text, "block", path, languages=whole)
     elif isinstance(block, Figure) and not block.decorative:
         alt_prefix = label(writer.lang, "photo_description") + ":"
         writer.add(block.alt, Anchor("alt", path, 0, len(block.alt)), f"{alt_prefix} {block.alt}")
@@ -289,7 +354,8 @@ def _read_notes(writer: _PlanWriter, notes) -> None:
         prefix = f"{label(writer.lang, 'note')} {note.number}:"
         for index, (path, block) in enumerate(block_paths(note.blocks, (note.number,))):
             if isinstance(block, Paragraph):
-                writer.add_text(plain_text(block.content), "note", path, prefix if index == 0 else "")
+                writer.add_text(plain_text(block.content), "note", path, prefix if index == 0 else "",
+                                language_runs(block.content, None, writer.lang))
 
 
 def _opening_words(block: Block, lang: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from ...errors import BuildError, EngineUnavailable
-from ...model import Story
+from ...model import NarrationChoice, Story
 from ...store.clock import build_time
 from ...store.freshness import Freshness, inputs_digest
 from ...store.layout import CAPTIONS, MP3, OPUS, TIMINGS, FileKind
@@ -21,6 +21,7 @@ from .. import BuildContext, Output
 
 if TYPE_CHECKING:  # the engines and audio modules import numpy: only when narrating
     from ...text.narration_plan import Sentence
+    from ...text.speech import SpeechScript
     from .tts import Engine, Selection, Voice
 
 log = logging.getLogger(__name__)
@@ -99,17 +100,19 @@ class AudioBuilder:
 
 def _synthesize(plan: NarrationPlan, selection: Selection, requested: str, story: Story,
                 ctx: BuildContext) -> tuple[dict[str, bytes], Selection, tuple[str, ...]]:
-    """The plan's sentences spoken by the chosen engine; under `auto`, by the next one if it fails
-    mid-way (which is noted, for the manifest and the report)."""
+    """The plan's sentences spoken by the chosen engine, each from its speech script; under `auto`,
+    by the next one if it fails mid-way (which is noted, for the manifest and the report)."""
+    from ...text.speech import speech_scripts
     from .synthesis import spoken_clips
     from .tts import EngineFailed, choose
 
     failed: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    scripts = speech_scripts(story, plan.lang)
     while True:
         try:
-            with _speakers(selection.engine, selection.voice, ctx) as speak:
-                return spoken_clips(plan, selection.voice, ctx.cache, speak, ctx.progress), selection, notes
+            with speakers(selection.engine, selection.voice, scripts, ctx) as speak:
+                return spoken_clips(plan, scripts, selection.voice, ctx.cache, speak, ctx.progress), selection, notes
         except EngineFailed as error:
             failed += (selection.voice.engine,)
             if requested != "auto" or not selection.fallbacks:
@@ -125,7 +128,8 @@ def _synthesize(plan: NarrationPlan, selection: Selection, requested: str, story
 
 
 @contextlib.contextmanager
-def _speakers(engine: Engine, voice: Voice, ctx: BuildContext) -> Iterator[Callable[[Sentence], Future]]:
+def speakers(engine: Engine, voice: Voice, scripts: dict[str, SpeechScript],
+              ctx: BuildContext) -> Iterator[Callable[[Sentence], Future]]:
     """Who speaks the sentences: the run's workers for an engine that computes, threads of this
     process for one that waits on the network (gTTS: it keeps its one probe of the run)."""
     from ...workers.local import ThreadWorkers
@@ -133,19 +137,21 @@ def _speakers(engine: Engine, voice: Voice, ctx: BuildContext) -> Iterator[Calla
 
     offline = ctx.options.offline
     if engine.cpu_bound:
-        yield lambda sentence: ctx.submit(speak_sentence, voice, offline, sentence.text)
+        yield lambda sentence: ctx.submit(speak_sentence, voice, offline, scripts[sentence.id], sentence.text)
         return
     threads = ThreadWorkers(ctx.options.jobs if engine.parallel else 1, ctx.cache, ctx.engines)
     try:
-        yield lambda sentence: threads.submit(speak_sentence, voice, offline, sentence.text)
+        yield lambda sentence: threads.submit(speak_sentence, voice, offline, scripts[sentence.id], sentence.text)
     finally:
         threads.close()
 
 
 def _digest(story: Story, plan: NarrationPlan, voice: Voice) -> str:
     """Everything one language's audio files are made from."""
+    from ...text.speech import speech_scripts
+
     article = story.article(plan.lang)
-    return inputs_digest("audio", plan, voice, article.title, article.subtitle, article.publisher, article.authors,
-                         article.rights,
+    return inputs_digest("audio", plan, speech_scripts(story, plan.lang), voice, article.title, article.subtitle,
+                         article.publisher, article.authors, article.rights,
                          story.cover.sha256 if story.cover else None, build_time(story).isoformat())
 

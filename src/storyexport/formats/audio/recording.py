@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ...model import Story
 from ...store.clock import build_time
@@ -18,7 +22,11 @@ if TYPE_CHECKING:
     from ...store.cache import Cache
     from ...workers.task import Worker
 
-COVER_WIDTH = 600  # pixels: cover art in the tags stays small
+log = logging.getLogger(__name__)
+Encoder = Callable[[np.ndarray, int, Callable[[], None]], bytes]  # encode.mp3 and encode.opus
+PEAK_MARGIN_DB = 0.2  # how far under the files' true-peak ceiling a decoded file is held
+ENCODINGS = 3  # at most, per file
+COVER_WIDTH = 600  # pixels: cover art in the tags stays small (and square, as players show it)
 
 
 @dataclass(frozen=True)
@@ -42,11 +50,34 @@ def record_narration(worker: Worker, story: Story, plan: NarrationPlan, voice: V
 
     narration = assemble(plan, clips)
     tags = _tags(story, plan.lang, voice, narration, worker.cache)
+    pcm, rate, between = narration.pcm, narration.rate, worker.stop_if_cancelled
     with ThreadPoolExecutor(max_workers=2) as pool:  # the two encoders run side by side
-        mp3 = pool.submit(encode.mp3, narration.pcm, narration.rate, worker.stop_if_cancelled)
-        opus = pool.submit(encode.opus, narration.pcm, narration.rate, worker.stop_if_cancelled)
+        mp3 = pool.submit(held_under_ceiling, encode.mp3, pcm, rate, between)
+        opus = pool.submit(held_under_ceiling, encode.opus, pcm, rate, between)
         return Recording(tag_mp3(mp3.result(), tags), tag_opus(opus.result(), tags), narration.rate,
                          len(narration.pcm), narration.sentences, narration.chapters, narration.estimated)
+
+
+def held_under_ceiling(encoder: Encoder, pcm: np.ndarray, rate: int, between: Callable[[], None]) -> bytes:
+    """`encoder`'s file of the PCM, its decoded true peak under CEILING_DBTP. Lossy coding raises
+    peaks, by how much depends on the audio (0.5 to 2.7 dB over the limited PCM, measured):
+    when the decoded file peaks too high, the PCM's peaks are held lower by the excess and it is
+    encoded again (the loudness hardly moves: only the few peaks are turned down)."""
+    from . import encode
+    from .loudness import CEILING_DBTP, limited_pcm, measure, pcm_chunks
+
+    allowed, source = CEILING_DBTP - PEAK_MARGIN_DB, pcm
+    for _ in range(ENCODINGS):
+        data = encoder(source, rate, between)
+        decoded_rate, chunks = encode.decoded_chunks(data)
+        peak = measure(chunks, decoded_rate).true_peak_dbtp
+        if peak <= allowed:
+            break
+        ceiling = measure(pcm_chunks(source), rate).true_peak_dbtp - (peak - allowed)
+        log.info("%s: decoded true peak %.2f dBTP; encoding again with the peaks held at %.2f dBTP",
+                 encoder.__name__, peak, ceiling)
+        source = limited_pcm(pcm, rate, 0.0, ceiling)
+    return data
 
 
 def _tags(story: Story, lang: str, voice: Voice, narration: NarrationAudio, cache: Cache) -> AudioTags:
@@ -54,11 +85,11 @@ def _tags(story: Story, lang: str, voice: Voice, narration: NarrationAudio, cach
 
     from ..renditions import rendition
 
-    cover = rendition(story.cover, cache, width=COVER_WIDTH, quality=80) if story.cover else None
+    cover = rendition(story.cover, cache, width=COVER_WIDTH, quality=80, square=True) if story.cover else None
     article = story.article(lang)
+    artists = tuple(author.name for author in article.authors) or ((article.publisher.text,) if article.publisher.text else ())
     return AudioTags(
-        title=article.title, subtitle=article.subtitle,
-        artist=article.publisher.text or ", ".join(a.name for a in article.authors),
+        title=article.title, subtitle=article.subtitle, artists=artists, publisher=article.publisher.text,
         language=langcodes.Language.get(lang).to_alpha3(), year=str(build_time(story).year),
         rights=article.rights.text,
         comment=f"Synthetic narration: {voice.engine}, voice {voice.name} ({voice.version})",

@@ -1,11 +1,14 @@
 """From a narration plan to one language's PCM and exact timings, one cached sentence at a time.
 
-Each sentence is synthesized alone, its leading and trailing silence trimmed, resampled to
+Each sentence is synthesized alone from its speech script (text/speech.py), its leading and
+trailing silence trimmed, resampled to
 24 kHz (the rate of every output, which Opus and MP3 both take) and cached by content. The clips
 are joined with fixed pauses chosen by the plan (sentence, paragraph, section), so each
 sentence's begin and end are sample counts: exact, whatever the engine. Each word's time
-comes from the engine (formats/audio/words.py), moved by the same trim and resampling; an
-engine that gives none (gTTS) has the sentence shared out among its words by their phonemes.
+comes from the engine (formats/audio/words.py) for the words it says (the script's), moved by the
+same trim and resampling, and put on the caption's words through the script's spans (a number said
+as three words times the one word it is written as); an engine that gives none (gTTS), or words
+that cannot be matched, has the sentence shared out among its words by their phonemes.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ import unicodedata
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ...store.cache import Cache, cache_key
 from ...text.narration_plan import NarrationPlan, Sentence
+from ...text.speech import SpeechScript
 from ...text.timings import ChapterTiming, SentenceTiming, WordTiming
 from ...text.words import words
 from .tts import Engine, SpeechClip, Voice, get_engine
@@ -32,12 +37,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RATE = 24000
-SYNTHESIS_VERSION = 4  # bump when trimming, resampling or word timing changes, so cached clips are remade
+SYNTHESIS_VERSION = 5  # bump when trimming, resampling or word timing changes, so cached clips are remade
 PAUSES = {"none": 0.3, "sentence": 0.35, "paragraph": 0.75, "section": 1.25}  # seconds of silence before
 TAIL = 0.6  # seconds of silence after the last sentence
 SILENCE = 0.01  # amplitude below which a clip's ends count as silence (-40 dBFS)
 MARGINS = (0.03, 0.08)  # seconds kept before the first and after the last sound (soft consonants)
-PEAK = 0.89  # the whole narration is scaled to peak at -1 dBFS
 
 
 @dataclass(frozen=True)
@@ -60,19 +64,36 @@ class NarrationAudio:
     estimated: int = 0  # sentences whose word times are estimated, not the engine's
 
 
-def sentence_key(sentence: Sentence, voice: Voice) -> str:
-    return cache_key("sentence", SYNTHESIS_VERSION, RATE, sentence.text, voice.engine, voice.name,
-                     voice.lang, voice.version, voice.settings)
+def sentence_key(script: SpeechScript, voice: Voice) -> str:
+    """What one sentence's sound is made from: what is said (not where it is in the captions), who says
+    it, and the code that turns a script into the engine's input."""
+    said = [(t.text, t.lang, t.phonemes, t.joined) for t in script.tokens]
+    return cache_key("sentence", SYNTHESIS_VERSION, RATE, script.lang, said, voice.engine, voice.name,
+                     voice.lang, voice.version, voice.settings, engine_code(voice.engine))
 
 
-def spoken_clips(plan: NarrationPlan, voice: Voice, cache: Cache, speak: Callable[[Sentence], Future],
-                 progress: Callable[[str, int, int], None]) -> dict[str, SpokenSentence]:
-    """Every sentence of `plan` spoken by `voice` (by sentence id), from the
-    cache when it was spoken before; `speak(sentence)` starts speaking one (speak_sentence, as a task).
+@lru_cache(maxsize=8)
+def engine_code(engine: str) -> str:
+    """A digest of storyexport's own code for one engine (its module, the IPA conversion and its
+    corpora, the word timing): a change there re-synthesizes that engine's sentences, and only those."""
+    from importlib import resources
+
+    package = resources.files("storyexport")
+    files = [package / "formats/audio/tts" / f"{engine}.py", package / "formats/audio/tts/phonemes.py",
+             package / "formats/audio/words.py",
+             *sorted(package.joinpath("assets/phonemes").iterdir(), key=lambda f: f.name)]
+    return cache_key(*[f.read_bytes() for f in files])
+
+
+def spoken_clips(plan: NarrationPlan, scripts: dict[str, SpeechScript], voice: Voice, cache: Cache,
+                 speak: Callable[[Sentence], Future], progress: Callable[[str, int, int], None],
+                 ) -> dict[str, SpokenSentence]:
+    """Every sentence of `plan` spoken by `voice` from its script (by sentence id), from the cache
+    when it was spoken before; `speak(sentence)` starts speaking one (speak_sentence, as a task).
 
     A sentence said twice (a repeated credit line) is synthesized once.
     """
-    keys = {sentence.id: sentence_key(sentence, voice) for sentence in plan.sentences}
+    keys = {sentence.id: sentence_key(scripts[sentence.id], voice) for sentence in plan.sentences}
     clips: dict[str, SpokenSentence] = {}  # by cache key
     missing: dict[str, Sentence] = {}
     for sentence in plan.sentences:
@@ -98,20 +119,25 @@ def spoken_clips(plan: NarrationPlan, voice: Voice, cache: Cache, speak: Callabl
     return {sentence_id: clips[key] for sentence_id, key in keys.items()}
 
 
-def speak_sentence(worker: Worker, voice: Voice, offline: bool, text: str) -> SpokenSentence:
-    """A task: one sentence spoken by `voice`, trimmed and resampled to 16-bit PCM at RATE, with its words' times."""
-    return speak(get_engine(voice.engine, offline, worker.engines), voice, text)
+def speak_sentence(worker: Worker, voice: Voice, offline: bool, script: SpeechScript, text: str) -> SpokenSentence:
+    """A task: one sentence spoken by `voice` from its script, trimmed and resampled to 16-bit PCM at
+    RATE, with the times of its words (those of `text`, the caption)."""
+    return speak(get_engine(voice.engine, offline, worker.engines), voice, script, text)
 
 
-def speak(engine: Engine, voice: Voice, text: str) -> SpokenSentence:
-    """`text` spoken by `engine` in `voice`: trimmed, resampled to RATE, its words' times moved along."""
-    clip = engine.synthesize(text, voice)
+def speak(engine: Engine, voice: Voice, script: SpeechScript, text: str) -> SpokenSentence:
+    """`script` spoken by `engine` in `voice`: trimmed, resampled to RATE, its words' times moved
+    along and put on the words of `text` (the caption) through the script's spans."""
+    clip = engine.synthesize(script, voice)
     trimmed, cut = trim(np.asarray(clip.samples, np.float32), clip.rate)
     samples = resample(trimmed, clip.rate, RATE)
     pcm = np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
-    if clip.words is None or len(clip.words) != len(words(text)):
+    shown = None
+    if clip.words is not None and len(clip.words) == len(words(script.text)):
+        shown = script.caption_word_spans(text, moved(clip, cut, len(pcm)))
+    if shown is None:
         return SpokenSentence(pcm, estimated_words(text, voice.lang, len(pcm)), True)
-    return SpokenSentence(pcm, moved(clip, cut, len(pcm)))
+    return SpokenSentence(pcm, shown)
 
 
 def moved(clip: SpeechClip, cut: int, length: int) -> tuple[Span, ...]:
@@ -182,13 +208,8 @@ def assemble(plan: NarrationPlan, clips: dict[str, SpokenSentence]) -> Narration
     return NarrationAudio(pcm, RATE, tuple(sentences), chapters, estimated)
 
 
-def _normalized(pcm: np.ndarray, chunk: int = 1 << 20) -> np.ndarray:
-    """The narration scaled to peak at PEAK, a piece at a time (an audiobook needs no float copy)."""
-    pieces = range(0, len(pcm), chunk)
-    peak = max((int(np.abs(pcm[i:i + chunk].astype(np.int32)).max()) for i in pieces), default=0)
-    if peak == 0:
-        return pcm
-    gain = PEAK * 32767 / peak
-    for i in pieces:
-        pcm[i:i + chunk] = np.clip(np.round(pcm[i:i + chunk].astype(np.float64) * gain), -32768, 32767)
-    return pcm
+def _normalized(pcm: np.ndarray) -> np.ndarray:
+    """The narration at the spoken-word loudness, its true peaks limited (loudness.py), a piece at a time."""
+    from .loudness import limited_pcm, loudness_gain, pcm_chunks
+
+    return limited_pcm(pcm, RATE, loudness_gain(lambda: pcm_chunks(pcm), RATE))

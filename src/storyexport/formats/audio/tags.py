@@ -10,23 +10,28 @@ from ...text.timings import ChapterTiming
 from .vtt import timestamp
 
 
+GENRE = "Speech"  # ID3v1 genre 101, the one players file audiobooks and spoken word under
+
+
 @dataclass(frozen=True)
 class AudioTags:
-    title: str
+    title: str  # also the album: the narration is one story
     subtitle: str  # may be empty
-    artist: str  # the publisher
+    artists: tuple[str, ...]  # the story's authors (the publisher when it names none)
+    publisher: str
     language: str  # ISO 639-2 (TLAN): eng, spa
     year: str
     rights: str
     comment: str  # which engine and voice speak
-    cover_jpeg: bytes | None
+    cover_jpeg: bytes | None  # square
     cover_size: tuple[int, int]
     chapters: tuple[ChapterTiming, ...]
     rate: int
 
 
 def tag_mp3(mp3: bytes, tags: AudioTags) -> bytes:
-    """`mp3` with an ID3v2.3 tag in front: title, artist, language, cover, comment, chapters."""
+    """`mp3` with an ID3v2.3 tag in front: title, album, artists, publisher, genre, language, cover,
+    comment, chapters."""
     from mutagen.id3 import (
         APIC,
         TIT3,
@@ -34,19 +39,26 @@ def tag_mp3(mp3: bytes, tags: AudioTags) -> bytes:
         COMM,
         CTOC,
         ID3,
+        TALB,
+        TCON,
         TCOP,
         TIT2,
         TLAN,
         TPE1,
+        TPUB,
         TYER,
         CTOCFlags,
     )
 
     frames = ID3()
     frames.add(TIT2(encoding=3, text=tags.title))
+    frames.add(TALB(encoding=3, text=tags.title))
     if tags.subtitle:
         frames.add(TIT3(encoding=3, text=tags.subtitle))
-    frames.add(TPE1(encoding=3, text=tags.artist))
+    frames.add(TPE1(encoding=3, text=list(tags.artists)))
+    if tags.publisher:
+        frames.add(TPUB(encoding=3, text=tags.publisher))
+    frames.add(TCON(encoding=3, text=GENRE))
     frames.add(TLAN(encoding=3, text=tags.language))
     frames.add(TYER(encoding=3, text=tags.year))
     if tags.rights:
@@ -73,8 +85,11 @@ def tag_opus(opus: bytes, tags: AudioTags) -> bytes:
     buffer = io.BytesIO(opus)
     stream = OggOpus(buffer)
     stream.delete(buffer)
-    comments = {"TITLE": tags.title, "ARTIST": tags.artist, "LANGUAGE": tags.language, "DATE": tags.year,
-                "COMMENT": tags.comment}
+    comments: dict[str, str | list[str]] = {
+        "TITLE": tags.title, "ALBUM": tags.title, "ARTIST": list(tags.artists), "GENRE": GENRE,
+        "LANGUAGE": tags.language, "DATE": tags.year, "COMMENT": tags.comment}
+    if tags.publisher:
+        comments["ORGANIZATION"] = tags.publisher  # Vorbis comments' name for the publisher
     if tags.rights:
         comments["COPYRIGHT"] = tags.rights
     if tags.subtitle:
@@ -85,7 +100,7 @@ def tag_opus(opus: bytes, tags: AudioTags) -> bytes:
     if tags.cover_jpeg:
         comments["METADATA_BLOCK_PICTURE"] = _flac_picture(tags.cover_jpeg, tags.cover_size)
     for key, value in comments.items():
-        stream.tags[key] = [value]
+        stream.tags[key] = value if isinstance(value, list) else [value]
     stream.save(buffer, padding=lambda info: 0)
     return buffer.getvalue()
 

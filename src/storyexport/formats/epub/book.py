@@ -6,13 +6,14 @@ from importlib import resources
 
 from ebooklib import epub
 from lxml import etree
+from markupsafe import Markup
 
 from ...errors import BuildError
 from ...model import Article, Story
 from ...store.cache import Cache
 from ...store.clock import build_time, zip_time
 from ...store.layout import EPUB, MP3
-from ...text.accessibility import BOOK, Accessibility, NarrationFacts, accessibility
+from ...text.accessibility import BOOK, Accessibility, NarrationFacts, accessibility, tagged_languages
 from ...text.labels import label
 from ...text.narration_plan import NarrationPlan
 from ...text.pagination import PageStart, PrintPages
@@ -20,6 +21,7 @@ from ...text.render import RenderTarget, render_article, render_stylesheet
 from .documents import STYLESHEET, cover_document, story_document
 from .ebooklib_door import epub_bytes
 from .images import BookImage, book_images, image_markup, inline_image_markup
+from .lexicons import MEDIA_TYPE, book_lexicons, pronunciation_links
 from .metadata import access_modes, conformance, dublin_core, identifiers, media_properties, titles
 from .narration import RecordedNarration
 from .nav import COVER, NAV, STORY, TocEntry, nav_document, toc_entries
@@ -48,7 +50,9 @@ def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | N
     by_word = recorded is not None and overlay_level == WORD
     target = RenderTarget(name="epub", notes="epub", xml_lang=True, image=image_markup(images),
                           inline_image=inline_image_markup(images), words=by_word)
-    story_xhtml = story_document(story, render_article(story, article, plan, target), article.title)
+    lexicons = book_lexicons(story, plan, (article.lang, *tagged_languages(article)))
+    head = pronunciation_links(lexicons)
+    story_xhtml = story_document(story, render_article(story, article, plan, target), article.title, head)
     story_xhtml, pages = add_page_breaks(story_xhtml, print_pages.pages) if print_pages else (story_xhtml, ())
     audio_href = f"audio/{MP3.name(story.slug, plan.lang)}"
     overlay = _overlay(article, plan, recorded, story_xhtml, audio_href, by_word) if recorded else None
@@ -58,8 +62,11 @@ def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | N
     _describe(book, story, article, accessibility(story, article, BOOK, narration, print_pages=bool(pages)))
     if pages and print_pages:
         book.add_metadata(None, "meta", print_pages.source, {"property": "pageBreakSource"})
-    _add_documents(book, story, article, images, story_xhtml, pages)
+    _add_documents(book, story, article, images, story_xhtml, pages, head)
     _add_images(book, story, images)
+    for number, lexicon in enumerate(lexicons, start=1):
+        book.add_item(epub.EpubItem(uid=f"lexicon-{number}", file_name=lexicon.href, media_type=MEDIA_TYPE,
+                                    content=lexicon.content))
     if recorded and overlay:
         _add_narration(book, recorded, overlay, audio_href)
     name = EPUB.name(story.slug, article.lang)
@@ -106,18 +113,18 @@ def _describe(book: epub.EpubBook, story: Story, article: Article, facts: Access
 
 
 def _add_documents(book: epub.EpubBook, story: Story, article: Article, images: dict[str, BookImage],
-                   story_xhtml: bytes, pages: tuple[PageStart, ...]) -> None:
+                   story_xhtml: bytes, pages: tuple[PageStart, ...], head: Markup) -> None:
     css = resources.files("storyexport").joinpath("templates/epub/book.css").read_bytes() + b"\n" + \
         render_stylesheet().encode("utf-8")
     book.add_item(epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css", content=css))
     nav = book.add_item(epub.EpubNav(uid="nav", file_name=NAV, title=label(article.lang, "contents")))
-    nav.content = nav_document(article, story.cover is not None, pages)
+    nav.content = nav_document(article, story.cover is not None, pages, head)
     book.add_item(epub.EpubNcx())
     spine: list = [nav]
     if story.cover:
         cover_image = images[story.cover.src]
         cover = book.add_item(_Document(uid="cover", file_name=COVER, title=label(article.lang, "cover")))
-        cover.content = cover_document(article.lang, article.title, cover_image, _cover_alt(story, article))
+        cover.content = cover_document(article.lang, article.title, cover_image, _cover_alt(story, article), head)
         spine.insert(0, cover)
     text = book.add_item(_Document(uid="story", file_name=STORY, title=article.title))
     text.content = story_xhtml

@@ -57,7 +57,8 @@ def _nav(kind: str, title: str, items: Markup, extra: str = "") -> Markup:
         kind, role, Markup(extra), Markup(heading), title, items)
 
 
-def nav_document(article: Article, has_cover: bool, pages: tuple[PageStart, ...] = ()) -> bytes:
+def nav_document(article: Article, has_cover: bool, pages: tuple[PageStart, ...] = (),
+                 head: Markup = Markup("")) -> bytes:
     lang = article.lang
     parts = [_nav("toc", label(lang, "contents"), _list(toc_entries(article)))]
     figures = [f for f in article.figures() if not f.decorative]
@@ -75,4 +76,4 @@ def nav_document(article: Article, has_cover: bool, pages: tuple[PageStart, ...]
                               for kind, title, href in landmarks)
     parts.append(_nav("landmarks", label(lang, "landmarks"), Markup("\n<ol>\n{}\n</ol>").format(items),
                       ' hidden="hidden"'))
-    return xhtml_document(NAV, lang, label(lang, "contents"), Markup("\n").join(parts))
+    return xhtml_document(NAV, lang, label(lang, "contents"), Markup("\n").join(parts), head=head)

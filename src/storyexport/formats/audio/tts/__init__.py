@@ -9,6 +9,7 @@ EngineUnavailable with every reason when nothing can speak.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import logging
@@ -16,7 +17,9 @@ import os
 import re
 import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from ....errors import EngineUnavailable
@@ -25,6 +28,8 @@ from ....text.languages import primary_subtag
 
 if TYPE_CHECKING:  # numpy loads with the engines, only when something is spoken
     import numpy as np
+
+    from ....text.speech import SpeechScript
 
 log = logging.getLogger(__name__)
 _MAKING = threading.RLock()
@@ -50,6 +55,7 @@ class Voice:
     lang: str  # the language the engine is asked for: "en-us", "es-419"
     version: str  # engine, voice and runtime versions: part of every sentence's cache key
     settings: tuple[tuple[str, str], ...] = field(default=())  # e.g. (("tld", "com.mx"),)
+    file: Path | None = None  # the publisher's voice file (its sha256 is in `version`; paths stay out of digests)
 
     def setting(self, key: str, default: str = "") -> str:
         return dict(self.settings).get(key, default)
@@ -75,11 +81,29 @@ class Engine(Protocol):
     cpu_bound: ClassVar[bool]  # True: sentences go to the run's workers; False: it waits on the network,
     # so threads of the driver speak (gTTS: the run's one probe of Google stays with the run)
 
-    def unavailable_reason(self, lang: str) -> str | None: ...
+    def unavailable_reason(self, lang: str, choice: NarrationChoice | None = None) -> str | None: ...
 
     def voice(self, lang: str, choice: NarrationChoice) -> Voice: ...
 
-    def synthesize(self, text: str, voice: Voice) -> SpeechClip: ...  # with word times when it can
+    def synthesize(self, script: SpeechScript, voice: Voice) -> SpeechClip: ...  # with word times when it can
+
+
+VOICE_FILE_ENGINES = {".onnx": "piper", ".npy": "kokoro", ".npz": "kokoro", ".bin": "kokoro"}
+
+
+def voice_file_engine(path: Path) -> str | None:
+    """The engine that speaks with a voice file: Piper (.onnx), Kokoro (.npy, or .npz/.bin#name)."""
+    return VOICE_FILE_ENGINES.get(Path(path.name.split("#")[0]).suffix.lower())
+
+
+@lru_cache(maxsize=16)
+def file_digest(path: Path) -> str:
+    """The sha256 of a voice file (the file part of "voices.bin#name"): it names the voice in cache keys."""
+    digest = hashlib.sha256()
+    with open(path.with_name(path.name.split("#")[0]), "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def get_engine(name: str, offline: bool = False, made: dict[str, Engine] | None = None) -> Engine:
@@ -112,11 +136,15 @@ def package_version(*packages: str) -> str:
     return ", ".join(versions)
 
 
-def candidates(lang: str, requested: str, offline: bool) -> tuple[str, ...]:
-    """The engines to try, in order: the requested one alone, or the auto chain."""
+def candidates(lang: str, requested: str, offline: bool, choice: NarrationChoice | None = None) -> tuple[str, ...]:
+    """The engines to try, in order: the requested one alone, or the auto chain (which starts with
+    the engine of the publisher's own voice for the language, when there is one)."""
     if requested != "auto":
         return (requested,)
     offline_chain = OFFLINE_CHAIN.get(primary_subtag(lang), ("espeak",))
+    own = voice_file_engine(choice.voice_file) if choice and choice.voice_file else None
+    if own:
+        return (own, *[name for name in offline_chain if name != own])
     return offline_chain if offline else ("gtts", *offline_chain)
 
 
@@ -139,13 +167,15 @@ def choose(lang: str, requested: str, choice: NarrationChoice, offline: bool,
 
     `engines` is the run's own set (see get_engine); without it each call starts afresh.
     """
-    chain = [name for name in candidates(lang, requested, offline) if name not in skip]
+    chain = [name for name in candidates(lang, requested, offline, choice) if name not in skip]
     reasons = [f"{name}: failed while narrating" for name in skip]
     for position, name in enumerate(chain):
         engine = get_engine(name, offline, engines)
-        reason = engine.unavailable_reason(lang)
+        own = choice if choice.voice_file and voice_file_engine(choice.voice_file) == name else \
+            replace(choice, voice_file=None)
+        reason = engine.unavailable_reason(lang, own)
         if reason is None:
-            voice = engine.voice(lang, choice)
+            voice = engine.voice(lang, own)
             why = _why(requested, offline, reasons)
             log.info("narration %s: %s, voice %s (%s)", lang, name, voice.name, why)
             return Selection(engine, voice, why, tuple(chain[position + 1:]))

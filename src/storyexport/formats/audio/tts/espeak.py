@@ -1,5 +1,9 @@
 """eSpeak NG through the libespeak-ng that the PyPI package espeakng-loader ships (en-us, es-419).
 
+A speech script is given to eSpeak as SSML when it needs more than text: words in another
+language inside `<voice xml:lang>` (said by that language's voice), and lexicon phonemes as
+eSpeak's own phoneme mnemonics in `[[...]]` (eSpeak takes no IPA; phonemes.py converts it).
+
 libespeak-ng keeps state in static variables that survive espeak_Terminate/espeak_Initialize
 (measured: the same sentence said four times in one process gave four different byte strings,
 up to 10 ms apart). So each sentence is said by a freshly loaded private copy of the library
@@ -25,15 +29,18 @@ import numpy as np
 from ....errors import EngineUnavailable
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
+from ....text.speech import SpeechScript, SpokenToken
 from ..words import from_text_positions, last_sound, tightened
 from . import SpeechClip, Voice, espeak_language, package_version
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 CHARS_UTF8 = 1
+SSML = 0x10
+PHONEMES = 0x100  # read [[...]] as phoneme mnemonics
 END_PAUSE = 0x1000
+IPA_OUTPUT = 2  # espeak_TextToPhonemes / espeak_SetPhonemeTrace: IPA rather than mnemonics
 SAMPLE_RATE = 22050
 WORD_EVENT, LIST_END = 1, 0  # espeak_EVENT_TYPE values
-IPA = 0x02  # espeak_TextToPhonemes: phonemes in IPA
 
 
 class Event(ctypes.Structure):
@@ -63,7 +70,7 @@ class EspeakEngine:
     _library_copy: Path | None = None
     _lock = threading.Lock()
 
-    def unavailable_reason(self, lang: str) -> str | None:
+    def unavailable_reason(self, lang: str, choice: NarrationChoice | None = None) -> str | None:
         try:
             import espeakng_loader  # noqa: F401
         except ImportError:
@@ -91,7 +98,16 @@ class EspeakEngine:
         return Voice("espeak", name, name, f"eSpeak NG {self._library_version()}; "
                      + package_version("espeakng-loader"))
 
-    def synthesize(self, text: str, voice: Voice) -> SpeechClip:
+    def synthesize(self, script: SpeechScript, voice: Voice) -> SpeechClip:
+        return self._say(script, voice)
+
+    def spoken_phonemes(self, script: SpeechScript, voice: Voice) -> str:
+        """What eSpeak really says for `script`, in IPA (its phoneme trace), e.g. to check a lexicon."""
+        trace: list[str] = []
+        self._say(script, voice, trace)
+        return " ".join(trace[0].split()) if trace else ""
+
+    def _say(self, script: SpeechScript, voice: Voice, trace: list[str] | None = None) -> SpeechClip:
         pieces: list[bytes] = []
         starts: list[tuple[int, int]] = []  # (character, sample) where each spoken word begins
 
@@ -106,14 +122,17 @@ class EspeakEngine:
             return 0
 
         callback = SYNTH_CALLBACK(collect)
+        text, flags = espeak_input(script, voice.name)
         data = text.encode("utf-8") + b"\0"
-        with self._lock, self._fresh_library() as library:
+        with self._lock, self._fresh_library() as library, _PhonemeTrace(library, trace):
             library.espeak_SetSynthCallback(callback)
             if library.espeak_SetVoiceByName(voice.name.encode()) != 0:
                 raise ValueError(f"eSpeak NG has no voice {voice.name!r}")
-            library.espeak_Synth(data, len(data), 0, 0, 0, CHARS_UTF8 | END_PAUSE, None, None)
+            library.espeak_Synth(data, len(data), 0, 0, 0, CHARS_UTF8 | END_PAUSE | flags, None, None)
             library.espeak_Synchronize()
         samples = np.frombuffer(b"".join(pieces), np.int16).astype(np.float32) / 32768
+        if not script.plain:  # word events count characters of the SSML, not of the spoken text
+            return SpeechClip(samples, SAMPLE_RATE)
         spans = tightened(from_text_positions(text, starts, len(samples)), last_sound(samples))
         return SpeechClip(samples, SAMPLE_RATE, tuple(spans))
 
@@ -130,7 +149,7 @@ class EspeakEngine:
                 pointer = ctypes.c_void_p(ctypes.addressof(data))
                 parts = []
                 while pointer.value:  # one clause per call; the pointer moves on, NULL at the end
-                    said_now = library.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, IPA)
+                    said_now = library.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, IPA_OUTPUT)
                     parts.append((said_now or b"").decode())
                 said.append(" ".join(parts))
         return said
@@ -154,6 +173,78 @@ class EspeakEngine:
             atexit.register(shutil.rmtree, folder, ignore_errors=True)
             cls._library_copy = Path(shutil.copy(espeakng_loader.get_library_path(), folder))
         return cls._library_copy
+
+
+def espeak_input(script: SpeechScript, language: str) -> tuple[str, int]:
+    """The text eSpeak is given for a script, and the synth flags it needs: plain text when the
+    script is plain; else SSML with other languages in <voice> and lexicon phonemes in [[ ]]."""
+    if script.plain:
+        return script.text.replace("[[", "[ ["), 0
+    from xml.sax.saxutils import escape
+
+    parts = []
+    for index, (lang, tokens) in enumerate(script.runs()):
+        inner = _with_phonemes(tokens, language if lang == script.lang else espeak_language(lang), escape)
+        space = "" if index == 0 or tokens[0].joined else " "
+        if lang == script.lang:
+            parts.append(space + inner)
+        else:  # the space before </voice> matters: without it eSpeak garbles what follows [[ ]]
+            parts.append(f'{space}<voice xml:lang="{espeak_language(lang)}">{inner} </voice>')
+    return f'<speak xml:lang="{language}">{"".join(parts)}</speak>', SSML | PHONEMES
+
+
+def _with_phonemes(tokens: tuple[SpokenToken, ...], language: str, escape) -> str:
+    from .phonemes import mnemonics
+
+    out = []
+    for index, token in enumerate(tokens):
+        space = "" if index == 0 or token.joined else " "
+        said = mnemonics(token.phonemes, language) if token.phonemes else None
+        text = f"[[{said}]]" if said else escape(token.text.replace("[[", "[ ["))
+        out.append(space + text)
+    return "".join(out)
+
+
+def espeak_phonemes(text: str, language: str, ipa: bool = True, separator: str = "") -> str:
+    """What eSpeak NG would say for `text` in `language`, as IPA (or its mnemonics), clause by clause;
+    `separator` goes between the phonemes of a word."""
+    mode = (IPA_OUTPUT if ipa else 0) | (ord(separator) << 8 if separator else 0)
+    buffer = ctypes.create_string_buffer(text.encode("utf-8") + b"\0")
+    pointer = ctypes.c_void_p(ctypes.addressof(buffer))
+    clauses = []
+    with EspeakEngine._lock, EspeakEngine._fresh_library() as library:
+        library.espeak_TextToPhonemes.restype = ctypes.c_char_p
+        library.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
+        if library.espeak_SetVoiceByName(language.encode()) != 0:
+            raise ValueError(f"eSpeak NG has no voice {language!r}")
+        while pointer.value:
+            clauses.append(library.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, mode).decode())
+    return " ".join(clause.strip() for clause in clauses if clause.strip())
+
+
+class _PhonemeTrace:
+    """While synthesizing, eSpeak writes what it says (IPA) to a file; `trace` receives its text."""
+
+    def __init__(self, library: ctypes.CDLL, trace: list[str] | None):
+        self.library, self.trace = library, trace
+
+    def __enter__(self) -> None:
+        if self.trace is None:
+            return
+        libc = ctypes.CDLL(None)
+        libc.fopen.restype, libc.fopen.argtypes = ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_char_p]
+        self.libc, self.path = libc, Path(tempfile.mkstemp(prefix="storyexport-trace-")[1])
+        self.file = libc.fopen(str(self.path).encode(), b"w")
+        self.library.espeak_SetPhonemeTrace.argtypes = [ctypes.c_int, ctypes.c_void_p]
+        self.library.espeak_SetPhonemeTrace(IPA_OUTPUT, ctypes.c_void_p(self.file))
+
+    def __exit__(self, *exc) -> None:
+        if self.trace is None:
+            return
+        self.library.espeak_SetPhonemeTrace(0, None)
+        self.libc.fclose(ctypes.c_void_p(self.file))
+        self.trace.append(self.path.read_text("utf-8"))
+        self.path.unlink(missing_ok=True)
 
 
 class _LoadedLibrary:

@@ -3,6 +3,9 @@
 gTTS's own tokenizer cuts a text at every comma, which breaks a sentence into separately
 intoned pieces, so each storyexport sentence is sent whole (Google takes at most 100
 characters per request; longer sentences are cut only at the last space before that limit).
+Words in another language are asked of that language's Google voice and joined in, their
+silences trimmed and the joins faded. Google takes no phonemes: a lexicon entry reaches it
+only through its alias (the respelling).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 from ....errors import EngineUnavailable
 from ....model import NarrationChoice
 from ....text.languages import primary_subtag
+from ....text.speech import SpeechScript
 from . import EngineFailed, SpeechClip, Voice, package_version
 
 log = logging.getLogger(__name__)
@@ -39,7 +43,7 @@ class GttsEngine:
         self._probes: dict[tuple[str, str], str | None] = {}  # lives as long as this engine: one run
         self._probe_lock = threading.Lock()
 
-    def unavailable_reason(self, lang: str) -> str | None:
+    def unavailable_reason(self, lang: str, choice: NarrationChoice | None = None) -> str | None:
         if self.offline:
             return "--offline: the network is not used"
         try:
@@ -82,17 +86,32 @@ class GttsEngine:
         return Voice("gtts", f"Google {code} (translate.google.{tld})", code, package_version("gTTS"),
                      (("tld", tld),))
 
-    def synthesize(self, text: str, voice: Voice) -> SpeechClip:
-        pieces = [_decode(mp3) for mp3 in self._request(text, voice)]
+    def synthesize(self, script: SpeechScript, voice: Voice) -> SpeechClip:
+        runs = script.runs()
+        if len(runs) == 1:
+            return self._say(SpeechScript(script.lang, runs[0][1]).text, voice.lang, voice)
+        from ..splice import joined
+
+        return joined([self._say(SpeechScript(lang, tokens).text, self._language(lang, voice), voice)
+                       for lang, tokens in runs])
+
+    def _language(self, lang: str, voice: Voice) -> str:
+        """Google's voice for a run in `lang` (the narration's own voice when Google has none)."""
+        from gtts.lang import tts_langs
+
+        return primary_subtag(lang) if primary_subtag(lang) in tts_langs() else voice.lang
+
+    def _say(self, text: str, lang: str, voice: Voice) -> SpeechClip:
+        pieces = [_decode(mp3) for mp3 in self._request(text, lang, voice)]
         rate = pieces[0].rate
         return SpeechClip(np.concatenate([p.samples for p in pieces]), rate)
 
-    def _request(self, text: str, voice: Voice) -> list[bytes]:
+    def _request(self, text: str, lang: str, voice: Voice) -> list[bytes]:
         from gtts import gTTS, gTTSError
 
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                return list(gTTS(text, lang=voice.lang, tld=voice.setting("tld", "com"),
+                return list(gTTS(text, lang=lang, tld=voice.setting("tld", "com"),
                                  tokenizer_func=lambda whole: [whole], timeout=REQUEST_TIMEOUT).stream())
             except gTTSError as error:
                 if attempt == MAX_ATTEMPTS or not _retryable(error):
