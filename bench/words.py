@@ -77,27 +77,50 @@ def main() -> None:
             spoken[name, lang] = synthesize(name, lang, sentences[:args.sentences] if args.sentences else sentences)
     results = {}
     for reference in args.reference:
-        model = whisper_model(reference)
-        print(f"\nreference: {WHISPER[reference][0]} ({SETTINGS})")
-        print(HEADER)
-        for (name, lang), clips in spoken.items():
-            results[reference, name, lang] = compare(name, lang, clips, model)
-            print(results[reference, name, lang].row(), flush=True)
-        print(f"the same, each boundary moved into the pause between its two words when the audio has one "
-              f"(>= {MIN_PAUSE * 1000:.0f} ms below {SILENCE_DB} dBFS) and Whisper {reference} missed it:")
-        for (_, name, lang), result in results.items():
-            if _ == reference:
-                print(result.row(snapped=True))
-        del model
+        results.update(against(reference, spoken))
+    if len(args.reference) > 1:
+        print_disagreement(*args.reference[:2], spoken, results)
+    print_onsets(spoken)
+    if args.worst:
+        for (reference, name, lang), result in results.items():
+            show_worst(reference, name, lang, result, args.worst, args.plots)
+
+
+def against(reference: str, spoken: dict) -> dict:
+    """Every engine's clips against one reference: two tables (Whisper's boundaries, and moved into pauses)."""
+    model = whisper_model(reference)
+    print(f"\nreference: {WHISPER[reference][0]} ({SETTINGS})")
+    print(HEADER)
+    results = {}
+    for (name, lang), clips in spoken.items():
+        results[reference, name, lang] = compare(name, lang, clips, model)
+        print(results[reference, name, lang].row(), flush=True)
+    print(f"the same, each boundary moved into the pause between its two words when the audio has one "
+          f"(>= {MIN_PAUSE * 1000:.0f} ms below {SILENCE_DB} dBFS) and Whisper {reference} missed it:")
+    for result in results.values():
+        print(result.row(snapped=True))
+    return results
+
+
+def print_disagreement(first: str, second: str, spoken: dict, results: dict) -> None:
+    """How far the two references are from each other on the same clips: the floor of what they can tell."""
+    print(f"\nthe references' own disagreement: Whisper {first}'s boundaries against Whisper {second}'s "
+          f"(bias: + when {second}'s are later)")
+    print(f"{'engine':8} {'lang':4} {'boundaries':>10} {'median ms':>9} {'p95 ms':>7} {'bias':>5}")
+    for name, lang in spoken:
+        found = disagreement(results[first, name, lang], results[second, name, lang])
+        apart = [abs(value) for value in found]
+        print(f"{name:8} {lang:4} {len(apart):10d} {ms(apart, 50):9.0f} {ms(apart, 95):7.0f} {ms(found, 50):5.0f}")
+
+
+def print_onsets(spoken: dict) -> None:
+    """No recogniser: our word starts against where the sound resumes after each pause."""
     print("\nno recogniser: our word starts against where the sound resumes after each pause:")
     print(f"{'engine':8} {'lang':4} {'pauses':>6} {'median ms':>9} {'p95 ms':>7} {'bias':>5}")
     for (name, lang), clips in spoken.items():
         found = [o for clip in clips for o in clip.onsets()]
         apart = [abs(value) for value in found]
         print(f"{name:8} {lang:4} {len(apart):6d} {ms(apart, 50):9.0f} {ms(apart, 95):7.0f} {ms(found, 50):5.0f}")
-    if args.worst:
-        for (reference, name, lang), result in results.items():
-            show_worst(reference, name, lang, result, spoken[name, lang], args.worst, args.plots)
 
 
 HEADER = (f"{'engine':8} {'lang':4} {'sentences':>9} {'words':>6} {'matched':>7} {'boundaries':>10} "
@@ -139,9 +162,13 @@ class Boundary:
 
     def signed(self, snapped: bool = False) -> float:
         """How far the reference's stretch lies after (+) or before (-) ours; 0 if they meet."""
-        low, high = self.snapped if snapped else self.heard
-        late, early = low - self.ours[1], self.ours[0] - high
-        return late if late > 0 else -early if early > 0 else 0.0
+        return signed(self.ours, self.snapped if snapped else self.heard)
+
+
+def signed(ours: tuple[float, float], theirs: tuple[float, float]) -> float:
+    """How far the stretch `theirs` lies after (+) or before (-) `ours`; 0 if they meet."""
+    late, early = theirs[0] - ours[1], ours[0] - theirs[1]
+    return late if late > 0 else -early if early > 0 else 0.0
 
 
 @dataclass
@@ -154,6 +181,7 @@ class Measured:
     estimated: int = 0
     boundaries: list[Boundary] = field(default_factory=list)
     starts: list[float] = field(default_factory=list)  # |our start - the reference's start| of every matched word, s
+    heard: list[list[tuple[str, float, float]]] = field(default_factory=list)  # the reference's words, clip by clip
 
     def row(self, snapped: bool = False) -> str:
         """One line of the table, against the reference's boundaries as they are or moved into pauses."""
@@ -187,15 +215,32 @@ def compare(name: str, lang: str, clips: list[Clip], model) -> Measured:
         result.words, result.matched = result.words + len(ours), result.matched + len(pairs)
         result.estimated += clip.spoken.estimated
         result.starts += [abs(ours[i][1] - heard[j][1]) for i, j in pairs]
-        for (i, j), (k, m) in zip(pairs, pairs[1:]):
-            if k == i + 1 and m == j + 1:
-                result.boundaries.append(Boundary(clip, i, (ours[i][2], ours[k][1]), (heard[j][2], heard[m][1]),
-                                                  (into_pauses[j][2], into_pauses[m][1])))
+        result.heard.append(heard)
+        result.boundaries += [Boundary(clip, i, stretch(ours, i), stretch(heard, j), stretch(into_pauses, j))
+                              for i, j in neighbours(pairs)]
     return result
 
 
-def show_worst(reference: str, name: str, lang: str, result: Measured, clips: list[Clip], count: int,
-               folder: Path | None) -> None:
+def disagreement(first: Measured, second: Measured) -> list[float]:
+    """How far apart two references put the boundaries of the same clips (signed, s)."""
+    apart = []
+    for one, other in zip(first.heard, second.heard):
+        pairs = matches([w for w, _, _ in one], [w for w, _, _ in other])
+        apart += [signed(stretch(one, i), stretch(other, j)) for i, j in neighbours(pairs)]
+    return apart
+
+
+def neighbours(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(i, j) of matched words whose next words are matched too: a boundary both sides have."""
+    return [(i, j) for (i, j), (k, m) in zip(pairs, pairs[1:]) if k == i + 1 and m == j + 1]
+
+
+def stretch(timed: list[tuple[str, float, float]], index: int) -> tuple[float, float]:
+    """The boundary after word `index`: from its end to the next word's start (s)."""
+    return timed[index][2], timed[index + 1][1]
+
+
+def show_worst(reference: str, name: str, lang: str, result: Measured, count: int, folder: Path | None) -> None:
     """The `count` boundaries farthest from the reference's (moved into pauses), with a plot and the audio of each."""
     worst = sorted(result.boundaries, key=lambda b: -abs(b.signed(snapped=True)))[:count]
     print(f"\nworst boundaries of {name} {lang} against Whisper {reference} (moved into pauses), ms:")
