@@ -1,11 +1,14 @@
-"""Word timing accuracy: the engines' word times against independent references, Whisper's word
-timestamps (faster-whisper, multilingual base and small, on the same clips, offline).
+"""Word timing accuracy: the engines' word times against an independent reference, Whisper's word
+timestamps (faster-whisper, multilingual, on the same clips, offline).
 
-    .venv/bin/python bench/words.py                       # every offline engine, the whole sample, base and small
-    .venv/bin/python bench/words.py --reference small     # one reference
-    .venv/bin/python bench/words.py --sentences 8         # the first 8 sentences of each language
-    .venv/bin/python bench/words.py --engine kokoro       # one engine
+    .venv/bin/python bench/words.py                        # every offline engine, the whole sample, Whisper base
+    .venv/bin/python bench/words.py --reference base small # two references, and how far apart they are
+    .venv/bin/python bench/words.py --sentences 8          # the first 8 sentences of each language
+    .venv/bin/python bench/words.py --engine kokoro        # one engine
     .venv/bin/python bench/words.py --worst 8 --plots /tmp/worst   # the 8 worst boundaries: listed, plotted, cut out
+
+Whisper small's wheels on PyPI are incomplete (bench/references.py says what is missing), so
+`--reference small` stops before anything is spoken.
 
 Each sentence goes through storyexport's own synthesis (trimmed, resampled to 24 kHz, its word
 times moved with it), once; then each reference transcribes every clip with word timestamps. The
