@@ -2,7 +2,7 @@
 timestamps (faster-whisper, multilingual, on the same clips, offline).
 
     .venv/bin/python bench/words.py                        # every offline engine, the whole sample, Whisper base
-    .venv/bin/python bench/words.py --reference base small # two references, and how far apart they are
+    .venv/bin/python bench/words.py --reference base small # two references, one after the other
     .venv/bin/python bench/words.py --sentences 8          # the first 8 sentences of each language
     .venv/bin/python bench/words.py --engine kokoro        # one engine
     .venv/bin/python bench/words.py --worst 8 --plots /tmp/worst   # the 8 worst boundaries: listed, plotted, cut out
@@ -82,8 +82,6 @@ def main() -> None:
     results = {}
     for reference, model in models.items():
         results.update(against(reference, model, spoken))
-    if len(args.reference) > 1:
-        print_disagreement(*args.reference[:2], spoken, results)
     print_onsets(spoken)
     if args.worst:
         for (reference, name, lang), result in results.items():
@@ -103,17 +101,6 @@ def against(reference: str, model, spoken: dict) -> dict:
     for result in results.values():
         print(result.row(snapped=True))
     return results
-
-
-def print_disagreement(first: str, second: str, spoken: dict, results: dict) -> None:
-    """How far the two references are from each other on the same clips: the floor of what they can tell."""
-    print(f"\nthe references' own disagreement: Whisper {first}'s boundaries against Whisper {second}'s "
-          f"(bias: + when {second}'s are later)")
-    print(f"{'engine':8} {'lang':4} {'boundaries':>10} {'median ms':>9} {'p95 ms':>7} {'bias':>5}")
-    for name, lang in spoken:
-        found = disagreement(results[first, name, lang], results[second, name, lang])
-        apart = [abs(value) for value in found]
-        print(f"{name:8} {lang:4} {len(apart):10d} {ms(apart, 50):9.0f} {ms(apart, 95):7.0f} {ms(found, 50):5.0f}")
 
 
 def print_onsets(spoken: dict) -> None:
@@ -184,7 +171,6 @@ class Measured:
     estimated: int = 0
     boundaries: list[Boundary] = field(default_factory=list)
     starts: list[float] = field(default_factory=list)  # |our start - the reference's start| of every matched word, s
-    heard: list[list[tuple[str, float, float]]] = field(default_factory=list)  # the reference's words, clip by clip
 
     def row(self, snapped: bool = False) -> str:
         """One line of the table, against the reference's boundaries as they are or moved into pauses."""
@@ -218,19 +204,9 @@ def compare(name: str, lang: str, clips: list[Clip], model) -> Measured:
         result.words, result.matched = result.words + len(ours), result.matched + len(pairs)
         result.estimated += clip.spoken.estimated
         result.starts += [abs(ours[i][1] - heard[j][1]) for i, j in pairs]
-        result.heard.append(heard)
         result.boundaries += [Boundary(clip, i, stretch(ours, i), stretch(heard, j), stretch(into_pauses, j))
                               for i, j in neighbours(pairs)]
     return result
-
-
-def disagreement(first: Measured, second: Measured) -> list[float]:
-    """How far apart two references put the boundaries of the same clips (signed, s)."""
-    apart = []
-    for one, other in zip(first.heard, second.heard):
-        pairs = matches([w for w, _, _ in one], [w for w, _, _ in other])
-        apart += [signed(stretch(one, i), stretch(other, j)) for i, j in neighbours(pairs)]
-    return apart
 
 
 def neighbours(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
