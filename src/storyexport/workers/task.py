@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..store.cache import Cache
+from ..store.cache import Cache, holds
 
 RECENT_BYTES = 64 * 2**20  # what a worker keeps of the entries it made, for its next tasks
 
@@ -50,7 +50,6 @@ class WorkerCache(Cache):
         return self._read(key, kind)
 
     def _read(self, key: str, kind: str) -> tuple[bytes, dict] | None:
-        import hashlib
         import json
 
         blob_path, record_path = self._paths(key)
@@ -59,7 +58,7 @@ class WorkerCache(Cache):
             data = blob_path.read_bytes()
         except (OSError, ValueError):
             record, data = None, b""
-        if not isinstance(record, dict) or record.get("sha256") != hashlib.sha256(data).hexdigest():
+        if not holds(record, key, kind, data):
             self.stats[f"miss:{kind}"] += 1  # a damaged entry is the driver's to remove; here it is a miss
             return None
         self.stats[f"hit:{kind}"] += 1
