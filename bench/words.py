@@ -1,23 +1,28 @@
 """Word timing accuracy: the engines' word times against an independent reference, Whisper's word
-timestamps (faster-whisper, multilingual base, on the same clip, offline).
+timestamps (faster-whisper, multilingual, on the same clips, offline).
 
-    .venv/bin/python bench/words.py                   # every offline engine, the whole sample story
-    .venv/bin/python bench/words.py --sentences 8     # the first 8 sentences of each language
-    .venv/bin/python bench/words.py --engine kokoro   # one engine
+    .venv/bin/python bench/words.py                        # every offline engine, the whole sample, Whisper base
+    .venv/bin/python bench/words.py --reference base small # two references, one after the other
+    .venv/bin/python bench/words.py --sentences 8          # the first 8 sentences of each language
+    .venv/bin/python bench/words.py --engine kokoro        # one engine
+    .venv/bin/python bench/words.py --worst 8 --plots /tmp/worst   # the 8 worst boundaries: listed, plotted, cut out
+
+Whisper small's wheels on PyPI are incomplete (bench/references.py says what is missing), so
+`--reference small` stops before anything is spoken.
 
 Each sentence goes through storyexport's own synthesis (trimmed, resampled to 24 kHz, its word
-times moved with it), then Whisper transcribes the clip with word timestamps. The two word lists
-are matched by their spelling (difflib, after lower-casing and removing accents and punctuation).
-For each pair of neighbouring words matched on both sides, the boundary between them is compared.
-On each side the boundary is the stretch from the end of the first word to the start of the
-second (a pause between two words is a boundary as a whole; Whisper's words mostly touch, so its
-stretch is mostly a point), and the difference is the distance between the two stretches (0 when
-they meet). "bias" is the median of the signed differences (negative: Whisper puts boundaries
-earlier). Word starts alone are printed too. Figures: median and 95th percentile, in ms.
+times moved with it), once; then each reference transcribes every clip with word timestamps. The
+two word lists are matched by their spelling (difflib, after lower-casing and removing accents and
+punctuation). For each pair of neighbouring words matched on both sides, the boundary between them
+is compared. On each side the boundary is the stretch from the end of the first word to the start
+of the second (a pause between two words is a boundary as a whole; Whisper's words mostly touch,
+so its stretch is mostly a point), and the difference is the distance between the two stretches
+(0 when they meet). "bias" is the median of the signed differences (negative: the reference puts
+boundaries earlier). Word starts alone are printed too. Figures: median and 95th percentile, in ms.
 
 Whisper's word timestamps come from its cross-attention and are weakest at pauses: it often ends
 a word 0.2-0.6 s before its sound ends and stretches the next word over the pause. A second
-reference corrects that the way stable-ts does (its default, loudness-based "suppress silence"):
+table corrects that the way stable-ts does (its default, loudness-based "suppress silence"):
 where the clip is silent for at least 100 ms (10 ms frames below -50 dBFS) inside two neighbouring
 Whisper words and Whisper's boundary misses that pause, the boundary becomes the pause. The pause
 is measured on the audio, not taken from the engine, so the reference stays independent; it
@@ -26,7 +31,7 @@ A third check needs no recogniser: at every pause inside a clip, where the sound
 the next word starts. "onset" compares each such point with our start of the word nearest to it
 (median and 95th percentile of the distance, and the median signed difference: negative when our
 word starts before its sound).
-The recogniser is bench-only: see bench/README.md.
+The recognisers are bench-only (`pip install -e '.[bench]'`): see bench/README.md.
 """
 
 from __future__ import annotations
@@ -34,114 +39,249 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/narration.py: the recogniser's weights
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/references.py: the recognisers' weights
 
-from narration import ASR_RATE, RUNS, SAMPLE, normalise, whisper_base  # noqa: E402
+from references import WHISPER, normalise, whisper_model  # noqa: E402
 
-from storyexport.formats.audio.synthesis import RATE, speak  # noqa: E402
-from storyexport.text.speech import speech_script  # noqa: E402
+from storyexport.formats.audio.synthesis import RATE, SpokenSentence, speak  # noqa: E402
 from storyexport.formats.audio.tts import get_engine  # noqa: E402
 from storyexport.model import NarrationChoice  # noqa: E402
 from storyexport.source.parse import parse  # noqa: E402
-from storyexport.text.narration_plan import narration_plan  # noqa: E402
+from storyexport.text.narration_plan import Sentence, narration_plan  # noqa: E402
+from storyexport.text.speech import speech_script  # noqa: E402
 from storyexport.text.words import words  # noqa: E402
 
+SAMPLE = Path(__file__).resolve().parent.parent / "source" / "serving-hope" / "story.md"
+RUNS = [("piper", "en"), ("espeak", "en"), ("kokoro", "es"), ("espeak", "es")]
+ASR_RATE = 16000  # Whisper's
 SILENCE_DB = -50  # dBFS: a 10 ms frame quieter than this is silent
 MIN_PAUSE = 0.1  # seconds: shorter silences are stop consonants inside words
+SETTINGS = "faster-whisper 1.2, int8 on the CPU, beam 5, word_timestamps, the language given, no previous text"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sentences", type=int, default=0, help="first N sentences per language (0: all)")
-    parser.add_argument("--engine", choices=sorted({name for name, _, _ in RUNS}), help="only this engine")
+    parser.add_argument("--engine", choices=sorted({name for name, _ in RUNS}), help="only this engine")
+    parser.add_argument("--reference", nargs="+", choices=sorted(WHISPER), default=["base"],
+                        help="the Whisper models to compare with (default: base; small is incomplete on PyPI)")
+    parser.add_argument("--worst", type=int, default=0, help="list the N worst boundaries of each engine")
+    parser.add_argument("--plots", type=Path, help="with --worst: a spectrogram (PNG) and the audio (WAV) of each")
     args = parser.parse_args()
-    from faster_whisper import WhisperModel
-
-    whisper = WhisperModel(str(whisper_base()), device="cpu", compute_type="int8", cpu_threads=2)
+    models = {reference: whisper_model(reference) for reference in args.reference}  # a missing one stops here
     story, _ = parse(SAMPLE)
-    print("reference: Whisper base (faster-whisper, int8), word_timestamps=True, beam 5, language given")
-    print(f"{'engine':8} {'lang':4} {'sentences':>9} {'words':>6} {'matched':>7} {'boundaries':>10} "
-          f"{'median ms':>9} {'p95 ms':>7} {'bias':>5} {'start med':>9} {'start p95':>9} {'estimated':>9}")
+    spoken = {}
+    for name, lang in RUNS:
+        if not args.engine or name == args.engine:
+            sentences = narration_plan(story, lang).sentences
+            spoken[name, lang] = synthesize(name, lang, sentences[:args.sentences] if args.sentences else sentences)
     results = {}
-    for name, lang, _ in RUNS:
-        if args.engine and name != args.engine:
-            continue
-        sentences = narration_plan(story, lang).sentences
-        sentences = sentences[:args.sentences] if args.sentences else sentences
-        results[name, lang] = measure(name, lang, sentences, whisper)
-        print(results[name, lang].row(0.0), flush=True)
-    print(f"\nreference: the same, each boundary moved into the pause between its two words when the audio "
-          f"has one (>= {MIN_PAUSE * 1000:.0f} ms below {SILENCE_DB} dBFS) and Whisper missed it:")
+    for reference, model in models.items():
+        results.update(against(reference, model, spoken))
+    print_onsets(spoken)
+    if args.worst:
+        for (reference, name, lang), result in results.items():
+            show_worst(reference, name, lang, result, args.worst, args.plots)
+
+
+def against(reference: str, model, spoken: dict) -> dict:
+    """Every engine's clips against one reference: two tables (Whisper's boundaries, and moved into pauses)."""
+    print(f"\nreference: {WHISPER[reference][0]} ({SETTINGS})")
+    print(HEADER)
+    results = {}
+    for (name, lang), clips in spoken.items():
+        results[reference, name, lang] = compare(name, lang, clips, model)
+        print(results[reference, name, lang].row(), flush=True)
+    print(f"the same, each boundary moved into the pause between its two words when the audio has one "
+          f"(>= {MIN_PAUSE * 1000:.0f} ms below {SILENCE_DB} dBFS) and Whisper {reference} missed it:")
     for result in results.values():
         print(result.row(snapped=True))
+    return results
+
+
+def print_onsets(spoken: dict) -> None:
+    """No recogniser: our word starts against where the sound resumes after each pause."""
     print("\nno recogniser: our word starts against where the sound resumes after each pause:")
     print(f"{'engine':8} {'lang':4} {'pauses':>6} {'median ms':>9} {'p95 ms':>7} {'bias':>5}")
-    for result in results.values():
-        apart = [abs(value) for value in result.onsets]
-        print(f"{result.name:8} {result.lang:4} {len(apart):6d} {ms(apart, 50):9.0f} {ms(apart, 95):7.0f} "
-              f"{ms(result.onsets, 50):5.0f}")
+    for (name, lang), clips in spoken.items():
+        found = [o for clip in clips for o in clip.onsets()]
+        apart = [abs(value) for value in found]
+        print(f"{name:8} {lang:4} {len(apart):6d} {ms(apart, 50):9.0f} {ms(apart, 95):7.0f} {ms(found, 50):5.0f}")
+
+
+HEADER = (f"{'engine':8} {'lang':4} {'sentences':>9} {'words':>6} {'matched':>7} {'boundaries':>10} "
+          f"{'median ms':>9} {'p95 ms':>7} {'bias':>5} {'start med':>9} {'start p95':>9} {'estimated':>9}")
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One sentence as storyexport speaks it, with our words (normalised spelling, start s, end s)."""
+
+    sentence: Sentence
+    spoken: SpokenSentence
+
+    @property
+    def audio(self) -> np.ndarray:
+        return self.spoken.pcm.astype(np.float32) / 32768
+
+    @property
+    def ours(self) -> list[tuple[str, float, float]]:
+        return [(normalise(self.sentence.text[w.start:w.end]), b / RATE, e / RATE)
+                for w, (b, e) in zip(words(self.sentence.text), self.spoken.words)]
+
+    def onsets(self) -> list[float]:
+        """Our start of the word nearest to where the sound resumes after each pause, minus that point (s)."""
+        length, ours = len(self.spoken.pcm) / RATE, self.ours
+        return [min((w[1] - end for w in ours), key=abs) for begin, end in pauses(self.audio, RATE)
+                if 0 < begin and end < length]
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """Two neighbouring words matched on both sides: our stretch between them and the reference's (s)."""
+
+    clip: Clip
+    first: int  # index of the first word in our words
+    ours: tuple[float, float]
+    heard: tuple[float, float]
+    snapped: tuple[float, float]  # the reference's, moved into the pause it missed
+
+    def signed(self, snapped: bool = False) -> float:
+        """How far the reference's stretch lies after (+) or before (-) ours; 0 if they meet."""
+        return signed(self.ours, self.snapped if snapped else self.heard)
+
+
+def signed(ours: tuple[float, float], theirs: tuple[float, float]) -> float:
+    """How far the stretch `theirs` lies after (+) or before (-) `ours`; 0 if they meet."""
+    late, early = theirs[0] - ours[1], ours[0] - theirs[1]
+    return late if late > 0 else -early if early > 0 else 0.0
 
 
 @dataclass
 class Measured:
     name: str
     lang: str
-    sentences: int
-    words: int
-    matched: int
-    stretches: list[tuple[float, float, float, float]]  # (our low, our high, Whisper's low, high) s
-    snapped: list[tuple[float, float, float, float]]  # the same, Whisper's boundary moved into the pause
-    starts: list[float]  # |our start - Whisper's start| of every matched word, s
-    onsets: list[float]  # our word start - where the sound resumes after a pause, s
-    estimated: int
+    sentences: int = 0
+    words: int = 0
+    matched: int = 0
+    estimated: int = 0
+    boundaries: list[Boundary] = field(default_factory=list)
+    starts: list[float] = field(default_factory=list)  # |our start - the reference's start| of every matched word, s
 
     def row(self, snapped: bool = False) -> str:
-        """One line of the table, against Whisper's boundaries as they are or moved into pauses."""
-        signed = [_signed(*stretch) for stretch in (self.snapped if snapped else self.stretches)]
+        """One line of the table, against the reference's boundaries as they are or moved into pauses."""
+        signed = [b.signed(snapped) for b in self.boundaries]
         apart = [abs(value) for value in signed]
         return (f"{self.name:8} {self.lang:4} {self.sentences:9d} {self.words:6d} {self.matched:7d} "
                 f"{len(apart):10d} {ms(apart, 50):9.0f} {ms(apart, 95):7.0f} {ms(signed, 50):5.0f} "
                 f"{ms(self.starts, 50):9.0f} {ms(self.starts, 95):9.0f} {self.estimated:9d}")
 
 
-def _signed(ours_low: float, ours_high: float, low: float, high: float) -> float:
-    """How far Whisper's boundary stretch lies after (+) or before (-) ours; 0 if they meet."""
-    late, early = low - ours_high, ours_low - high
-    return late if late > 0 else -early if early > 0 else 0.0
-
-
-def measure(name: str, lang: str, sentences, whisper) -> Measured:
-    import soxr
-
+def synthesize(name: str, lang: str, sentences) -> list[Clip]:
+    """Every sentence spoken by the engine's default voice, as storyexport speaks it."""
     engine = get_engine(name, offline=True)
     voice = engine.voice(lang, NarrationChoice(lang))
-    stretches, snapped, starts, onsets, total, matched, estimated = [], [], [], [], 0, 0, 0
-    for sentence in sentences:
-        spoken = speak(engine, voice, speech_script(sentence, lang), sentence.text)
-        estimated += spoken.estimated
-        audio = soxr.resample(spoken.pcm.astype(np.float32) / 32768, RATE, ASR_RATE).astype(np.float32)
-        segments, _ = whisper.transcribe(audio, language=lang, beam_size=5, word_timestamps=True,
-                                         condition_on_previous_text=False)
+    return [Clip(sentence, speak(engine, voice, speech_script(sentence, lang), sentence.text)) for sentence in sentences]
+
+
+def compare(name: str, lang: str, clips: list[Clip], model) -> Measured:
+    """Our word boundaries against the reference model's, clip by clip."""
+    import soxr
+
+    result = Measured(name, lang, sentences=len(clips))
+    for clip in clips:
+        audio = soxr.resample(clip.audio, RATE, ASR_RATE).astype(np.float32)
+        segments, _ = model.transcribe(audio, language=lang, beam_size=5, word_timestamps=True,
+                                       condition_on_previous_text=False)
         heard = [(normalise(w.word), w.start, w.end) for s in segments for w in s.words if normalise(w.word)]
-        quiet = pauses(spoken.pcm.astype(np.float32) / 32768, RATE)
-        into_pauses = moved_into_pauses(heard, quiet)
-        ours = [(normalise(sentence.text[w.start:w.end]), b / RATE, e / RATE)
-                for w, (b, e) in zip(words(sentence.text), spoken.words)]
+        into_pauses = moved_into_pauses(heard, pauses(clip.audio, RATE))
+        ours = clip.ours
         pairs = matches([w for w, _, _ in ours], [w for w, _, _ in heard])
-        total, matched = total + len(ours), matched + len(pairs)
-        starts += [abs(ours[i][1] - heard[j][1]) for i, j in pairs]
-        length = len(spoken.pcm) / RATE
-        onsets += [min((w[1] - end for w in ours), key=abs) for begin, end in quiet if 0 < begin and end < length]
-        for (i, j), (k, m) in zip(pairs, pairs[1:]):
-            if k == i + 1 and m == j + 1:
-                stretches.append((ours[i][2], ours[k][1], heard[j][2], heard[m][1]))
-                snapped.append((ours[i][2], ours[k][1], into_pauses[j][2], into_pauses[m][1]))
-    return Measured(name, lang, len(sentences), total, matched, stretches, snapped, starts, onsets, estimated)
+        result.words, result.matched = result.words + len(ours), result.matched + len(pairs)
+        result.estimated += clip.spoken.estimated
+        result.starts += [abs(ours[i][1] - heard[j][1]) for i, j in pairs]
+        result.boundaries += [Boundary(clip, i, stretch(ours, i), stretch(heard, j), stretch(into_pauses, j))
+                              for i, j in neighbours(pairs)]
+    return result
+
+
+def neighbours(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(i, j) of matched words whose next words are matched too: a boundary both sides have."""
+    return [(i, j) for (i, j), (k, m) in zip(pairs, pairs[1:]) if k == i + 1 and m == j + 1]
+
+
+def stretch(timed: list[tuple[str, float, float]], index: int) -> tuple[float, float]:
+    """The boundary after word `index`: from its end to the next word's start (s)."""
+    return timed[index][2], timed[index + 1][1]
+
+
+def show_worst(reference: str, name: str, lang: str, result: Measured, count: int, folder: Path | None) -> None:
+    """The `count` boundaries farthest from the reference's (moved into pauses), with a plot and the audio of each."""
+    worst = sorted(result.boundaries, key=lambda b: -abs(b.signed(snapped=True)))[:count]
+    print(f"\nworst boundaries of {name} {lang} against Whisper {reference} (moved into pauses), ms:")
+    for rank, boundary in enumerate(worst, 1):
+        sentence = boundary.clip.sentence
+        pair = [sentence.text[w.start:w.end] for w in words(sentence.text)[boundary.first:boundary.first + 2]]
+        print(f"  {rank:2d}. {sentence.id:5} {pair[0]!r} | {pair[1]!r}: ours {_span(boundary.ours)}, "
+              f"Whisper {_span(boundary.heard)}, moved {_span(boundary.snapped)}, "
+              f"difference {boundary.signed(snapped=True) * 1000:+.0f}")
+        if folder:
+            folder.mkdir(parents=True, exist_ok=True)
+            stem = folder / f"{reference}-{name}-{lang}-{rank:02d}-{sentence.id}"
+            plot(boundary, stem.with_suffix(".png"))
+            cut_out(boundary, stem.with_suffix(".wav"))
+
+
+def _span(stretch: tuple[float, float]) -> str:
+    low, high = (round(value * 1000) for value in stretch)
+    return f"{low}" if low == high else f"{low}-{high}"
+
+
+def window(boundary: Boundary) -> tuple[int, int]:
+    """Samples of the clip around a boundary: from our first word's start to the second's end, and 0.2 s more."""
+    spans = boundary.clip.spoken.words
+    begin, end = spans[boundary.first][0], spans[boundary.first + 1][1]
+    return max(0, begin - RATE // 5), min(len(boundary.clip.spoken.pcm), end + RATE // 5)
+
+
+def plot(boundary: Boundary, path: Path) -> None:
+    """A spectrogram of the words around a boundary: ours in green, Whisper's in red, moved into a pause in yellow."""
+    from PIL import Image, ImageDraw
+
+    begin, end = window(boundary)
+    audio, hop, size = boundary.clip.audio[begin:end], RATE // 200, 512  # a column every 5 ms
+    frames = np.lib.stride_tricks.sliding_window_view(np.pad(audio, (size // 2, size // 2)), size)[::hop]
+    power = np.abs(np.fft.rfft(frames * np.hanning(size), axis=1))[:, :size // 3]  # up to 8 kHz
+    level = 20 * np.log10(power + 1e-9)
+    shade = np.clip((level - level.max() + 70) / 70 * 255, 0, 255).astype(np.uint8)[:, ::-1].T
+    image = Image.fromarray(np.repeat(np.repeat(shade, 2, axis=0), 2, axis=1)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+
+    def x(seconds: float) -> int:
+        return round((seconds * RATE - begin) / hop * 2)
+
+    for stretch, colour, top in ((boundary.ours, "lime", 0), (boundary.heard, "red", 12), (boundary.snapped, "yellow", 24)):
+        for edge in stretch:
+            draw.line([(x(edge), top), (x(edge), image.height)], fill=colour, width=2)
+    spans = boundary.clip.spoken.words
+    text = boundary.clip.sentence.text
+    for index in (boundary.first, boundary.first + 1):
+        word = words(text)[index]
+        draw.text((x(spans[index][0] / RATE) + 3, image.height - 14), text[word.start:word.end], fill="lime")
+    image.save(path)
+
+
+def cut_out(boundary: Boundary, path: Path) -> None:
+    """The audio around a boundary, to listen to."""
+    import soundfile
+
+    begin, end = window(boundary)
+    soundfile.write(path, boundary.clip.spoken.pcm[begin:end], RATE, subtype="PCM_16")
 
 
 def pauses(audio: np.ndarray, rate: int) -> list[tuple[float, float]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import stat
 from pathlib import Path
@@ -51,6 +52,58 @@ def test_cache_returns_what_was_put_and_rebuilds_a_corrupt_entry(tmp_path: Path)
     assert not blob.exists()
     (tmp_path / "cache" / key[:2] / f"{key}.json").write_text("{not json")
     assert cache.get(key) is None
+
+
+def _written_before_seals(cache_folder: Path) -> int:
+    """Every record of a cache as versions before the seal wrote them (no "seal"); how many."""
+    records = list(cache_folder.rglob("*.json"))
+    for record in records:
+        fields = json.loads(record.read_text())
+        del fields["seal"]
+        record.write_text(json.dumps(fields))
+    return len(records)
+
+
+def test_entries_an_earlier_version_wrote_are_remade_with_one_note_for_all(tmp_path: Path, caplog):
+    cache = Cache(tmp_path / "cache")
+    keys = [cache_key("sentence", n) for n in range(5)]
+    for key in keys:
+        cache.put(key, key.encode(), kind="sentence")
+    assert _written_before_seals(tmp_path / "cache") == 5
+    blob = cache._paths(keys[0])[0]
+    blob.write_bytes(blob.read_bytes()[:-1] + b"?")  # one of them damaged as well
+    with caplog.at_level("DEBUG", logger="storyexport"):
+        assert [cache.get(key, "sentence") for key in keys] == [None] * 5
+        assert not [r for r in caplog.records if r.levelno >= logging.INFO]  # nothing said per entry
+        cache.log_rebuilt()
+    said = [r for r in caplog.records if r.levelno >= logging.INFO]
+    assert len(said) == 1 and said[0].levelno == logging.WARNING  # a damaged entry is worth a warning
+    assert said[0].getMessage() == (
+        "cache: 5 entries made again: 4 written by an earlier version of storyexport (expected once after an "
+        "upgrade); 1 damaged (the content no longer matches its record: a disk error, an interrupted copy or an "
+        "edit; if this happens again, check the disk)")
+    assert not list((tmp_path / "cache").rglob("*.bin"))
+
+
+def test_a_run_after_an_upgrade_says_once_that_it_remade_the_cache(tmp_path: Path, paths, caplog):
+    from storyexport.formats import Options
+    from storyexport.pipeline import build
+
+    output = tmp_path / "output"
+    build([paths.story("bilingual")], ["html"], output, Options(narration=False))
+    entries = _written_before_seals(output / ".cache")
+    assert entries > 2
+    with caplog.at_level("INFO", logger="storyexport"):
+        again = build([paths.story("bilingual")], ["html"], output, Options(narration=False))
+    about_cache = [r for r in caplog.records if r.name == "storyexport.store.cache" and r.levelno >= logging.INFO]
+    remade = sum(n for kind, n in again.cache_stats.items() if kind.startswith("corrupt:"))
+    assert remade > 2 and len(about_cache) == 1 and about_cache[0].levelno == logging.INFO
+    assert about_cache[0].getMessage() == (f"cache: {remade} entries made again: {remade} written by an earlier "
+                                           "version of storyexport (expected once after an upgrade)")
+    caplog.clear()
+    with caplog.at_level("INFO", logger="storyexport"):
+        build([paths.story("bilingual")], ["html"], output, Options(narration=False))
+    assert not [r for r in caplog.records if r.name == "storyexport.store.cache"]  # once only
 
 
 def test_cache_key_is_canonical():

@@ -3,6 +3,8 @@ task's log lines and errors on their way back, and stories sent to another machi
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import pickle
 from pathlib import Path
@@ -44,6 +46,26 @@ def test_a_worker_reads_the_drivers_cache_and_hands_its_own_entries_back(tmp_pat
     assert [(e.key, e.data, e.kind) for e in entries] == [("n" * 64, b"made here", "rendition")]
     assert reads["hit:sentence"] == 1 and reads["hit:rendition"] == 1
     assert view.handed_over()[0] == []
+
+
+def test_a_worker_takes_no_entry_the_driver_would_refuse(tmp_path):
+    driver = Cache(tmp_path / "cache")
+    one, two = "1" * 64, "2" * 64
+    driver.put(one, b"first", kind="sentence")
+    driver.put(two, b"second", kind="sentence")
+    (one_blob, one_record), (two_blob, two_record) = driver._paths(one), driver._paths(two)
+    one_blob.write_bytes(b"second")  # swapped blobs, each record's plain sha256 made to fit
+    two_blob.write_bytes(b"first")
+    for record, data in ((one_record, b"second"), (two_record, b"first")):
+        fields = json.loads(record.read_text())
+        fields["sha256"] = hashlib.sha256(data).hexdigest()
+        record.write_text(json.dumps(fields))
+    driver.put(three := "3" * 64, b"third", kind="sentence")
+    view = WorkerCache(tmp_path / "cache")
+    assert view.get(one, kind="sentence") is None and view.get(two, kind="sentence") is None
+    assert view.get(three, kind="sentence") == (b"third", {})
+    assert view.get(three, kind="rendition") is None  # an entry is read as the kind it was written as
+    assert view.handed_over()[1]["miss:sentence"] == 2
 
 
 def test_a_worker_elsewhere_reads_no_cache_but_what_came_with_the_task(tmp_path):

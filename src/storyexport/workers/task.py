@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..store.cache import Cache
+from ..store.cache import Cache, holds
 
 RECENT_BYTES = 64 * 2**20  # what a worker keeps of the entries it made, for its next tasks
 
@@ -51,10 +51,9 @@ class WorkerCache(Cache):
         if not self.readable:
             self.stats[f"miss:{counted}"] += 1
             return None
-        return self._read(key, counted)
+        return self._read(key, kind, counted)
 
-    def _read(self, key: str, counted: str) -> tuple[bytes, dict] | None:
-        import hashlib
+    def _read(self, key: str, kind: str, counted: str) -> tuple[bytes, dict] | None:
         import json
 
         blob_path, record_path = self._paths(key)
@@ -63,7 +62,7 @@ class WorkerCache(Cache):
             data = blob_path.read_bytes()
         except (OSError, ValueError):
             record, data = None, b""
-        if not isinstance(record, dict) or record.get("sha256") != hashlib.sha256(data).hexdigest():
+        if not holds(record, key, kind, data):
             self.stats[f"miss:{counted}"] += 1  # a damaged entry is the driver's to remove; here it is a miss
             return None
         self.stats[f"hit:{counted}"] += 1

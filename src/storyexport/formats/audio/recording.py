@@ -5,7 +5,7 @@ The level is set in passes over that stream, in one place: `loudness_gain` reads
 it needs) to find the gain that brings it to the spoken-word loudness once limited; `levelled`
 applies the gain and the true-peak limiter chunk by chunk as the encoders take it. Each file is
 then decoded and its true peak measured; one that peaks too high is encoded again from the
-levelled stream with its peaks held lower (`held`).
+levelled stream with its peaks held lower (`hold_under_ceiling`).
 """
 
 from __future__ import annotations
@@ -38,10 +38,11 @@ COVER_WIDTH = 600  # pixels: cover art in the tags stays small (and square, as p
 RECORDING = threading.Lock()
 
 Writer = Callable[[BinaryIO, int], ContextManager[Callable[[np.ndarray], None]]]  # encode.mp3_writer, opus_writer
+PcmSource = Callable[[float | None], Iterator[np.ndarray]]  # the PCM as it is (None), or its peaks held under a ceiling
 
 
 @dataclass(frozen=True)
-class _Encoded:
+class EncodedFile:
     """One file being made: what it is, where it is written, its encoder, and what goes in front."""
 
     name: str
@@ -61,29 +62,41 @@ def record_narration(narration: NarrationAudio, cache: Cache, tags: AudioTags, m
 def _record(narration: NarrationAudio, cache: Cache, tags: AudioTags, mp3: Path, opus: Path,
             between: Callable[[], None]) -> None:
     from .encode import mp3_writer, opus_writer
-    from .loudness import LIMIT_DBTP, loudness_gain
+    from .loudness import loudness_gain
     from .tags import id3_tag, tag_opus
 
     gain = loudness_gain(lambda: _checked(narration.chunks(cache), between), narration.rate)
 
-    def pcm(ceiling: float) -> Iterator[np.ndarray]:
-        """The levelled narration, its peaks held under `ceiling` when it is below the limiter's."""
+    def pcm(ceiling: float | None) -> Iterator[np.ndarray]:
+        """The levelled narration, its peaks held under `ceiling` when one is given."""
         chunks = levelled(narration, cache, gain)
-        return chunks if ceiling >= LIMIT_DBTP else held(chunks, narration.rate, ceiling)
+        return chunks if ceiling is None else held(chunks, narration.rate, ceiling)
 
     with open_atomic(mp3) as mp3_file, open_atomic(opus) as opus_file:
-        files = [_Encoded("mp3", mp3_file, mp3_writer, id3_tag(tags)), _Encoded("opus", opus_file, opus_writer)]
-        _encode(files, pcm(LIMIT_DBTP), narration.rate, between)
+        files = [EncodedFile("mp3", mp3_file, mp3_writer, id3_tag(tags)), EncodedFile("opus", opus_file, opus_writer)]
+        encode_files(files, pcm(None), narration.rate, between)
         for file in files:
-            ceiling = LIMIT_DBTP
-            for _ in range(ENCODINGS - 1):
-                if (excess := _peak_excess(file.out)) <= 0:
-                    break
-                ceiling -= excess
-                log.info("%s: decoded true peak %.2f dB too high; encoding again with the peaks held at %.2f dBTP",
-                         file.name, excess, ceiling)
-                _encode([file], pcm(ceiling), narration.rate, between)
+            hold_under_ceiling(file, pcm, narration.rate, between)
         tag_opus(opus_file, tags)
+
+
+def hold_under_ceiling(file: EncodedFile, pcm: PcmSource, rate: int, between: Callable[[], None]) -> None:
+    """`file` (encoded from `pcm(None)`) encoded again until its decoded true peak is under
+    CEILING_DBTP less PEAK_MARGIN_DB, at most ENCODINGS times in all. Lossy coding raises peaks, by
+    how much depends on the audio (0.5 to 2.7 dB over the limited PCM, measured): when the decoded
+    file peaks too high, the PCM's peaks are held lower by the excess and it is encoded again (the
+    loudness hardly moves: only the few peaks are turned down)."""
+    from .loudness import CEILING_DBTP
+
+    allowed, ceiling = CEILING_DBTP - PEAK_MARGIN_DB, None
+    for _ in range(ENCODINGS - 1):
+        peak = _decoded_peak(file.out)
+        if peak <= allowed:
+            return
+        ceiling = _true_peak(pcm(ceiling), rate) - (peak - allowed)
+        log.info("%s: decoded true peak %.2f dBTP; encoding again with the peaks held at %.2f dBTP",
+                 file.name, peak, ceiling)
+        encode_files([file], pcm(ceiling), rate, between)
 
 
 def _checked(chunks: Iterable[np.ndarray], between: Callable[[], None]) -> Iterator[np.ndarray]:
@@ -93,7 +106,7 @@ def _checked(chunks: Iterable[np.ndarray], between: Callable[[], None]) -> Itera
         yield chunk
 
 
-def _encode(files: list[_Encoded], chunks: Iterable[np.ndarray], rate: int, between: Callable[[], None]) -> None:
+def encode_files(files: list[EncodedFile], chunks: Iterable[np.ndarray], rate: int, between: Callable[[], None]) -> None:
     """Each of `files` written anew from the PCM `chunks`, which are read once for all of them."""
     with contextlib.ExitStack() as writers:
         encoders = []
@@ -108,15 +121,20 @@ def _encode(files: list[_Encoded], chunks: Iterable[np.ndarray], rate: int, betw
                 encode(chunk)
 
 
-def _peak_excess(file: BinaryIO) -> float:
-    """How far (dB) the file's decoded true peak rises over the allowed one (CEILING_DBTP less the
-    margin); zero or less when it does not. Lossy coding raises peaks, and libopus puts brief spikes
-    into some synthetic speech (up to 2.6 dB over the limited PCM, measured on eSpeak NG's English)."""
+def _decoded_peak(file: BinaryIO) -> float:
+    """The true peak (dBTP) of the file as players decode it."""
     from .encode import decoded_chunks
-    from .loudness import CEILING_DBTP, measure
+    from .loudness import measure
 
     rate, chunks = decoded_chunks(file)
-    return measure(chunks, rate).true_peak_dbtp - (CEILING_DBTP - PEAK_MARGIN_DB)
+    return measure(chunks, rate).true_peak_dbtp
+
+
+def _true_peak(pcm: Iterable[np.ndarray], rate: int) -> float:
+    """The true peak (dBTP) of 16-bit PCM given in chunks."""
+    from .loudness import measure
+
+    return measure((chunk.astype(np.float64) / 32768 for chunk in pcm), rate).true_peak_dbtp
 
 
 def levelled(narration: NarrationAudio, cache: Cache, gain_db: float) -> Iterator[np.ndarray]:
