@@ -74,6 +74,23 @@ def copy_file(target: Path, source: Path) -> Path:
     return target
 
 
+def move_file(target: Path, source: Path) -> Path:
+    """Put the finished file `source` (written in the run's temporary folder, e.g. by a worker
+    process) in place as `target`, atomically and durably: renamed when both are on one file
+    system, else copied a block at a time."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(source, "rb") as made:
+            os.fsync(made.fileno())
+        os.replace(source, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise OutputError(_why(target, exc)) from exc
+        copy_file(target, source)
+        source.unlink(missing_ok=True)
+    return target
+
+
 def write_text(target: Path, text: str, durable: bool = True) -> Path:
     return write_bytes(target, text.encode("utf-8"), durable)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
@@ -22,7 +23,8 @@ from .. import BuildContext, Output
 if TYPE_CHECKING:  # the engines and audio modules import numpy: only when narrating
     from ...text.narration_plan import Sentence
     from ...text.speech import SpeechScript
-    from .stream import SpokenClip
+    from .stream import NarrationAudio, SpokenClip
+    from .tags import AudioTags
     from .tts import Engine, Selection, Voice
 
 log = logging.getLogger(__name__)
@@ -74,7 +76,7 @@ class AudioBuilder:
     def _write(self, story: Story, plan: NarrationPlan, selection: Selection, requested: str,
                paths: dict[FileKind, Path], ctx: BuildContext) -> Selection:
         """Synthesize, encode, tag and write one language; returns the engine that spoke."""
-        from .recording import narration_tags, record_narration
+        from .recording import narration_tags
         from .stream import narration
         from .vtt import webvtt
 
@@ -90,13 +92,29 @@ class AudioBuilder:
             voice=voice.name, audio=(paths[MP3].name, paths[OPUS].name),
             sentences=made.sentences, chapters=made.chapters, notes=notes,
             word_timing=ESTIMATED_WORDS if every else ENGINE_WORDS)
-        record_narration(made, ctx.cache, narration_tags(story, plan.lang, voice, made, ctx.cache), paths[MP3],
-                         paths[OPUS], ctx.stop_if_cancelled)
+        _record(made, narration_tags(story, plan.lang, voice, made, ctx.cache), paths[MP3], paths[OPUS], ctx)
         write_text(paths[CAPTIONS], webvtt(timings))
         save_timings(paths[TIMINGS], timings)
         log.debug("narration %s: %.1f s of audio, %d sentences, %d chapters", plan.lang, timings.duration,
                  len(timings.sentences), len(timings.chapters))
         return selection
+
+
+def _record(made: NarrationAudio, tags: AudioTags, mp3: Path, opus: Path, ctx: BuildContext) -> None:
+    """The narration levelled and encoded into `mp3` and `opus`: by a task when the run's workers are
+    on this machine (they read the sentence cache and write into the run's temporary folder; the
+    files are then moved into place here), else (a Ray cluster, which shares no files) here."""
+    from ...store.output import move_file
+    from .recording import record_narration, recording
+
+    if not ctx.tasks_share_files:
+        record_narration(made, ctx.cache, tags, mp3, opus, ctx.stop_if_cancelled)
+        return
+    with tempfile.TemporaryDirectory(prefix="storyexport-recording-") as folder:
+        made_mp3, made_opus = Path(folder) / mp3.name, Path(folder) / opus.name
+        ctx.run(recording, made, tags, made_mp3, made_opus)
+        move_file(mp3, made_mp3)
+        move_file(opus, made_opus)
 
 
 def _synthesize(plan: NarrationPlan, selection: Selection, requested: str, story: Story,

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, ContextManager
+from typing import TYPE_CHECKING, BinaryIO, ContextManager
 
 import numpy as np
 
@@ -28,12 +28,16 @@ from .stream import NarrationAudio, rechunked
 from .tags import AudioTags
 from .tts import Voice
 
+if TYPE_CHECKING:
+    from ...workers.task import Worker
+
 log = logging.getLogger(__name__)
 PEAK_MARGIN_DB = 0.2  # how far under the files' true-peak ceiling a decoded file is held
 ENCODINGS = 3  # at most, per file
 COVER_WIDTH = 600  # pixels: cover art in the tags stays small (and square, as players show it)
-# One narration is levelled and encoded at a time in this process (the driver runs a story's
-# languages, and several stories, side by side): the limiter's arrays for one chunk of
+# One narration is levelled and encoded at a time in this process (a run's builders run a story's
+# languages, and several stories, side by side; with --jobs 1 or on a Ray cluster they record in
+# the driver): the limiter's arrays for one chunk of
 # loudness.PCM_CHUNK samples (oversampled four times) take about 170 MB at their peak.
 RECORDING = threading.Lock()
 
@@ -49,6 +53,13 @@ class EncodedFile:
     out: BinaryIO
     writer: Writer
     head: bytes = b""
+
+
+def recording(worker: Worker, narration: NarrationAudio, tags: AudioTags, mp3: Path, opus: Path) -> None:
+    """A task (see BuildContext.submit) for a worker on the driver's machine: `narration`, its
+    clips read from the run's cache, written into the files `mp3` and `opus` of the run's temporary
+    folder, which the driver then moves into place (only the driver writes outputs)."""
+    record_narration(narration, worker.cache, tags, mp3, opus, worker.stop_if_cancelled)
 
 
 def record_narration(narration: NarrationAudio, cache: Cache, tags: AudioTags, mp3: Path, opus: Path,
