@@ -26,11 +26,12 @@ pytestmark = pytest.mark.slow  # every test reads a real narration
 KINDS = ("mp3", "opus", "vtt", "timings.json")
 
 
-def build_audio(source: Path, root: Path, cache: Cache | None = None, **options):
-    """Build one story's audio into root/<slug>/; returns the story, its folder and the cache used."""
+def build_audio(source: Path, root: Path, cache: Cache | None = None, workers=None, **options):
+    """Build one story's audio into root/<slug>/ (its tasks run by `workers`, else in this thread);
+    returns the story, its folder and the cache used."""
     story, _ = parse(source)
     cache = cache or Cache(root / ".cache")
-    ctx = BuildContext(root / story.slug, cache, Options(**options))
+    ctx = BuildContext(root / story.slug, cache, Options(**options), workers=workers)
     AudioBuilder().build(story, ctx)
     return story, root / story.slug, cache
 
@@ -270,6 +271,35 @@ def test_opus_comments_carry_the_same_tags_and_chapters(espeak_builds):
     starts = [tags[f"CHAPTER{n:03d}"][0] for n in range(1, len(timings.chapters) + 1)]
     assert names == [c.title for c in timings.chapters] and starts == sorted(starts)
     assert "METADATA_BLOCK_PICTURE" in tags
+
+
+def test_a_narration_recorded_in_a_worker_process_or_in_the_driver_is_the_same(offline_builds, paths, tmp_path):
+    """Worker processes on this machine record the narration themselves (reading the sentence
+    cache, writing into the temporary folder; the driver moves the files into place); a cluster's
+    workers share no files, so the driver records. Either way the same bytes, and nothing is left over."""
+    from storyexport.workers.local import InlineWorkers, ProcessWorkers
+
+    story, made_here, warm_cache = offline_builds[0]
+    cache = Cache(Path(shutil.copytree(warm_cache.folder, tmp_path / "cache")))
+    processes = ProcessWorkers(2, cache)
+    try:
+        _, in_workers, _ = build_audio(paths.story("narration-excerpt"), tmp_path / "processes", cache, processes,
+                                       offline=True)
+        usage = processes.usage()
+    finally:
+        processes.close()
+    elsewhere = InlineWorkers(cache)
+    elsewhere.local = False  # as a Ray cluster's workers: the driver records
+    _, in_driver, _ = build_audio(paths.story("narration-excerpt"), tmp_path / "driver", cache, elsewhere,
+                                  offline=True)
+    assert cache.stats["miss:sentence"] == 0  # every sentence came from the cache (looked up by the driver)...
+    assert len(usage) >= 1  # ...so the recordings were the only tasks, and they ran in the worker processes
+    for lang in story.languages:
+        for kind in KINDS:
+            name = f"{story.slug}.{lang}.{kind}"
+            expected = (made_here / name).read_bytes()
+            assert (in_workers / name).read_bytes() == expected and (in_driver / name).read_bytes() == expected
+    assert sorted(p.name for p in in_workers.iterdir()) == sorted(p.name for p in in_driver.iterdir())
 
 
 def test_editing_one_sentence_synthesizes_exactly_that_sentence(offline_builds, tmp_path, paths):

@@ -3,9 +3,11 @@ task's log lines and errors on their way back, and stories sent to another machi
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
+import os
 import pickle
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from storyexport.model import Photo, walk_blocks
 from storyexport.source.parse import parse
 from storyexport.store.cache import Cache
 from storyexport.store.freshness import inputs_digest
+from storyexport.store.output import move_file
 from storyexport.workers.parcels import OutputFiles, pack, unpack
 from storyexport.workers.schedule import story_units
 from storyexport.workers.task import Worker, WorkerCache, perform
@@ -137,3 +140,26 @@ def test_a_cluster_address_where_nothing_answers_is_a_clear_error_at_once(addres
     assert result.exit_code == 2
     assert f"--cluster {address}: nothing answers at 127.0.0.1:9" in result.output
     assert not (tmp_path / "out").exists()  # nothing written
+
+
+@pytest.mark.parametrize("same_file_system", [True, False])
+def test_a_file_a_worker_made_is_moved_into_place_whole(tmp_path, monkeypatch, same_file_system):
+    """A worker on this machine writes a large output (a narration) in the run's temporary folder;
+    the driver puts it in place, replacing the old one: renamed, or copied where the temporary
+    folder is on another file system (a library caller's system temporary folder)."""
+    made, target = tmp_path / "tmp" / "story.en.mp3", tmp_path / "out" / "story" / "story.en.mp3"
+    made.parent.mkdir()
+    made.write_bytes(b"new narration" * 100_000)
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"old narration")
+    if not same_file_system:  # the rename out of the temporary folder fails as across devices; the copy's own works
+        rename = os.replace
+
+        def across(source, destination):
+            if Path(source) == made:
+                raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+            rename(source, destination)
+        monkeypatch.setattr(os, "replace", across)
+    assert move_file(target, made) == target
+    assert target.read_bytes() == b"new narration" * 100_000
+    assert not made.exists() and sorted(p.name for p in target.parent.iterdir()) == ["story.en.mp3"]
