@@ -105,14 +105,14 @@ def _record(made: NarrationAudio, tags: AudioTags, mp3: Path, opus: Path, ctx: B
     on this machine (they read the sentence cache and write into the run's temporary folder; the
     files are then moved into place here), else (a Ray cluster, which shares no files) here."""
     from ...store.output import move_file
-    from .recording import record_narration, recording
+    from .recording import narration_files, record_narration
 
     if not ctx.tasks_share_files:
         record_narration(made, ctx.cache, tags, mp3, opus, ctx.stop_if_cancelled)
         return
     with tempfile.TemporaryDirectory(prefix="storyexport-recording-") as folder:
         made_mp3, made_opus = Path(folder) / mp3.name, Path(folder) / opus.name
-        ctx.run(recording, made, tags, made_mp3, made_opus)
+        ctx.run(narration_files, made, tags, made_mp3, made_opus)
         move_file(mp3, made_mp3)
         move_file(opus, made_opus)
 

@@ -55,7 +55,7 @@ class EncodedFile:
     head: bytes = b""
 
 
-def recording(worker: Worker, narration: NarrationAudio, tags: AudioTags, mp3: Path, opus: Path) -> None:
+def narration_files(worker: Worker, narration: NarrationAudio, tags: AudioTags, mp3: Path, opus: Path) -> None:
     """A task (see BuildContext.submit) for a worker on the driver's machine: `narration`, its
     clips read from the run's cache, written into the files `mp3` and `opus` of the run's temporary
     folder, which the driver then moves into place (only the driver writes outputs)."""
