@@ -6,6 +6,10 @@ it needs) to find the gain that brings it to the spoken-word loudness once limit
 applies the gain and the true-peak limiter chunk by chunk as the encoders take it. Each file is
 then decoded and its true peak measured; one that peaks too high is encoded again from the
 levelled stream with its peaks held lower (`hold_under_ceiling`).
+
+Where the run's workers are on the driver's machine, one of them does this (`narration_files`, a
+task writing into the run's temporary folder); on a Ray cluster, whose workers share no files, the
+driver does (audio/builder.py chooses).
 """
 
 from __future__ import annotations
