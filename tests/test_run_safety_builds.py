@@ -4,14 +4,12 @@ odd photo shapes (issue 17). Every test builds PDFs, narrates or runs EPUBCheck.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -147,23 +145,12 @@ def test_swapped_and_rehashed_sentences_are_remade_and_the_audio_is_unchanged(tm
 # -- point 8: an EPUBCheck error fails the format and the exit status --------------------------------------
 
 
-def _with_duplicate_id(book: bytes) -> bytes:
-    """The EPUB with a second element carrying the id of its first sentence."""
-    source, target = zipfile.ZipFile(io.BytesIO(book)), io.BytesIO()
-    with zipfile.ZipFile(target, "w") as out:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename.endswith("story.xhtml"):
-                data = data.replace(b"</h1>", b'</h1><p id="s1">again</p>', 1)
-            out.writestr(info, data)
-    return target.getvalue()
-
-
-def test_an_epubcheck_error_fails_the_epub_and_the_exit_status(monkeypatch, tmp_path, paths, run_cli):
+def test_an_epubcheck_error_fails_the_epub_and_the_exit_status(monkeypatch, tmp_path, paths, run_cli,
+                                                                with_duplicate_id):
     from storyexport.formats.epub import book
 
     made = book.make_epub
-    monkeypatch.setattr(book, "make_epub", lambda *args, **kwargs: _with_duplicate_id(made(*args, **kwargs)))
+    monkeypatch.setattr(book, "make_epub", lambda *args, **kwargs: with_duplicate_id(made(*args, **kwargs)))
     result = run_cli("epub", paths.stories / "minimal", "-o", tmp_path / "output", "--offline", "--no-narration",
                      "--jobs", "1")  # the book is made in this process, where the patch is
     assert result.exit_code == 1, result.output
