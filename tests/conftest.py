@@ -6,6 +6,7 @@ Test modules take these as fixtures; none imports this file or another module of
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -228,6 +229,24 @@ class Book:
 
     def documents(self) -> list[str]:
         return [i["href"] for i in self.items().values() if i["media-type"] == "application/xhtml+xml"]
+
+
+def _with_duplicate_id(book: bytes) -> bytes:
+    """The EPUB with a second element carrying the id of its first sentence (EPUBCheck: RSC-005)."""
+    source, target = zipfile.ZipFile(io.BytesIO(book)), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith("story.xhtml"):
+                data = data.replace(b"</h1>", b'</h1><p id="s1">again</p>', 1)
+            out.writestr(info, data)
+    return target.getvalue()
+
+
+@pytest.fixture(scope="session")
+def with_duplicate_id():
+    """with_duplicate_id(epub_bytes) is the book with an error EPUBCheck reports (a duplicate id)."""
+    return _with_duplicate_id
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -41,21 +40,11 @@ def test_epubcheck_finds_nothing(books, variant, lang, request):
 # -- the report's EPUBCheck: one JVM a process, kept for every book ----------------------------------------------
 
 
-def _with_duplicate_id(book: Path, target: Path) -> Path:
-    """`book` with a second paragraph of id s1 in its story: an error EPUBCheck reports as RSC-005."""
-    with zipfile.ZipFile(book) as source, zipfile.ZipFile(target, "w") as out:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename.endswith("story.xhtml"):
-                data = data.replace(b"</h1>", b'</h1><p id="s1">again</p>', 1)
-            out.writestr(info, data)
-    return target
-
-
-def test_one_jvm_checks_every_book_as_a_fresh_epubcheck_does(sample_books, tmp_path):
+def test_one_jvm_checks_every_book_as_a_fresh_epubcheck_does(sample_books, tmp_path, with_duplicate_id):
     from storyexport.report import epubcheck_door
 
-    broken = _with_duplicate_id(sample_books.narrated["en"], tmp_path / "broken.epub")
+    broken = tmp_path / "broken.epub"
+    broken.write_bytes(with_duplicate_id(sample_books.narrated["en"].read_bytes()))
     books = [sample_books.narrated["en"], broken, sample_books.text_only["en"], broken]
     seen = []
     for book in books:

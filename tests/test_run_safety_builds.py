@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -149,25 +148,20 @@ def test_swapped_and_rehashed_sentences_are_remade_and_the_audio_is_unchanged(tm
 # -- point 8: an EPUBCheck error fails the format and the exit status --------------------------------------
 
 
-def _with_duplicate_id(write: Callable[[BinaryIO], None]) -> Callable[[BinaryIO], None]:
-    """The EPUB's writer, writing it with a second element carrying the id of its first sentence."""
-    def write_changed(file: BinaryIO) -> None:
-        book = io.BytesIO()
-        write(book)
-        with zipfile.ZipFile(book) as source, zipfile.ZipFile(file, "w") as out:
-            for info in source.infolist():
-                data = source.read(info)
-                if info.filename.endswith("story.xhtml"):
-                    data = data.replace(b"</h1>", b'</h1><p id="s1">again</p>', 1)
-                out.writestr(info, data)
-    return write_changed
-
-
-def test_an_epubcheck_error_fails_the_epub_and_the_exit_status(monkeypatch, tmp_path, paths, run_cli):
+def test_an_epubcheck_error_fails_the_epub_and_the_exit_status(monkeypatch, tmp_path, paths, run_cli,
+                                                                with_duplicate_id):
     from storyexport.formats.epub import book
 
     made = book.make_epub
-    monkeypatch.setattr(book, "make_epub", lambda *args, **kwargs: _with_duplicate_id(made(*args, **kwargs)))
+
+    def writing_a_duplicate_id(write: Callable[[BinaryIO], None]) -> Callable[[BinaryIO], None]:
+        def write_changed(file: BinaryIO) -> None:
+            book_bytes = io.BytesIO()
+            write(book_bytes)
+            file.write(with_duplicate_id(book_bytes.getvalue()))
+        return write_changed
+
+    monkeypatch.setattr(book, "make_epub", lambda *args, **kwargs: writing_a_duplicate_id(made(*args, **kwargs)))
     result = run_cli("epub", paths.stories / "minimal", "-o", tmp_path / "output", "--offline", "--no-narration",
                      "--jobs", "1")  # the book is made in this process, where the patch is
     assert result.exit_code == 1, result.output

@@ -290,6 +290,23 @@ def test_every_word_span_has_a_par_and_the_words_tile_each_sentence(word_books, 
     assert "each word" in summary and "captions" not in book.meta("schema:accessibilityFeature")
 
 
+@pytest.mark.slow  # a narrated EPUB, twice
+def test_asking_for_word_overlays_after_a_sentence_build_rebuilds_the_book(paths, tmp_path, open_epub):
+    """The overlay level is one of the run's settings: a run asking for another level is not a no-op."""
+    from storyexport.pipeline import build
+
+    output, story = tmp_path / "output", paths.stories / "minimal"
+
+    def word_pars(overlay: str) -> int:
+        assert not build([story], ["audio", "epub"], output, Options(tts="espeak", offline=True, overlay=overlay)).failed
+        book = open_epub(output / "minimal" / "minimal.en.epub")
+        return sum("w" in p.find("smil:text", book.NS).get("src").split("#")[1]
+                   for p in book.xml("overlays/story.smil").iter(f"{{{book.NS['smil']}}}par"))
+
+    assert word_pars("sentence") == 0
+    assert word_pars(WORD) > 0
+
+
 def test_the_overlay_option_is_offered_and_checked(run_cli):
     help_text = run_cli("epub", "--help").output
     assert "--overlay [sentence|word]" in help_text and "each word" in help_text

@@ -24,7 +24,7 @@ from .errors import ExitCode, SourceError, StoryExportError, display_path
 from .formats import FORMATS, OVERLAY_LEVELS, SENTENCE, Options, get_builder
 from .formats.audio.tts import ENGINES
 from .pipeline import RunResult, build, configure_libraries, load_stories
-from .source.project import PROJECT_FILE, voice_file_problem
+from .source.discover import PROJECT_FILE
 from .text.languages import language_problem
 from .store.layout import TIMINGS
 from .text.units import clock, file_size
@@ -122,6 +122,8 @@ def _common(function: Callable) -> Callable:
 
 def _voice_option(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
     """--voice es=voices/es_MX-claude-high.onnx, checked now (a bad path is a usage error)."""
+    from .source.project import voice_file_problem  # YAML and the configuration reader: not for --help
+
     voices = []
     for value in values:
         lang, _, path = value.partition("=")

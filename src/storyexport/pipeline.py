@@ -151,7 +151,7 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
 def _settings(options: Options) -> dict:
     """What of the options and the environment changes the outputs (not --jobs or --cluster: they never do)."""
     return {"languages": list(options.languages), "tts": options.tts, "offline": options.offline,
-            "narration": options.narration, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", ""),
+            "narration": options.narration, "overlay": options.overlay, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", ""),
             "config": str(options.config or ""), "voices": [[lang, str(path)] for lang, path in options.voices]}
 
 

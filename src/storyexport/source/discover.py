@@ -9,6 +9,7 @@ from ..errors import UsageError
 
 DEFAULT_SOURCE = Path("source")
 STORY_FILE = "story.md"
+PROJECT_FILE = "storyexport.yaml"  # the project configuration (source/project.py), in or beside the stories folder
 
 
 def find_stories(sources: list[Path]) -> list[Path]:

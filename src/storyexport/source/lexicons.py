@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -55,7 +57,7 @@ def story_lexicons(source: Path, story_langs: tuple[str, ...]) -> tuple[tuple[Le
     return tuple(merged), problems
 
 
-def _serving(layer: list[LexiconFile], tag: str) -> list[LexiconFile]:
+def _serving(layer: Sequence[LexiconFile], tag: str) -> list[LexiconFile]:
     """The files of one layer that serve text in `tag`: its own first, then its language's."""
     own = [f for f in layer if f.lang.lower() == tag.lower()]
     general = [f for f in layer if f.lang.lower() == primary_subtag(tag) and f.lang.lower() != tag.lower()]
@@ -96,8 +98,10 @@ def default_lexicons() -> tuple[Lexicon, ...]:
     return tuple(Lexicon(f.lang, f.entries, (f.name,)) for f in built_in_lexicons())
 
 
-def built_in_lexicons() -> list[LexiconFile]:
-    """storyexport's own entries: words that are read as words although written in capitals."""
+@lru_cache(maxsize=1)
+def built_in_lexicons() -> tuple[LexiconFile, ...]:
+    """storyexport's own entries: words that are read as words although written in capitals (read
+    once a process: every story of a catalog layers them under its own)."""
     folder = resources.files("storyexport").joinpath(BUILT_IN_FOLDER)
     found = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -107,7 +111,7 @@ def built_in_lexicons() -> list[LexiconFile]:
             if problems or lexicon is None:
                 raise RuntimeError(f"storyexport's built-in lexicon {entry.name} is broken: {problems}")
             found.append(LexiconFile(lexicon.lang, lexicon.entries, f"storyexport/{entry.name}"))
-    return found
+    return tuple(found)
 
 
 def read_lexicon(path: Path, lang: str, problems: list[Problem]) -> LexiconFile | None:

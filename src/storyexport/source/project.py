@@ -24,10 +24,10 @@ from ..errors import Problem
 from ..formats.audio.tts import VOICE_FILE_ENGINES, voice_file_engine
 from ..model import AccessibilityDeclaration, ColourProfile
 from ..text.languages import language_problem
+from .discover import PROJECT_FILE
 from .frontmatter import PROJECT_KEYS, read_project_settings
 from .yamlnodes import YamlReader, compose
 
-PROJECT_FILE = "storyexport.yaml"
 KEYS = ("voices", *PROJECT_KEYS)
 MAX_BYTES = 1024 * 1024
 

@@ -42,10 +42,6 @@ class SaidNumber:
     words: str
 
 
-def says_numbers(lang: str) -> bool:
-    return primary_subtag(lang) in SPOKEN
-
-
 def number_words(text: str, lang: str) -> list[SaidNumber]:
     """Every number in `text` (with its currency, percent sign, ordinal ending or date) as words."""
     code = primary_subtag(lang)
@@ -83,7 +79,7 @@ def _say(match: re.Match[str], text: str, code: str) -> SaidNumber | None:
         return None
     currency = CURRENCY_SYMBOLS.get(match["symbol"] or "") or match["code"] or match["code_after"]
     start, end = match.start(), match.end()
-    before, after = text[:start], text[end:]
+    before = text[:start]
     if match["ordinal"] and value == int(value):
         return SaidNumber(start, end, ordinal(int(value), code, match["ordinal"]))
     if match["percent"]:

@@ -210,9 +210,7 @@ def _end_with(driver: int) -> None:
         time.sleep(1)
         try:
             os.kill(driver, 0)
-        except ProcessLookupError:
-            os._exit(1)
-        except PermissionError:  # another user's process now has the number: the driver is gone
+        except (ProcessLookupError, PermissionError):  # gone (or its number is now another user's)
             os._exit(1)
 
 

@@ -4,7 +4,6 @@ a lexicon entry to start a correction from. Transcripts are cached per sentence 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from typing import ClassVar
 
@@ -12,6 +11,7 @@ from ...errors import BuildError
 from ...model import Story
 from ...store.cache import cache_key
 from ...store.layout import LISTENING, TIMINGS
+from ...store.manifest import sha256_file
 from ...text.listening import Listening, SentenceHearing, compare, save_listening
 from ...text.narration_plan import NarrationPlan, narration_plan
 from ...text.timings import recorded_timings
@@ -69,7 +69,7 @@ class ListenBuilder:
         hearings = [compare(s.id, s.text, heard[keys[s.id]], plan.lang, scripts[s.id].written_in_spoken_order(s.text))
                     for s in plan.sentences]
         misheard = tuple(_with_suggestions(h, story, plan.lang) for h in hearings if h.errors)
-        sha = hashlib.sha256(TIMINGS.path(ctx.folder, story.slug, plan.lang).read_bytes()).hexdigest()
+        sha = sha256_file(TIMINGS.path(ctx.folder, story.slug, plan.lang))
         return Listening(plan.lang, model, timings.engine, timings.voice, sha, sum(h.words for h in hearings),
                          sum(h.errors for h in hearings), misheard)
 

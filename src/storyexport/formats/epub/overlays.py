@@ -82,8 +82,9 @@ def media_overlay(article: Article, plan: NarrationPlan, boundaries: tuple[int, 
     parts = [Markup('<seq id="seq-body" epub:textref="{}" epub:type="bodymatter">\n').format(text_href)]
     for group, members in groupby(clips, key=lambda clip: _group(clip[0], figures)):
         pars = Markup("").join(
-            _word_pars(*clip, timed[clip[0].id], words, text_href, audio_href) if words and clip[0].id in timed
-            else _par(*clip, text_href, audio_href) for clip in members)
+            _word_pars(sentence, begin, end, timed[sentence.id], words, text_href, audio_href)
+            if words and sentence.id in timed else _par(sentence.id, begin, end, text_href, audio_href)
+            for sentence, begin, end in members)
         if group is None:
             parts.append(pars)
         else:
@@ -95,10 +96,11 @@ def media_overlay(article: Article, plan: NarrationPlan, boundaries: tuple[int, 
     return Overlay(smil.encode("utf-8"), clips[-1][2] - clips[0][1] if clips else 0)
 
 
-def _par(sentence: Sentence, begin_ms: int, end_ms: int, text_href: str, audio_href: str) -> Markup:
+def _par(element_id: str, begin_ms: int, end_ms: int, text_href: str, audio_href: str) -> Markup:
+    """The <par> of one element of the text (a sentence, or a word) and its stretch of the audio."""
     return Markup('<par id="par-{0}"><text src="{1}#{0}"/>'
                   '<audio src="{2}" clipBegin="{3}" clipEnd="{4}"/></par>\n').format(
-        sentence.id, text_href, audio_href, smil_clock(begin_ms), smil_clock(end_ms))
+        element_id, text_href, audio_href, smil_clock(begin_ms), smil_clock(end_ms))
 
 
 def _word_pars(sentence: Sentence, begin_ms: int, end_ms: int, timing: SentenceTiming, words: WordClips,
@@ -119,10 +121,8 @@ def _word_pars(sentence: Sentence, begin_ms: int, end_ms: int, timing: SentenceT
         if not starts or ms > starts[-1][1]:
             starts.append((element, ms))
     if not any(element != sentence.id for element, _ in starts):
-        return _par(sentence, begin_ms, end_ms, text_href, audio_href)
+        return _par(sentence.id, begin_ms, end_ms, text_href, audio_href)
     ends = [ms for _, ms in starts[1:]] + [end_ms]
-    pars = Markup("").join(
-        Markup('<par id="par-{0}"><text src="{1}#{0}"/><audio src="{2}" clipBegin="{3}" clipEnd="{4}"/></par>\n')
-        .format(element, text_href, audio_href, smil_clock(ms), smil_clock(end))
-        for (element, ms), end in zip(starts, ends) if end > ms)
+    pars = Markup("").join(_par(element, ms, end, text_href, audio_href)
+                           for (element, ms), end in zip(starts, ends) if end > ms)
     return Markup('<seq id="seq-{0}" epub:textref="{1}#{0}">\n{2}</seq>\n').format(sentence.id, text_href, pars)

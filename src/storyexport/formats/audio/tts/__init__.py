@@ -9,7 +9,6 @@ EngineUnavailable with every reason when nothing can speak.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import logging
@@ -18,7 +17,6 @@ import re
 import sys
 import threading
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -96,14 +94,11 @@ def voice_file_engine(path: Path) -> str | None:
     return VOICE_FILE_ENGINES.get(Path(path.name.split("#")[0]).suffix.lower())
 
 
-@lru_cache(maxsize=16)
 def file_digest(path: Path) -> str:
     """The sha256 of a voice file (the file part of "voices.bin#name"): it names the voice in cache keys."""
-    digest = hashlib.sha256()
-    with open(path.with_name(path.name.split("#")[0]), "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    from ....store.manifest import sha256_file
+
+    return sha256_file(path.with_name(path.name.split("#")[0]))
 
 
 def get_engine(name: str, offline: bool = False, made: dict[str, Engine] | None = None) -> Engine:
