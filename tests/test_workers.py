@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import pickle
+import time
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,42 @@ def test_a_tasks_error_and_log_lines_come_back_to_the_driver(tmp_path, caplog):
         for line in outcome.log:
             line.emit()
     assert caplog.records[-1].getMessage() == "about to fail: no voice"
+
+
+def _leaves_half_a_result(worker: Worker, started: str) -> None:
+    """A task in a worker process doing what a worker ended while it hands its result back leaves:
+    the start of a message in the pool's result pipe, and no more."""
+    import gc
+    import struct
+    import time
+    from multiprocessing.queues import SimpleQueue
+
+    results = next(o for o in gc.get_objects() if isinstance(o, SimpleQueue))  # the pool's only one
+    os.write(results._writer.fileno(), struct.pack("!i", 1000) + bytes(10))  # a 1,000-byte message's first 10
+    Path(started).touch()
+    time.sleep(600)
+
+
+def test_a_worker_stopped_while_handing_back_its_result_holds_nothing_up(tmp_path):
+    """Ctrl-C ends the worker processes wherever they are; the tasks the builders wait on end too."""
+    from concurrent.futures import CancelledError
+    from concurrent.futures.process import BrokenProcessPool
+
+    from storyexport.workers.local import ProcessWorkers
+
+    workers, started = ProcessWorkers(1, Cache(tmp_path / "cache")), tmp_path / "started"
+    task = workers.submit(_leaves_half_a_result, str(started))
+    pipe = workers.pool._result_queue
+    try:
+        for _ in range(600):
+            if started.exists():
+                break
+            time.sleep(0.1)
+        workers.cancel()
+        with pytest.raises((BrokenProcessPool, CancelledError)):
+            task.result(timeout=30)  # without the fix: TimeoutError, the pool's manager thread waiting for ever
+    finally:
+        pipe._writer.close()  # lets pytest end if the test failed
 
 
 def test_an_edition_compares_equal_after_travelling():
