@@ -156,11 +156,11 @@ def speakers(engine: Engine, voice: Voice, scripts: dict[str, SpeechScript],
 
     offline = ctx.options.offline
     if engine.cpu_bound:
-        yield lambda sentence: ctx.submit(speak_sentence, voice, offline, scripts[sentence.id], sentence.text)
+        yield lambda sentence: ctx.submit(speak_sentence, voice, offline, scripts[sentence.id])
         return
     threads = ThreadWorkers(ctx.options.jobs if engine.parallel else 1, ctx.cache, ctx.engines)
     try:
-        yield lambda sentence: threads.submit(speak_sentence, voice, offline, scripts[sentence.id], sentence.text)
+        yield lambda sentence: threads.submit(speak_sentence, voice, offline, scripts[sentence.id])
     finally:
         threads.close()
 
