@@ -103,6 +103,17 @@ def test_words_in_another_language_are_asked_of_that_languages_voice_and_aliases
         assert abs(clip.samples[join - 1]) < 1e-3 and abs(clip.samples[join + gap]) < 1e-3
 
 
+def test_a_sentence_wholly_in_another_language_is_asked_of_that_languages_voice():
+    engine = GttsEngine()
+    text = "Hola, amigos."
+    sentence = Sentence("s1", text, Anchor("block"), "none", languages=((0, len(text), "es-419"),))
+    with responses.RequestsMock() as mock:
+        mock.add(responses.POST, ENDPOINT, body=google_answer())
+        engine.synthesize(speech_script(sentence, "en", ()), engine.voice("en", NarrationChoice("en")))
+        asked = [spoken(call.request)[:2] for call in mock.calls]
+    assert asked == [["Hola, amigos.", "es"]]  # es-419: Google's Spanish, the closest it has
+
+
 def test_429_then_success_is_retried_after_a_pause(caplog):
     caplog.set_level(logging.WARNING)
     engine = GttsEngine()
