@@ -4,16 +4,13 @@ odd photo shapes (issue 17). Every test builds PDFs, narrates or runs EPUBCheck.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
 
 import pytest
 from PIL import Image
@@ -153,15 +150,7 @@ def test_an_epubcheck_error_fails_the_epub_and_the_exit_status(monkeypatch, tmp_
     from storyexport.formats.epub import book
 
     made = book.make_epub
-
-    def writing_a_duplicate_id(write: Callable[[BinaryIO], None]) -> Callable[[BinaryIO], None]:
-        def write_changed(file: BinaryIO) -> None:
-            book_bytes = io.BytesIO()
-            write(book_bytes)
-            file.write(with_duplicate_id(book_bytes.getvalue()))
-        return write_changed
-
-    monkeypatch.setattr(book, "make_epub", lambda *args, **kwargs: writing_a_duplicate_id(made(*args, **kwargs)))
+    monkeypatch.setattr(book, "make_epub", lambda *args, **kwargs: with_duplicate_id(made(*args, **kwargs)))
     result = run_cli("epub", paths.stories / "minimal", "-o", tmp_path / "output", "--offline", "--no-narration",
                      "--jobs", "1")  # the book is made in this process, where the patch is
     assert result.exit_code == 1, result.output
