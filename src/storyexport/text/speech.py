@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from ..model import Lexicon, Pronunciation, Story
 from .labels import label, letter_names
-from .languages import primary_subtag
+from .languages import for_language, primary_subtag
 from .narration_plan import Anchor, Sentence, narration_plan
 from .numbers import number_words
 
@@ -159,14 +159,10 @@ def _spoken(text: str, start: int, end: int, sentence: Sentence, lang: str,
         run_start, run_end = max(run_start, start), min(run_end, end)
         if run_start >= run_end:
             continue
-        yield from _said(text, position, run_start, lang, _lexicon(lexicon_of, lang))
-        yield from _said(text, run_start, run_end, run_lang, _lexicon(lexicon_of, run_lang))
+        yield from _said(text, position, run_start, lang, for_language(lexicon_of, lang))
+        yield from _said(text, run_start, run_end, run_lang, for_language(lexicon_of, run_lang))
         position = run_end
-    yield from _said(text, position, end, lang, _lexicon(lexicon_of, lang))
-
-
-def _lexicon(lexicon_of: dict[str, Lexicon], lang: str) -> Lexicon | None:
-    return lexicon_of.get(lang.lower()) or lexicon_of.get(primary_subtag(lang))
+    yield from _said(text, position, end, lang, for_language(lexicon_of, lang))
 
 
 @dataclass(frozen=True)

@@ -138,21 +138,7 @@ class EspeakEngine:
 
     def phonemes(self, tokens: list[str], lang: str) -> list[str]:
         """What eSpeak NG would say for each token, in IPA, in the language's voice."""
-        said = []
-        with self._lock, self._fresh_library() as library:
-            library.espeak_TextToPhonemes.restype = ctypes.c_char_p
-            library.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
-            if library.espeak_SetVoiceByName(espeak_language(lang).encode()) != 0:
-                raise ValueError(f"eSpeak NG has no {lang!r} voice")
-            for token in tokens:
-                data = ctypes.create_string_buffer(token.encode("utf-8") + b"\0")
-                pointer = ctypes.c_void_p(ctypes.addressof(data))
-                parts = []
-                while pointer.value:  # one clause per call; the pointer moves on, NULL at the end
-                    said_now = library.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, IPA_OUTPUT)
-                    parts.append((said_now or b"").decode())
-                said.append(" ".join(parts))
-        return said
+        return [" ".join(clauses) for clauses in _clauses(tokens, espeak_language(lang), IPA_OUTPUT)]
 
     def _library_version(self) -> str:
         with self._lock, self._fresh_library() as library:
@@ -209,17 +195,27 @@ def espeak_phonemes(text: str, language: str, ipa: bool = True, separator: str =
     """What eSpeak NG would say for `text` in `language`, as IPA (or its mnemonics), clause by clause;
     `separator` goes between the phonemes of a word."""
     mode = (IPA_OUTPUT if ipa else 0) | (ord(separator) << 8 if separator else 0)
-    buffer = ctypes.create_string_buffer(text.encode("utf-8") + b"\0")
-    pointer = ctypes.c_void_p(ctypes.addressof(buffer))
-    clauses = []
+    [clauses] = _clauses([text], language, mode)
+    return " ".join(clause.strip() for clause in clauses if clause.strip())
+
+
+def _clauses(texts: list[str], language: str, mode: int) -> list[list[str]]:
+    """Each text's phonemes in eSpeak NG's `language` voice, a clause at a time (espeak_TextToPhonemes
+    `mode`: IPA or mnemonics, and the separator between a word's phonemes)."""
+    said = []
     with EspeakEngine._lock, EspeakEngine._fresh_library() as library:
         library.espeak_TextToPhonemes.restype = ctypes.c_char_p
         library.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
         if library.espeak_SetVoiceByName(language.encode()) != 0:
             raise ValueError(f"eSpeak NG has no voice {language!r}")
-        while pointer.value:
-            clauses.append(library.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, mode).decode())
-    return " ".join(clause.strip() for clause in clauses if clause.strip())
+        for text in texts:
+            data = ctypes.create_string_buffer(text.encode("utf-8") + b"\0")
+            pointer = ctypes.c_void_p(ctypes.addressof(data))
+            clauses = []
+            while pointer.value:  # one clause per call; the pointer moves on, NULL at the end
+                clauses.append((library.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, mode) or b"").decode())
+            said.append(clauses)
+    return said
 
 
 class _PhonemeTrace:
