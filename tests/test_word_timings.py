@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from itertools import pairwise
 
 import pytest
@@ -210,6 +211,22 @@ def test_each_offline_engine_times_every_word_in_order_inside_the_clip(name, lan
     assert shown is not None and len(shown) == len(words(text))
     lengths = dict(zip(said(text), (end - begin for begin, end in shown)))
     assert lengths["2018"] > lengths["Tacna"] and lengths["2018"] > lengths["Lima"]
+
+
+@pytest.mark.slow  # speech synthesis
+def test_espeak_times_every_word_of_a_sentence_with_another_language_and_lexicon_phonemes():
+    # eSpeak NG reads such a script as SSML, and its word events count the SSML's characters
+    engine = get_engine("espeak", offline=True)
+    plain = SpeechScript.of_text("When Jesus arrived in Tacna, his family came too.", "en")
+    tokens = tuple(replace(t, lang="es") if t.text in ("Jesus", "Tacna")
+                   else replace(t, phonemes="ˈfæmli") if t.text == "family" else t for t in plain.tokens)
+    script = SpeechScript("en", tokens)
+    assert not script.plain
+    clip = engine.synthesize(script, engine.voice("en", NarrationChoice("en")))
+    assert clip.words is not None and len(clip.words) == len(words(script.text)) == 9
+    for (begin, end), (next_begin, _) in pairwise(clip.words):
+        assert begin < end <= next_begin
+    assert 0 <= clip.words[0][0] and clip.words[-1][1] <= len(clip.samples)
 
 
 @pytest.fixture(scope="module")

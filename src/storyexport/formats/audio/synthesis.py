@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RATE = 24000
-SYNTHESIS_VERSION = 5  # bump when trimming, resampling or word timing changes, so cached clips are remade
+SYNTHESIS_VERSION = 6  # bump when trimming, resampling or word timing changes, so cached clips are remade
 PAUSES = {"none": 0.3, "sentence": 0.35, "paragraph": 0.75, "section": 1.25}  # seconds of silence before
 TAIL = 0.6  # seconds of silence after the last sentence
 SILENCE = 0.01  # amplitude below which a clip's ends count as silence (-40 dBFS)
