@@ -8,8 +8,10 @@ English) take epitran's Spanish spelling rules (Latin American, rule-based, no e
 the English model's nearest phones, which is cross-language alignment: the model knows the
 sounds, not the language. English words missing from CMUdict are spelled by the same Spanish rules
 and counted ("guessed"). Decoding is PocketSphinx's own alignment mode (set_align_text: the words
-in order, optional silence between them, Viterbi over the whole clip), with its beams wide open
-and no cap on the HMMs a frame: with the default cap (maxhmmpf) long clips fail to reach the end.
+in order, optional silence between them, Viterbi over the whole clip, 10 ms frames), with its
+beams wide open, no cap on the HMMs a frame and every Gaussian of the model scored: with the
+defaults (a cap of 30,000 HMMs, the 4 best of each codebook's 128 Gaussians) some long clips
+never reach their end (no alignment at all).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 RATE = 16000  # the acoustic model's
 FRAME = 0.01  # seconds: PocketSphinx's frame rate is 100 a second
 WIDE = 1e-200  # every beam: keep every path the text allows
+TOPN = 128  # Gaussians scored a frame: all of each codebook's (the default, 4, approximates)
 # epitran's Spanish IPA to the nearest phone of the US English model (ARPAbet). The tap and trill
 # both become R, the model's only rhotic; the palatal nasal is N Y, as in "canyon".
 PHONES = {
@@ -41,7 +44,7 @@ class SphinxAligner:
         import epitran
         from pocketsphinx import Decoder
 
-        self.decoder = Decoder(lm=None, bestpath=False, loglevel="FATAL", maxhmmpf=-1, maxwpf=-1,
+        self.decoder = Decoder(lm=None, bestpath=False, loglevel="FATAL", maxhmmpf=-1, maxwpf=-1, topn=TOPN,
                                beam=WIDE, wbeam=WIDE, pbeam=WIDE, lpbeam=WIDE, lponlybeam=WIDE)
         self.spanish = epitran.Epitran("spa-Latn")
         self.guessed: set[str] = set()  # English words outside CMUdict, spelled by the Spanish rules
