@@ -11,7 +11,8 @@ up to 10 ms apart). So each sentence is said by a freshly loaded private copy of
 costs about 2 ms; eSpeak NG is still ~500x faster than real time.
 
 Word times come with the sound: eSpeak NG reports a word event (the word's first character in
-the text and its first sample) as it speaks; `phonemes` gives another engine's words their
+its input and its first sample) as it speaks; a character of SSML input is moved to its token in
+the script's text (`in_script_text`). `phonemes` gives another engine's words their
 share of a sentence by the phonemes eSpeak NG would say.
 """
 
