@@ -97,6 +97,12 @@ def against(name: str, found, spoken: dict) -> dict:
     for (engine, lang), clips in spoken.items():
         results[name, engine, lang] = compare(engine, lang, clips, found)
         print(results[name, engine, lang].row(), flush=True)
+    print(f"{name}'s own word starts against where the sound resumes after each pause (as for ours below):")
+    print(ONSET_HEADER)
+    for result in results.values():
+        apart = [abs(value) for value in result.onsets]
+        print(f"{result.name:8} {result.lang:4} {len(apart):6d} {ms(apart, 50):9.0f} {ms(apart, 95):7.0f} "
+              f"{ms(result.onsets, 50):5.0f}")
     if guessed := sorted(getattr(found, "guessed", ())):
         print(f"English words outside CMUdict, spelled by the Spanish rules: {', '.join(guessed)}")
     if found.misses_pauses:
@@ -110,13 +116,14 @@ def against(name: str, found, spoken: dict) -> dict:
 def print_onsets(spoken: dict) -> None:
     """No recogniser: our word starts against where the sound resumes after each pause."""
     print("\nno recogniser: our word starts against where the sound resumes after each pause:")
-    print(f"{'engine':8} {'lang':4} {'pauses':>6} {'median ms':>9} {'p95 ms':>7} {'bias':>5}")
+    print(ONSET_HEADER)
     for (name, lang), clips in spoken.items():
         found = [o for clip in clips for o in clip.onsets()]
         apart = [abs(value) for value in found]
         print(f"{name:8} {lang:4} {len(apart):6d} {ms(apart, 50):9.0f} {ms(apart, 95):7.0f} {ms(found, 50):5.0f}")
 
 
+ONSET_HEADER = f"{'engine':8} {'lang':4} {'pauses':>6} {'median ms':>9} {'p95 ms':>7} {'bias':>5}"
 HEADER = (f"{'engine':8} {'lang':4} {'sentences':>9} {'words':>6} {'matched':>7} {'boundaries':>10} "
           f"{'median ms':>9} {'p95 ms':>7} {'bias':>5} {'start med':>9} {'start p95':>9} {'estimated':>9} {'unaligned':>9}")
 
@@ -143,11 +150,13 @@ class Clip:
         return [(normalise(self.sentence.text[w.start:w.end]), b / RATE, e / RATE)
                 for w, (b, e) in zip(words(self.sentence.text), self.spoken.words)]
 
-    def onsets(self) -> list[float]:
-        """Our start of the word nearest to where the sound resumes after each pause, minus that point (s)."""
-        length, ours = len(self.spoken.pcm) / RATE, self.ours
-        return [min((w[1] - end for w in ours), key=abs) for begin, end in pauses(self.audio, RATE)
-                if 0 < begin and end < length]
+    def onsets(self, starts: list[float] | None = None) -> list[float]:
+        """The word start (ours, or of `starts`) nearest to where the sound resumes after each pause,
+        minus that point (s)."""
+        length = len(self.spoken.pcm) / RATE
+        starts = [w[1] for w in self.ours] if starts is None else starts
+        return [min((start - end for start in starts), key=abs) for begin, end in pauses(self.audio, RATE)
+                if 0 < begin and end < length] if starts else []
 
 
 @dataclass(frozen=True)
@@ -182,6 +191,7 @@ class Measured:
     unaligned: int = 0  # clips the reference gave no words for
     boundaries: list[Boundary] = field(default_factory=list)
     starts: list[float] = field(default_factory=list)  # |our start - the reference's start| of every matched word, s
+    onsets: list[float] = field(default_factory=list)  # the reference's word starts against the sound after pauses, s
 
     def row(self, snapped: bool = False) -> str:
         """One line of the table, against the reference's boundaries as they are or moved into pauses."""
@@ -215,6 +225,7 @@ def compare(name: str, lang: str, clips: list[Clip], found) -> Measured:
         result.words, result.matched = result.words + len(ours), result.matched + len(pairs)
         result.estimated += clip.spoken.estimated
         result.starts += [abs(ours[i][1] - heard[j][1]) for i, j in pairs]
+        result.onsets += clip.onsets([start for _, start, _ in heard])
         result.boundaries += [Boundary(clip, i, stretch(ours, i), stretch(heard, j), stretch(into_pauses, j))
                               for i, j in neighbours(pairs)]
     return result
