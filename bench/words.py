@@ -1,37 +1,40 @@
-"""Word timing accuracy: the engines' word times against an independent reference, Whisper's word
-timestamps (faster-whisper, multilingual, on the same clips, offline).
+"""Word timing accuracy: the engines' word times against independent references on the same clips,
+offline: PocketSphinx's forced alignment of the known words (the default), Whisper's word timestamps.
 
-    .venv/bin/python bench/words.py                        # every offline engine, the whole sample, Whisper base
-    .venv/bin/python bench/words.py --reference base small # two references, one after the other
+    .venv/bin/python bench/words.py                        # every offline engine, the whole sample, PocketSphinx
+    .venv/bin/python bench/words.py --reference sphinx base  # two references, one synthesis
     .venv/bin/python bench/words.py --sentences 8          # the first 8 sentences of each language
     .venv/bin/python bench/words.py --engine kokoro        # one engine
     .venv/bin/python bench/words.py --worst 8 --plots /tmp/worst   # the 8 worst boundaries: listed, plotted, cut out
 
-Whisper small's wheels on PyPI are incomplete (bench/references.py says what is missing), so
-`--reference small` stops before anything is spoken.
+The references (bench/references.py): `sphinx`, PocketSphinx 5's HMM aligner with the US English
+acoustic model its PyPI wheel ships, given the words each clip says (CMUdict for English, epitran's
+Spanish rules mapped to the model's phones for Spanish: bench/alignment.py); `base`, Whisper base
+through faster-whisper, which is not told the words; `small`, Whisper small, whose wheels on PyPI
+are incomplete, so it stops before anything is spoken.
 
 Each sentence goes through storyexport's own synthesis (trimmed, resampled to 24 kHz, its word
-times moved with it), once; then each reference transcribes every clip with word timestamps. The
-two word lists are matched by their spelling (difflib, after lower-casing and removing accents and
+times moved with it), once; then each reference times the words of every clip. The two word
+lists are matched by their spelling (difflib, after lower-casing and removing accents and
 punctuation). For each pair of neighbouring words matched on both sides, the boundary between them
 is compared. On each side the boundary is the stretch from the end of the first word to the start
-of the second (a pause between two words is a boundary as a whole; Whisper's words mostly touch,
-so its stretch is mostly a point), and the difference is the distance between the two stretches
-(0 when they meet). "bias" is the median of the signed differences (negative: the reference puts
-boundaries earlier). Word starts alone are printed too. Figures: median and 95th percentile, in ms.
+of the second (a pause between two words is a boundary as a whole; where words touch it is a
+point), and the difference is the distance between the two stretches (0 when they meet). "bias"
+is the median of the signed differences (negative: the reference puts boundaries earlier). Word
+starts alone are printed too. Figures: median and 95th percentile, in ms.
 
 Whisper's word timestamps come from its cross-attention and are weakest at pauses: it often ends
-a word 0.2-0.6 s before its sound ends and stretches the next word over the pause. A second
-table corrects that the way stable-ts does (its default, loudness-based "suppress silence"):
+a word 0.2-0.6 s before its sound ends and stretches the next word over the pause. For Whisper a
+second table corrects that the way stable-ts does (its default, loudness-based "suppress silence"):
 where the clip is silent for at least 100 ms (10 ms frames below -50 dBFS) inside two neighbouring
 Whisper words and Whisper's boundary misses that pause, the boundary becomes the pause. The pause
 is measured on the audio, not taken from the engine, so the reference stays independent; it
 only moves boundaries that fall at a pause (every other boundary is Whisper's own).
-A third check needs no recogniser: at every pause inside a clip, where the sound resumes is where
+A last check needs no reference: at every pause inside a clip, where the sound resumes is where
 the next word starts. "onset" compares each such point with our start of the word nearest to it
 (median and 95th percentile of the distance, and the median signed difference: negative when our
-word starts before its sound).
-The recognisers are bench-only (`pip install -e '.[bench]'`): see bench/README.md.
+word starts before its sound); the same is printed for each reference's own word starts.
+The references are bench-only (`pip install -e '.[bench]'`): see bench/README.md.
 """
 
 from __future__ import annotations
