@@ -1,81 +1,193 @@
-"""Time storyexport on this machine: cold and no-op `all`, each format alone, peak memory, and pandoc.
+"""Time and memory of storyexport on this machine: cold and no-op `all`, each format in turn, and pandoc.
 
-    .venv/bin/python bench/bench.py [--skip-long] [--runs N]
+    .venv/bin/python bench/bench.py [--stories sample,5k,20k]
 
 Stories: the sample (source/serving-hope, offline engines: Piper for English, Kokoro for
-Spanish) and a generated long story (about 20,000 words, 40 photos; narrated with eSpeak NG,
-since a neural voice would take over an hour for two hours of audio). Every run is a fresh
-process with a fresh output folder and cache ("cold") or the same folder again ("no-op").
-Peak memory is the largest resident set of the run's processes. pandoc (EPUB + standalone
-HTML of the same story) is the outside reference, when it is installed. Prints a table.
+Spanish) and two generated bilingual stories of 5,000 and 20,000 words per language, with 10 and
+40 photos (bench/make_long_story.py), narrated with eSpeak NG, since a neural voice would take
+hours for their hours of audio. Every run is a fresh process: `all` into a fresh output folder
+and cache ("cold"), then again ("no-op"); then each format alone into a second fresh folder, in
+an order in which each finds what it needs (audio, html, pdf, epub) and writes the
+report of what is there (the EPUB's row includes EPUBCheck). For each run:
+
+- seconds (wall clock) and CPU seconds (user + system, every process of the run): on a shared
+  machine the CPU seconds are the steadier figure;
+- peak MB: the largest resident set of any one process of the run (storyexport itself, or the
+  Java of EPUBCheck);
+- total MB: the largest sum of the resident sets of all the run's processes at one moment
+  (sampled every 50 ms), which is what the run needs from the machine.
+
+Then the ratios the memory work is judged by (20k against 5k: peak, and time per word), and
+pandoc's time for EPUB + HTML of each story as an outside reference (if pandoc is installed).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STORYEXPORT = [sys.executable, "-m", "storyexport"]
-MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-           "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode; "
-           "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+MB = 1024 * 1024
+SAMPLE_EVERY = 0.05  # seconds
+FORMATS = ("audio", "html", "pdf", "epub")  # the EPUB takes the narration and the print pages
 
 
-def measure(command: list[str]) -> tuple[float, float, int]:
-    """(seconds, peak MB, exit status) of a command run in a fresh measuring process."""
-    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True)
-    seconds, kilobytes, code = out.stdout.split()
-    return float(seconds), int(kilobytes) / 1024, int(code)
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float  # the largest process
+    total_mb: float  # all processes of the run at once
+    exit_code: int
 
 
-def storyexport(target: str, source: Path, output: Path, extra: list[str]) -> list[str]:
-    return [*STORYEXPORT, target, str(source), "-o", str(output), "-q", "--offline", *extra]
+@dataclass(frozen=True)
+class BenchStory:
+    label: str
+    source: Path
+    options: tuple[str, ...]  # e.g. ("--tts", "espeak")
 
 
-def bench_story(label: str, source: Path, extra: list[str], work: Path) -> list[tuple[str, ...]]:
-    rows = []
-    output = work / f"{label}-all"
-    for name, command in (("all, cold", storyexport("all", source, output, extra)),
-                          ("all, no-op", storyexport("all", source, output, extra))):
-        seconds, peak, code = measure(command)
-        rows.append((label, name, f"{seconds:.2f}", f"{peak:.0f}", str(code)))
-    for target in ("audio", "html", "epub", "pdf"):
-        seconds, peak, code = measure(storyexport(target, source, work / f"{label}-{target}", extra))
-        rows.append((label, f"{target} alone, cold", f"{seconds:.2f}", f"{peak:.0f}", str(code)))
-    if shutil.which("pandoc"):
-        start = time.perf_counter()
-        for suffix, options in ((".epub", []), (".html", ["--standalone"])):
-            subprocess.run(["pandoc", str(source), "-o", str(work / f"{label}-pandoc{suffix}"), *options],
-                           cwd=source.parent, capture_output=True, check=False)
-        rows.append((label, "pandoc EPUB + HTML", f"{time.perf_counter() - start:.2f}", "", "0"))
-    else:
-        rows.append((label, "pandoc EPUB + HTML", "not installed", "", ""))
-    return rows
+def _children() -> dict[int, list[int]]:
+    """Every process's children, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(f"/proc/{entry.name}/stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    return children
+
+
+def _tree_resident(root: int) -> int:
+    """Bytes resident in `root` and all its descendants now."""
+    children, total, todo = _children(), 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+        except (OSError, IndexError, ValueError):
+            pass
+        todo += children.get(pid, [])
+    return total
+
+
+def measure(command: list[str]) -> Measured:
+    """Run `command`, sampling the resident memory of its process tree until it ends."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    highest, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(SAMPLE_EVERY):
+            highest[0] = max(highest[0], _tree_resident(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)  # its usage includes every descendant it waited for
+    process.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    sampler.join()
+    return Measured(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                    max(highest[0] / MB, usage.ru_maxrss / 1024), process.returncode)
+
+
+def storyexport(target: str, story: BenchStory, output: Path) -> list[str]:
+    return [*STORYEXPORT, target, str(story.source), "-o", str(output), "-q", "--offline", *story.options]
+
+
+def words(story: BenchStory) -> int:
+    """Words of the story file's text (both languages), for time per word."""
+    return len(story.source.read_text("utf-8").split("---", 2)[-1].split())
+
+
+def bench_story(story: BenchStory, work: Path, formats: bool = True) -> dict[str, Measured]:
+    runs: dict[str, Measured] = {}
+    output = work / f"{story.label}-all"
+    runs["all, cold"] = measure(storyexport("all", story, output))
+    runs["all, no-op"] = measure(storyexport("all", story, output))
+    for target in FORMATS if formats else ():
+        runs[f"{target} (in turn, cold)"] = measure(storyexport(target, story, work / f"{story.label}-formats"))
+    return runs
+
+
+def pandoc_seconds(story: BenchStory, work: Path) -> float | None:
+    if not shutil.which("pandoc"):
+        return None
+    start = time.perf_counter()
+    for suffix, options in ((".epub", []), (".html", ["--standalone"])):
+        subprocess.run(["pandoc", str(story.source), "-o", str(work / f"{story.label}-pandoc{suffix}"), *options],
+                       cwd=story.source.parent, capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def stories(names: list[str], work: Path) -> list[BenchStory]:
+    made = []
+    for name in names:
+        if name == "sample":
+            made.append(BenchStory("sample", ROOT / "source" / "serving-hope" / "story.md", ()))
+            continue
+        thousands = int(name.rstrip("k"))
+        subprocess.run([sys.executable, str(ROOT / "bench" / "make_long_story.py"), str(work / "src"),
+                        "--words", str(thousands * 1000), "--photos", str(2 * thousands), "--slug", f"story-{name}"],
+                       check=True, capture_output=True)
+        made.append(BenchStory(name, work / "src" / f"story-{name}" / "story.md", ("--tts", "espeak")))
+    return made
+
+
+def table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    rows = [rows[0], tuple("-" * w for w in widths), *rows[1:]]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
+
+
+def ratios(results: dict[str, tuple[BenchStory, dict[str, Measured]]]) -> list[str]:
+    """20k against 5k: the peaks (each process, all at once) and the time per word (wall, CPU)."""
+    if "5k" not in results or "20k" not in results:
+        return []
+    (small, short), (large, long) = results["5k"], results["20k"]
+    a, b = short["all, cold"], long["all, cold"]
+    per_word = lambda m, s, field: getattr(m, field) / words(s)  # noqa: E731
+    return [f"20k / 5k, all cold: peak {b.peak_mb / a.peak_mb:.2f}x, total {b.total_mb / a.total_mb:.2f}x; "
+            f"time per word {per_word(b, large, 'seconds') / per_word(a, small, 'seconds'):.2f}x wall, "
+            f"{per_word(b, large, 'cpu_seconds') / per_word(a, small, 'cpu_seconds'):.2f}x CPU "
+            f"({words(small)} and {words(large)} words)"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-long", action="store_true", help="only the sample story")
+    parser.add_argument("--stories", default="sample,5k,20k",
+                        help="comma-separated: sample, and generated stories by thousands of words per language")
+    parser.add_argument("--all-only", action="store_true",
+                        help="only `all`, cold and no-op (the runs the ratios come from): not each format in turn")
     args = parser.parse_args()
-    rows = []
+    rows = [("story", "run", "seconds", "CPU s", "peak MB", "total MB", "exit")]
+    results: dict[str, tuple[BenchStory, dict[str, Measured]]] = {}
     with tempfile.TemporaryDirectory(prefix="storyexport-bench-") as temp:
         work = Path(temp)
-        rows += bench_story("sample", ROOT / "source" / "serving-hope" / "story.md", [], work)
-        if not args.skip_long:
-            subprocess.run([sys.executable, str(ROOT / "bench" / "make_long_story.py"), str(work / "src")],
-                           check=True, capture_output=True)
-            rows += bench_story("long (20k words, 40 photos)", work / "src" / "long-story" / "story.md",
-                                ["--tts", "espeak"], work)
-    header = ("story", "run", "seconds", "peak MB", "exit")
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    for row in [header, tuple("-" * w for w in widths), *rows]:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+        for story in stories(args.stories.split(","), work):
+            results[story.label] = (story, bench_story(story, work, formats=not args.all_only))
+            for name, m in results[story.label][1].items():
+                rows.append((story.label, name, f"{m.seconds:.1f}", f"{m.cpu_seconds:.1f}", f"{m.peak_mb:.0f}",
+                             f"{m.total_mb:.0f}", str(m.exit_code)))
+            seconds = pandoc_seconds(story, work)
+            rows.append((story.label, "pandoc EPUB + HTML", f"{seconds:.1f}" if seconds is not None
+                         else "not installed", "", "", "", ""))
+        print(table(rows))
+        print("\n".join(ratios(results)))  # while the stories are still there to count their words
 
 
 if __name__ == "__main__":

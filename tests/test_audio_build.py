@@ -26,11 +26,12 @@ pytestmark = pytest.mark.slow  # every test reads a real narration
 KINDS = ("mp3", "opus", "vtt", "timings.json")
 
 
-def build_audio(source: Path, root: Path, cache: Cache | None = None, **options):
-    """Build one story's audio into root/<slug>/; returns the story, its folder and the cache used."""
+def build_audio(source: Path, root: Path, cache: Cache | None = None, workers=None, **options):
+    """Build one story's audio into root/<slug>/ (its tasks run by `workers`, else in this thread);
+    returns the story, its folder and the cache used."""
     story, _ = parse(source)
     cache = cache or Cache(root / ".cache")
-    ctx = BuildContext(root / story.slug, cache, Options(**options))
+    ctx = BuildContext(root / story.slug, cache, Options(**options), workers=workers)
     AudioBuilder().build(story, ctx)
     return story, root / story.slug, cache
 
@@ -156,9 +157,13 @@ def test_every_narration_is_at_spoken_word_loudness_as_players_decode_it(builds:
             assert loudness.true_peak_dbtp <= -1.5, (lang, kind, loudness)
 
 
-def espeak_narration(source: Path, lang: str) -> np.ndarray:
-    """A story's narration in `lang` as eSpeak NG says it: joined and levelled, not yet encoded."""
-    from storyexport.formats.audio.synthesis import assemble, speak
+def espeak_narration(source: Path, lang: str, cache: Cache) -> np.ndarray:
+    """A story's narration in `lang` as eSpeak NG says it: joined and levelled, not yet encoded
+    (its sentences put in `cache`, where the narration is read from, as in a build)."""
+    from storyexport.formats.audio.loudness import loudness_gain
+    from storyexport.formats.audio.recording import levelled
+    from storyexport.formats.audio.stream import SpokenClip, narration
+    from storyexport.formats.audio.synthesis import speak
     from storyexport.formats.audio.tts import get_engine
     from storyexport.text.speech import speech_scripts
 
@@ -166,7 +171,32 @@ def espeak_narration(source: Path, lang: str) -> np.ndarray:
     engine = get_engine("espeak")
     voice = engine.voice(lang, story.narration_for(lang))
     scripts, plan = speech_scripts(story, lang), narration_plan(story, lang)
-    return assemble(plan, {s.id: speak(engine, voice, scripts[s.id], s.text) for s in plan.sentences}).pcm
+    clips = {}
+    for sentence in plan.sentences:
+        spoken = speak(engine, voice, scripts[sentence.id], sentence.text)
+        cache.put(sentence.id, spoken.pcm.tobytes(), kind="sentence")
+        clips[sentence.id] = SpokenClip(sentence.id, len(spoken.pcm), spoken.words, spoken.estimated)
+    joined = narration(plan, clips)
+    gain = loudness_gain(lambda: joined.chunks(cache), joined.rate)
+    return np.concatenate(list(levelled(joined, cache, gain)))
+
+
+def encoded(codec: str, pcm: np.ndarray, held: bool) -> bytes:
+    """`pcm` as an MP3 or Opus file, encoded once, or (`held`) again as long as its decoded peaks
+    rise over the ceiling, as a build makes it."""
+    from storyexport.formats.audio import encode
+    from storyexport.formats.audio.recording import EncodedFile, encode_files, held as held_under, hold_under_ceiling
+    from storyexport.formats.audio.stream import rechunked
+
+    def source(ceiling: float | None):
+        return rechunked([pcm]) if ceiling is None else held_under(rechunked([pcm]), 24000, ceiling)
+
+    out = io.BytesIO()
+    file = EncodedFile(codec, out, getattr(encode, f"{codec}_writer"))
+    encode_files([file], source(None), 24000, go_on)
+    if held:
+        hold_under_ceiling(file, source, 24000, go_on)
+    return out.getvalue()
 
 
 def decoded_loudness(data: bytes):
@@ -179,29 +209,23 @@ def decoded_loudness(data: bytes):
 
 
 @pytest.mark.parametrize("codec", ["mp3", "opus"])
-def test_a_file_whose_decoded_peaks_rise_over_the_ceiling_is_encoded_again(paths, codec: str):
+def test_a_file_whose_decoded_peaks_rise_over_the_ceiling_is_encoded_again(paths, codec: str, tmp_path):
     """eSpeak NG's English levelled 2.5 dB hotter, its peaks limited at -2 dBTP, less than the codecs'
     margin: the file made is held at most -1.5 dBTP as decoded, its loudness about the same."""
-    from storyexport.formats.audio import encode
     from storyexport.formats.audio.loudness import limited_pcm
-    from storyexport.formats.audio.recording import held_under_ceiling
 
-    encoder = getattr(encode, codec)
-    hot = limited_pcm(espeak_narration(paths.story("narration-excerpt"), "en"), 24000, 2.5, -2.0)
-    plain, held = decoded_loudness(encoder(hot, 24000)), decoded_loudness(held_under_ceiling(encoder, hot, 24000, go_on))
+    narrated = espeak_narration(paths.story("narration-excerpt"), "en", Cache(tmp_path / "cache"))
+    hot = limited_pcm(narrated, 24000, 2.5, -2.0)
+    plain, held = decoded_loudness(encoded(codec, hot, False)), decoded_loudness(encoded(codec, hot, True))
     assert plain.true_peak_dbtp > -1.5  # the case is real: as it was, the file would peak too high
     assert held.true_peak_dbtp <= -1.5
     assert held.integrated_lufs == pytest.approx(plain.integrated_lufs, abs=0.6)  # measured: 0.39 and 0.48 LU
 
 
 @pytest.mark.parametrize("codec", ["mp3", "opus"])
-def test_a_file_under_the_ceiling_is_encoded_once_as_it_is(paths, codec: str):
-    from storyexport.formats.audio import encode
-    from storyexport.formats.audio.recording import held_under_ceiling
-
-    encoder = getattr(encode, codec)
-    pcm = espeak_narration(paths.story("narration-excerpt"), "en")
-    assert held_under_ceiling(encoder, pcm, 24000, go_on) == encoder(pcm, 24000)
+def test_a_file_under_the_ceiling_is_encoded_once_as_it_is(paths, codec: str, tmp_path):
+    pcm = espeak_narration(paths.story("narration-excerpt"), "en", Cache(tmp_path / "cache"))
+    assert encoded(codec, pcm, True) == encoded(codec, pcm, False)
 
 
 def go_on() -> None:
@@ -247,6 +271,35 @@ def test_opus_comments_carry_the_same_tags_and_chapters(espeak_builds):
     starts = [tags[f"CHAPTER{n:03d}"][0] for n in range(1, len(timings.chapters) + 1)]
     assert names == [c.title for c in timings.chapters] and starts == sorted(starts)
     assert "METADATA_BLOCK_PICTURE" in tags
+
+
+def test_a_narration_recorded_in_a_worker_process_or_in_the_driver_is_the_same(offline_builds, paths, tmp_path):
+    """Worker processes on this machine record the narration themselves (reading the sentence
+    cache, writing into the temporary folder; the driver moves the files into place); a cluster's
+    workers share no files, so the driver records. Either way the same bytes, and nothing is left over."""
+    from storyexport.workers.local import InlineWorkers, ProcessWorkers
+
+    story, made_here, warm_cache = offline_builds[0]
+    cache = Cache(Path(shutil.copytree(warm_cache.folder, tmp_path / "cache")))
+    processes = ProcessWorkers(2, cache)
+    try:
+        _, in_workers, _ = build_audio(paths.story("narration-excerpt"), tmp_path / "processes", cache, processes,
+                                       offline=True)
+        usage = processes.usage()
+    finally:
+        processes.close()
+    elsewhere = InlineWorkers(cache)
+    elsewhere.local = False  # as a Ray cluster's workers: the driver records
+    _, in_driver, _ = build_audio(paths.story("narration-excerpt"), tmp_path / "driver", cache, elsewhere,
+                                  offline=True)
+    assert cache.stats["miss:sentence"] == 0  # every sentence came from the cache (looked up by the driver)...
+    assert len(usage) >= 1  # ...so the recordings were the only tasks, and they ran in the worker processes
+    for lang in story.languages:
+        for kind in KINDS:
+            name = f"{story.slug}.{lang}.{kind}"
+            expected = (made_here / name).read_bytes()
+            assert (in_workers / name).read_bytes() == expected and (in_driver / name).read_bytes() == expected
+    assert sorted(p.name for p in in_workers.iterdir()) == sorted(p.name for p in in_driver.iterdir())
 
 
 def test_editing_one_sentence_synthesizes_exactly_that_sentence(offline_builds, tmp_path, paths):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import zipfile
 
@@ -12,7 +13,7 @@ from ebooklib import epub
 from storyexport.errors import BuildError, OutputError
 from storyexport.formats import BuildContext, Options
 from storyexport.formats.epub.builder import EpubBuilder
-from storyexport.formats.epub.ebooklib_door import epub_bytes
+from storyexport.formats.epub.ebooklib_door import FileItem, add_file, write_epub
 from storyexport.pipeline import build
 from storyexport.source.parse import parse
 from storyexport.store.cache import Cache
@@ -82,7 +83,35 @@ def test_metadata_ebooklib_would_drop_is_a_build_error():
     book.set_language("en")
     book.add_metadata("DC", "rights", "a vertical tab \x0b XML cannot hold")
     with pytest.raises(BuildError, match="x.epub: its metadata lost"):
-        epub_bytes(book, dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), (2024, 1, 1, 0, 0, 0), "x.epub")
+        write_epub(book, io.BytesIO(), dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), (2024, 1, 1, 0, 0, 0), "x.epub")
+
+
+def small_book(audio: epub.EpubItem) -> epub.EpubBook:
+    book = epub.EpubBook()
+    book.set_identifier("urn:uuid:00000000-0000-0000-0000-000000000000")
+    book.set_title("Title")
+    book.set_language("en")
+    text = book.add_item(epub.EpubHtml(uid="story", file_name="story.xhtml", title="Story"))
+    text.content = "<p>Text.</p>"
+    book.spine = [text]
+    book.add_item(audio)
+    return book
+
+
+def test_a_book_with_its_audio_appended_from_a_file_is_the_book_written_in_one_go(tmp_path):
+    """A narrated book travels from its worker without the MP3; the driver appends it from the file."""
+    audio = tmp_path / "x.mp3"
+    audio.write_bytes(bytes(range(256)) * 5000 + b"end")  # over one copy block, and not a multiple of one
+    moment, zip_time = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), (2024, 1, 1, 0, 0, 0)
+    whole = io.BytesIO()
+    write_epub(small_book(epub.EpubItem(uid="narration", file_name="audio/x.mp3", media_type="audio/mpeg",
+                                        content=audio.read_bytes())), whole, moment, zip_time, "x.epub")
+    parts = io.BytesIO()
+    write_epub(small_book(FileItem(uid="narration", file_name="audio/x.mp3", media_type="audio/mpeg")), parts,
+               moment, zip_time, "x.epub")
+    assert "EPUB/audio/x.mp3" not in zipfile.ZipFile(parts).namelist()  # the package lists it, the zip has not
+    add_file(parts, "audio/x.mp3", audio, zip_time, "x.epub")
+    assert parts.getvalue() == whole.getvalue()
 
 
 @pytest.mark.slow

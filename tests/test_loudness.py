@@ -7,9 +7,12 @@ import numpy as np
 import pytest
 
 from storyexport.formats.audio.loudness import (
-    LIMIT_DBTP,
     AIM_LUFS,
+    ENVELOPE_BLOCK,
+    LIMIT_DBTP,
     Limiter,
+    _block_envelope,
+    _peak_envelope,
     limited,
     loudness_gain,
     measure,
@@ -80,3 +83,10 @@ def test_the_gain_brings_the_limited_audio_to_the_target(speechlike):
     result = measure(limited(chunks(speechlike, 50000), RATE, gain), RATE)
     assert result.integrated_lufs == pytest.approx(AIM_LUFS, abs=0.3)
     assert result.true_peak_dbtp <= LIMIT_DBTP + 0.05
+
+
+@pytest.mark.parametrize("length", [5, ENVELOPE_BLOCK, ENVELOPE_BLOCK + 1, 3 * ENVELOPE_BLOCK + 9])
+def test_the_true_peak_envelope_worked_out_in_blocks_is_the_one_made_in_one_go(length):
+    """A chunk's envelope is made a block at a time (memory): each value must be exactly the same."""
+    samples = np.random.default_rng(length).standard_normal(length) * 0.3
+    assert np.array_equal(_peak_envelope(samples), _block_envelope(samples))

@@ -131,7 +131,7 @@ def test_fetcher_refuses_remote_and_outside_addresses(tmp_path, url):
 def test_fetcher_serves_the_story_folder_the_assets_and_its_renditions(tmp_path):
     (tmp_path / "photo.jpg").write_bytes(b"jpeg")
     fetcher = SafeFetcher(tmp_path)
-    fetcher.add("rendition:a.jpg", b"made", "image/jpeg")
+    fetcher.add("rendition:a.jpg", lambda: b"made", "image/jpeg")
     assert fetcher.fetch((tmp_path / "photo.jpg").as_uri()).read() == b"jpeg"
     assert fetcher.fetch("rendition:a.jpg").read() == b"made"
     font = fetcher.fetch((assets_folder() / "fonts" / "NotoSerif-Regular.ttf").as_uri())

@@ -216,13 +216,15 @@ def test_a_pdf_being_laid_out_or_written_stops_at_the_next_page():
 
 
 def test_the_encoders_stop_between_pieces_of_a_long_narration():
+    import io
+
     import numpy as np
 
     from storyexport.formats.audio import encode
 
-    pcm = np.zeros(encode.CHUNK * 3, np.int16)  # three pieces: over two minutes at 24 kHz
-    for encoder in (encode.mp3, encode.opus):
+    pieces = [np.zeros(24000, np.int16)] * 3  # three pieces (sentences) of a second each
+    for encoder in (encode.write_mp3, encode.write_opus):
         calls, check = stop_at(2)
         with pytest.raises(Stop):
-            encoder(pcm, 24000, check)
+            encoder(iter(pieces), 24000, io.BytesIO(), check)
         assert calls == [1, 2], encoder.__name__

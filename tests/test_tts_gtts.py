@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import logging
 import re
@@ -16,7 +17,7 @@ import responses
 
 from storyexport.formats import BuildContext, Options
 from storyexport.formats.audio.builder import AudioBuilder
-from storyexport.formats.audio.encode import mp3
+from storyexport.formats.audio.encode import write_mp3
 from storyexport.formats.audio.splice import GAP
 from storyexport.formats.audio.tts import choose
 from storyexport.formats.audio.tts.gtts import REQUEST_TIMEOUT, GttsEngine
@@ -29,7 +30,16 @@ from storyexport.text.speech import SpeechScript, speech_script
 from storyexport.text.timings import load_timings
 
 ENDPOINT = re.compile(r"https://translate\.google\.[a-z.]+/_/TranslateWebserverUi/data/batchexecute")
-TONE = mp3((np.sin(np.arange(24000) * 2 * np.pi * 220 / 24000) * 8000).astype(np.int16), 24000)
+
+
+def tone_mp3() -> bytes:
+    """One second of a 220 Hz tone as an MP3, as Google would send it."""
+    out = io.BytesIO()
+    write_mp3([(np.sin(np.arange(24000) * 2 * np.pi * 220 / 24000) * 8000).astype(np.int16)], 24000, out)
+    return out.getvalue()
+
+
+TONE = tone_mp3()
 
 
 def google_answer(audio: bytes = TONE) -> str:
@@ -91,6 +101,17 @@ def test_words_in_another_language_are_asked_of_that_languages_voice_and_aliases
     assert len(clip.samples) == 3 * 24000 + 2 * gap  # one clip: three pieces, two short breaths
     for join in (24000, 2 * 24000 + gap):  # each piece faded out and the next faded in: no click
         assert abs(clip.samples[join - 1]) < 1e-3 and abs(clip.samples[join + gap]) < 1e-3
+
+
+def test_a_sentence_wholly_in_another_language_is_asked_of_that_languages_voice():
+    engine = GttsEngine()
+    text = "Hola, amigos."
+    sentence = Sentence("s1", text, Anchor("block"), "none", languages=((0, len(text), "es-419"),))
+    with responses.RequestsMock() as mock:
+        mock.add(responses.POST, ENDPOINT, body=google_answer())
+        engine.synthesize(speech_script(sentence, "en", ()), engine.voice("en", NarrationChoice("en")))
+        asked = [spoken(call.request)[:2] for call in mock.calls]
+    assert asked == [["Hola, amigos.", "es"]]  # es-419: Google's Spanish, the closest it has
 
 
 def test_429_then_success_is_retried_after_a_pause(caplog):

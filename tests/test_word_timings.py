@@ -329,3 +329,20 @@ def test_the_overlay_option_is_offered_and_checked(run_cli):
     assert "--overlay [sentence|word]" in help_text and "each word" in help_text
     wrong = run_cli("epub", "--overlay", "letter", "source/")
     assert wrong.exit_code == 2 and "'letter' is not one of 'sentence', 'word'" in wrong.output
+
+
+@pytest.mark.slow  # eSpeak NG narrates two sentences
+def test_two_captions_said_alike_share_one_sound_and_keep_their_own_words(write_story, tmp_path, run_cli):
+    """ "IOM" is said "eye oh em": both sentences say the same words and are synthesized once, yet
+    each caption's words are timed on its own words (the acronym from its first letter to its last)."""
+    story = write_story('---\ntitle: "Letters"\nlang: en\n---\n\nThe IOM team came.\n\nThe eye oh em team came.\n',
+                        photos=())
+    result = run_cli("audio", story, "-o", tmp_path / "output", "--offline", "--tts", "espeak")
+    assert result.exit_code == 0, result.output
+    timings = load_timings(TIMINGS.path(tmp_path / "output" / "story", "story", "en"))
+    assert timings.word_timing == ENGINE_WORDS
+    acronym, spelled = timings.sentences[1:]
+    for sentence in (acronym, spelled):
+        assert [sentence.text[a:b] for (a, b) in (w.chars for w in sentence.words)] == said(sentence.text)
+    iom, eye, em = acronym.words[1], spelled.words[1], spelled.words[3]
+    assert (iom.begin - acronym.begin, iom.end - acronym.begin) == (eye.begin - spelled.begin, em.end - spelled.begin)

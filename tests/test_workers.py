@@ -3,10 +3,13 @@ task's log lines and errors on their way back, and stories sent to another machi
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
+import os
 import pickle
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from storyexport.model import Photo, walk_blocks
 from storyexport.source.parse import parse
 from storyexport.store.cache import Cache
 from storyexport.store.freshness import inputs_digest
+from storyexport.store.output import move_file
 from storyexport.workers.parcels import OutputFiles, pack, unpack
 from storyexport.workers.schedule import story_units
 from storyexport.workers.task import Worker, WorkerCache, perform
@@ -104,6 +108,42 @@ def test_a_tasks_error_and_log_lines_come_back_to_the_driver(tmp_path, caplog):
     assert caplog.records[-1].getMessage() == "about to fail: no voice"
 
 
+def _leaves_half_a_result(worker: Worker, started: str) -> None:
+    """A task in a worker process doing what a worker ended while it hands its result back leaves:
+    the start of a message in the pool's result pipe, and no more."""
+    import gc
+    import struct
+    import time
+    from multiprocessing.queues import SimpleQueue
+
+    results = next(o for o in gc.get_objects() if isinstance(o, SimpleQueue))  # the pool's only one
+    os.write(results._writer.fileno(), struct.pack("!i", 1000) + bytes(10))  # a 1,000-byte message's first 10
+    Path(started).touch()
+    time.sleep(600)
+
+
+def test_a_worker_stopped_while_handing_back_its_result_holds_nothing_up(tmp_path):
+    """Ctrl-C ends the worker processes wherever they are; the tasks the builders wait on end too."""
+    from concurrent.futures import CancelledError
+    from concurrent.futures.process import BrokenProcessPool
+
+    from storyexport.workers.local import ProcessWorkers
+
+    workers, started = ProcessWorkers(1, Cache(tmp_path / "cache")), tmp_path / "started"
+    task = workers.submit(_leaves_half_a_result, str(started))
+    pipe = workers.pool._result_queue
+    try:
+        for _ in range(600):
+            if started.exists():
+                break
+            time.sleep(0.1)
+        workers.cancel()
+        with pytest.raises((BrokenProcessPool, CancelledError)):
+            task.result(timeout=30)  # without the fix: TimeoutError, the pool's manager thread waiting for ever
+    finally:
+        pipe._writer.close()  # lets pytest end if the test failed
+
+
 def test_an_edition_compares_equal_after_travelling():
     assert pickle.loads(pickle.dumps(PRINT)) == PRINT != ACCESSIBLE
 
@@ -137,3 +177,26 @@ def test_a_cluster_address_where_nothing_answers_is_a_clear_error_at_once(addres
     assert result.exit_code == 2
     assert f"--cluster {address}: nothing answers at 127.0.0.1:9" in result.output
     assert not (tmp_path / "out").exists()  # nothing written
+
+
+@pytest.mark.parametrize("same_file_system", [True, False])
+def test_a_file_a_worker_made_is_moved_into_place_whole(tmp_path, monkeypatch, same_file_system):
+    """A worker on this machine writes a large output (a narration) in the run's temporary folder;
+    the driver puts it in place, replacing the old one: renamed, or copied where the temporary
+    folder is on another file system (a library caller's system temporary folder)."""
+    made, target = tmp_path / "tmp" / "story.en.mp3", tmp_path / "out" / "story" / "story.en.mp3"
+    made.parent.mkdir()
+    made.write_bytes(b"new narration" * 100_000)
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"old narration")
+    if not same_file_system:  # the rename out of the temporary folder fails as across devices; the copy's own works
+        rename = os.replace
+
+        def across(source, destination):
+            if Path(source) == made:
+                raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+            rename(source, destination)
+        monkeypatch.setattr(os, "replace", across)
+    assert move_file(target, made) == target
+    assert target.read_bytes() == b"new narration" * 100_000
+    assert not made.exists() and sorted(p.name for p in target.parent.iterdir()) == ["story.en.mp3"]

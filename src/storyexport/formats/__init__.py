@@ -63,6 +63,12 @@ class BuildContext:
             self.workers = InlineWorkers(self.cache, self.engines)
         return self.workers.submit(task, *args)
 
+    @property
+    def tasks_share_files(self) -> bool:
+        """True when tasks run on this machine (this thread or worker processes): they can read
+        the run's cache and write files in its temporary folder; False on a Ray cluster."""
+        return self.workers is None or self.workers.local
+
     def run(self, task: Callable[..., Any], *args: Any) -> Any:
         """`submit`, then wait for the result (a task's error is raised here)."""
         return self.submit(task, *args).result()

@@ -1,7 +1,9 @@
 """Published copies of a photo: upright, sRGB (or the print CMYK profile), resized, no metadata.
 
 Every format gets its images from here, so none of them can leak GPS, camera or comment data:
-the pixels are copied into a fresh image and nothing of the original's `info` is saved.
+the pixels are copied into a fresh image and nothing of the original's `info` is saved. A photo
+is decoded only when its rendition is not cached, and let go as soon as it is converted: at most
+two full-size copies of one photo are in memory at a time, whatever the number of photos.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class Rendition:
     format: str  # JPEG, WEBP, AVIF, PNG
     media_type: str
     extension: str
+    key: str  # where it is in the cache (kind "rendition")
 
 
 MEDIA = {"JPEG": ("image/jpeg", ".jpg"), "WEBP": ("image/webp", ".webp"), "AVIF": ("image/avif", ".avif"),
@@ -58,8 +61,10 @@ def has_alpha(photo: Photo) -> bool:
 
 
 def to_srgb(image: Image.Image) -> Image.Image:
-    """Upright pixels in sRGB (alpha kept), through the image's own ICC profile when it has one."""
-    image = ImageOps.exif_transpose(image)
+    """Upright pixels in sRGB (alpha kept), through the image's own ICC profile when it has one.
+
+    `image` is turned upright in place (no copy of it is made for that)."""
+    ImageOps.exif_transpose(image, in_place=True)
     icc = image.info.get("icc_profile")
     alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     if image.mode not in ("RGB", "RGBA", "CMYK", "L"):
@@ -104,9 +109,8 @@ def rendition(photo: Photo, cache: Cache, *, width: int | None = None, image_for
     media_type, extension = MEDIA[image_format]
     if hit := cache.get(key, kind="rendition"):
         data, info = hit
-        return Rendition(data, info["width"], info["height"], image_format, media_type, extension)
-    with Image.open(io.BytesIO(photo_bytes(photo))) as original:
-        image = to_srgb(original)
+        return Rendition(data, info["width"], info["height"], image_format, media_type, extension, key)
+    image = _decoded(photo)
     if square:
         side = min(image.size)
         left, top = (image.width - side) // 2, (image.height - side) // 2
@@ -117,7 +121,14 @@ def rendition(photo: Photo, cache: Cache, *, width: int | None = None, image_for
         image = to_cmyk(image, cmyk)
     data = _encode(image, image_format, quality)
     cache.put(key, data, {"width": image.width, "height": image.height}, kind="rendition")
-    return Rendition(data, image.width, image.height, image_format, media_type, extension)
+    return Rendition(data, image.width, image.height, image_format, media_type, extension, key)
+
+
+def _decoded(photo: Photo) -> Image.Image:
+    """The photo's pixels upright in sRGB (its file checked to be the one parsed); the decoded
+    original is released on return."""
+    with Image.open(io.BytesIO(photo_bytes(photo))) as original:
+        return to_srgb(original)
 
 
 def _encode(image: Image.Image, image_format: str, quality: int) -> bytes:

@@ -30,6 +30,7 @@ from ..store.layout import (
     TIMINGS,
 )
 from ..store.ledger import Ledger
+from ..store.manifest import sha256_file
 from ..text.accessibility import tagged_languages
 from .checks import Check, checks_key, inspect_safely, passed, run_cached, warned, worst
 from .epub_checks import check_epub
@@ -145,7 +146,7 @@ def _thumbnails(story: Story, folder: Path, cache: Cache) -> dict[str, str]:
 
 
 def _first_page(path: Path, cache: Cache) -> str:
-    key = cache_key("first-page", path.read_bytes())
+    key = cache_key("first-page", sha256_file(path))
     if hit := cache.get(key, kind="thumbnail"):
         return hit[0].decode()
     from .pdfium import pdfium_document

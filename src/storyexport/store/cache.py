@@ -40,24 +40,26 @@ class Cache:
         base = self.folder / key[:2] / key
         return base.with_suffix(".bin"), base.with_suffix(".json")
 
-    def get(self, key: str, kind: str = "blob") -> tuple[bytes, dict] | None:
-        """The blob and its info, or None on a miss (a damaged entry is deleted)."""
+    def get(self, key: str, kind: str = "blob", counted_as: str | None = None) -> tuple[bytes, dict] | None:
+        """The blob and its info, or None on a miss (a damaged entry is deleted); `stats` counts it
+        under `counted_as` when given (a read-back of what was just made), else under `kind`."""
         blob_path, record_path = self._paths(key)
+        counted = counted_as or kind
         try:
             record = json.loads(record_path.read_text("utf-8"))
             data = blob_path.read_bytes()
         except (OSError, ValueError):
-            self.stats[f"miss:{kind}"] += 1
+            self.stats[f"miss:{counted}"] += 1
             return None
         if not holds(record, key, kind, data):
             why = "older" if _older(record, data) else "damaged"
             log.debug("cache entry %s… is %s; rebuilding it", key[:12], why)
-            self.stats[f"corrupt:{kind}"] += 1
+            self.stats[f"corrupt:{counted}"] += 1
             self.rebuilt[why] += 1
             blob_path.unlink(missing_ok=True)
             record_path.unlink(missing_ok=True)
             return None
-        self.stats[f"hit:{kind}"] += 1
+        self.stats[f"hit:{counted}"] += 1
         return data, record.get("info", {})
 
     def log_rebuilt(self) -> None:

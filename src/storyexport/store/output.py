@@ -12,11 +12,13 @@ import tempfile
 import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import OutputError, UsageError, display_path
 from .layout import CACHE_FOLDER, LOCK, TEMP_FOLDER
 
 TEMP_PREFIX = ".storyexport-"
+COPY_BLOCK = 1 << 20
 log = logging.getLogger(__name__)
 
 
@@ -47,14 +49,45 @@ def atomic_path(target: Path) -> Iterator[Path]:
         temp.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def open_atomic(target: Path, durable: bool = True) -> Iterator[BinaryIO]:
+    """A new file to write `target` through as the work goes (it can be read back and sought in
+    too); renamed into place, durably (fsync) unless it is only a cache entry, if the block finishes."""
+    with atomic_path(target) as temp, open(temp, "w+b") as stream:
+        yield stream
+        stream.flush()
+        if durable:
+            os.fsync(stream.fileno())
+
+
 def write_bytes(target: Path, data: bytes, durable: bool = True) -> Path:
     """Write `data` to `target` atomically, and durably (fsync) unless it is only a cache entry."""
-    with atomic_path(target) as temp:
-        with open(temp, "wb") as stream:
-            stream.write(data)
-            if durable:
-                stream.flush()
-                os.fsync(stream.fileno())
+    with open_atomic(target, durable) as stream:
+        stream.write(data)
+    return target
+
+
+def copy_file(target: Path, source: Path) -> Path:
+    """Copy `source` to `target` atomically and durably, a block at a time."""
+    with open_atomic(target) as stream, open(source, "rb") as original:
+        shutil.copyfileobj(original, stream, COPY_BLOCK)
+    return target
+
+
+def move_file(target: Path, source: Path) -> Path:
+    """Put the finished file `source` (written in the run's temporary folder, e.g. by a worker
+    process) in place as `target`, atomically and durably: renamed when both are on one file
+    system, else copied a block at a time."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(source, "rb") as made:
+            os.fsync(made.fileno())
+        os.replace(source, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise OutputError(_why(target, exc)) from exc
+        copy_file(target, source)
+        source.unlink(missing_ok=True)
     return target
 
 

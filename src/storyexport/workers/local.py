@@ -176,12 +176,19 @@ class ProcessWorkers:
     def cancel(self) -> None:
         if self.pool is None:
             return
-        processes = list((self.pool._processes or {}).values())  # before shutdown, which forgets them
+        # the pool's processes and result pipe, taken before shutdown, which forgets them
+        processes, results = list((self.pool._processes or {}).values()), self.pool._result_queue
         self.pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
         for process in processes:
             process.join(5)
+        if results is not None:
+            # A worker ended while writing its result leaves half a message in the pipe, and the
+            # pool's manager thread waits for the rest for ever (and with it every builder waiting
+            # on a task, and the interpreter's exit). With the workers gone, closing the driver's
+            # copy of the pipe's writing end ends that wait: the pool then fails its tasks.
+            results._writer.close()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def close(self) -> None:

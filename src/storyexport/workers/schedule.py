@@ -134,7 +134,11 @@ class Schedule:
         except OutputError as exc:  # this format could not be written; the others may still be
             outcome.error = f"{exc.category}: {exc}"
             log.error("%s: %s", unit.story.slug, outcome.error)
-        except Exception as exc:  # a bug: this format fails, the others are built and reported
+        except Exception as exc:
+            if self.cancelled.is_set():  # the run was interrupted: its tasks were cancelled, the workers stopped
+                outcome.error = "interrupted"
+                return outcome
+            # a bug: this format fails, the others are built and reported
             outcome.error = f"internal error: {type(exc).__name__}: {exc}"
             log.error("%s: %s: %s (a bug in storyexport; re-run with -v for the traceback and report it)",
                       unit.story.slug, unit.target, outcome.error)

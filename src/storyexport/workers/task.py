@@ -37,19 +37,23 @@ class WorkerCache(Cache):
         self.readable = folder is not None
         self.recent: OrderedDict[str, tuple[bytes, dict]] = OrderedDict()
         self.recent_bytes = 0
-        self.new: list[CacheEntry] = []
+        self.new: dict[str, CacheEntry] = {}  # by key: what this task made, for the driver
 
-    def get(self, key: str, kind: str = "blob") -> tuple[bytes, dict] | None:
+    def get(self, key: str, kind: str = "blob", counted_as: str | None = None) -> tuple[bytes, dict] | None:
+        counted = counted_as or kind
+        if key in self.new:  # made by this task (and perhaps no longer among the recent): never made twice
+            self.stats[f"hit:{counted}"] += 1
+            return self.new[key].data, self.new[key].info
         if key in self.recent:
             self.recent.move_to_end(key)
-            self.stats[f"hit:{kind}"] += 1
+            self.stats[f"hit:{counted}"] += 1
             return self.recent[key]
         if not self.readable:
-            self.stats[f"miss:{kind}"] += 1
+            self.stats[f"miss:{counted}"] += 1
             return None
-        return self._read(key, kind)
+        return self._read(key, kind, counted)
 
-    def _read(self, key: str, kind: str) -> tuple[bytes, dict] | None:
+    def _read(self, key: str, kind: str, counted: str) -> tuple[bytes, dict] | None:
         import json
 
         blob_path, record_path = self._paths(key)
@@ -59,9 +63,9 @@ class WorkerCache(Cache):
         except (OSError, ValueError):
             record, data = None, b""
         if not holds(record, key, kind, data):
-            self.stats[f"miss:{kind}"] += 1  # a damaged entry is the driver's to remove; here it is a miss
+            self.stats[f"miss:{counted}"] += 1  # a damaged entry is the driver's to remove; here it is a miss
             return None
-        self.stats[f"hit:{kind}"] += 1
+        self.stats[f"hit:{counted}"] += 1
         return data, record.get("info", {})
 
     def know(self, entries: dict[str, tuple[bytes, dict]]) -> None:
@@ -70,7 +74,7 @@ class WorkerCache(Cache):
             self._remember(key, data, info)
 
     def put(self, key: str, data: bytes, info: dict | None = None, kind: str = "blob") -> None:
-        self.new.append(CacheEntry(key, data, info or {}, kind))
+        self.new[key] = CacheEntry(key, data, info or {}, kind)
         self._remember(key, data, info or {})
 
     def _remember(self, key: str, data: bytes, info: dict) -> None:
@@ -82,8 +86,8 @@ class WorkerCache(Cache):
 
     def handed_over(self) -> tuple[list[CacheEntry], Counter[str]]:
         """The entries and the reads since the last call, for the driver."""
-        new, stats = self.new, self.stats
-        self.new, self.stats = [], Counter()
+        new, stats = list(self.new.values()), self.stats
+        self.new, self.stats = {}, Counter()
         return new, stats
 
 

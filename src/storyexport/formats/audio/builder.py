@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
@@ -14,7 +15,7 @@ from ...model import NarrationChoice, Story
 from ...store.clock import build_time
 from ...store.freshness import Freshness, inputs_digest
 from ...store.layout import CAPTIONS, MP3, OPUS, TIMINGS, FileKind
-from ...store.output import write_bytes, write_text
+from ...store.output import write_text
 from ...text.narration_plan import NarrationPlan, narration_plan
 from ...text.timings import ENGINE_WORDS, ESTIMATED_WORDS, NarrationTimings, load_timings, save_timings
 from .. import BuildContext, Output
@@ -22,6 +23,8 @@ from .. import BuildContext, Output
 if TYPE_CHECKING:  # the engines and audio modules import numpy: only when narrating
     from ...text.narration_plan import Sentence
     from ...text.speech import SpeechScript
+    from .stream import NarrationAudio, SpokenClip
+    from .tags import AudioTags
     from .tts import Engine, Selection, Voice
 
 log = logging.getLogger(__name__)
@@ -73,13 +76,13 @@ class AudioBuilder:
     def _write(self, story: Story, plan: NarrationPlan, selection: Selection, requested: str,
                paths: dict[FileKind, Path], ctx: BuildContext) -> Selection:
         """Synthesize, encode, tag and write one language; returns the engine that spoke."""
-        from .recording import record_narration
+        from .recording import narration_tags
+        from .stream import narration
         from .vtt import webvtt
 
         clips, selection, notes = _synthesize(plan, selection, requested, story, ctx)
         voice = selection.voice
-        made = ctx.run(record_narration, story, plan, voice, clips)
-        del clips  # a long narration's sentences need not stay in memory while it is written
+        made = narration(plan, clips)
         every = made.estimated == len(made.sentences)
         if made.estimated and not every:
             notes += (f"{made.estimated} of {len(made.sentences)} sentences: {voice.engine}'s words could "
@@ -89,8 +92,7 @@ class AudioBuilder:
             voice=voice.name, audio=(paths[MP3].name, paths[OPUS].name),
             sentences=made.sentences, chapters=made.chapters, notes=notes,
             word_timing=ESTIMATED_WORDS if every else ENGINE_WORDS)
-        write_bytes(paths[MP3], made.mp3)
-        write_bytes(paths[OPUS], made.opus)
+        _record(made, narration_tags(story, plan.lang, voice, made, ctx.cache), paths[MP3], paths[OPUS], ctx)
         write_text(paths[CAPTIONS], webvtt(timings))
         save_timings(paths[TIMINGS], timings)
         log.debug("narration %s: %.1f s of audio, %d sentences, %d chapters", plan.lang, timings.duration,
@@ -98,8 +100,25 @@ class AudioBuilder:
         return selection
 
 
+def _record(made: NarrationAudio, tags: AudioTags, mp3: Path, opus: Path, ctx: BuildContext) -> None:
+    """The narration levelled and encoded into `mp3` and `opus`: by a task when the run's workers are
+    on this machine (they read the sentence cache and write into the run's temporary folder; the
+    files are then moved into place here), else (a Ray cluster, which shares no files) here."""
+    from ...store.output import move_file
+    from .recording import narration_files, record_narration
+
+    if not ctx.tasks_share_files:
+        record_narration(made, ctx.cache, tags, mp3, opus, ctx.stop_if_cancelled)
+        return
+    with tempfile.TemporaryDirectory(prefix="storyexport-recording-") as folder:
+        made_mp3, made_opus = Path(folder) / mp3.name, Path(folder) / opus.name
+        ctx.run(narration_files, made, tags, made_mp3, made_opus)
+        move_file(mp3, made_mp3)
+        move_file(opus, made_opus)
+
+
 def _synthesize(plan: NarrationPlan, selection: Selection, requested: str, story: Story,
-                ctx: BuildContext) -> tuple[dict[str, bytes], Selection, tuple[str, ...]]:
+                ctx: BuildContext) -> tuple[dict[str, SpokenClip], Selection, tuple[str, ...]]:
     """The plan's sentences spoken by the chosen engine, each from its speech script; under `auto`,
     by the next one if it fails mid-way (which is noted, for the manifest and the report)."""
     from ...text.speech import speech_scripts
@@ -137,11 +156,11 @@ def speakers(engine: Engine, voice: Voice, scripts: dict[str, SpeechScript],
 
     offline = ctx.options.offline
     if engine.cpu_bound:
-        yield lambda sentence: ctx.submit(speak_sentence, voice, offline, scripts[sentence.id], sentence.text)
+        yield lambda sentence: ctx.submit(speak_sentence, voice, offline, scripts[sentence.id])
         return
     threads = ThreadWorkers(ctx.options.jobs if engine.parallel else 1, ctx.cache, ctx.engines)
     try:
-        yield lambda sentence: threads.submit(speak_sentence, voice, offline, scripts[sentence.id], sentence.text)
+        yield lambda sentence: threads.submit(speak_sentence, voice, offline, scripts[sentence.id])
     finally:
         threads.close()
 

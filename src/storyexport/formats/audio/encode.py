@@ -1,20 +1,23 @@
 """Encoding without ffmpeg: MP3 48 kbps mono (lameenc) and Opus 24 kbps mono (PyAV's libopus).
 
-Both come out byte-identical for the same PCM (LAME is deterministic; the Ogg muxer runs in
-bit-exact mode, which fixes the stream serial number) and both decode to exactly the PCM's
-length and start: the MP3 carries a LAME Info frame with its encoder delay and padding
-(lametag.py), the Opus stream its pre-skip and final granule position.
+Both take the narration as a stream of 16-bit PCM pieces and write as they go, so an audiobook
+is never in memory. Both come out byte-identical for the same PCM (LAME is deterministic; the
+Ogg muxer runs in bit-exact mode, which fixes the stream serial number) and both decode to
+exactly the PCM's length and start: the MP3 carries a LAME Info frame with its encoder delay and
+padding (lametag.py), the Opus stream its pre-skip and final granule position.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
-from .lametag import with_info_frame
+from .lametag import FrameCounter, info_frame
 
 MP3_KBPS = 48
 OPUS_BPS = 28000  # the encoder's nominal bitrate: in OPUS_OPTIONS' mode the files average 23.6 to 24.5 kbps
@@ -24,16 +27,17 @@ OPUS_BPS = 28000  # the encoder's nominal bitrate: in OPUS_OPTIONS' mode the fil
 # (decoded true peaks up to +4.7 dBTP from PCM limited at -4, at 24 or 48 kHz, wideband or not);
 # its speech ("voip") mode peaked at -0.3 dBTP; unlimited bandwidth in constrained VBR at -1.25.
 OPUS_OPTIONS = {"application": "audio", "vbr": "constrained", "cutoff": "8000"}
-CHUNK = 1 << 20  # samples handed to an encoder at a time (44 s at 24 kHz)
 
 
 def _go_on() -> None:
     """The default `between` of the encoders: nothing stops them."""
 
 
-def mp3(pcm: np.ndarray, rate: int, between: Callable[[], None] = _go_on) -> bytes:
-    """16-bit mono PCM as a constant-bitrate MP3 (MPEG-2 Layer III at 24 kHz); `between` is called
-    before each piece (it raises to stop: an hour of audio takes a while)."""
+@contextlib.contextmanager
+def mp3_writer(out: BinaryIO, rate: int) -> Iterator[Callable[[np.ndarray], None]]:
+    """A function that encodes 16-bit mono PCM, piece by piece, as a constant-bitrate MP3 (MPEG-2
+    Layer III at 24 kHz) written from `out`'s position: the Info frame (its place kept, filled in
+    once every frame is counted when the block ends), then the frames."""
     import lameenc
 
     encoder = lameenc.Encoder()
@@ -41,43 +45,85 @@ def mp3(pcm: np.ndarray, rate: int, between: Callable[[], None] = _go_on) -> byt
     encoder.set_in_sample_rate(rate)
     encoder.set_channels(1)
     encoder.set_quality(2)  # LAME -q 2: high quality
-    frames = bytearray()
-    for start in range(0, len(pcm), CHUNK):  # a piece at a time: an audiobook needs no copy of itself
-        between()
-        frames += encoder.encode(pcm[start:start + CHUNK].astype(np.int16).tobytes())
-    frames += encoder.flush()
-    return with_info_frame(bytes(frames), len(pcm))
+    start, samples, counted = out.tell(), 0, FrameCounter()
+
+    def frames(data: bytes) -> None:
+        first = counted.first is None
+        counted.feed(data)
+        if first and counted.first is not None:
+            out.write(bytes(counted.info_length))
+        out.write(data)
+
+    def write(piece: np.ndarray) -> None:
+        nonlocal samples
+        samples += len(piece)
+        frames(encoder.encode(piece.astype(np.int16).tobytes()))
+
+    yield write
+    frames(encoder.flush())
+    end = out.tell()
+    out.seek(start)
+    out.write(info_frame(counted, samples))
+    out.seek(end)
 
 
-def opus(pcm: np.ndarray, rate: int, between: Callable[[], None] = _go_on) -> bytes:
-    """16-bit mono PCM as Ogg Opus averaging 24 kbps (OPUS_BPS, OPUS_OPTIONS); `between` as for
-    mp3(). Constrained VBR spends less on the pauses: asked for 24 kbps, narrations with many short
-    sentences averaged 20.5 to 21.5, so it is asked for 28."""
+@contextlib.contextmanager
+def opus_writer(out: BinaryIO, rate: int) -> Iterator[Callable[[np.ndarray], None]]:
+    """A function that encodes 16-bit mono PCM, piece by piece, as Ogg Opus averaging 24 kbps
+    (OPUS_BPS, OPUS_OPTIONS) into `out`, finished when the block ends. Constrained VBR spends less on
+    the pauses: asked for 24 kbps, narrations with many short sentences averaged 20.5 to 21.5, so it
+    is asked for 28."""
     import av
 
-    buffer = io.BytesIO()
-    with av.open(buffer, "w", format="ogg", options={"fflags": "+bitexact"}) as container:
+    with av.open(out, "w", format="ogg", options={"fflags": "+bitexact"}) as container:
         stream = container.add_stream("libopus", rate=rate, options=OPUS_OPTIONS)
         stream.bit_rate, stream.layout = OPUS_BPS, "mono"
-        for start in range(0, len(pcm), CHUNK):
-            between()
-            piece = pcm[start:start + CHUNK].astype(np.int16).reshape(1, -1)
-            frame = av.AudioFrame.from_ndarray(piece, format="s16", layout="mono")
-            frame.sample_rate, frame.pts = rate, start
+        position = 0
+
+        def write(piece: np.ndarray) -> None:
+            nonlocal position
+            if not piece.size:
+                return
+            frame = av.AudioFrame.from_ndarray(piece.astype(np.int16).reshape(1, -1), format="s16", layout="mono")
+            frame.sample_rate, frame.pts = rate, position
+            position += len(piece)
             for packet in stream.encode(frame):
                 container.mux(packet)
+
+        yield write
         for packet in stream.encode(None):
             container.mux(packet)
-    return buffer.getvalue()
 
 
-def decoded_chunks(path: Path | str | bytes) -> tuple[int, Iterator[np.ndarray]]:
-    """A file's (or the bytes of one's) first audio stream as FFmpeg decodes it: its rate, and mono
-    float32 chunks (an audiobook is never held in memory whole)."""
+def write_mp3(pieces: Iterable[np.ndarray], rate: int, out: BinaryIO, between: Callable[[], None] = _go_on) -> None:
+    """The PCM `pieces` as an MP3 (mp3_writer) into `out`; `between` is called before each piece
+    (it raises to stop: an hour of audio takes a while)."""
+    with mp3_writer(out, rate) as write:
+        for piece in pieces:
+            between()
+            write(piece)
+
+
+def write_opus(pieces: Iterable[np.ndarray], rate: int, out: BinaryIO, between: Callable[[], None] = _go_on) -> None:
+    """The PCM `pieces` as Ogg Opus (opus_writer) into `out`; `between` as for write_mp3()."""
+    with opus_writer(out, rate) as write:
+        for piece in pieces:
+            between()
+            write(piece)
+
+
+def decoded_chunks(path: Path | str | bytes | BinaryIO) -> tuple[int, Iterator[np.ndarray]]:
+    """A file's (or the bytes of one's, or an open file's) first audio stream as FFmpeg decodes it:
+    its rate, and mono float32 chunks (an audiobook is never held in memory whole)."""
     import av
 
     def opened():
-        return av.open(io.BytesIO(path) if isinstance(path, bytes) else str(path))
+        if isinstance(path, bytes):
+            return av.open(io.BytesIO(path))
+        if hasattr(path, "read"):
+            path.seek(0)
+            return av.open(path)
+        return av.open(str(path))
 
     with opened() as container:
         rate = container.streams.audio[0].codec_context.sample_rate

@@ -45,18 +45,40 @@ class FrameHeader:
         return (17 if self.mono else 32) if self.mpeg1 else (9 if self.mono else 17)
 
 
-def count_frames(data: bytes) -> int:
-    offset = frames = 0
-    while offset < len(data):
-        offset += FrameHeader(data, offset).length
-        frames += 1
-    return frames
+class FrameCounter:
+    """Counts the MPEG frames of a stream of bare frames given in pieces of any size."""
+
+    def __init__(self) -> None:
+        self.first: FrameHeader | None = None
+        self.frames = 0
+        self.length = 0  # bytes seen
+        self._carry = b""  # the start of a frame whose header is not complete yet
+
+    def feed(self, data: bytes) -> None:
+        buffer, offset = self._carry + data, 0
+        self.length += len(data)
+        while len(buffer) - offset >= 4:
+            header = FrameHeader(buffer, offset)
+            self.first = self.first or header
+            if offset + header.length > len(buffer):
+                break
+            offset += header.length
+            self.frames += 1
+        self._carry = buffer[offset:]
+
+    @property
+    def info_length(self) -> int:
+        """The size of the Info frame that goes in front of these frames."""
+        if self.first is None:
+            raise ValueError("no MP3 frames")
+        return _tag_bitrate(self.first)[1]
 
 
-def with_info_frame(mp3: bytes, samples: int) -> bytes:
-    """`mp3` (bare frames from lameenc, `samples` PCM samples in) with a LAME Info frame in front."""
-    first = FrameHeader(mp3)
-    frames = count_frames(mp3)
+def info_frame(counted: FrameCounter, samples: int) -> bytes:
+    """The LAME Info frame for the frames `counted` (from lameenc, `samples` PCM samples in)."""
+    first, frames, length = counted.first, counted.frames, counted.length
+    if first is None:
+        raise ValueError("no MP3 frames")
     padding = frames * first.samples - samples - LAME_DELAY
     if not 0 <= padding < 4096:
         raise ValueError(f"unexpected MP3 padding of {padding} samples")
@@ -66,15 +88,15 @@ def with_info_frame(mp3: bytes, samples: int) -> bytes:
     struct.pack_into(">I", frame, 0, header)
     at = 4 + first.side_info
     toc = bytes(i * 256 // 100 for i in range(100))
-    struct.pack_into(">4sIII100sI", frame, at, b"Info", 0x0F, frames, len(mp3) + frame_length, toc, 0)
+    struct.pack_into(">4sIII100sI", frame, at, b"Info", 0x0F, frames, length + frame_length, toc, 0)
     lame = at + 120
     struct.pack_into(">9sBB", frame, lame, b"LAME3.100", 0x01, 0)  # revision 0, CBR; lowpass unknown
     delays = (LAME_DELAY << 12) | padding
     struct.pack_into(">BBBB", frame, lame + 20, min(first.kbps, 255), delays >> 16, (delays >> 8) & 0xFF,
                      delays & 0xFF)
-    struct.pack_into(">I", frame, lame + 28, len(mp3) + frame_length)
+    struct.pack_into(">I", frame, lame + 28, length + frame_length)
     struct.pack_into(">H", frame, lame + 34, crc16(bytes(frame[:lame + 34])))
-    return bytes(frame) + mp3
+    return bytes(frame)
 
 
 def _tag_bitrate(first: FrameHeader) -> tuple[int, int]:

@@ -47,7 +47,7 @@ class ListenBuilder:
         from ...text.speech import speech_scripts
         from .builder import speakers
         from .recognizer import Recognizer, model_name
-        from .synthesis import sentence_key, spoken_clips
+        from .synthesis import spoken_clips
         from .tts import choose
 
         timings = recorded_timings(ctx.folder, story.slug, plan, f"the {plan.lang} narration cannot be listened to")
@@ -58,14 +58,14 @@ class ListenBuilder:
         scripts = speech_scripts(story, plan.lang)
         with speakers(selection.engine, selection.voice, scripts, ctx) as speak:  # from the cache, as a rule
             spoken = spoken_clips(plan, scripts, selection.voice, ctx.cache, speak, ctx.progress)
-        keys = {s.id: sentence_key(scripts[s.id], selection.voice) for s in plan.sentences}
-        clips = {keys[sentence_id]: clip.pcm for sentence_id, clip in spoken.items()}
+        keys = {sentence_id: clip.key for sentence_id, clip in spoken.items()}
+        unique = list(dict.fromkeys(keys.values()))
         heard: dict[str, str] = {}
         task, recognizer, model = f"listening {plan.lang}", Recognizer(), model_name()
-        for done, key in enumerate(dict.fromkeys(keys.values())):
-            ctx.progress(task, done, len(clips))
-            heard[key] = self._transcript(key, clips[key], plan.lang, model, recognizer, ctx)
-        ctx.progress(task, len(clips), len(clips))
+        for done, key in enumerate(unique):
+            ctx.progress(task, done, len(unique))
+            heard[key] = self._transcript(key, plan.lang, model, recognizer, ctx)
+        ctx.progress(task, len(unique), len(unique))
         hearings = [compare(s.id, s.text, heard[keys[s.id]], plan.lang, scripts[s.id].written_in_spoken_order(s.text))
                     for s in plan.sentences]
         misheard = tuple(_with_suggestions(h, story, plan.lang) for h in hearings if h.errors)
@@ -74,13 +74,21 @@ class ListenBuilder:
                          sum(h.errors for h in hearings), misheard)
 
     @staticmethod
-    def _transcript(key: str, clip, lang: str, model: str, recognizer, ctx: BuildContext) -> str:
-        from .synthesis import RATE
+    def _transcript(key: str, lang: str, model: str, recognizer, ctx: BuildContext) -> str:
+        """What the recognizer hears in the sentence cached under `key` (its sound read from the
+        cache only when it has not been heard before)."""
+        import numpy as np
+
+        from .stream import RATE
 
         transcript_key = cache_key("transcript", TRANSCRIPT_VERSION, key, lang, model)
         if hit := ctx.cache.get(transcript_key, kind="transcript"):
             return hit[0].decode("utf-8")
-        text = recognizer.transcribe(clip.astype("float32") / 32768, RATE, lang)
+        sound = ctx.cache.get(key, kind="sentence", counted_as="listening")
+        if sound is None:
+            raise BuildError("a sentence's audio disappeared from the cache during the listening check; "
+                             "run storyexport again")
+        text = recognizer.transcribe(np.frombuffer(sound[0], np.int16).astype("float32") / 32768, RATE, lang)
         ctx.cache.put(transcript_key, text.encode("utf-8"), kind="transcript")
         return text
 

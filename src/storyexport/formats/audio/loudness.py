@@ -34,6 +34,7 @@ RELEASE_DB_PER_SECOND = 40.0  # how fast the limiter lets go after a peak
 OVERSAMPLING = 4
 TAPS = 49  # the interpolation filter: 12 input samples per output, as BS.1770-4 Annex 2's
 CONTEXT = 8  # samples on each side that a sample's oversampled peak depends on (TAPS / 2 / OVERSAMPLING, up)
+ENVELOPE_BLOCK = 1 << 16  # samples oversampled at a time (_peak_envelope)
 PCM_CHUNK = 1 << 20  # 16-bit samples measured or limited at a time (44 s at 24 kHz)
 
 
@@ -188,7 +189,20 @@ def _interpolation_filter() -> np.ndarray:
 
 def _peak_envelope(samples: np.ndarray) -> np.ndarray:
     """Each sample's true peak: the largest magnitude of it and the three points oversampling puts
-    after it (the first and last CONTEXT samples lack the context on one side)."""
+    after it (the first and last CONTEXT samples lack the context on one side). Worked out
+    ENVELOPE_BLOCK samples at a time, each with CONTEXT samples of its neighbours: the same values
+    as in one go (each is the same sum of the same products), without four times the chunk's
+    length of oversampled samples in memory."""
+    if len(samples) <= ENVELOPE_BLOCK:
+        return _block_envelope(samples)
+    envelope = np.empty(len(samples))
+    for start in range(0, len(samples), ENVELOPE_BLOCK):
+        low, end = max(0, start - CONTEXT), min(len(samples), start + ENVELOPE_BLOCK)
+        envelope[start:end] = _block_envelope(samples[low:min(len(samples), end + CONTEXT)])[start - low:end - low]
+    return envelope
+
+
+def _block_envelope(samples: np.ndarray) -> np.ndarray:
     from scipy.signal import upfirdn
 
     delay = (TAPS - 1) // 2  # upsampled samples

@@ -1,14 +1,16 @@
-"""From a narration plan to one language's PCM and exact timings, one cached sentence at a time.
+"""From a narration plan to one language's spoken sentences in the cache, one sentence at a time.
 
 Each sentence is synthesized alone from its speech script (text/speech.py), its leading and
-trailing silence trimmed, resampled to
-24 kHz (the rate of every output, which Opus and MP3 both take) and cached by content. The clips
-are joined with fixed pauses chosen by the plan (sentence, paragraph, section), so each
-sentence's begin and end are sample counts: exact, whatever the engine. Each word's time
-comes from the engine (formats/audio/words.py) for the words it says (the script's), moved by the
-same trim and resampling, and put on the caption's words through the script's spans (a number said
-as three words times the one word it is written as); an engine that gives none (gTTS), or words
-that cannot be matched, has the sentence shared out among its words by their phonemes.
+trailing silence trimmed, resampled to 24 kHz (the rate of every output, which Opus and MP3 both
+take) and cached by what is said, with the times of the words said (the script's, as the engine
+gives them, moved by the same trim and resampling). Only each clip's cache key, length and word
+times stay in memory: stream.py joins the clips into one timed narration and reads their sound back
+from the cache whenever the PCM is needed.
+
+The times are put on the caption's words after the cache (two sentences can say the same words
+under different captions: "IOM" and "eye oh em"): through the script's spans, a number said as
+three words times the one word it is written as; an engine that gives no times (gTTS), or words
+that cannot be matched, has the sentence shared out among the caption's words by their phonemes.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ import numpy as np
 from ...store.cache import Cache, cache_key
 from ...text.narration_plan import NarrationPlan, Sentence
 from ...text.speech import SpeechScript
-from ...text.timings import ChapterTiming, SentenceTiming, WordTiming
 from ...text.words import words
+from .stream import RATE, SpokenClip
 from .tts import Engine, SpeechClip, Voice, get_engine
 from .words import Span, shared_out
 
@@ -36,32 +38,27 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RATE = 24000
-SYNTHESIS_VERSION = 6  # bump when trimming, resampling or word timing changes, so cached clips are remade
-PAUSES = {"none": 0.3, "sentence": 0.35, "paragraph": 0.75, "section": 1.25}  # seconds of silence before
-TAIL = 0.6  # seconds of silence after the last sentence
+SYNTHESIS_VERSION = 7  # bump when trimming, resampling or word timing changes, so cached clips are remade
 SILENCE = 0.01  # amplitude below which a clip's ends count as silence (-40 dBFS)
 MARGINS = (0.03, 0.08)  # seconds kept before the first and after the last sound (soft consonants)
 
 
 @dataclass(frozen=True)
+class SaidSentence:
+    """One sentence as a worker speaks it and the cache keeps it: 16-bit mono PCM at RATE, trimmed,
+    and the times of the words said."""
+
+    pcm: np.ndarray
+    said: tuple[Span, ...] | None  # per word of the script's text (text.words); None: the engine gave none
+
+
+@dataclass(frozen=True)
 class SpokenSentence:
-    """One sentence as the narration uses it: 16-bit mono PCM at RATE, trimmed, and its words' times."""
+    """One sentence spoken under its caption: 16-bit mono PCM at RATE, trimmed, and its words' times."""
 
     pcm: np.ndarray
     words: tuple[Span, ...]  # per word of the sentence's text (text.words): samples [begin, end) in pcm
     estimated: bool = False  # the engine gave no word times: they are shared out by phonemes
-
-
-@dataclass(frozen=True)
-class NarrationAudio:
-    """One language's narration: 16-bit mono PCM at RATE and where each sentence lies in it."""
-
-    pcm: np.ndarray
-    rate: int
-    sentences: tuple[SentenceTiming, ...]
-    chapters: tuple[ChapterTiming, ...]
-    estimated: int = 0  # sentences whose word times are estimated, not the engine's
 
 
 def sentence_key(script: SpeechScript, voice: Voice) -> str:
@@ -87,22 +84,23 @@ def engine_code(engine: str) -> str:
 
 def spoken_clips(plan: NarrationPlan, scripts: dict[str, SpeechScript], voice: Voice, cache: Cache,
                  speak: Callable[[Sentence], Future], progress: Callable[[str, int, int], None],
-                 ) -> dict[str, SpokenSentence]:
-    """Every sentence of `plan` spoken by `voice` from its script (by sentence id), from the cache
-    when it was spoken before; `speak(sentence)` starts speaking one (speak_sentence, as a task).
+                 ) -> dict[str, SpokenClip]:
+    """Every sentence of `plan` spoken by `voice` from its script (by sentence id) and in the cache,
+    from an earlier run or now; `speak(sentence)` starts speaking one (speak_sentence, as a task).
+    Only each clip's key, length and word times are kept: its sound stays in the cache.
 
     A sentence said twice (a repeated credit line) is synthesized once.
     """
     keys = {sentence.id: sentence_key(scripts[sentence.id], voice) for sentence in plan.sentences}
-    clips: dict[str, SpokenSentence] = {}  # by cache key
+    clips: dict[str, tuple[int, tuple[Span, ...] | None]] = {}  # by cache key: samples, the words said
     missing: dict[str, Sentence] = {}
     for sentence in plan.sentences:
         key = keys[sentence.id]
         if key in clips or key in missing:
             continue
-        if (hit := cache.get(key, kind="sentence")) and "words" in hit[1]:
-            clips[key] = SpokenSentence(np.frombuffer(hit[0], np.int16), tuple(map(tuple, hit[1]["words"])),
-                                        bool(hit[1].get("estimated")))
+        if (hit := cache.get(key, kind="sentence")) and "said" in hit[1]:
+            said = hit[1]["said"]
+            clips[key] = (len(hit[0]) // 2, tuple(map(tuple, said)) if said is not None else None)
         else:
             missing[key] = sentence
     task, total = f"narration {plan.lang} ({voice.engine})", len(set(keys.values()))
@@ -111,33 +109,48 @@ def spoken_clips(plan: NarrationPlan, scripts: dict[str, SpeechScript], voice: V
         log.info("narration %s: synthesizing %d of %d sentences with %s", plan.lang, len(missing), total,
                  voice.engine)
     speaking = {key: speak(sentence) for key, sentence in missing.items()}  # all at once, in order
-    for key, spoken in speaking.items():
-        clips[key] = clip = spoken.result()
-        cache.put(key, clip.pcm.tobytes(), {"id": missing[key].id, "words": [list(w) for w in clip.words],
-                                            "estimated": clip.estimated}, kind="sentence")
+    for key in missing:
+        spoken = speaking.pop(key).result()  # let go of each sentence's sound once it is cached
+        said = [list(w) for w in spoken.said] if spoken.said is not None else None
+        cache.put(key, spoken.pcm.tobytes(), {"id": missing[key].id, "said": said}, kind="sentence")
+        clips[key] = (len(spoken.pcm), spoken.said)
         progress(task, len(clips), total)  # raises KeyboardInterrupt when the run is interrupted
-    return {sentence_id: clips[key] for sentence_id, key in keys.items()}
+    return {sentence.id: SpokenClip(keys[sentence.id], length, *caption_words(scripts[sentence.id], sentence.text,
+                                                                             voice.lang, length, said))
+            for sentence in plan.sentences for length, said in [clips[keys[sentence.id]]]}
 
 
-def speak_sentence(worker: Worker, voice: Voice, offline: bool, script: SpeechScript, text: str) -> SpokenSentence:
+def speak_sentence(worker: Worker, voice: Voice, offline: bool, script: SpeechScript) -> SaidSentence:
     """A task: one sentence spoken by `voice` from its script, trimmed and resampled to 16-bit PCM at
-    RATE, with the times of its words (those of `text`, the caption)."""
-    return speak(get_engine(voice.engine, offline, worker.engines), voice, script, text)
+    RATE, with the times of the words said."""
+    return say(get_engine(voice.engine, offline, worker.engines), voice, script)
 
 
-def speak(engine: Engine, voice: Voice, script: SpeechScript, text: str) -> SpokenSentence:
-    """`script` spoken by `engine` in `voice`: trimmed, resampled to RATE, its words' times moved
-    along and put on the words of `text` (the caption) through the script's spans."""
+def say(engine: Engine, voice: Voice, script: SpeechScript) -> SaidSentence:
+    """`script` spoken by `engine` in `voice`: trimmed, resampled to RATE, its words' times moved along."""
     clip = engine.synthesize(script, voice)
     trimmed, cut = trim(np.asarray(clip.samples, np.float32), clip.rate)
     samples = resample(trimmed, clip.rate, RATE)
     pcm = np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
-    shown = None
-    if clip.words is not None and len(clip.words) == len(words(script.text)):
-        shown = script.caption_word_spans(text, moved(clip, cut, len(pcm)))
+    matched = clip.words is not None and len(clip.words) == len(words(script.text))
+    return SaidSentence(pcm, moved(clip, cut, len(pcm)) if matched else None)
+
+
+def speak(engine: Engine, voice: Voice, script: SpeechScript, text: str) -> SpokenSentence:
+    """`script` spoken by `engine` in `voice` (`say`), its words' times put on the words of `text`, the caption."""
+    said = say(engine, voice, script)
+    return SpokenSentence(said.pcm, *caption_words(script, text, voice.lang, len(said.pcm), said.said))
+
+
+def caption_words(script: SpeechScript, text: str, lang: str, length: int,
+                  said: tuple[Span, ...] | None) -> tuple[tuple[Span, ...], bool]:
+    """The times of the words of `text` (the caption) in a clip of `length` samples, from the times
+    of the words `said` (None: the engine gave none) through the script's spans; and whether they
+    are estimated instead (shared out by phonemes)."""
+    shown = script.caption_word_spans(text, said) if said is not None else None
     if shown is None:
-        return SpokenSentence(pcm, estimated_words(text, voice.lang, len(pcm)), True)
-    return SpokenSentence(pcm, shown)
+        return estimated_words(text, lang, length), True
+    return shown, False
 
 
 def moved(clip: SpeechClip, cut: int, length: int) -> tuple[Span, ...]:
@@ -185,31 +198,3 @@ def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
 
     return soxr.resample(samples, rate, target, quality="HQ").astype(np.float32)
 
-
-def assemble(plan: NarrationPlan, clips: dict[str, SpokenSentence]) -> NarrationAudio:
-    """The clips joined by the plan's pauses; timings are the running sample count."""
-    parts, sentences, chapter_starts, position, estimated = [], [], [], 0, 0
-    for sentence in plan.sentences:
-        if sentence.chapter:
-            chapter_starts.append((sentence.chapter, 0 if not sentences else position))
-        gap = np.zeros(round(PAUSES[sentence.pause] * RATE), np.int16)
-        clip = clips[sentence.id]
-        parts += [gap, clip.pcm]
-        position += len(gap)
-        timed = tuple(WordTiming((word.start, word.end), position + begin, position + end)
-                      for word, (begin, end) in zip(words(sentence.text), clip.words))
-        sentences.append(SentenceTiming(sentence.id, sentence.text, position, position + len(clip.pcm), timed))
-        position += len(clip.pcm)
-        estimated += clip.estimated
-    parts.append(np.zeros(round(TAIL * RATE), np.int16))
-    pcm = _normalized(np.concatenate(parts))
-    ends = [begin for _, begin in chapter_starts[1:]] + [len(pcm)]
-    chapters = tuple(ChapterTiming(title, begin, end) for (title, begin), end in zip(chapter_starts, ends))
-    return NarrationAudio(pcm, RATE, tuple(sentences), chapters, estimated)
-
-
-def _normalized(pcm: np.ndarray) -> np.ndarray:
-    """The narration at the spoken-word loudness, its true peaks limited (loudness.py), a piece at a time."""
-    from .loudness import limited_pcm, loudness_gain, pcm_chunks
-
-    return limited_pcm(pcm, RATE, loudness_gain(lambda: pcm_chunks(pcm), RATE))

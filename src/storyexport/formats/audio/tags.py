@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from ...text.timings import ChapterTiming
 from .vtt import timestamp
 
-
+STAND_IN = 128  # bytes of silence the ID3 tag is saved in front of (id3_tag)
 GENRE = "Speech"  # ID3v1 genre 101, the one players file audiobooks and spoken word under
 
 
@@ -29,9 +30,9 @@ class AudioTags:
     rate: int
 
 
-def tag_mp3(mp3: bytes, tags: AudioTags) -> bytes:
-    """`mp3` with an ID3v2.3 tag in front: title, album, artists, publisher, genre, language, cover,
-    comment, chapters."""
+def id3_tag(tags: AudioTags) -> bytes:
+    """The ID3v2.3 tag that goes in front of the MP3's frames: title, album, artists, publisher,
+    genre, language, cover, comment, chapters (without padding, so it is the same whatever follows it)."""
     from mutagen.id3 import (
         APIC,
         TIT3,
@@ -73,18 +74,21 @@ def tag_mp3(mp3: bytes, tags: AudioTags) -> bytes:
                         sub_frames=[TIT2(encoding=3, text=chapter.title)]))
     frames.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                     sub_frames=[TIT2(encoding=3, text=tags.title)]))
-    buffer = io.BytesIO(mp3)
+    # saved in front of stand-in audio: mutagen also reads a file's last 128 bytes for an ID3v1 tag,
+    # and the end of a tag alone (a title in CTOC) could look like one
+    buffer = io.BytesIO(bytes(STAND_IN))
     frames.save(buffer, v2_version=3, padding=lambda info: 0)
-    return buffer.getvalue()
+    return buffer.getvalue()[:-STAND_IN]
 
 
-def tag_opus(opus: bytes, tags: AudioTags) -> bytes:
-    """`opus` with Vorbis comments: the same fields, chapters as CHAPTERnnn / CHAPTERnnnNAME."""
+def tag_opus(opus: BinaryIO, tags: AudioTags) -> None:
+    """Vorbis comments into the Ogg Opus file `opus`, in place: the same fields, chapters as
+    CHAPTERnnn / CHAPTERnnnNAME."""
     from mutagen.oggopus import OggOpus
 
-    buffer = io.BytesIO(opus)
-    stream = OggOpus(buffer)
-    stream.delete(buffer)
+    opus.seek(0)
+    stream = OggOpus(opus)
+    stream.delete(opus)
     comments: dict[str, str | list[str]] = {
         "TITLE": tags.title, "ALBUM": tags.title, "ARTIST": list(tags.artists), "GENRE": GENRE,
         "LANGUAGE": tags.language, "DATE": tags.year, "COMMENT": tags.comment}
@@ -101,8 +105,7 @@ def tag_opus(opus: bytes, tags: AudioTags) -> bytes:
         comments["METADATA_BLOCK_PICTURE"] = _flac_picture(tags.cover_jpeg, tags.cover_size)
     for key, value in comments.items():
         stream.tags[key] = value if isinstance(value, list) else [value]
-    stream.save(buffer, padding=lambda info: 0)
-    return buffer.getvalue()
+    stream.save(opus, padding=lambda info: 0)
 
 
 def _ms(samples: int, rate: int) -> int:

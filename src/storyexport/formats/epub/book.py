@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from importlib import resources
+from typing import BinaryIO
 
 from ebooklib import epub
 from lxml import etree
@@ -19,7 +21,7 @@ from ...text.narration_plan import NarrationPlan
 from ...text.pagination import PageStart, PrintPages
 from ...text.render import RenderTarget, render_article, render_stylesheet
 from .documents import STYLESHEET, cover_document, story_document
-from .ebooklib_door import epub_bytes
+from .ebooklib_door import FileItem, add_file, write_epub
 from .images import BookImage, book_images, image_markup, inline_image_markup
 from .lexicons import MEDIA_TYPE, book_lexicons, pronunciation_links
 from .metadata import access_modes, conformance, dublin_core, identifiers, media_properties, titles
@@ -44,7 +46,7 @@ def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | N
               print_pages: PrintPages | None = None, overlay_level: str = SENTENCE) -> bytes:
     """The EPUB of one language, narrated when `recorded` is given (its read-aloud following
     sentences or, with overlay_level WORD, words), with the print edition's page numbers when
-    `print_pages` is."""
+    `print_pages` is; a narrated book still lacks its MP3, which `add_narration_audio` appends."""
     article = story.article(plan.lang)
     images = book_images([*([story.cover] if story.cover else []), *article.photos()], cache)
     by_word = recorded is not None and overlay_level == WORD
@@ -54,7 +56,7 @@ def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | N
     head = pronunciation_links(lexicons)
     story_xhtml = story_document(story, render_article(story, article, plan, target), article.title, head)
     story_xhtml, pages = add_page_breaks(story_xhtml, print_pages.pages) if print_pages else (story_xhtml, ())
-    audio_href = f"audio/{MP3.name(story.slug, plan.lang)}"
+    audio_href = _audio_href(story, plan)
     overlay = _overlay(article, plan, recorded, story_xhtml, audio_href, by_word) if recorded else None
     narration = (NarrationFacts(recorded.narrator, overlay.duration_ms, by_word=by_word)
                  if recorded and overlay else None)
@@ -69,8 +71,18 @@ def make_epub(story: Story, plan: NarrationPlan, recorded: RecordedNarration | N
                                     content=lexicon.content))
     if recorded and overlay:
         _add_narration(book, recorded, overlay, audio_href)
-    name = EPUB.name(story.slug, article.lang)
-    return epub_bytes(book, build_time(story), zip_time(story), name)
+    out = io.BytesIO()
+    write_epub(book, out, build_time(story), zip_time(story), EPUB.name(story.slug, article.lang))
+    return out.getvalue()
+
+
+def add_narration_audio(out: BinaryIO, story: Story, plan: NarrationPlan, recorded: RecordedNarration) -> None:
+    """Append the narration's MP3 to the book make_epub wrote into `out`, from its file."""
+    add_file(out, _audio_href(story, plan), recorded.audio, zip_time(story), EPUB.name(story.slug, plan.lang))
+
+
+def _audio_href(story: Story, plan: NarrationPlan) -> str:
+    return f"audio/{MP3.name(story.slug, plan.lang)}"
 
 
 def _overlay(article: Article, plan: NarrationPlan, recorded: RecordedNarration, story_xhtml: bytes,
@@ -162,7 +174,6 @@ def _cover_alt(story: Story, article: Article) -> str:
 def _add_narration(book: epub.EpubBook, recorded: RecordedNarration, overlay: Overlay, audio_href: str) -> None:
     book.get_item_with_id("story").media_overlay = OVERLAY_ID
     book.add_item(epub.EpubSMIL(uid=OVERLAY_ID, file_name=OVERLAY_FILE, content=overlay.smil))
-    book.add_item(epub.EpubItem(uid="narration", file_name=audio_href,
-                                media_type="audio/mpeg", content=recorded.audio))
+    book.add_item(FileItem(uid="narration", file_name=audio_href, media_type="audio/mpeg"))  # add_narration_audio
     for prop, value, refines in media_properties(recorded.narrator, {OVERLAY_ID: overlay.duration_ms}):
         book.add_metadata(None, "meta", value, {"property": prop, **({"refines": refines} if refines else {})})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...errors import BuildError
@@ -10,7 +11,8 @@ from ...model import Story
 from ...store.clock import build_time
 from ...store.freshness import Freshness, inputs_digest
 from ...store.layout import EPUB
-from ...store.output import write_bytes
+from ...store.manifest import sha256_file
+from ...store.output import open_atomic
 from ...text.narration_plan import narration_plan
 from ...text.pagination import recorded_pages
 from .. import BuildContext, Output
@@ -43,10 +45,10 @@ class EpubBuilder:
             path = EPUB.path(ctx.folder, story.slug, lang)
             overlay = ctx.options.overlay if recorded else None
             digest = inputs_digest("epub", story, lang, build_time(story).isoformat(), overlay,
-                                   recorded.timings if recorded else None, recorded.audio if recorded else None,
-                                   pages)
+                                   recorded.timings if recorded else None,
+                                   sha256_file(recorded.audio) if recorded else None, pages)
             if not fresh.unchanged(f"epub.{lang}", digest, [path]):
-                write_bytes(path, ctx.run(book, story, plan, recorded, pages, ctx.options.overlay))
+                _write(path, ctx.run(book, story, plan, recorded, pages, ctx.options.overlay), story, plan, recorded)
                 fresh.record(f"epub.{lang}", digest, [path])
                 log.debug("%s: wrote %s (%s)", story.slug, path.name, "narrated" if recorded else "text only")
             outputs.append(Output(path, EPUB.format, lang, {"narrated": recorded is not None, "overlay": overlay,
@@ -56,9 +58,21 @@ class EpubBuilder:
         return outputs
 
 
+def _write(path: Path, made: bytes, story: Story, plan: NarrationPlan, recorded: RecordedNarration | None) -> None:
+    """The book the task made, with its narration's MP3 appended from the output folder (a book
+    travels from its worker without it)."""
+    from .book import add_narration_audio
+
+    with open_atomic(path) as out:
+        out.write(made)
+        if recorded:
+            add_narration_audio(out, story, plan, recorded)
+
+
 def book(worker: Worker, story: Story, plan: NarrationPlan, recorded: RecordedNarration | None,
          pages: PrintPages | None, overlay: str) -> bytes:
-    """A task: one language's EPUB (see BuildContext.submit); `overlay`: what its read-aloud highlights."""
+    """A task: one language's EPUB (see BuildContext.submit), without its narration's MP3 (which
+    the driver adds: `_write`); `overlay`: what its read-aloud highlights."""
     try:  # ebooklib and lxml load only when a book is made
         from .book import make_epub
     except ImportError as exc:

@@ -17,8 +17,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class RecordedNarration:
     timings: NarrationTimings
-    audio_name: str  # the MP3's file name in the output folder
-    audio: bytes
+    audio: Path  # the MP3, in the output folder (copied into the book when it is written)
 
     @property
     def narrator(self) -> str:
@@ -36,4 +35,4 @@ def book_narration(folder: Path, story: Story, plan: NarrationPlan) -> RecordedN
         log.warning("%s: the %s narration MP3 named in %s is missing; %s", story.slug, plan.lang,
                     TIMINGS.name(story.slug, plan.lang), consequence)
         return None
-    return RecordedNarration(timings, name, (folder / name).read_bytes())
+    return RecordedNarration(timings, folder / name)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ...errors import BuildError
 from ...model import Story
 from ...store.clock import build_time
 from ...store.freshness import Freshness, inputs_digest
@@ -24,7 +25,7 @@ from ...store.layout import (
 )
 from ...store.ledger import Ledger
 from ...store.manifest import sha256_file
-from ...store.output import write_bytes
+from ...store.output import copy_file, write_bytes
 from ...text.narration_plan import narration_plan
 from .. import BuildContext, Output
 
@@ -69,10 +70,9 @@ class HtmlBuilder:
             folder.write(page_path(story.lang, lang), made.pages[lang], lang, {"narration": narration is not None},
                          PAGE_FORMAT)
             for name in narration.copies() if narration else ():
-                folder.write(f"{PAGE_AUDIO_FOLDER}/{name}", (ctx.folder / name).read_bytes(), lang,
-                             {"copy_of": name})
-        for name, data, details in made.images:
-            folder.write(f"{PAGE_IMAGES_FOLDER}/{name}", data, None, details)
+                folder.copy(f"{PAGE_AUDIO_FOLDER}/{name}", ctx.folder / name, lang, {"copy_of": name})
+        for name, key, details in made.images:  # the photos' web copies, one at a time from the cache
+            folder.write(f"{PAGE_IMAGES_FOLDER}/{name}", _cached_image(ctx, key, name), None, details)
         narrated = any(narrations[lang] for lang in languages)
         for name in (STYLESHEET, SCRIPT) if narrated else (STYLESHEET,):
             folder.write(f"{PAGE_ASSETS_FOLDER}/{name}", asset(name), None, {})
@@ -87,7 +87,7 @@ class WebPages:
     """What a task makes of the story for the web: each language's page and the photos' web copies."""
 
     pages: dict[str, bytes]  # by language
-    images: list[tuple[str, bytes, dict[str, Any]]]  # file name under images/, data, details
+    images: list[tuple[str, str, dict[str, Any]]]  # file name under images/, its rendition's cache key, details
 
 
 def web_pages(worker: Worker, story: Story, languages: tuple[str, ...],
@@ -96,13 +96,21 @@ def web_pages(worker: Worker, story: Story, languages: tuple[str, ...],
     from .page import render_page
     from .pictures import Pictures
 
-    pictures = Pictures(worker.cache)
+    images: list[tuple[str, str, dict[str, Any]]] = []  # the driver reads their bytes from its cache
+    pictures = Pictures(worker.cache, lambda image, made: images.append((image.name, made.key, {
+        "width": image.width, "height": image.height, "media_type": image.media_type})))
     pages = {lang: render_page(story, lang, narration_plan(story, lang), pictures, narrations[lang]).encode("utf-8")
              for lang in languages}
-    images = [(image.name, image.rendition.data, {"width": image.rendition.width, "height": image.rendition.height,
-                                                  "media_type": image.rendition.media_type})
-              for picture_set in pictures.sets.values() for image in picture_set.files()]
     return WebPages(pages, images)
+
+
+def _cached_image(ctx: BuildContext, key: str, name: str) -> bytes:
+    """A web copy the page's task made or found, from the run's cache (where the task's new
+    entries were stored before its result was given)."""
+    if hit := ctx.cache.get(key, kind="rendition", counted_as="page image"):
+        return hit[0]
+    raise BuildError(f"the web copy {name} disappeared from the cache while the page was being written; "
+                     "run storyexport again")
 
 
 class _Folder:
@@ -121,6 +129,17 @@ class _Folder:
         if not (path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data):
             write_bytes(path, data)
         self.outputs.append(Output(path, kind, lang, details))
+
+    def copy(self, relative: str, source: Path, lang: str | None, details: dict[str, Any]) -> None:
+        """A copy of `source` (the narration), made a block at a time unless it is already there."""
+        path = self.root / relative
+        if any(o.path == path for o in self.outputs):
+            return
+        self.ledger.note(path)
+        if not (path.is_file() and path.stat().st_size == source.stat().st_size
+                and sha256_file(path) == sha256_file(source)):
+            copy_file(path, source)
+        self.outputs.append(Output(path, None, lang, details))
 
     def remove_others(self) -> None:
         """Delete what an earlier build wrote in html/ that this build no longer writes (never a file

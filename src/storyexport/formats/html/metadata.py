@@ -112,8 +112,8 @@ def plain_abstract(article: Article) -> str:
 def _image(page: PageFacts) -> dict[str, Any] | None:
     if not page.cover or not page.cover_address:
         return None
-    return {"@type": "ImageObject", "url": page.cover_address, "width": page.cover.rendition.width,
-            "height": page.cover.rendition.height}
+    return {"@type": "ImageObject", "url": page.cover_address, "width": page.cover.width,
+            "height": page.cover.height}
 
 
 def _audio(page: PageFacts) -> list[dict[str, Any]] | None:
@@ -157,9 +157,9 @@ def open_graph(page: PageFacts) -> list[tuple[str, str]]:
     tags += [("og:site_name", article.publisher.text)] if article.publisher.text else []
     tags += [("og:url", page.page_address(page.version))] if story.url else []
     if page.cover and page.cover_address:  # Open Graph takes absolute addresses only
-        rendition = page.cover.rendition
-        tags += [("og:image", page.cover_address), ("og:image:type", rendition.media_type),
-                 ("og:image:width", str(rendition.width)), ("og:image:height", str(rendition.height))]
+        cover = page.cover
+        tags += [("og:image", page.cover_address), ("og:image:type", cover.media_type),
+                 ("og:image:width", str(cover.width)), ("og:image:height", str(cover.height))]
         tags += [("og:image:alt", page.cover_alt)] if page.cover_alt else []
     tags += [("article:published_time", story.date.isoformat())] if story.date else []
     tags += [("article:author", author.name) for author in article.authors]

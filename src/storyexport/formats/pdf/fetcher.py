@@ -4,7 +4,8 @@ WeasyPrint's default fetcher follows any URL a document names: `file:///etc/pass
 `@import`, `../secret.txt` as a PDF attachment, `https://` anywhere. This one answers three kinds
 of address and refuses everything else (WeasyPrint then logs the failure and leaves the resource out):
 
-- `rendition:<name>`: an image prepared in memory for this document;
+- `rendition:<name>`: an image prepared for this document, read from the cache when WeasyPrint
+  asks for it (so its bytes are held once, by WeasyPrint, not twice);
 - `file:` URLs whose real path (symlinks and `..` resolved) is inside the story folder;
 - `file:` URLs inside storyexport's own `assets/` folder (fonts, the print colour profile).
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -34,16 +36,16 @@ class FetchRefused(ValueError):
 
 
 class SafeFetcher(URLFetcher):
-    """Serves in-memory renditions and files under the allowed folders; refuses the rest."""
+    """Serves renditions and files under the allowed folders; refuses the rest."""
 
-    def __init__(self, story_folder: Path, renditions: dict[str, tuple[bytes, str]] | None = None):
+    def __init__(self, story_folder: Path):
         super().__init__(allowed_protocols={"file", RENDITION_SCHEME}, allow_redirects=False)
         self.roots = (story_folder.resolve(), assets_folder())
-        self.renditions = dict(renditions or {})  # URL -> (data, media type)
+        self.renditions: dict[str, tuple[Callable[[], bytes], str]] = {}  # URL -> (its bytes' reader, media type)
         self.refused: list[str] = []  # what the document asked for and did not get (no local paths)
 
-    def add(self, url: str, data: bytes, media_type: str) -> None:
-        self.renditions[url] = (data, media_type)
+    def add(self, url: str, read: Callable[[], bytes], media_type: str) -> None:
+        self.renditions[url] = (read, media_type)
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         try:
@@ -56,7 +58,8 @@ class SafeFetcher(URLFetcher):
 
     def _read(self, url: str) -> tuple[bytes, str]:
         if url in self.renditions:
-            return self.renditions[url]
+            read, media_type = self.renditions[url]
+            return read(), media_type
         parts = urlsplit(url)
         if parts.scheme != "file":
             raise FetchRefused("only the story's own files are read, nothing remote")

@@ -1,4 +1,4 @@
-"""The photos of one PDF: resampled for the size they are placed at, served from memory to WeasyPrint.
+"""The photos of one PDF: resampled for the size they are placed at, served from the cache to WeasyPrint.
 
 The print PDF gets CMYK JPEGs in the print profile at 300 ppi; the accessible PDF gets sRGB
 JPEGs at 200 ppi (smaller files for downloading). A photo is never enlarged: a small original
@@ -8,6 +8,7 @@ stays small, and the preflight says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
@@ -43,10 +44,11 @@ class DocumentImages:
 
     def prepare(self, photo: Photo, size: Size) -> PlacedImage:
         width = min(photo.width, size.pixels(self.ppi)[0] + EXTRA_PIXELS)
-        image = rendition(photo, self.cache, width=width, image_format="JPEG",
-                          quality=90 if self.cmyk else 82, cmyk=self.cmyk)
+        make = partial(rendition, photo, self.cache, width=width, image_format="JPEG",
+                       quality=90 if self.cmyk else 82, cmyk=self.cmyk)
+        image = make()
         url = f"{RENDITION_SCHEME}:{photo.sha256[:16]}-{image.width}{image.extension}"
-        self.fetcher.add(url, image.data, image.media_type)
+        self.fetcher.add(url, lambda: make().data, image.media_type)  # read again (cached) when WeasyPrint asks
         placed = PlacedImage(url, photo)
         self.placed[url] = placed
         return placed

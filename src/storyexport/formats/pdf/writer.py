@@ -39,7 +39,7 @@ def make_pdf(story: Story, lang: str, edition: Edition, cache: Cache) -> MadePdf
     geometry = print_geometry(story.print) if printing else screen_geometry(story.print)
     fetcher = SafeFetcher(story.folder)
     if intent:
-        fetcher.add(PROFILE_URL, intent.profile.read_bytes(), "application/vnd.iccprofile")
+        fetcher.add(PROFILE_URL, intent.profile.read_bytes, "application/vnd.iccprofile")
     images = DocumentImages(geometry, cache, fetcher, intent.profile if intent else None)
     document = _lay_out(story, lang, edition, geometry, images, fetcher)
     name = edition.file_name(story, lang)

@@ -88,18 +88,22 @@ class GttsEngine:
 
     def synthesize(self, script: SpeechScript, voice: Voice) -> SpeechClip:
         runs = script.runs()
-        if len(runs) == 1:
-            return self._say(SpeechScript(script.lang, runs[0][1]).text, voice.lang, voice)
+        if len(runs) == 1:  # the whole sentence in one language (its own, or a passage in another)
+            return self._say(SpeechScript(runs[0][0], runs[0][1]).text, self._language(runs[0][0], script, voice), voice)
         from ..splice import joined
 
-        return joined([self._say(SpeechScript(lang, tokens).text, self._language(lang, voice), voice)
+        return joined([self._say(SpeechScript(lang, tokens).text, self._language(lang, script, voice), voice)
                        for lang, tokens in runs])
 
-    def _language(self, lang: str, voice: Voice) -> str:
-        """Google's voice for a run in `lang` (the narration's own voice when Google has none)."""
+    @staticmethod
+    def _language(lang: str, script: SpeechScript, voice: Voice) -> str:
+        """Google's voice for words in `lang`: the narration's own for its language (and for one
+        Google has no voice for), else Google's closest (gtts_language)."""
         from gtts.lang import tts_langs
 
-        return primary_subtag(lang) if primary_subtag(lang) in tts_langs() else voice.lang
+        if lang == script.lang:
+            return voice.lang
+        return gtts_language(lang, tuple(tts_langs())) or voice.lang
 
     def _say(self, text: str, lang: str, voice: Voice) -> SpeechClip:
         pieces = [_decode(mp3) for mp3 in self._request(text, lang, voice)]
