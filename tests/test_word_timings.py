@@ -24,7 +24,7 @@ from storyexport.store.cache import Cache
 from storyexport.store.layout import TIMINGS
 from storyexport.text.narration_plan import narration_plan
 from storyexport.text.render import RenderTarget, render_article
-from storyexport.text.speech import SpeechScript
+from storyexport.text.speech import SpeechScript, SpokenToken
 from storyexport.text.timings import ENGINE_WORDS, ESTIMATED_WORDS, SentenceTiming, WordTiming, load_timings
 from storyexport.text.words import shown_words, words
 
@@ -94,6 +94,19 @@ def test_a_word_ends_at_its_last_sound_only_before_a_real_pause():
     spans = tightened([(0, 500), (500, 640), (640, 1000)], last_sound(clip), shortest_pause=100)
     assert spans == [(0, 300), (500, 640), (640, 1000)]  # the pause leaves the first word; nothing else moves
     assert tightened([(500, 640)], last_sound(clip))[0] == (500, 600)  # with no floor, the soft tail goes too
+
+
+def test_a_lexicon_entry_of_several_words_gives_each_word_its_own_time():
+    # the sample's lexicon says "A Venezuelan" as one entry: one token, two spoken words
+    text = "Serving Hope: A Venezuelan Doctor"
+    tokens = (SpokenToken("Serving", 0, 7, "en"), SpokenToken("Hope", 8, 12, "en"), SpokenToken(":", 12, 13, "en", joined=True),
+              SpokenToken("A Venezuelan", 14, 26, "en", "eɪ ˈvɛnəˈzweɪlən"), SpokenToken("Doctor", 27, 33, "en"))
+    script = SpeechScript("en", tokens)
+    spoken = [(0, 10), (10, 20), (25, 30), (30, 50), (50, 60)]
+    assert script.caption_word_spans(text, spoken) == tuple(spoken)
+    # a token said otherwise than written still gives its time to the words it stands for
+    said_as_number = SpeechScript("en", (SpokenToken("twenty", 0, 4, "en"), SpokenToken("eighteen", 0, 4, "en")))
+    assert said_as_number.caption_word_spans("2018", [(0, 10), (10, 30)]) == ((0, 30),)
 
 
 def test_timings_written_before_words_still_read(tmp_path):
