@@ -56,7 +56,7 @@ from storyexport.formats.audio.tts import get_engine  # noqa: E402
 from storyexport.model import NarrationChoice  # noqa: E402
 from storyexport.source.parse import parse  # noqa: E402
 from storyexport.text.narration_plan import Sentence, narration_plan  # noqa: E402
-from storyexport.text.speech import SpeechScript, speech_script  # noqa: E402
+from storyexport.text.speech import SpeechScript, speech_scripts  # noqa: E402
 from storyexport.text.words import words  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parent.parent / "source" / "serving-hope" / "story.md"
@@ -82,7 +82,7 @@ def main() -> None:
     for name, lang in RUNS:
         if not args.engine or name == args.engine:
             sentences = narration_plan(story, lang).sentences
-            spoken[name, lang] = synthesize(name, lang, sentences[:args.sentences] if args.sentences else sentences)
+            spoken[name, lang] = synthesize(story, name, lang, sentences[:args.sentences] if args.sentences else sentences)
     results = {}
     for name, found in references.items():
         results.update(against(name, found, spoken))
@@ -205,12 +205,13 @@ class Measured:
                 f"{ms(self.starts, 50):9.0f} {ms(self.starts, 95):9.0f} {self.estimated:9d} {self.unaligned:9d}")
 
 
-def synthesize(name: str, lang: str, sentences) -> list[Clip]:
-    """Every sentence spoken by the engine's default voice, as storyexport speaks it."""
+def synthesize(story, name: str, lang: str, sentences) -> list[Clip]:
+    """Every sentence spoken by the engine's default voice, as storyexport speaks it (the story's lexicons too)."""
     engine = get_engine(name, offline=True)
     voice = engine.voice(lang, NarrationChoice(lang))
-    scripts = [(sentence, speech_script(sentence, lang)) for sentence in sentences]
-    return [Clip(sentence, script, speak(engine, voice, script, sentence.text)) for sentence, script in scripts]
+    scripts = speech_scripts(story, lang)
+    return [Clip(sentence, scripts[sentence.id], speak(engine, voice, scripts[sentence.id], sentence.text))
+            for sentence in sentences]
 
 
 def compare(name: str, lang: str, clips: list[Clip], found) -> Measured:
