@@ -209,15 +209,18 @@ def _said(token: SpokenToken, language: str, escape) -> str:
 def in_script_text(starts: list[tuple[int, int]], token_starts: tuple[int, ...],
                    script: SpeechScript) -> list[tuple[int, int]]:
     """Word events (character of eSpeak's input, sample) moved to the script's text: an event inside
-    token i (from its start in the input to the next token's) keeps its place in the token's text
-    ("eye oh em" has three words), at most the token's last character (markup, [[phonemes]])."""
+    token i (from its start in the input to the next token's) keeps its place in the token's text,
+    at most its last character (markup after it); an event inside a token said by its [[phonemes]]
+    is the token's start (the phonemes are not its text: a lexicon's "A Venezuelan" is one event,
+    and from_text_positions shares its time between the two words)."""
     from bisect import bisect_right
 
     moved, offsets = [], script.offsets()
     for character, sample in starts:
         index = bisect_right(token_starts, character) - 1
         if index >= 0:
-            inside = min(character - token_starts[index], max(len(script.tokens[index].text) - 1, 0))
+            token = script.tokens[index]
+            inside = 0 if token.phonemes else min(character - token_starts[index], max(len(token.text) - 1, 0))
             moved.append((offsets[index] + inside, sample))
     return moved
 
