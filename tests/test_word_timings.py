@@ -109,6 +109,21 @@ def test_a_lexicon_entry_of_several_words_gives_each_word_its_own_time():
     assert said_as_number.caption_word_spans("2018", [(0, 10), (10, 30)]) == ((0, 30),)
 
 
+def test_espeak_word_events_in_ssml_land_on_the_script_words():
+    from storyexport.formats.audio.tts.espeak import espeak_input, in_script_text
+
+    tokens = (SpokenToken("Serving", 0, 7, "en"), SpokenToken("Hope", 8, 12, "es"), SpokenToken(":", 12, 13, "en", joined=True),
+              SpokenToken("A Venezuelan", 14, 26, "en", "eɪ ˈvɛnəˈzweɪlən"), SpokenToken("Doctor", 27, 33, "en"))
+    script = SpeechScript("en", tokens)
+    ssml, _, token_starts = espeak_input(script, "en-us")
+    assert [ssml[at:at + 3] for at in token_starts] == ["Ser", "Hop", ": [", "[[e", "Doc"]
+    # eSpeak NG's events: each word's first character in the SSML (inside [[ ]] for phonemes), and a sample
+    events = [(token_starts[0], 0), (token_starts[1], 100), (token_starts[3] + 2, 300), (token_starts[4], 500)]
+    spans = from_text_positions(script.text, in_script_text(events, token_starts, script), 600)
+    assert [begin for begin, _ in spans] == [0, 100, 300, spans[3][0], 500]
+    assert 300 < spans[3][0] < 500  # "Venezuelan" shares the lexicon entry's time with "A", after it
+
+
 def test_timings_written_before_words_still_read(tmp_path):
     old = tmp_path / "x.en.timings.json"
     old.write_text('{"lang": "en", "sample_rate": 24000, "samples": 48000, "engine": "espeak", "voice": "en-us", '
