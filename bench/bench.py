@@ -118,8 +118,8 @@ def measure(command: list[str]) -> Measured:
             pids = _tree(process.pid)
             highest[0] = max(highest[0], sum(_resident(pid) for pid in pids))
             for pid in pids:
-                if figures := _peak_and_cpu(pid):
-                    seen[pid] = figures
+                if figures := _peak_and_cpu(pid):  # an ended process (a zombie) has no VmHWM left: keep the last
+                    seen[pid] = (max(figures[0], seen.get(pid, (0, 0.0))[0]), figures[1])
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
