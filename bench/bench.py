@@ -10,10 +10,10 @@ and cache ("cold"), then again ("no-op"); then each format alone into a second f
 an order in which each finds what it needs (audio, html, pdf, epub) and writes the
 report of what is there (the EPUB's row includes EPUBCheck). For each run:
 
-- seconds (wall clock) and CPU seconds (user + system, every process of the run): on a shared
-  machine the CPU seconds are the steadier figure;
-- peak MB: the largest resident set of any one process of the run (storyexport itself, or the
-  Java of EPUBCheck);
+- seconds (wall clock) and CPU seconds (user + system, every process of the run, worker
+  processes included, sampled from /proc): on a shared machine the CPU seconds are the steadier figure;
+- peak MB: the largest resident set of any one process of the run (storyexport itself, one of
+  its worker processes, or the Java of EPUBCheck);
 - total MB: the largest sum of the resident sets of all the run's processes at one moment
   (sampled every 50 ms), which is what the run needs from the machine.
 
@@ -39,6 +39,7 @@ STORYEXPORT = [sys.executable, "-m", "storyexport"]
 PAGE = os.sysconf("SC_PAGE_SIZE")
 MB = 1024 * 1024
 SAMPLE_EVERY = 0.05  # seconds
+TICKS = os.sysconf("SC_CLK_TCK")  # the unit of /proc/<pid>/stat's processor times
 FORMATS = ("audio", "html", "pdf", "epub")  # the EPUB takes the narration and the print pages
 
 
@@ -72,28 +73,53 @@ def _children() -> dict[int, list[int]]:
     return children
 
 
-def _tree_resident(root: int) -> int:
-    """Bytes resident in `root` and all its descendants now."""
-    children, total, todo = _children(), 0, [root]
+def _tree(root: int) -> list[int]:
+    """`root` and all its descendants now."""
+    children, found, todo = _children(), [], [root]
     while todo:
         pid = todo.pop()
-        try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
-        except (OSError, IndexError, ValueError):
-            pass
+        found.append(pid)
         todo += children.get(pid, [])
-    return total
+    return found
+
+
+def _resident(pid: int) -> int:
+    """Bytes resident in process `pid` now (0 once it has ended)."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _peak_and_cpu(pid: int) -> tuple[int, float] | None:
+    """Process `pid`'s peak resident set so far (VmHWM, bytes) and processor seconds (user +
+    system), or None once it has ended."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    peak = next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+    return peak, (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def measure(command: list[str]) -> Measured:
-    """Run `command`, sampling the resident memory of its process tree until it ends."""
+    """Run `command`, sampling its process tree until it ends: the resident memory of the whole tree
+    at once, and each process's peak and processor time. The worker processes of `--jobs N` are
+    the fork server's children, which the run never waits for: their figures are known only from
+    these samples (the last 50 ms of a process's life can be missed), so the processor time is
+    each process's own as last sampled, summed."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    highest, done = [0], threading.Event()
+    highest, seen, done = [0], {}, threading.Event()
 
     def sample() -> None:
         while not done.wait(SAMPLE_EVERY):
-            highest[0] = max(highest[0], _tree_resident(process.pid))
+            pids = _tree(process.pid)
+            highest[0] = max(highest[0], sum(_resident(pid) for pid in pids))
+            for pid in pids:
+                if figures := _peak_and_cpu(pid):  # an ended process (a zombie) has no VmHWM left: keep the last
+                    seen[pid] = (max(figures[0], seen.get(pid, (0, 0.0))[0]), figures[1])
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -101,8 +127,9 @@ def measure(command: list[str]) -> Measured:
     process.returncode = os.waitstatus_to_exitcode(status)
     done.set()
     sampler.join()
-    return Measured(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-                    max(highest[0] / MB, usage.ru_maxrss / 1024), process.returncode)
+    peak = max([usage.ru_maxrss * 1024, *(p for p, _ in seen.values())])
+    cpu = max(usage.ru_utime + usage.ru_stime, sum(c for _, c in seen.values()))  # each process's own, summed
+    return Measured(time.perf_counter() - start, cpu, peak / MB, max(highest[0], peak) / MB, process.returncode)
 
 
 def storyexport(target: str, story: BenchStory, output: Path) -> list[str]:

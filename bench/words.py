@@ -1,37 +1,40 @@
-"""Word timing accuracy: the engines' word times against an independent reference, Whisper's word
-timestamps (faster-whisper, multilingual, on the same clips, offline).
+"""Word timing accuracy: the engines' word times against independent references on the same clips,
+offline: PocketSphinx's forced alignment of the known words (the default), Whisper's word timestamps.
 
-    .venv/bin/python bench/words.py                        # every offline engine, the whole sample, Whisper base
-    .venv/bin/python bench/words.py --reference base small # two references, one after the other
+    .venv/bin/python bench/words.py                        # every offline engine, the whole sample, PocketSphinx
+    .venv/bin/python bench/words.py --reference sphinx base  # two references, one synthesis
     .venv/bin/python bench/words.py --sentences 8          # the first 8 sentences of each language
     .venv/bin/python bench/words.py --engine kokoro        # one engine
     .venv/bin/python bench/words.py --worst 8 --plots /tmp/worst   # the 8 worst boundaries: listed, plotted, cut out
 
-Whisper small's wheels on PyPI are incomplete (bench/references.py says what is missing), so
-`--reference small` stops before anything is spoken.
+The references (bench/references.py): `sphinx`, PocketSphinx 5's HMM aligner with the US English
+acoustic model its PyPI wheel ships, given the words each clip says (CMUdict for English, epitran's
+Spanish rules mapped to the model's phones for Spanish: bench/alignment.py); `base`, Whisper base
+through faster-whisper, which is not told the words; `small`, Whisper small, whose wheels on PyPI
+are incomplete, so it stops before anything is spoken.
 
 Each sentence goes through storyexport's own synthesis (trimmed, resampled to 24 kHz, its word
-times moved with it), once; then each reference transcribes every clip with word timestamps. The
-two word lists are matched by their spelling (difflib, after lower-casing and removing accents and
+times moved with it), once; then each reference times the words of every clip. The two word
+lists are matched by their spelling (difflib, after lower-casing and removing accents and
 punctuation). For each pair of neighbouring words matched on both sides, the boundary between them
 is compared. On each side the boundary is the stretch from the end of the first word to the start
-of the second (a pause between two words is a boundary as a whole; Whisper's words mostly touch,
-so its stretch is mostly a point), and the difference is the distance between the two stretches
-(0 when they meet). "bias" is the median of the signed differences (negative: the reference puts
-boundaries earlier). Word starts alone are printed too. Figures: median and 95th percentile, in ms.
+of the second (a pause between two words is a boundary as a whole; where words touch it is a
+point), and the difference is the distance between the two stretches (0 when they meet). "bias"
+is the median of the signed differences (negative: the reference puts boundaries earlier). Word
+starts alone are printed too. Figures: median and 95th percentile, in ms.
 
 Whisper's word timestamps come from its cross-attention and are weakest at pauses: it often ends
-a word 0.2-0.6 s before its sound ends and stretches the next word over the pause. A second
-table corrects that the way stable-ts does (its default, loudness-based "suppress silence"):
+a word 0.2-0.6 s before its sound ends and stretches the next word over the pause. For Whisper a
+second table corrects that the way stable-ts does (its default, loudness-based "suppress silence"):
 where the clip is silent for at least 100 ms (10 ms frames below -50 dBFS) inside two neighbouring
 Whisper words and Whisper's boundary misses that pause, the boundary becomes the pause. The pause
 is measured on the audio, not taken from the engine, so the reference stays independent; it
 only moves boundaries that fall at a pause (every other boundary is Whisper's own).
-A third check needs no recogniser: at every pause inside a clip, where the sound resumes is where
+A last check needs no reference: at every pause inside a clip, where the sound resumes is where
 the next word starts. "onset" compares each such point with our start of the word nearest to it
 (median and 95th percentile of the distance, and the median signed difference: negative when our
-word starts before its sound).
-The recognisers are bench-only (`pip install -e '.[bench]'`): see bench/README.md.
+word starts before its sound); the same is printed for each reference's own word starts.
+The references are bench-only (`pip install -e '.[bench]'`): see bench/README.md.
 """
 
 from __future__ import annotations
@@ -46,76 +49,86 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/references.py: the recognisers' weights
 
-from references import WHISPER, normalise, whisper_model  # noqa: E402
+from references import NAMES, normalise, reference  # noqa: E402
 
 from storyexport.formats.audio.synthesis import RATE, SpokenSentence, speak  # noqa: E402
 from storyexport.formats.audio.tts import get_engine  # noqa: E402
 from storyexport.model import NarrationChoice  # noqa: E402
 from storyexport.source.parse import parse  # noqa: E402
 from storyexport.text.narration_plan import Sentence, narration_plan  # noqa: E402
-from storyexport.text.speech import speech_script  # noqa: E402
+from storyexport.text.speech import SpeechScript, speech_scripts  # noqa: E402
 from storyexport.text.words import words  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parent.parent / "source" / "serving-hope" / "story.md"
 RUNS = [("piper", "en"), ("espeak", "en"), ("kokoro", "es"), ("espeak", "es")]
-ASR_RATE = 16000  # Whisper's
+ASR_RATE = 16000  # Whisper's and PocketSphinx's
 SILENCE_DB = -50  # dBFS: a 10 ms frame quieter than this is silent
 MIN_PAUSE = 0.1  # seconds: shorter silences are stop consonants inside words
-SETTINGS = "faster-whisper 1.2, int8 on the CPU, beam 5, word_timestamps, the language given, no previous text"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sentences", type=int, default=0, help="first N sentences per language (0: all)")
     parser.add_argument("--engine", choices=sorted({name for name, _ in RUNS}), help="only this engine")
-    parser.add_argument("--reference", nargs="+", choices=sorted(WHISPER), default=["base"],
-                        help="the Whisper models to compare with (default: base; small is incomplete on PyPI)")
+    parser.add_argument("--reference", nargs="+", choices=NAMES, default=["sphinx"],
+                        help="the references to compare with: sphinx (PocketSphinx's forced aligner, the default), "
+                             "base (Whisper base), small (Whisper small: incomplete on PyPI)")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst boundaries of each engine")
     parser.add_argument("--plots", type=Path, help="with --worst: a spectrogram (PNG) and the audio (WAV) of each")
     args = parser.parse_args()
-    models = {reference: whisper_model(reference) for reference in args.reference}  # a missing one stops here
+    references = {name: reference(name) for name in args.reference}  # a missing one stops here
     story, _ = parse(SAMPLE)
     spoken = {}
     for name, lang in RUNS:
         if not args.engine or name == args.engine:
             sentences = narration_plan(story, lang).sentences
-            spoken[name, lang] = synthesize(name, lang, sentences[:args.sentences] if args.sentences else sentences)
+            spoken[name, lang] = synthesize(story, name, lang, sentences[:args.sentences] if args.sentences else sentences)
     results = {}
-    for reference, model in models.items():
-        results.update(against(reference, model, spoken))
+    for name, found in references.items():
+        results.update(against(name, found, spoken))
     print_onsets(spoken)
     if args.worst:
-        for (reference, name, lang), result in results.items():
-            show_worst(reference, name, lang, result, args.worst, args.plots)
+        for (name, engine, lang), result in results.items():
+            show_worst(name, result, args.worst, args.plots)
 
 
-def against(reference: str, model, spoken: dict) -> dict:
-    """Every engine's clips against one reference: two tables (Whisper's boundaries, and moved into pauses)."""
-    print(f"\nreference: {WHISPER[reference][0]} ({SETTINGS})")
+def against(name: str, found, spoken: dict) -> dict:
+    """Every engine's clips against one reference: its boundaries, and for Whisper also moved into the pauses it misses."""
+    print(f"\nreference {name}: {found.title}")
     print(HEADER)
     results = {}
-    for (name, lang), clips in spoken.items():
-        results[reference, name, lang] = compare(name, lang, clips, model)
-        print(results[reference, name, lang].row(), flush=True)
-    print(f"the same, each boundary moved into the pause between its two words when the audio has one "
-          f"(>= {MIN_PAUSE * 1000:.0f} ms below {SILENCE_DB} dBFS) and Whisper {reference} missed it:")
+    for (engine, lang), clips in spoken.items():
+        results[name, engine, lang] = compare(engine, lang, clips, found)
+        print(results[name, engine, lang].row(), flush=True)
+    print(f"{name}'s own word starts against where the sound resumes after each pause (as for ours below):")
+    print(ONSET_HEADER)
     for result in results.values():
-        print(result.row(snapped=True))
+        apart = [abs(value) for value in result.onsets]
+        print(f"{result.name:8} {result.lang:4} {len(apart):6d} {ms(apart, 50):9.0f} {ms(apart, 95):7.0f} "
+              f"{ms(result.onsets, 50):5.0f}")
+    if guessed := sorted(getattr(found, "guessed", ())):
+        print(f"English words outside CMUdict, spelled by the Spanish rules: {', '.join(guessed)}")
+    if found.misses_pauses:
+        print(f"the same, each boundary moved into the pause between its two words when the audio has one "
+              f"(>= {MIN_PAUSE * 1000:.0f} ms below {SILENCE_DB} dBFS) and {name} missed it:")
+        for result in results.values():
+            print(result.row(snapped=True))
     return results
 
 
 def print_onsets(spoken: dict) -> None:
     """No recogniser: our word starts against where the sound resumes after each pause."""
     print("\nno recogniser: our word starts against where the sound resumes after each pause:")
-    print(f"{'engine':8} {'lang':4} {'pauses':>6} {'median ms':>9} {'p95 ms':>7} {'bias':>5}")
+    print(ONSET_HEADER)
     for (name, lang), clips in spoken.items():
         found = [o for clip in clips for o in clip.onsets()]
         apart = [abs(value) for value in found]
         print(f"{name:8} {lang:4} {len(apart):6d} {ms(apart, 50):9.0f} {ms(apart, 95):7.0f} {ms(found, 50):5.0f}")
 
 
+ONSET_HEADER = f"{'engine':8} {'lang':4} {'pauses':>6} {'median ms':>9} {'p95 ms':>7} {'bias':>5}"
 HEADER = (f"{'engine':8} {'lang':4} {'sentences':>9} {'words':>6} {'matched':>7} {'boundaries':>10} "
-          f"{'median ms':>9} {'p95 ms':>7} {'bias':>5} {'start med':>9} {'start p95':>9} {'estimated':>9}")
+          f"{'median ms':>9} {'p95 ms':>7} {'bias':>5} {'start med':>9} {'start p95':>9} {'estimated':>9} {'unaligned':>9}")
 
 
 @dataclass(frozen=True)
@@ -123,7 +136,13 @@ class Clip:
     """One sentence as storyexport speaks it, with our words (normalised spelling, start s, end s)."""
 
     sentence: Sentence
+    script: SpeechScript
     spoken: SpokenSentence
+
+    @property
+    def said(self) -> list[tuple[str, str]]:
+        """The words the engine was given to say (normalised), each with its language."""
+        return [(word, token.lang) for token in self.script.tokens for word in normalise(token.text).split()]
 
     @property
     def audio(self) -> np.ndarray:
@@ -134,11 +153,13 @@ class Clip:
         return [(normalise(self.sentence.text[w.start:w.end]), b / RATE, e / RATE)
                 for w, (b, e) in zip(words(self.sentence.text), self.spoken.words)]
 
-    def onsets(self) -> list[float]:
-        """Our start of the word nearest to where the sound resumes after each pause, minus that point (s)."""
-        length, ours = len(self.spoken.pcm) / RATE, self.ours
-        return [min((w[1] - end for w in ours), key=abs) for begin, end in pauses(self.audio, RATE)
-                if 0 < begin and end < length]
+    def onsets(self, starts: list[float] | None = None) -> list[float]:
+        """The word start (ours, or of `starts`) nearest to where the sound resumes after each pause,
+        minus that point (s)."""
+        length = len(self.spoken.pcm) / RATE
+        starts = [w[1] for w in self.ours] if starts is None else starts
+        return [min((start - end for start in starts), key=abs) for begin, end in pauses(self.audio, RATE)
+                if 0 < begin and end < length] if starts else []
 
 
 @dataclass(frozen=True)
@@ -170,8 +191,10 @@ class Measured:
     words: int = 0
     matched: int = 0
     estimated: int = 0
+    unaligned: int = 0  # clips the reference gave no words for
     boundaries: list[Boundary] = field(default_factory=list)
     starts: list[float] = field(default_factory=list)  # |our start - the reference's start| of every matched word, s
+    onsets: list[float] = field(default_factory=list)  # the reference's word starts against the sound after pauses, s
 
     def row(self, snapped: bool = False) -> str:
         """One line of the table, against the reference's boundaries as they are or moved into pauses."""
@@ -179,32 +202,34 @@ class Measured:
         apart = [abs(value) for value in signed]
         return (f"{self.name:8} {self.lang:4} {self.sentences:9d} {self.words:6d} {self.matched:7d} "
                 f"{len(apart):10d} {ms(apart, 50):9.0f} {ms(apart, 95):7.0f} {ms(signed, 50):5.0f} "
-                f"{ms(self.starts, 50):9.0f} {ms(self.starts, 95):9.0f} {self.estimated:9d}")
+                f"{ms(self.starts, 50):9.0f} {ms(self.starts, 95):9.0f} {self.estimated:9d} {self.unaligned:9d}")
 
 
-def synthesize(name: str, lang: str, sentences) -> list[Clip]:
-    """Every sentence spoken by the engine's default voice, as storyexport speaks it."""
+def synthesize(story, name: str, lang: str, sentences) -> list[Clip]:
+    """Every sentence spoken by the engine's default voice, as storyexport speaks it (the story's lexicons too)."""
     engine = get_engine(name, offline=True)
     voice = engine.voice(lang, NarrationChoice(lang))
-    return [Clip(sentence, speak(engine, voice, speech_script(sentence, lang), sentence.text)) for sentence in sentences]
+    scripts = speech_scripts(story, lang)
+    return [Clip(sentence, scripts[sentence.id], speak(engine, voice, scripts[sentence.id], sentence.text))
+            for sentence in sentences]
 
 
-def compare(name: str, lang: str, clips: list[Clip], model) -> Measured:
-    """Our word boundaries against the reference model's, clip by clip."""
+def compare(name: str, lang: str, clips: list[Clip], found) -> Measured:
+    """Our word boundaries against the reference's, clip by clip."""
     import soxr
 
     result = Measured(name, lang, sentences=len(clips))
     for clip in clips:
         audio = soxr.resample(clip.audio, RATE, ASR_RATE).astype(np.float32)
-        segments, _ = model.transcribe(audio, language=lang, beam_size=5, word_timestamps=True,
-                                       condition_on_previous_text=False)
-        heard = [(normalise(w.word), w.start, w.end) for s in segments for w in s.words if normalise(w.word)]
-        into_pauses = moved_into_pauses(heard, pauses(clip.audio, RATE))
+        heard = found.heard(audio, lang, clip.said)
+        result.unaligned += not heard
+        into_pauses = moved_into_pauses(heard, pauses(clip.audio, RATE)) if found.misses_pauses else heard
         ours = clip.ours
         pairs = matches([w for w, _, _ in ours], [w for w, _, _ in heard])
         result.words, result.matched = result.words + len(ours), result.matched + len(pairs)
         result.estimated += clip.spoken.estimated
         result.starts += [abs(ours[i][1] - heard[j][1]) for i, j in pairs]
+        result.onsets += clip.onsets([start for _, start, _ in heard])
         result.boundaries += [Boundary(clip, i, stretch(ours, i), stretch(heard, j), stretch(into_pauses, j))
                               for i, j in neighbours(pairs)]
     return result
@@ -220,15 +245,16 @@ def stretch(timed: list[tuple[str, float, float]], index: int) -> tuple[float, f
     return timed[index][2], timed[index + 1][1]
 
 
-def show_worst(reference: str, name: str, lang: str, result: Measured, count: int, folder: Path | None) -> None:
-    """The `count` boundaries farthest from the reference's (moved into pauses), with a plot and the audio of each."""
+def show_worst(reference: str, result: Measured, count: int, folder: Path | None) -> None:
+    """The `count` boundaries farthest from the reference's (Whisper's moved into pauses), with a plot and the audio of each."""
+    name, lang = result.name, result.lang
     worst = sorted(result.boundaries, key=lambda b: -abs(b.signed(snapped=True)))[:count]
-    print(f"\nworst boundaries of {name} {lang} against Whisper {reference} (moved into pauses), ms:")
+    print(f"\nworst boundaries of {name} {lang} against {reference}, ms:")
     for rank, boundary in enumerate(worst, 1):
         sentence = boundary.clip.sentence
         pair = [sentence.text[w.start:w.end] for w in words(sentence.text)[boundary.first:boundary.first + 2]]
         print(f"  {rank:2d}. {sentence.id:5} {pair[0]!r} | {pair[1]!r}: ours {_span(boundary.ours)}, "
-              f"Whisper {_span(boundary.heard)}, moved {_span(boundary.snapped)}, "
+              f"{reference} {_span(boundary.heard)}, moved {_span(boundary.snapped)}, "
               f"difference {boundary.signed(snapped=True) * 1000:+.0f}")
         if folder:
             folder.mkdir(parents=True, exist_ok=True)
@@ -250,7 +276,7 @@ def window(boundary: Boundary) -> tuple[int, int]:
 
 
 def plot(boundary: Boundary, path: Path) -> None:
-    """A spectrogram of the words around a boundary: ours in green, Whisper's in red, moved into a pause in yellow."""
+    """A spectrogram of the words around a boundary: ours in green, the reference's in red, moved into a pause in yellow."""
     from PIL import Image, ImageDraw
 
     begin, end = window(boundary)

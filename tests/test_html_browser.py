@@ -434,7 +434,8 @@ def contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
 def test_the_captions_panel_shows_the_cue_being_spoken(visit, site):
     page = visit("narrated-en").page
     panel = page.locator(".captions")
-    playwright_api.expect(panel).to_be_visible()
+    page.wait_for_function("document.querySelector('audio').textTracks[0].mode === 'hidden'")  # the script ran
+    assert not panel.is_visible()  # no empty box before the narration plays
     cues = page.evaluate("""() => new Promise(resolve => {
         const track = document.querySelector('audio').textTracks[0];
         const wait = () => track.cues && track.cues.length
@@ -443,6 +444,7 @@ def test_the_captions_panel_shows_the_cue_being_spoken(visit, site):
     start, end, text = cues[4]
     page.evaluate(SEEK, (start + end) / 2)
     playwright_api.expect(page.locator(".captions-text")).to_have_text(text)
+    playwright_api.expect(panel).to_be_visible()
     vtt = (site / "narrated" / "narrated.en.vtt").read_text("utf-8")
     assert all(line in vtt for line in text.split("\n"))  # the very lines of the captions file
     link = page.get_by_role("link", name="Captions (WebVTT)")

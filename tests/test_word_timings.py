@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from itertools import pairwise
 
 import pytest
@@ -23,7 +24,7 @@ from storyexport.store.cache import Cache
 from storyexport.store.layout import TIMINGS
 from storyexport.text.narration_plan import narration_plan
 from storyexport.text.render import RenderTarget, render_article
-from storyexport.text.speech import SpeechScript
+from storyexport.text.speech import SpeechScript, SpokenToken
 from storyexport.text.timings import ENGINE_WORDS, ESTIMATED_WORDS, SentenceTiming, WordTiming, load_timings
 from storyexport.text.words import shown_words, words
 
@@ -93,6 +94,34 @@ def test_a_word_ends_at_its_last_sound_only_before_a_real_pause():
     spans = tightened([(0, 500), (500, 640), (640, 1000)], last_sound(clip), shortest_pause=100)
     assert spans == [(0, 300), (500, 640), (640, 1000)]  # the pause leaves the first word; nothing else moves
     assert tightened([(500, 640)], last_sound(clip))[0] == (500, 600)  # with no floor, the soft tail goes too
+
+
+def test_a_lexicon_entry_of_several_words_gives_each_word_its_own_time():
+    # the sample's lexicon says "A Venezuelan" as one entry: one token, two spoken words
+    text = "Serving Hope: A Venezuelan Doctor"
+    tokens = (SpokenToken("Serving", 0, 7, "en"), SpokenToken("Hope", 8, 12, "en"), SpokenToken(":", 12, 13, "en", joined=True),
+              SpokenToken("A Venezuelan", 14, 26, "en", "eɪ ˈvɛnəˈzweɪlən"), SpokenToken("Doctor", 27, 33, "en"))
+    script = SpeechScript("en", tokens)
+    spoken = [(0, 10), (10, 20), (25, 30), (30, 50), (50, 60)]
+    assert script.caption_word_spans(text, spoken) == tuple(spoken)
+    # a token said otherwise than written still gives its time to the words it stands for
+    said_as_number = SpeechScript("en", (SpokenToken("twenty", 0, 4, "en"), SpokenToken("eighteen", 0, 4, "en")))
+    assert said_as_number.caption_word_spans("2018", [(0, 10), (10, 30)]) == ((0, 30),)
+
+
+def test_espeak_word_events_in_ssml_land_on_the_script_words():
+    from storyexport.formats.audio.tts.espeak import espeak_input, in_script_text
+
+    tokens = (SpokenToken("Serving", 0, 7, "en"), SpokenToken("Hope", 8, 12, "es"), SpokenToken(":", 12, 13, "en", joined=True),
+              SpokenToken("A Venezuelan", 14, 26, "en", "eɪ ˈvɛnəˈzweɪlən"), SpokenToken("Doctor", 27, 33, "en"))
+    script = SpeechScript("en", tokens)
+    ssml, _, token_starts = espeak_input(script, "en-us")
+    assert [ssml[at:at + 3] for at in token_starts] == ["Ser", "Hop", ": [", "[[e", "Doc"]
+    # eSpeak NG's events: each word's first character in the SSML (inside [[ ]] for phonemes), and a sample
+    events = [(token_starts[0], 0), (token_starts[1], 100), (token_starts[3] + 2, 300), (token_starts[4], 500)]
+    spans = from_text_positions(script.text, in_script_text(events, token_starts, script), 600)
+    assert [begin for begin, _ in spans] == [0, 100, 300, spans[3][0], 500]
+    assert 300 < spans[3][0] < 500  # "Venezuelan" shares the lexicon entry's time with "A", after it
 
 
 def test_timings_written_before_words_still_read(tmp_path):
@@ -210,6 +239,22 @@ def test_each_offline_engine_times_every_word_in_order_inside_the_clip(name, lan
     assert shown is not None and len(shown) == len(words(text))
     lengths = dict(zip(said(text), (end - begin for begin, end in shown)))
     assert lengths["2018"] > lengths["Tacna"] and lengths["2018"] > lengths["Lima"]
+
+
+@pytest.mark.slow  # speech synthesis
+def test_espeak_times_every_word_of_a_sentence_with_another_language_and_lexicon_phonemes():
+    # eSpeak NG reads such a script as SSML, and its word events count the SSML's characters
+    engine = get_engine("espeak", offline=True)
+    plain = SpeechScript.of_text("When Jesus arrived in Tacna, his family came too.", "en")
+    tokens = tuple(replace(t, lang="es") if t.text in ("Jesus", "Tacna")
+                   else replace(t, phonemes="ˈfæmli") if t.text == "family" else t for t in plain.tokens)
+    script = SpeechScript("en", tokens)
+    assert not script.plain
+    clip = engine.synthesize(script, engine.voice("en", NarrationChoice("en")))
+    assert clip.words is not None and len(clip.words) == len(words(script.text)) == 9
+    for (begin, end), (next_begin, _) in pairwise(clip.words):
+        assert begin < end <= next_begin
+    assert 0 <= clip.words[0][0] and clip.words[-1][1] <= len(clip.samples)
 
 
 @pytest.fixture(scope="module")

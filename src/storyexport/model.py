@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
+from .text.languages import for_language
+
 
 # Inline formatting beyond emphasis, strong and code, in the order the renderer nests it (outermost
 # first): <del>, <q>, <mark>, <small>, <kbd>, small caps, <sub>, <sup>
@@ -310,6 +312,13 @@ class NarrationChoice:
     voice_file: Path | None = None  # a Piper .onnx or a Kokoro voice style; its engine speaks the language
 
 
+def voice_file_parts(path: Path) -> tuple[Path, str]:
+    """A voice path as its file and the voice named in it: "voices.bin#ef_dora" is voices.bin and
+    "ef_dora"; a file of one voice ("es_MX-claude-high.onnx", "ef_dora.npy") names none ("")."""
+    file_name, _, member = path.name.partition("#")
+    return path.with_name(file_name), member
+
+
 @dataclass(frozen=True)
 class Pronunciation:
     """One entry of a pronunciation lexicon (a PLS `<lexeme>`): how to say some written words."""
@@ -375,22 +384,20 @@ class Story:
 
     def lexicon(self, lang: str) -> Lexicon | None:
         """The lexicon for text in `lang`: its own (es-419) before its language's (es)."""
-        by_tag = {lexicon.lang.lower(): lexicon for lexicon in self.lexicons}
-        return by_tag.get(lang.lower()) or by_tag.get(lang.split("-")[0].lower())
+        return for_language({lexicon.lang.lower(): lexicon for lexicon in self.lexicons}, lang)
 
     def narration_for(self, lang: str) -> NarrationChoice:
         """The front matter's narration entry for `lang`, with the publisher's voice file for it:
         the one given for its own tag (es-419), else for its language (es)."""
         choice = next((c for c in self.narration if c.lang == lang), NarrationChoice(lang))
-        by_tag = {tag.lower(): path for tag, path in self.voices}
-        voice_file = by_tag.get(lang.lower()) or by_tag.get(lang.split("-")[0].lower())
+        voice_file = for_language({tag.lower(): path for tag, path in self.voices}, lang)
         return dataclasses.replace(choice, voice_file=voice_file) if voice_file else choice
 
     def files(self) -> tuple[Path, ...]:
         """Every file the story was read from: its source, its photos, the print colour profile, the
         project file and the publisher's voice files (a change to any of them changes the outputs)."""
         settings = (self.print.profile.file if self.print.profile else None, self.project_file)
-        voices = tuple(path.with_name(path.name.split("#")[0]) for _, path in self.voices)
+        voices = tuple(voice_file_parts(path)[0] for _, path in self.voices)
         return (self.source, *(photo.file for photo in self.photos()), *(path for path in settings if path), *voices)
 
     def photos(self) -> tuple[Photo, ...]:

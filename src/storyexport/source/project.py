@@ -22,7 +22,7 @@ import yaml
 
 from ..errors import Problem
 from ..formats.audio.tts import VOICE_FILE_ENGINES, voice_file_engine
-from ..model import AccessibilityDeclaration, ColourProfile
+from ..model import AccessibilityDeclaration, ColourProfile, voice_file_parts
 from ..text.languages import language_problem
 from .discover import PROJECT_FILE
 from .frontmatter import PROJECT_KEYS, read_project_settings
@@ -110,7 +110,7 @@ def _voices(reader: YamlReader, node: yaml.Node, folder: Path) -> tuple[tuple[st
 
 def voice_file_problem(path: Path) -> str | None:
     """Why `path` cannot be a narration voice, or None when it can (docs/narration.md, Voices)."""
-    file = path.with_name(path.name.split("#")[0])
+    file, member = voice_file_parts(path)
     engine = voice_file_engine(path)
     if engine is None:
         known = ", ".join(VOICE_FILE_ENGINES)
@@ -119,6 +119,6 @@ def voice_file_problem(path: Path) -> str | None:
         return f"{file} does not exist"
     if engine == "piper" and not file.with_name(file.name + ".json").is_file():
         return f"a Piper voice needs its configuration beside it: {file.name}.json"
-    if file.suffix in (".npz", ".bin") and "#" not in path.name:
+    if file.suffix in (".npz", ".bin") and not member:
         return f"{file.name} holds several Kokoro voices: name one, e.g. {file.name}#ef_dora"
     return None

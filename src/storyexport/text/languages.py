@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import TypeVar
 
 BCP47_SHAPE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+T = TypeVar("T")
 
 
 def language_problem(tag: str) -> str | None:
@@ -22,6 +25,12 @@ def language_problem(tag: str) -> str | None:
 def primary_subtag(tag: str) -> str:
     """The language without region or script: es-419 -> es."""
     return tag.split("-")[0].lower()
+
+
+def for_language(by_tag: Mapping[str, T], lang: str) -> T | None:
+    """What `by_tag` (keyed by lower-case language tags) holds for `lang`: its own tag's (es-419),
+    else its language's (es)."""
+    return by_tag.get(lang.lower()) or by_tag.get(primary_subtag(lang))
 
 
 def autonym(tag: str) -> str:

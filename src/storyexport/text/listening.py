@@ -56,14 +56,17 @@ class Listening:
         return self.errors / self.words if self.words else 0.0
 
 
+def folded(text: str) -> str:
+    """`text` in lower case without accents: "Jesús" -> "jesus" (a recognizer's spelling may lack them)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
 def comparable_words(text: str, lang: str) -> list[str]:
     """`text` as the words the check compares."""
     for said in reversed(number_words(text, lang)):
         text = text[:said.start] + " " + said.words + " " + text[said.end:]
     text = re.sub(r"\b((?:[A-Za-z]\.){2,})", lambda m: m[1].replace(".", ""), text)  # I.O.M. -> IOM
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"['’]", "", text)
+    text = re.sub(r"['’]", "", folded(text))
     words = re.sub(r"[^\w\s]|_", " ", text).split()
     spelled_out = ABBREVIATIONS.get(lang.split("-")[0], {})
     return _joined_letters([spelled_out.get(word, word) for word in words])

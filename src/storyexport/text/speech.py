@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from ..model import Lexicon, Pronunciation, Story
 from .labels import label, letter_names
-from .languages import primary_subtag
+from .languages import for_language, primary_subtag
 from .narration_plan import Anchor, Sentence, narration_plan
 from .numbers import number_words
 
@@ -80,22 +80,33 @@ class SpeechScript:
         """The times of the caption's words (text.words of `text`, the sentence's) from the times of
         the spoken words (`spoken`: one per word of `self.text`, in order). A caption word runs from
         the first to the last spoken word whose token says its characters ("2018" from "twenty" to
-        "eighteen", "IOM" from "eye" to "em"). None when a caption word is said by no spoken word,
-        or the caption's words are said out of their order (a credit said photographer first)."""
+        "eighteen", "IOM" from "eye" to "em"); a token said as written ("A Venezuelan", one lexicon
+        entry) gives each of its words its own spoken word. None when a caption word is said by no
+        spoken word, or the caption's words are said out of their order (a credit said photographer first)."""
         from .words import words
 
         said = words(self.text)
         if len(said) != len(spoken):
             return None
         offsets = self.offsets()
-        sources = [self.tokens[bisect_right(offsets, word.start) - 1] for word in said]
+        sources = [self._caption_characters(word.start, word.end, offsets, text) for word in said]
         shown: list[tuple[int, int]] = []
         for word in words(text):
-            times = [span for token, span in zip(sources, spoken) if token.start < word.end and word.start < token.end]
+            times = [span for (begin, end), span in zip(sources, spoken) if begin < word.end and word.start < end]
             if not times or (shown and min(b for b, _ in times) < shown[-1][0]):
                 return None
             shown.append((min(b for b, _ in times), max(e for _, e in times)))
         return tuple(shown)
+
+    def _caption_characters(self, start: int, end: int, offsets: tuple[int, ...], text: str) -> tuple[int, int]:
+        """The characters of the caption `text` that the spoken word at [start, end) of `self.text`
+        says (`offsets`: self.offsets()): its own when its token is said as written, else its token's."""
+        index = bisect_right(offsets, start) - 1
+        token = self.tokens[index]
+        if token.text != text[token.start:token.end]:
+            return token.start, token.end
+        inside = start - offsets[index]
+        return token.start + inside, token.start + inside + end - start
 
     def written_in_spoken_order(self, text: str) -> str:
         """The caption's words (`text`, the sentence's) in the order they are said: "Photo: Gema
@@ -159,14 +170,10 @@ def _spoken(text: str, start: int, end: int, sentence: Sentence, lang: str,
         run_start, run_end = max(run_start, start), min(run_end, end)
         if run_start >= run_end:
             continue
-        yield from _said(text, position, run_start, lang, _lexicon(lexicon_of, lang))
-        yield from _said(text, run_start, run_end, run_lang, _lexicon(lexicon_of, run_lang))
+        yield from _said(text, position, run_start, lang, for_language(lexicon_of, lang))
+        yield from _said(text, run_start, run_end, run_lang, for_language(lexicon_of, run_lang))
         position = run_end
-    yield from _said(text, position, end, lang, _lexicon(lexicon_of, lang))
-
-
-def _lexicon(lexicon_of: dict[str, Lexicon], lang: str) -> Lexicon | None:
-    return lexicon_of.get(lang.lower()) or lexicon_of.get(primary_subtag(lang))
+    yield from _said(text, position, end, lang, for_language(lexicon_of, lang))
 
 
 @dataclass(frozen=True)

@@ -274,7 +274,8 @@
     }
   };
 
-  /* The captions panel shows the cue being spoken, from the same WebVTT file as the <track>. */
+  /* The captions panel shows the cue being spoken, from the same WebVTT file as the <track>;
+     it appears with the first cue (before the narration plays it would be an empty box). */
   function showCaptions(audio) {
     var panel = audio.parentElement.querySelector(".captions");
     var track = audio.textTracks && audio.textTracks[0];
@@ -287,10 +288,10 @@
       var cue = track.activeCues && track.activeCues[0];
       if (cue) {
         text.replaceChildren(cue.getCueAsHTML()); /* the cue's text, its escapes undone, never markup */
+        panel.hidden = false;
       }
     };
     track.addEventListener("cuechange", render);
-    panel.hidden = false;
   }
 
   document.querySelectorAll("audio[data-sentences]").forEach(function (audio) {

@@ -125,12 +125,12 @@ def decoded_chunks(path: Path | str | bytes | BinaryIO) -> tuple[int, Iterator[n
             return av.open(path)
         return av.open(str(path))
 
-    with opened() as container:
-        rate = container.streams.audio[0].codec_context.sample_rate
+    container = opened()
+    stream = container.streams.audio[0]
+    rate = stream.codec_context.sample_rate
 
     def chunks() -> Iterator[np.ndarray]:
-        with opened() as container:
-            stream = container.streams.audio[0]
+        with container:  # closed once read (or, never read, when it is let go)
             to_mono = av.AudioResampler(format="flt", layout="mono", rate=rate)
             for frame in _frames(container, stream):
                 for converted in to_mono.resample(frame):
@@ -145,13 +145,8 @@ def _frames(container, stream):
 
 def decode(data: bytes) -> tuple[np.ndarray, int]:
     """Any audio file's first stream as mono float32 samples, as FFmpeg (and so players) decode it."""
-    import av
-
-    with av.open(io.BytesIO(data)) as container:
-        stream = container.streams.audio[0]
-        rate = stream.codec_context.sample_rate
-        to_mono = av.AudioResampler(format="flt", layout="mono", rate=rate)
-        frames = [converted for frame in [*container.decode(stream), None]
-                  for converted in to_mono.resample(frame)]
-    samples = [frame.to_ndarray().reshape(-1) for frame in frames]
+    rate, chunks = decoded_chunks(data)
+    samples = list(chunks)
     return (np.concatenate(samples) if samples else np.zeros(0, np.float32)), rate
+
+

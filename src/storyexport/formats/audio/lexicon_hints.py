@@ -6,11 +6,10 @@ the phonemes and puts the entry in pronunciation.<lang>.pls."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from xml.sax.saxutils import escape
 
 from ...model import Story
-from ...text.listening import SentenceHearing
+from ...text.listening import SentenceHearing, folded
 from ...text.narration_plan import narration_plan
 
 MIN_LETTERS = 6  # shorter words ("said", "that") are mostly the recognizer's slips, not the narration's
@@ -38,8 +37,7 @@ def suggestions(hearing: SentenceHearing, story: Story, lang: str) -> tuple[str,
 def _written(compared: str, text: str) -> str | None:
     """The caption's word that compares as `compared` (same letters, ignoring case and accents)."""
     for match in re.finditer(r"\w+", text):
-        plain = "".join(c for c in unicodedata.normalize("NFKD", match[0].lower()) if not unicodedata.combining(c))
-        if plain == compared:
+        if folded(match[0]) == compared:
             return match[0]
     return None
 

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SYNTHESIS_VERSION = 6  # bump when trimming, resampling or word timing changes, so cached clips are remade
+SYNTHESIS_VERSION = 7  # bump when trimming, resampling or word timing changes, so cached clips are remade
 SILENCE = 0.01  # amplitude below which a clip's ends count as silence (-40 dBFS)
 MARGINS = (0.03, 0.08)  # seconds kept before the first and after the last sound (soft consonants)
 

