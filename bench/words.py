@@ -88,7 +88,7 @@ def main() -> None:
         results.update(against(name, found, spoken))
     print_onsets(spoken)
     if args.worst:
-        for (name, engine, lang), result in results.items():
+        for (name, *_), result in results.items():
             show_worst(name, result, args.worst, args.plots)
 
 

@@ -113,7 +113,6 @@ def _leaves_half_a_result(worker: Worker, started: str) -> None:
     the start of a message in the pool's result pipe, and no more."""
     import gc
     import struct
-    import time
     from multiprocessing.queues import SimpleQueue
 
     results = next(o for o in gc.get_objects() if isinstance(o, SimpleQueue))  # the pool's only one
@@ -137,6 +136,7 @@ def test_a_worker_stopped_while_handing_back_its_result_holds_nothing_up(tmp_pat
             if started.exists():
                 break
             time.sleep(0.1)
+        assert started.exists(), "the task never started"
         workers.cancel()
         with pytest.raises((BrokenProcessPool, CancelledError)):
             task.result(timeout=30)  # without the fix: TimeoutError, the pool's manager thread waiting for ever

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from ...errors import BuildError, EngineUnavailable
-from ...model import NarrationChoice, Story
+from ...model import Story
 from ...store.clock import build_time
 from ...store.freshness import Freshness, inputs_digest
 from ...store.layout import CAPTIONS, MP3, OPUS, TIMINGS, FileKind

@@ -117,15 +117,13 @@ def decoded_chunks(path: Path | str | bytes | BinaryIO) -> tuple[int, Iterator[n
     its rate, and mono float32 chunks (an audiobook is never held in memory whole)."""
     import av
 
-    def opened():
-        if isinstance(path, bytes):
-            return av.open(io.BytesIO(path))
-        if hasattr(path, "read"):
-            path.seek(0)
-            return av.open(path)
-        return av.open(str(path))
-
-    container = opened()
+    if isinstance(path, bytes):
+        container = av.open(io.BytesIO(path))
+    elif hasattr(path, "read"):
+        path.seek(0)
+        container = av.open(path)
+    else:
+        container = av.open(str(path))
     stream = container.streams.audio[0]
     rate = stream.codec_context.sample_rate
 
@@ -148,5 +146,3 @@ def decode(data: bytes) -> tuple[np.ndarray, int]:
     rate, chunks = decoded_chunks(data)
     samples = list(chunks)
     return (np.concatenate(samples) if samples else np.zeros(0, np.float32)), rate
-
-

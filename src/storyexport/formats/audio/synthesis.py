@@ -115,9 +115,12 @@ def spoken_clips(plan: NarrationPlan, scripts: dict[str, SpeechScript], voice: V
         cache.put(key, spoken.pcm.tobytes(), {"id": missing[key].id, "said": said}, kind="sentence")
         clips[key] = (len(spoken.pcm), spoken.said)
         progress(task, len(clips), total)  # raises KeyboardInterrupt when the run is interrupted
-    return {sentence.id: SpokenClip(keys[sentence.id], length, *caption_words(scripts[sentence.id], sentence.text,
-                                                                             voice.lang, length, said))
-            for sentence in plan.sentences for length, said in [clips[keys[sentence.id]]]}
+    spoken: dict[str, SpokenClip] = {}
+    for sentence in plan.sentences:
+        length, said = clips[keys[sentence.id]]
+        words_said = caption_words(scripts[sentence.id], sentence.text, voice.lang, length, said)
+        spoken[sentence.id] = SpokenClip(keys[sentence.id], length, *words_said)
+    return spoken
 
 
 def speak_sentence(worker: Worker, voice: Voice, offline: bool, script: SpeechScript) -> SaidSentence:

@@ -87,13 +87,13 @@ class GttsEngine:
                      (("tld", tld),))
 
     def synthesize(self, script: SpeechScript, voice: Voice) -> SpeechClip:
-        runs = script.runs()
-        if len(runs) == 1:  # the whole sentence in one language (its own, or a passage in another)
-            return self._say(SpeechScript(runs[0][0], runs[0][1]).text, self._language(runs[0][0], script, voice), voice)
+        clips = [self._say(SpeechScript(lang, tokens).text, self._language(lang, script, voice), voice)
+                 for lang, tokens in script.runs()]
+        if len(clips) == 1:  # the whole sentence in one language (its own, or a passage in another)
+            return clips[0]
         from ..splice import joined
 
-        return joined([self._say(SpeechScript(lang, tokens).text, self._language(lang, script, voice), voice)
-                       for lang, tokens in runs])
+        return joined(clips)
 
     @staticmethod
     def _language(lang: str, script: SpeechScript, voice: Voice) -> str:
