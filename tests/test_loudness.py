@@ -46,6 +46,17 @@ def test_the_meter_agrees_with_pyloudnorm_in_any_chunks(speechlike, size):
     assert measure(chunks(speechlike, size), RATE).integrated_lufs == pytest.approx(expected, abs=1e-6)
 
 
+@pytest.mark.parametrize("size", [960, 1152, 4099, 65536])
+def test_the_true_peak_does_not_depend_on_the_chunks(size):
+    """A codec's frames, given one by one: the peaks at their edges are those of the whole signal,
+    not of each frame cut off by silence (the interpolation rings above a cut-off crest)."""
+    t = np.arange(RATE * 5) / RATE
+    hum = 0.5 * np.sin(2 * np.pi * 110 * t)  # true peak 0.5: -6.02 dBTP
+    whole = measure([hum], RATE).true_peak_dbtp
+    assert whole == pytest.approx(-6.02, abs=0.05)  # the interpolation filter's ripple
+    assert measure(chunks(hum, size), RATE).true_peak_dbtp == pytest.approx(whole, abs=1e-9)
+
+
 def test_true_peak_sees_between_the_samples():
     t = np.arange(RATE) / RATE
     tone = np.sin(2 * np.pi * RATE / 4 * t + np.pi / 4)  # a quarter-rate tone sampled at ±0.707 only

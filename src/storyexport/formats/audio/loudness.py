@@ -63,7 +63,9 @@ class LoudnessMeter:
         self._steps: list[float] = []  # sum of squares per completed step
         self._peak = 0.0
         self._true_peak = true_peak
-        self._tail = np.zeros(CONTEXT)  # the last samples given, the context of the next chunk's peaks
+        # the last 2 * CONTEXT samples given: the last CONTEXT of them wait for the next chunk (the
+        # context after them) before their peaks count; the ones before are their context
+        self._tail = np.zeros(2 * CONTEXT)
 
     def add(self, samples: np.ndarray) -> None:
         import scipy.signal
@@ -71,10 +73,10 @@ class LoudnessMeter:
         x = np.asarray(samples, np.float64)
         if x.size == 0:
             return
-        if self._true_peak:
+        if self._true_peak:  # the peaks of the samples whose context on both sides is known by now
             window = np.concatenate([self._tail, x])
-            self._peak = max(self._peak, float(_peak_envelope(window).max()))
-            self._tail = window[-CONTEXT:]
+            self._peak = max(self._peak, float(_peak_envelope(window)[CONTEXT:-CONTEXT].max()))
+            self._tail = window[-2 * CONTEXT:]
         filtered = x
         for index, (b, a, gain, state) in enumerate(self._filters):
             filtered, state = scipy.signal.lfilter(b, a, filtered, zi=state)
@@ -96,7 +98,8 @@ class LoudnessMeter:
     def result(self) -> Loudness:
         """Integrated loudness (LUFS) and true peak (dBTP; -inf when not measured or silent)."""
         if self._true_peak:  # the last samples' peaks, with silence after them
-            self._peak = max(self._peak, float(_peak_envelope(np.concatenate([self._tail, np.zeros(CONTEXT)])).max()))
+            window = np.concatenate([self._tail, np.zeros(2 * CONTEXT)])
+            self._peak = max(self._peak, float(_peak_envelope(window)[CONTEXT:-CONTEXT].max()))
         peak = self._peak
         return Loudness(self._integrated(), float(20 * np.log10(peak)) if peak > 0 else -np.inf)
 
