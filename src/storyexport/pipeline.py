@@ -26,7 +26,7 @@ from .store.clock import source_date_epoch
 from .store.layout import CACHE_FOLDER
 from .store.output import output_run, refuse_output_among_sources
 from .store.records import Records, StoryRecord
-from .workers import CatalogProgress, FormatResult, Workers
+from .workers import CatalogProgress, FormatResult, Workers, prepare_workers
 
 if TYPE_CHECKING:
     from .workers.parcels import OutputFiles
@@ -127,6 +127,8 @@ def build(sources: list[Path], targets: list[str], output: Path, options: Option
     cache = Cache(output / CACHE_FOLDER)
     records = Records(cache, targets, _settings(options))
     unchanged = {f: record for f in files if (record := records.unchanged(f, output))}
+    if len(unchanged) < len(files):
+        prepare_workers(options.jobs, options.cluster)
     stories, warnings = parse_stories([f for f in files if f not in unchanged], options.config, options.voices)
     warnings += [problem for f, record in unchanged.items() for problem in _replayed(f, record)]
     check_slugs([s.slug for s in stories] + [r.slug for r in unchanged.values()])
@@ -181,7 +183,7 @@ def _finish_story(story: Story, results: list[FormatResult], output: Path, recor
     """The story's report (every check of every output: a task, the checks are work too), manifest
     (every file, with its sha256) and, when every format was built, its record (so that the next
     run can skip it if nothing changes)."""
-    from .report.build import failed_outputs, known_checks
+    from .report.build import check_books, failed_outputs, known_checks
     from .source.project import nearer_project_file_places
     from .store.layout import LEDGER, REPORT_HTML, REPORT_JSON
     from .store.manifest import describe_files, published_files, write_manifest
@@ -198,6 +200,8 @@ def _finish_story(story: Story, results: list[FormatResult], output: Path, recor
     files = OutputFiles(folder, tuple(p.relative_to(folder).as_posix() for p in published_files(folder)) + ledger)
     mine = [p for p in warnings if p.path == story.source]
     entries = describe_files(folder, details)
+    if workers.local:  # one JVM for the run's books, not one a worker
+        check_books(story, folder, entries, records.cache)
     known, complete = known_checks(entries, records.cache)
     maker = InlineWorkers(records.cache) if complete else workers  # nothing left to check: no need to send it
     known = {} if maker.local else known  # a worker on this machine reads the cache itself

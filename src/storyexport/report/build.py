@@ -42,8 +42,10 @@ from .pdf_checks import check_print_pdf, check_tagged_pdf
 from .tagged_pdf_checks import check_reading_structure
 
 
-def _checks(kind: str, path: Path, entry: dict[str, Any], story: Story, timings: Path, cache: Cache) -> list[Check]:
-    sha = entry["sha256"]
+def _checks(entry: dict[str, Any], story: Story, folder: Path, cache: Cache) -> list[Check]:
+    """The checks of one output file (`entry`: its manifest entry) of the story in `folder`."""
+    kind, path, sha = entry["format"], folder / entry["path"], entry["sha256"]
+    timings = TIMINGS.path(folder, story.slug, entry.get("lang", ""))
     article = story.article(entry["lang"]) if entry.get("lang") in story.languages else story.original
     untranslated = tuple(value for _, value in article.untranslated())
     if kind == EPUB.format:
@@ -62,6 +64,16 @@ def _checks(kind: str, path: Path, entry: dict[str, Any], story: Story, timings:
 
 
 JUDGED = (EPUB.format, TAGGED_PDF.format, PRINT_PDF.format, MP3.format, OPUS.format, CAPTIONS.format, PAGE_FORMAT)
+
+
+def check_books(story: Story, folder: Path, entries: list[dict[str, Any]], cache: Cache) -> None:
+    """The checks of the story's EPUBs made in this process and kept in `cache`, where the report
+    finds them. EPUBCheck runs in one JVM a process (epubcheck_door.py), and a JVM's first book costs
+    about 6 s of processor time: a run whose workers share this machine's cache checks its books in
+    its own JVM rather than warming one up in every worker (bench/README.md, bench/catalog.py)."""
+    for entry in entries:
+        if entry.get("format") == EPUB.format:
+            _checks(entry, story, folder, cache)
 
 
 def known_checks(entries: list[dict[str, Any]], cache: Cache) -> tuple[dict[str, tuple[bytes, dict]], bool]:
@@ -105,8 +117,7 @@ def attention(report: dict[str, Any]) -> list[dict[str, str]]:
 
 def _output(entry: dict[str, Any], story: Story, folder: Path, cache: Cache) -> dict[str, Any]:
     kind = entry["format"]
-    timings = TIMINGS.path(folder, story.slug, entry.get("lang", ""))
-    checks = _checks(kind, folder / entry["path"], entry, story, timings, cache)
+    checks = _checks(entry, story, folder, cache)
     if kind == PAGE_FORMAT:  # the images the page build wrote (a file someone else put there is not judged)
         written = {folder / name for name in Ledger(folder).names()}
         checks += inspect_safely("images", folder / HTML_FOLDER,

@@ -2,8 +2,9 @@
 
 EPUBCheck is a Java program; started afresh for each book, its JVM spends about 4 s of processor
 time loading itself and compiling its schemas before it reads a byte — two thirds of what a
-catalog's reports cost. So each process that checks books (the run itself, or a worker) starts
-one JVM the first time, running `assets/java/EpubCheckLoop` (a class of ours, shipped compiled:
+catalog's reports cost. So each process that checks books (the run itself, or a Ray worker; a
+run whose workers are on its machine checks every book in the driver: report.build.check_books)
+starts one JVM the first time, running `assets/java/EpubCheckLoop` (a class of ours, shipped compiled:
 tools/compile_java.py), which calls EPUBCheck's own command-line entry, `EpubChecker.run`, for
 each book it is sent: the same checks and messages, about 0.3 s a book once warm
 (bench/README.md). Requests and answers travel on the JVM's standard input and output — no

@@ -71,6 +71,15 @@ class Workers(Protocol):
     def close(self) -> None: ...
 
 
+def prepare_workers(jobs: int, cluster: str | None) -> None:
+    """Start, before the stories are read, what the run's worker processes will come from (a run
+    with something to build calls it; the workers themselves start with the first task)."""
+    if jobs > 1 and not cluster:
+        from .local import start_fork_server
+
+        start_fork_server()
+
+
 def open_workers(jobs: int, cluster: str | None, cache: Cache, engines: dict[str, Any]) -> Workers:
     """The run's workers: one per CPU of a Ray cluster, else `jobs` processes, else this thread (--jobs 1)."""
     if cluster:

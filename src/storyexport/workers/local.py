@@ -117,6 +117,26 @@ class Settlement:
             future.set_result(outcome.value)
 
 
+def fork_server() -> multiprocessing.context.BaseContext:
+    """Where worker processes come from: a fork server that imports PRELOAD once."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    # the fork server's socket goes in multiprocessing's own temporary folder: made now, in the
+    # system's, before the run points TMPDIR into the output folder, whose path may be too long
+    # for a socket (107 bytes); multiprocessing removes it when the process ends
+    multiprocessing.util.get_temp_dir()
+    return context
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, so that it imports the workers' libraries (about 1.5 s of
+    processor time) while the run reads its stories, rather than after."""
+    import multiprocessing.forkserver
+
+    fork_server()
+    multiprocessing.forkserver.ensure_running()
+
+
 class ProcessWorkers:
     """A pool of worker processes, started on the first task (a run with nothing to do starts none).
 
@@ -129,13 +149,7 @@ class ProcessWorkers:
     def __init__(self, count: int, cache: Cache):
         self.capacity = count
         self.settlement = Settlement(cache)
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
-        # the fork server's socket goes in multiprocessing's own temporary folder: made now, in the
-        # system's, before the run points TMPDIR into the output folder, whose path may be too long
-        # for a socket (107 bytes); multiprocessing removes it when the process ends
-        multiprocessing.util.get_temp_dir()
-        self.context, self.cache_folder = context, cache.folder.resolve()
+        self.context, self.cache_folder = fork_server(), cache.folder.resolve()
         self.pool: ProcessPoolExecutor | None = None
         self.scratch: Path | None = None
         self.starting = threading.Lock()
@@ -205,7 +219,7 @@ def _start_worker(cache_folder: Path, levels: dict[str, int], scratch: Path, dri
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver decides what Ctrl-C means
     threading.Thread(target=_end_with, args=(driver,), daemon=True, name="storyexport-driver-watch").start()
-    tempfile.tempdir = str(scratch)
+    tempfile.tempdir = os.environ["TMPDIR"] = str(scratch)  # TMPDIR: for the programs a task starts
     set_up_logging(levels)
     _WORKER = Worker(WorkerCache(cache_folder))
 

@@ -92,7 +92,11 @@ class Schedule:
         return [result for story in self.stories for result in self.results.get(story.slug, [])]
 
     def _open_stories(self) -> None:
-        while self.waiting and len(self.open) < self.open_at_once:
+        """Begin stories while fewer than `open_at_once` have formats to build (a story whose
+        formats are built only waits for its report, which gives the workers little to do: its
+        books' EPUBCheck runs in the driver), and fewer than twice that are open."""
+        while (self.waiting and len(self.open) < 2 * self.open_at_once
+               and sum(any(u.result is None for u in units) for units in self.open.values()) < self.open_at_once):
             story = self.waiting.pop(0)
             remove_stale_temps(self.output / story.slug)
             self.open[story.slug] = story_units(story, self.targets, self._languages(story))
