@@ -13,7 +13,7 @@
   </lexeme>
   <lexeme>
     <grapheme>Venezuelan and</grapheme>
-    <phoneme>vɛnəˈzweɪlɪn ˈænd</phoneme>
+    <phoneme>vɛnɪˈzweɪlɪn ˈænd</phoneme>
   </lexeme>
   <lexeme>
     <grapheme>Venezuelans</grapheme>
