@@ -12,6 +12,10 @@
     <phoneme>eɪ ˈvɛnəˈzweɪlən</phoneme>
   </lexeme>
   <lexeme>
+    <grapheme>Venezuelan and</grapheme>
+    <phoneme>vɛnɪˈzweɪlɪn ˈænd</phoneme>
+  </lexeme>
+  <lexeme>
     <grapheme>Venezuelans</grapheme>
     <phoneme>ˈvɛnəˈzweɪlɪnz</phoneme>
   </lexeme>
