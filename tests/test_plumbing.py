@@ -174,6 +174,26 @@ def test_freshness_digests_hold_what_a_story_says_not_where_it_is(tmp_path: Path
     assert inputs_digest("html", changed) != inputs_digest("html", story_here)
 
 
+def test_a_story_with_lexicons_and_a_publishers_voice_is_digested_by_file_names(tmp_path: Path, paths):
+    """Paths inside a story's fields (its lexicon files, its voices) enter a digest by file name:
+    where the folder is does not count, and a path never stops the digest (the page and the EPUB
+    failed with "PosixPath cannot be part of a freshness digest" for a story with a voice)."""
+    import dataclasses
+    import shutil
+
+    from storyexport.store.freshness import canonical, inputs_digest
+
+    stories = []
+    for root in (tmp_path / "here", tmp_path / "elsewhere" / "deeper"):
+        shutil.copytree(paths.story("pronunciation").parent, root / "pronunciation")
+        story, _ = parse(root / "pronunciation" / "story.md")
+        stories.append(dataclasses.replace(story, voices=(("en", root / "voices" / "en_US-own-medium.onnx"),)))
+    assert [p.name for p in stories[0].lexicon_files] == ["pronunciation.en.pls", "pronunciation.es.pls"]
+    assert inputs_digest("html", stories[0]) == inputs_digest("html", stories[1])
+    described = json.dumps(canonical(stories[0]))
+    assert str(tmp_path) not in described and "en_US-own-medium.onnx" in described
+
+
 def test_a_moved_project_rebuilds_nothing(tmp_path: Path, paths):
     import shutil
 

@@ -116,6 +116,9 @@ def test_a_publishers_piper_voice_narrates_from_a_local_path(project, run_cli):
     assert result.exit_code == 0, result.output
     timings = json.loads((project / "out" / "pronunciation" / "pronunciation.en.timings.json").read_text())
     assert (timings["engine"], timings["voice"]) == ("piper", "en_US-local-medium")
+    page = run_cli("html", project / "source", "--lang", "en", "--offline", "-q", "-o", project / "out",
+                   "--voice", f"en={voice}")  # the page (and the EPUB) digest the story, its voices included
+    assert page.exit_code == 0, page.output
 
 
 def test_a_voice_for_another_language_is_refused(project):

@@ -144,3 +144,30 @@ def _piper_config():
     from piper import SynthesisConfig
 
     return SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+
+
+SHARED_SPANISH = """<?xml version="1.0" encoding="UTF-8"?>
+<lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" alphabet="ipa" xml:lang="es">
+  <lexeme><grapheme>familias</grapheme><phoneme>faˈmiljas</phoneme></lexeme>
+</lexicon>
+"""
+
+
+@pytest.mark.slow
+def test_a_run_sees_a_lexicon_edited_or_added_and_speaks_again_only_its_sentences(story_copy, tmp_path):
+    """A run that would otherwise have nothing to do: the story's own lexicon edited, then a
+    lexicon shared by its stories folder added, each re-speaks only the sentences with its words."""
+    from storyexport.pipeline import build as run
+
+    story_file = story_copy("pronunciation")
+    output, options = tmp_path / "out", Options(tts="espeak", offline=True, jobs=1)
+    assert not run([story_file], ["audio"], output, options).failed
+    assert run([story_file], ["audio"], output, options).cache_stats["hit:story-record"] == 1  # nothing to do
+    lexicon = story_file.parent / "pronunciation.es.pls"
+    lexicon.write_text(lexicon.read_text("utf-8").replace("ˈkukuta", "kuˈkuta"), "utf-8")
+    edited = run([story_file], ["audio"], output, options)
+    assert (edited.cache_stats["miss:sentence"], edited.cache_stats["put:story-record"]) == (2, 1)
+    (story_file.parent.parent / "pronunciation.es.pls").write_text(SHARED_SPANISH, "utf-8")
+    added = run([story_file], ["audio"], output, options)
+    assert (added.cache_stats["miss:sentence"], added.cache_stats["put:story-record"]) == (1, 1)  # "familias"
+    assert run([story_file], ["audio"], output, options).cache_stats["hit:story-record"] == 1

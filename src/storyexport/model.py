@@ -362,6 +362,7 @@ class Story:
     accessibility: AccessibilityDeclaration = AccessibilityDeclaration()
     voices: tuple[tuple[str, Path], ...] = ()  # the publisher's voice file per language (project file, --voice)
     project_file: Path | None = None  # the storyexport.yaml whose settings the story took, if any
+    lexicon_files: tuple[Path, ...] = ()  # the pronunciation lexicons beside it and shared (source/lexicons.py)
 
     @property
     def title(self) -> str:
@@ -395,10 +396,12 @@ class Story:
 
     def files(self) -> tuple[Path, ...]:
         """Every file the story was read from: its source, its photos, the print colour profile, the
-        project file and the publisher's voice files (a change to any of them changes the outputs)."""
+        project file, its pronunciation lexicons and the publisher's voice files (a change to any of
+        them changes the outputs)."""
         settings = (self.print.profile.file if self.print.profile else None, self.project_file)
         voices = tuple(voice_file_parts(path)[0] for _, path in self.voices)
-        return (self.source, *(photo.file for photo in self.photos()), *(path for path in settings if path), *voices)
+        return (self.source, *(photo.file for photo in self.photos()), *(path for path in settings if path),
+                *self.lexicon_files, *voices)
 
     def photos(self) -> tuple[Photo, ...]:
         """Every distinct photo the story shows, cover first."""

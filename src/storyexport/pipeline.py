@@ -184,7 +184,6 @@ def _finish_story(story: Story, results: list[FormatResult], output: Path, recor
     (every file, with its sha256) and, when every format was built, its record (so that the next
     run can skip it if nothing changes)."""
     from .report.build import check_books, failed_outputs, known_checks
-    from .source.project import nearer_project_file_places
     from .store.layout import LEDGER, REPORT_HTML, REPORT_JSON
     from .store.manifest import describe_files, published_files, write_manifest
     from .store.output import write_text
@@ -212,7 +211,19 @@ def _finish_story(story: Story, results: list[FormatResult], output: Path, recor
     _fail_what_the_report_fails(results, folder, failed_outputs(json.loads(report)))
     if not any(r.error for r in results):
         records.record(story.source, story.files(), output, _record(story, folder, results, warnings),
-                       absent=nearer_project_file_places(story.source, story.project_file))
+                       absent=_absent_files(story))
+
+
+def _absent_files(story: Story) -> tuple[Path, ...]:
+    """Files that would change the story if they appeared: a project file nearer than the one it
+    took, a pronunciation lexicon for one of the languages its text is in."""
+    from .source.lexicons import lexicon_places
+    from .source.project import nearer_project_file_places
+    from .text.accessibility import tagged_languages
+
+    tags = dict.fromkeys(lang for article in story.articles for lang in (article.lang, *tagged_languages(article)))
+    lexicons = tuple(path for path in lexicon_places(story.source, tuple(tags)) if not path.exists())
+    return nearer_project_file_places(story.source, story.project_file) + lexicons
 
 
 def _fail_what_the_report_fails(results: list[FormatResult], folder: Path, failed: dict[str, str]) -> None:

@@ -44,9 +44,7 @@ class LexiconFile:
 def story_lexicons(source: Path, story_langs: tuple[str, ...]) -> tuple[tuple[Lexicon, ...], list[Problem]]:
     """Every language's merged lexicon for the story at `source`, and the problems of its files."""
     problems: list[Problem] = []
-    layers = [_read_folder(source.parent, problems)]
-    if source.name == STORY_FILE:  # a story in a stories folder shares that folder's lexicons
-        layers.append(_read_folder(source.parent.parent, problems))
+    layers = [_read_folder(folder, problems) for folder in lexicon_folders(source)]
     layers.append(built_in_lexicons())
     tags = {f.lang for layer in layers for f in layer} | set(story_langs)
     merged = []
@@ -55,6 +53,26 @@ def story_lexicons(source: Path, story_langs: tuple[str, ...]) -> tuple[tuple[Le
         if entries := _merge(files):
             merged.append(Lexicon(tag, entries, tuple(f.name for f in files)))
     return tuple(merged), problems
+
+
+def lexicon_folders(source: Path) -> tuple[Path, ...]:
+    """Where the story at `source` finds its lexicons: its own folder, then, for a story in a
+    stories folder, that folder (shared by its stories)."""
+    return (source.parent, source.parent.parent) if source.name == STORY_FILE else (source.parent,)
+
+
+def lexicon_files(source: Path) -> tuple[Path, ...]:
+    """Every lexicon file the story at `source` reads, whatever its language."""
+    return tuple(path for folder in lexicon_folders(source) for path in sorted(folder.glob("pronunciation.*.pls"))
+                 if FILE_NAME.match(path.name))
+
+
+def lexicon_places(source: Path, tags: Sequence[str]) -> tuple[Path, ...]:
+    """Where a lexicon for text in `tags` would be read from (a file put there changes how the
+    story is said): each tag's own file and its language's, in each of the story's lexicon folders."""
+    names = dict.fromkeys(f"pronunciation.{name}.pls" for tag in tags
+                          for name in (tag, tag.lower(), primary_subtag(tag)))
+    return tuple(folder / name for folder in lexicon_folders(source) for name in names)
 
 
 def _serving(layer: Sequence[LexiconFile], tag: str) -> list[LexiconFile]:

@@ -15,7 +15,7 @@ from ..text.languages import language_problem, quotation_marks
 from . import lint
 from .convert import Leniency, Section, SectionConverter, slugify
 from .frontmatter import FrontMatter, Markdown, TranslationInfo, parse_front_matter
-from .lexicons import story_lexicons
+from .lexicons import lexicon_files, story_lexicons
 from .markdown import markdown, parse_attrs
 from .photos import PhotoChecker, PhotoProblem
 from .profiles import ProfileProblem, colour_profile
@@ -227,4 +227,4 @@ def _story(source: Path, meta: FrontMatter, articles: list[Article], cover: Phot
                  identifier=identifier, url=meta.url, cover=cover, print=meta.print,
                  narration=meta.narration, articles=tuple(articles), identifiers=meta.identifiers,
                  lexicons=lexicons, accessibility=meta.accessibility, voices=project.voices,
-                 project_file=project.file)
+                 project_file=project.file, lexicon_files=lexicon_files(source))

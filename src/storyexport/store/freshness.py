@@ -42,12 +42,15 @@ def canonical(value: Any) -> Any:
 
     Paths are left out: they say where a file is on this machine, not what it holds (a photo
     enters through its sha256, a story through its slug and text), so a moved checkout or
-    output folder still finds its records.
+    output folder still finds its records. A path inside a field's value (a story's lexicon
+    files, its voices) is its file name alone.
     """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)
                   if not isinstance(getattr(value, f.name), Path)}
         return {"@": type(value).__name__, **fields}
+    if isinstance(value, Path):
+        return {"file": value.name}
     if isinstance(value, (list, tuple)):
         return [canonical(item) for item in value]
     if isinstance(value, (set, frozenset)):
