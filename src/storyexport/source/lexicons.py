@@ -63,8 +63,13 @@ def lexicon_folders(source: Path) -> tuple[Path, ...]:
 
 def lexicon_files(source: Path) -> tuple[Path, ...]:
     """Every lexicon file the story at `source` reads, whatever its language."""
-    return tuple(path for folder in lexicon_folders(source) for path in sorted(folder.glob("pronunciation.*.pls"))
-                 if FILE_NAME.match(path.name))
+    return tuple(path for folder in lexicon_folders(source) for path, _ in _lexicons_in(folder))
+
+
+def _lexicons_in(folder: Path) -> list[tuple[Path, str]]:
+    """The lexicon files of a folder (pronunciation.<lang>.pls), each with the language its name gives."""
+    return [(path, match[1]) for path in sorted(folder.glob("pronunciation.*.pls"))
+            if (match := FILE_NAME.match(path.name))]
 
 
 def lexicon_places(source: Path, tags: Sequence[str]) -> tuple[Path, ...]:
@@ -97,14 +102,11 @@ def _merge(files: list[LexiconFile]) -> tuple[Pronunciation, ...]:
 
 def _read_folder(folder: Path, problems: list[Problem]) -> list[LexiconFile]:
     found = []
-    for path in sorted(folder.glob("pronunciation.*.pls")):
-        match = FILE_NAME.match(path.name)
-        if not match:
-            continue
-        if problem := language_problem(match[1]):
+    for path, lang in _lexicons_in(folder):
+        if problem := language_problem(lang):
             problems.append(Problem(path, 1, f"the file name's {problem}; name it pronunciation.<lang>.pls"))
             continue
-        lexicon = read_lexicon(path, match[1], problems)
+        lexicon = read_lexicon(path, lang, problems)
         if lexicon is not None:
             found.append(lexicon)
     return found
